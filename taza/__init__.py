@@ -1,0 +1,1 @@
+"""Taza: the platform of the national clean-environment programme "Taza Qazaqstan"."""

@@ -1,0 +1,101 @@
+"""Admin for the trail itself, and the mixin that makes every admin edit audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+
+from taza.audit.models import AuditAction, AuditEntry
+from taza.audit.services import diff, record, snapshot
+
+ADMIN_REASON = "Edited in the administration site"
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Record every create, change and delete made through the admin site."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+        changes = diff(before, snapshot(obj))
+        if changes:
+            record(
+                obj=obj,
+                actor=request.user,
+                action=AuditAction.UPDATE if change else AuditAction.CREATE,
+                changes=changes,
+                reason=ADMIN_REASON,
+            )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Record the changes made in inline rows, which save_model does not see."""
+        manager = formset.model._default_manager
+        before = {
+            f.instance.pk: snapshot(manager.get(pk=f.instance.pk))
+            for f in formset.forms
+            if f.instance.pk is not None
+        }
+        # Deleted rows lose their primary key on deletion: record them first.
+        for f in formset.deleted_forms:
+            if f.instance.pk is not None:
+                record(
+                    obj=f.instance,
+                    actor=request.user,
+                    action=AuditAction.DELETE,
+                    changes={k: [v, None] for k, v in before[f.instance.pk].items() if v},
+                    reason=ADMIN_REASON,
+                )
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            changes = diff({}, snapshot(obj))
+            record(
+                obj=obj,
+                actor=request.user,
+                action=AuditAction.CREATE,
+                changes=changes,
+                reason=ADMIN_REASON,
+            )
+        for obj, _fields in formset.changed_objects:
+            changes = diff(before.get(obj.pk, {}), snapshot(obj))
+            record(
+                obj=obj,
+                actor=request.user,
+                action=AuditAction.UPDATE,
+                changes=changes,
+                reason=ADMIN_REASON,
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        record(
+            obj=obj,
+            actor=request.user,
+            action=AuditAction.DELETE,
+            changes={k: [v, None] for k, v in snapshot(obj).items() if v not in (None, "")},
+            reason=ADMIN_REASON,
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_label", "action", "content_type", "object_repr", "reason"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "actor_label", "reason", "object_id"]
+    date_hierarchy = "at"
+
+    # The trail is append-only: nobody edits or deletes it, not even administrators.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

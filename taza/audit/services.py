@@ -1,0 +1,145 @@
+"""Write records so that every change of state lands in the audit trail.
+
+Every domain writes through these functions (or calls ``record`` itself for its own
+transitions), inside the same transaction as the change, so a change without its
+audit entry cannot be committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from taza.audit.models import AuditAction, AuditEntry
+
+M = TypeVar("M", bound=models.Model)
+SYSTEM = "system"
+
+
+def _plain(value: Any) -> Any:
+    """Turn a field value into something JSON keeps without loss of meaning."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+# Fields whose values never enter the trail; a change still shows, as a fingerprint.
+SECRET_FIELDS = frozenset({"password"})
+
+
+def _field_values(obj: models.Model) -> dict[str, Any]:
+    values = {}
+    for field in obj._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        value = _plain(getattr(obj, field.attname))
+        if field.name in SECRET_FIELDS and value:
+            value = "hidden:" + hashlib.sha256(str(value).encode()).hexdigest()[:8]
+        values[field.name] = value
+    return values
+
+
+def record(
+    *,
+    obj: models.Model,
+    actor: Any,
+    action: str,
+    changes: dict[str, list[Any]],
+    reason: str = "",
+) -> AuditEntry:
+    """Store one audit entry for a change that the caller has just written."""
+    is_person = actor is not None and getattr(actor, "pk", None) is not None
+    return AuditEntry.objects.create(
+        actor=actor if is_person else None,
+        actor_label=actor.get_username() if is_person else SYSTEM,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        action=action,
+        changes=changes,
+        reason=reason,
+    )
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Return the fields whose values differ, as {field: [old, new]}."""
+    return {
+        key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
+    }
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """Return the record's field values as the audit trail stores them."""
+    return _field_values(obj)
+
+
+@transaction.atomic
+def create_audited(model: type[M], *, actor: Any, reason: str = "", **values: Any) -> M:
+    """Create a record and log every field it was created with."""
+    obj = model(**values)
+    obj.full_clean()
+    obj.save()
+    after = _field_values(obj)
+    record(
+        obj=obj,
+        actor=actor,
+        action=AuditAction.CREATE,
+        changes={key: [None, value] for key, value in after.items() if value not in (None, "")},
+        reason=reason,
+    )
+    return obj
+
+
+@transaction.atomic
+def update_audited(
+    obj: M, *, actor: Any, reason: str = "", action: str = AuditAction.UPDATE, **values: Any
+) -> dict[str, list[Any]]:
+    """Change fields of a record and log what changed; log nothing when nothing did."""
+    before = _field_values(obj)
+    for key, value in values.items():
+        setattr(obj, key, value)
+    obj.full_clean()
+    changes = diff(before, _field_values(obj))
+    if changes:
+        obj.save(update_fields=list(changes))
+        record(obj=obj, actor=actor, action=action, changes=changes, reason=reason)
+    return changes
+
+
+@transaction.atomic
+def delete_audited(obj: models.Model, *, actor: Any, reason: str = "") -> None:
+    """Delete a record and keep its last values in the trail."""
+    before = _field_values(obj)
+    record(
+        obj=obj,
+        actor=actor,
+        action=AuditAction.DELETE,
+        changes={key: [value, None] for key, value in before.items() if value not in (None, "")},
+        reason=reason,
+    )
+    obj.delete()
+
+
+@transaction.atomic
+def upsert_audited(
+    model: type[M], *, lookup: dict[str, Any], values: dict[str, Any], actor: Any, reason: str = ""
+) -> tuple[M, bool]:
+    """Create the record that lookup names, or bring it up to date; return (record, created).
+
+    Loaders of reference and demo data use it so that running them again changes
+    nothing and logs nothing.
+    """
+    existing = model._default_manager.select_for_update().filter(**lookup).first()
+    if existing is None:
+        return create_audited(model, actor=actor, reason=reason, **lookup, **values), True
+    update_audited(existing, actor=actor, reason=reason, **values)
+    return existing, False

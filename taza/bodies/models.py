@@ -1,0 +1,101 @@
+"""Responsible bodies: ministries, agencies and akimats, each bound to its territory."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from taza.geo.models import District, Region, TrilingualName
+
+
+class BodyKind(models.TextChoices):
+    MINISTRY = "ministry", _("ministry")
+    AGENCY = "agency", _("agency")
+    REGIONAL_AKIMAT = "regional_akimat", _("regional akimat")
+    DISTRICT_AKIMAT = "district_akimat", _("district akimat")
+    # The action plan names some executors as a group ("МИО", "ОВПО"): they stand for
+    # many bodies at once and carry no territory of their own.
+    GROUP = "group", _("group of bodies")
+    ORGANISATION = "organisation", _("organisation")
+
+
+TERRITORIAL_KINDS = (BodyKind.REGIONAL_AKIMAT, BodyKind.DISTRICT_AKIMAT)
+
+
+class Body(TrilingualName):
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=BodyKind.choices)
+    abbr_kk = models.CharField(_("abbreviation (Kazakh)"), max_length=20, blank=True)
+    abbr_ru = models.CharField(_("abbreviation (Russian)"), max_length=20, blank=True)
+    abbr_en = models.CharField(_("abbreviation (English)"), max_length=20, blank=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bodies",
+        verbose_name=_("region"),
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bodies",
+        verbose_name=_("district"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent body"),
+    )
+    # Office contacts are public; the personal contacts of staff live on their accounts.
+    email = models.EmailField(_("office e-mail"), blank=True)
+    phone = models.CharField(_("office phone"), max_length=32, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("responsible body")
+        verbose_name_plural = _("responsible bodies")
+        constraints = [
+            models.CheckConstraint(
+                name="akimat_has_territory",
+                condition=(~Q(kind__in=TERRITORIAL_KINDS) | Q(region__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="district_akimat_has_district",
+                condition=~Q(kind=BodyKind.DISTRICT_AKIMAT) | Q(district__isnull=False),
+            ),
+        ]
+
+    @property
+    def abbreviation(self) -> str:
+        from django.utils.translation import get_language
+
+        language = (get_language() or "kk")[:2]
+        return str(getattr(self, f"abbr_{language}", "") or self.abbr_ru)
+
+    @property
+    def is_territorial(self) -> bool:
+        return self.kind in TERRITORIAL_KINDS
+
+    def clean(self) -> None:
+        if self.kind in TERRITORIAL_KINDS and self.region_id is None:
+            raise ValidationError({"region": _("An akimat must be bound to its region.")})
+        if self.kind == BodyKind.DISTRICT_AKIMAT and self.district_id is None:
+            raise ValidationError(
+                {"district": _("A district akimat must be bound to its district.")}
+            )
+        if self.kind == BodyKind.REGIONAL_AKIMAT and self.district_id is not None:
+            raise ValidationError({"district": _("A regional akimat covers the whole region.")})
+        if self.kind not in TERRITORIAL_KINDS and (self.region_id or self.district_id):
+            raise ValidationError(_("Only akimats are bound to a territory."))
+        if self.district is not None and self.district.region_id != self.region_id:
+            raise ValidationError({"district": _("The district lies in another region.")})

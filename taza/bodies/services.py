@@ -1,0 +1,119 @@
+"""Load responsible bodies and change them, always through the audit trail."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from taza.accounts.models import RoleAssignment
+from taza.accounts.permissions import can_view_personal_data, require_change
+from taza.audit.services import update_audited, upsert_audited
+from taza.bodies.models import Body, BodyKind
+from taza.geo.models import District, Region
+from taza.geo.names import district_akimat_names, region_akimat_names
+
+NATIONAL_BODIES_FILE = Path(__file__).resolve().parent / "data" / "national_bodies.json"
+REASON = "Reference data: responsible bodies"
+
+
+def regional_akimat_code(region: Region) -> str:
+    return f"AKIMAT-{region.code}"
+
+
+def district_akimat_code(district: District) -> str:
+    return f"AKIMAT-{district.code}"
+
+
+@transaction.atomic
+def load_bodies(*, actor: Any = None) -> int:
+    """Create or bring up to date the national bodies and every akimat; return how many."""
+    data = json.loads(NATIONAL_BODIES_FILE.read_text(encoding="utf-8"))
+    count = 0
+    for item in data["bodies"]:
+        abbr_kk, abbr_ru, abbr_en = item["abbr"]
+        name_kk, name_ru, name_en = item["name"]
+        upsert_audited(
+            Body,
+            lookup={"code": item["code"]},
+            values={
+                "kind": item["kind"],
+                "abbr_kk": abbr_kk,
+                "abbr_ru": abbr_ru,
+                "abbr_en": abbr_en,
+                "name_kk": name_kk,
+                "name_ru": name_ru,
+                "name_en": name_en,
+                "website": item.get("website", ""),
+            },
+            actor=actor,
+            reason=REASON,
+        )
+        count += 1
+    regional: dict[int, Body] = {}
+    for region in Region.objects.all():
+        kk, ru, en = region_akimat_names(region.code)
+        regional[region.pk], _created = upsert_audited(
+            Body,
+            lookup={"code": regional_akimat_code(region)},
+            values={
+                "kind": BodyKind.REGIONAL_AKIMAT,
+                "region": region,
+                "name_kk": kk,
+                "name_ru": ru,
+                "name_en": en,
+            },
+            actor=actor,
+            reason=REASON,
+        )
+        count += 1
+    for district in District.objects.select_related("region"):
+        kk, ru, en = district_akimat_names(
+            district.region.code,
+            district.kind,
+            district.name_kk,
+            district.name_ru,
+            district.name_en,
+        )
+        upsert_audited(
+            Body,
+            lookup={"code": district_akimat_code(district)},
+            values={
+                "kind": BodyKind.DISTRICT_AKIMAT,
+                "region": district.region,
+                "district": district,
+                "parent": regional[district.region_id],
+                "name_kk": kk,
+                "name_ru": ru,
+                "name_en": en,
+            },
+            actor=actor,
+            reason=REASON,
+        )
+        count += 1
+    return count
+
+
+def update_body_contacts(
+    body: Body, *, actor: Any, reason: str, email: str = "", phone: str = "", website: str = ""
+) -> dict[str, list[Any]]:
+    """Change a body's public office contacts, within the actor's own territory."""
+    require_change(actor, body)
+    return update_audited(
+        body, actor=actor, reason=reason, email=email, phone=phone, website=website
+    )
+
+
+def staff_directory(body: Body, *, viewer: Any) -> list[dict[str, str]]:
+    """List the people working for a body; their contacts only for those entitled to them."""
+    show_contacts = can_view_personal_data(viewer, body)
+    rows = []
+    for assignment in RoleAssignment.objects.filter(body=body).select_related("user"):
+        user = assignment.user
+        row = {"role": assignment.get_role_display(), "username": user.get_username()}
+        if show_contacts:
+            row |= {"name": user.get_full_name(), "email": user.email, "phone": user.phone}
+        rows.append(row)
+    return rows

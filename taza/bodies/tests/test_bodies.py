@@ -1,0 +1,117 @@
+"""Responsible bodies and their territories."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from taza.audit.querysets import history_for
+from taza.bodies.models import Body, BodyKind
+from taza.bodies.services import load_bodies, staff_directory, update_body_contacts
+from taza.geo.models import District, Region
+
+pytestmark = pytest.mark.django_db
+
+PLAN_ABBREVIATIONS = [
+    "МЭПР",
+    "МИО",
+    "МВД",
+    "МП",
+    "МНВО",
+    "МКИ",
+    "МТСЗН",
+    "МФ",
+    "АДГС",
+    "МПС",
+    "МВРИ",
+    "МНЭ",
+    "МЦРИАП",
+    "МЭ",
+    "ОВПО",
+    "НПП «Атамекен»",
+]
+
+
+def test_every_executor_abbreviated_in_the_action_plan_is_a_body():
+    known = set(Body.objects.values_list("abbr_ru", flat=True))
+    assert set(PLAN_ABBREVIATIONS) <= known
+
+
+def test_every_region_and_district_has_its_akimat():
+    assert (
+        Body.objects.filter(kind=BodyKind.REGIONAL_AKIMAT).count() == Region.objects.count() == 20
+    )
+    assert Body.objects.filter(kind=BodyKind.DISTRICT_AKIMAT).count() == District.objects.count()
+    medeu = Body.objects.get(code="AKIMAT-KZ751710")
+    assert medeu.district.code == "KZ751710"
+    assert medeu.parent.code == "AKIMAT-KZ75"
+    assert medeu.name_ru == "Акимат Медеуского района города Алматы"
+
+
+def test_ministries_have_no_territory():
+    for body in Body.objects.filter(kind=BodyKind.MINISTRY):
+        assert body.region_id is None and body.district_id is None
+
+
+def test_an_akimat_without_a_region_is_refused_by_validation_and_by_the_database():
+    body = Body(code="X", kind=BodyKind.REGIONAL_AKIMAT, name_kk="x", name_ru="x", name_en="x")
+    with pytest.raises(ValidationError, match="bound to its region"):
+        body.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        body.save()
+
+
+def test_a_district_of_another_region_is_refused():
+    body = Body(
+        code="X",
+        kind=BodyKind.DISTRICT_AKIMAT,
+        name_kk="x",
+        name_ru="x",
+        name_en="x",
+        region=Region.objects.get(code="KZ71"),
+        district=District.objects.get(code="KZ751710"),
+    )
+    with pytest.raises(ValidationError, match="another region"):
+        body.full_clean()
+
+
+def test_loading_bodies_again_duplicates_nothing():
+    before = Body.objects.count()
+    load_bodies()
+    assert Body.objects.count() == before == 16 + 20 + 224
+
+
+def test_an_operator_changes_the_contacts_of_their_own_akimat_and_it_is_logged(cast):
+    astana = Body.objects.get(code="AKIMAT-KZ71")
+    update_body_contacts(
+        astana, actor=cast.astana_operator, reason="New reception number", phone="+7 7172 55 00 00"
+    )
+    entry = history_for(astana).last()
+    assert entry.actor == cast.astana_operator
+    assert entry.changes == {"phone": ["", "+7 7172 55 00 00"]}
+    assert entry.reason == "New reception number"
+
+
+def test_an_operator_cannot_change_an_akimat_of_another_region(cast):
+    almaty = Body.objects.get(code="AKIMAT-KZ75")
+    with pytest.raises(PermissionDenied, match="own territory"):
+        update_body_contacts(almaty, actor=cast.astana_operator, reason="x", phone="1")
+    almaty.refresh_from_db()
+    assert almaty.phone == ""
+    assert not history_for(almaty).filter(action="update").exists()
+
+
+def test_staff_contacts_are_shown_only_within_the_territory(cast):
+    medeu = Body.objects.get(code="AKIMAT-KZ751710")
+    own = staff_directory(medeu, viewer=cast.almaty_operator)
+    assert own == [
+        {
+            "role": "akimat operator",
+            "username": "medeu",
+            "name": "Medeu Testova",
+            "email": "medeu@example.kz",
+            "phone": "+7 701 555 0101",
+        }
+    ]
+    for stranger in (cast.astana_operator, cast.analyst, cast.citizen, cast.executor):
+        rows = staff_directory(medeu, viewer=stranger)
+        assert rows == [{"role": "akimat operator", "username": "medeu"}]

@@ -1,0 +1,187 @@
+"""Make the demo data set: the people of a realistic national deployment.
+
+Deterministic for a given seed and size, and idempotent: running it again finds the
+people it made before and creates nothing twice. The records of later domains
+(reports, waste sites, campaigns) are added here as those domains land, spread over
+the regions with ``spread`` and the seed figures in ``facts``.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from taza.accounts.models import Role, User
+from taza.accounts.services import assign_role, create_person
+from taza.bodies.models import Body
+from taza.bodies.services import district_akimat_code, regional_akimat_code
+from taza.geo.models import District, Region
+
+DEMO_PASSWORD = "taza-demo-2026"  # noqa: S105 (published on purpose; TAZA_DEMO guards it)
+REASON = "Demo data set"
+
+_FIRST_NAMES = [
+    "Айгерим",
+    "Асель",
+    "Динара",
+    "Жанна",
+    "Гульнара",
+    "Мадина",
+    "Алия",
+    "Сауле",
+    "Анна",
+    "Елена",
+    "Ольга",
+    "Нурлан",
+    "Ерлан",
+    "Айдос",
+    "Бауыржан",
+    "Асхат",
+    "Даулет",
+    "Арман",
+    "Серик",
+    "Тимур",
+    "Руслан",
+    "Дмитрий",
+    "Сергей",
+    "Алексей",
+    "Жандос",
+    "Ержан",
+]
+_LAST_NAMES = [
+    "Ахметов",
+    "Жумабаев",
+    "Сейткали",
+    "Нурланов",
+    "Касымов",
+    "Омаров",
+    "Сулейменов",
+    "Абенов",
+    "Бекова",
+    "Тлеубаева",
+    "Иванов",
+    "Ким",
+    "Петрова",
+    "Смагулов",
+    "Есенова",
+    "Кенжебаев",
+    "Мухамеджанов",
+    "Ибраев",
+    "Оспанова",
+    "Байжанов",
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    body_code: str | None
+    description: str
+
+
+# One login per role, printed by the setup command so a newcomer can try each view.
+DEMO_LOGINS = [
+    DemoLogin("demo-admin", Role.ADMIN, None, "administrator: everything"),
+    DemoLogin("demo-analyst", Role.ANALYST, None, "monitoring centre: reads the whole country"),
+    DemoLogin("demo-operator-astana", Role.OPERATOR, "AKIMAT-KZ71", "akimat of Astana"),
+    DemoLogin(
+        "demo-operator-medeu", Role.OPERATOR, "AKIMAT-KZ751710", "akimat of Medeu district, Almaty"
+    ),
+    DemoLogin("demo-operator-ulytau", Role.OPERATOR, "AKIMAT-KZ62", "akimat of Ulytau Region"),
+    DemoLogin("demo-executor-mepr", Role.EXECUTOR, "MEPR", "Ministry of Ecology (МЭПР)"),
+    DemoLogin("demo-citizen", Role.CITIZEN, None, "a citizen who reports problems"),
+]
+
+
+@dataclass
+class DemoResult:
+    created_people: int = 0
+    existing_people: int = 0
+
+
+def spread(total: int, weights: dict[str, float]) -> dict[str, int]:
+    """Split a whole number over keys by weight, exactly, largest remainders first."""
+    raw = {key: total * w for key, w in weights.items()}
+    counts = {key: int(value) for key, value in raw.items()}
+    rest = total - sum(counts.values())
+    for key in sorted(raw, key=lambda k: (counts[k] - raw[k], k))[:rest]:
+        counts[key] += 1
+    return counts
+
+
+def _phone(rng: random.Random) -> str:
+    operator = f"7{rng.choice('0578')}{rng.randint(0, 9)}"
+    return f"+7 {operator} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+
+
+def _ensure_person(result: DemoResult, username: str, **fields: Any) -> User:
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:
+        result.existing_people += 1
+        return existing
+    result.created_people += 1
+    return create_person(actor=None, username=username, reason=REASON, **fields)
+
+
+@transaction.atomic
+def generate_demo(*, citizens: int = 500, seed: int = 2026) -> DemoResult:
+    """Create the demo logins, an operator for every akimat and citizens in every region."""
+    if not settings.TAZA_DEMO:
+        raise ImproperlyConfigured(
+            "Demo data creates logins with a published password. Set TAZA_DEMO=1 to allow it."
+        )
+    rng = random.Random(seed)
+    result = DemoResult()
+    bodies = {b.code: b for b in Body.objects.all()}
+    if not bodies:
+        raise ImproperlyConfigured("Load the reference data first: manage.py load_reference")
+
+    for login in DEMO_LOGINS:
+        user = _ensure_person(
+            result,
+            login.username,
+            password=DEMO_PASSWORD,
+            first_name="Demo",
+            last_name=login.role.capitalize(),
+            email=f"{login.username}@example.kz",
+        )
+        body = bodies[login.body_code] if login.body_code else None
+        assign_role(actor=None, user=user, role=Role(login.role), body=body, reason=REASON)
+
+    # An operator account (no password: they sign in once real accounts exist) per akimat.
+    for region in Region.objects.all():
+        _operator(result, rng, bodies[regional_akimat_code(region)], region.code)
+    for district in District.objects.all():
+        _operator(result, rng, bodies[district_akimat_code(district)], district.code)
+
+    for number in range(1, citizens + 1):
+        user = _ensure_person(
+            result,
+            f"citizen-{number:06d}",
+            password=None,
+            first_name=rng.choice(_FIRST_NAMES),
+            last_name=rng.choice(_LAST_NAMES),
+            phone=_phone(rng),
+            email="",
+        )
+        assign_role(actor=None, user=user, role=Role.CITIZEN, reason=REASON)
+    return result
+
+
+def _operator(result: DemoResult, rng: random.Random, body: Body, code: str) -> None:
+    user = _ensure_person(
+        result,
+        f"operator-{code.lower()}",
+        password=None,
+        first_name=rng.choice(_FIRST_NAMES),
+        last_name=rng.choice(_LAST_NAMES),
+        phone=_phone(rng),
+        email=f"operator-{code.lower()}@akimat.example.kz",
+    )
+    assign_role(actor=None, user=user, role=Role.OPERATOR, body=body, reason=REASON)

@@ -1,0 +1,23 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from taza.demo.generator import DEMO_LOGINS, DEMO_PASSWORD, generate_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo data set (needs TAZA_DEMO=1); safe to run again."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--citizens", type=int, default=500, help="citizen accounts to make")
+        parser.add_argument("--seed", type=int, default=2026, help="random seed")
+
+    def handle(self, *args: Any, citizens: int, seed: int, **options: Any) -> None:
+        result = generate_demo(citizens=citizens, seed=seed)
+        self.stdout.write(
+            f"Demo data: {result.created_people} people created, "
+            f"{result.existing_people} already there."
+        )
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        for login in DEMO_LOGINS:
+            self.stdout.write(f"  {login.username:<24} {login.description}")

@@ -1,0 +1,92 @@
+"""The demo data set: deterministic, idempotent, and only where allowed."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from taza.accounts.models import Role, RoleAssignment, User
+from taza.audit.models import AuditEntry
+from taza.demo.facts import APPEALS_BY_REGION, region_weights
+from taza.demo.generator import DEMO_LOGINS, generate_demo, spread
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_is_refused_unless_switched_on(settings):
+    settings.TAZA_DEMO = False
+    with pytest.raises(ImproperlyConfigured, match="TAZA_DEMO=1"):
+        generate_demo(citizens=1)
+    assert not User.objects.exists()
+
+
+def test_it_makes_a_login_for_each_role_and_an_operator_for_every_akimat(settings):
+    settings.TAZA_DEMO = True
+    generate_demo(citizens=10)
+    roles = set(
+        RoleAssignment.objects.filter(user__username__startswith="demo-").values_list(
+            "role", flat=True
+        )
+    )
+    assert roles == set(Role.values)
+    assert (
+        RoleAssignment.objects.filter(
+            role=Role.OPERATOR, user__username__startswith="operator-"
+        ).count()
+        == 244
+    )
+    assert User.objects.filter(username__startswith="citizen-").count() == 10
+    admin = User.objects.get(username="demo-admin")
+    assert admin.is_staff and admin.check_password("taza-demo-2026")
+
+
+def test_running_it_twice_creates_nothing_twice(settings):
+    settings.TAZA_DEMO = True
+    generate_demo(citizens=25)
+    counts = (User.objects.count(), RoleAssignment.objects.count(), AuditEntry.objects.count())
+    again = generate_demo(citizens=25)
+    assert again.created_people == 0
+    assert (
+        User.objects.count(),
+        RoleAssignment.objects.count(),
+        AuditEntry.objects.count(),
+    ) == counts
+
+
+def test_the_same_seed_gives_the_same_people(settings):
+    settings.TAZA_DEMO = True
+    generate_demo(citizens=20, seed=5)
+    first = list(User.objects.order_by("username").values_list("username", "last_name", "phone"))
+    User.objects.filter(username__startswith=("citizen-")).delete()
+    User.objects.filter(username__startswith="operator-").delete()
+    generate_demo(citizens=20, seed=5)
+    assert (
+        list(User.objects.order_by("username").values_list("username", "last_name", "phone"))
+        == first
+    )
+
+
+def test_the_command_prints_the_demo_logins(settings, capsys):
+    settings.TAZA_DEMO = True
+    call_command("load_demo", "--citizens", "3")
+    out = capsys.readouterr().out
+    for login in DEMO_LOGINS:
+        assert login.username in out
+    assert "taza-demo-2026" in out
+
+
+def test_the_seed_spread_of_appeals_is_kept():
+    assert APPEALS_BY_REGION["KZ75"] == 2014 and APPEALS_BY_REGION["KZ62"] == 70
+    assert len(APPEALS_BY_REGION) == 20
+    weights = region_weights()
+    assert sum(weights.values()) == pytest.approx(1)
+    assert max(weights, key=weights.get) == "KZ75"
+    assert min(weights, key=weights.get) == "KZ62"
+
+
+@pytest.mark.parametrize("total", [0, 1, 7, 1000, 1_000_003])
+def test_spread_splits_a_total_exactly_by_weight(total):
+    counts = spread(total, region_weights())
+    assert sum(counts.values()) == total
+    assert all(count >= 0 for count in counts.values())
+    if total >= 1000:
+        assert counts["KZ75"] > counts["KZ71"] > counts["KZ35"] > counts["KZ62"]

@@ -1,0 +1,97 @@
+"""The base pages in a real browser: Debian's chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from taza.conftest import PASSWORD, make_user
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian's chromium is missing; .ci/run installs it")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # A transactional test starts from an empty database: load what setup loads.
+    from taza.bodies.services import load_bodies
+    from taza.geo.services import load_territories
+
+    load_territories()
+    load_bodies()
+    # A browser set to Kazakh, as most of the programme's users are.
+    context = browser.new_context(base_url=live_server.url, locale="kk-KZ")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_a_visitor_reads_the_home_page_and_switches_language(page):
+    page.goto("/")
+    assert page.locator("h1").inner_text() == "Taza: таза Қазақстан үшін бірыңғай жүйе"
+    page.select_option("#language-select", "ru")
+    page.get_by_role("button", name="Ауыстыру").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Taza: единая система для чистого Казахстана"
+    page.select_option("#language-select", "en")
+    page.get_by_role("button", name="Сменить").click()
+    assert page.locator("h1").inner_text() == "Taza: one system for a clean Kazakhstan"
+    page.reload()
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_a_browser_set_to_english_gets_english(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    page = context.new_page()
+    page.goto("/")
+    assert page.locator("h1").inner_text() == "Taza: one system for a clean Kazakhstan"
+    context.close()
+
+
+def test_a_visitor_opens_a_region_and_sees_its_districts(page):
+    page.goto("/")
+    page.select_option("#language-select", "en")
+    page.get_by_role("button", name="Ауыстыру").click()
+    page.get_by_role("link", name="Territories").first.click()
+    assert page.locator("tr.region").count() == 20
+    ulytau = page.locator("tr#KZ62")
+    district = ulytau.locator("li", has_text="Zhezkazgan City")
+    assert not district.is_visible()
+    ulytau.locator("summary").click()
+    assert district.is_visible()
+    assert ulytau.locator("li").count() == 5
+
+
+def test_a_person_logs_in_and_out(page):
+    make_user("operator", None)
+    page.goto("/login/")
+    page.fill("#id_username", "operator")
+    page.fill("#id_password", "wrong password")
+    page.locator("form.login button").click()
+    assert page.locator(".error").is_visible()
+    page.fill("#id_password", PASSWORD)
+    page.locator("form.login button").click()
+    page.wait_for_url("**/")
+    assert page.locator(".who").inner_text() == "operator"
+    page.locator(".account button").click()
+    page.wait_for_url("**/")
+    assert page.locator(".who").count() == 0
+    assert page.locator(".account a").inner_text() == "Кіру"

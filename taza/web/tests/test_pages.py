@@ -1,0 +1,72 @@
+"""The base pages, through Django's test client."""
+
+import pytest
+from django.urls import reverse
+
+from taza.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "region"),
+    [
+        ("kk", "Taza: таза Қазақстан үшін бірыңғай жүйе", "Абай облысы"),
+        ("ru", "Taza: единая система для чистого Казахстана", "Абайская область"),
+        ("en", "Taza: one system for a clean Kazakhstan", "Abai Region"),
+    ],
+)
+def test_pages_speak_the_chosen_language(client, language, heading, region):
+    client.cookies["django_language"] = language
+    home = client.get(reverse("home")).content.decode()
+    assert heading in home
+    assert f'<html lang="{language}">' in home
+    assert region in client.get(reverse("territories")).content.decode()
+
+
+def test_kazakh_is_the_default_language(client):
+    assert "таза Қазақстан үшін" in client.get(reverse("home")).content.decode()
+
+
+def test_the_language_switcher_remembers_the_choice(client):
+    response = client.post(reverse("set_language"), {"language": "ru", "next": "/territories/"})
+    assert response.status_code == 302 and response["Location"] == "/territories/"
+    assert "Территории" in client.get(reverse("territories")).content.decode()
+
+
+def test_an_unknown_language_falls_back_to_kazakh(client):
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    assert "таза Қазақстан үшін" in client.get(reverse("home")).content.decode()
+
+
+def test_the_territories_page_lists_every_region_and_district(
+    client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(5):
+        page = client.get(reverse("territories")).content.decode()
+    assert page.count('class="region"') == 20
+    assert page.count("data-code=") == 224
+
+
+def test_the_home_page_shows_figures_from_the_seeds(client):
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("home")).content.decode()
+    assert "26\u202f137" in page and "3\u202f828" in page
+    assert "20 regions" in page and "224 districts" in page
+
+
+def test_logging_in_and_out(client, cast):
+    client.cookies["django_language"] = "en"
+    bad = client.post(reverse("login"), {"username": "citizen", "password": "wrong"})
+    assert "The username or password is wrong" in bad.content.decode()
+    response = client.post(reverse("login"), {"username": "citizen", "password": PASSWORD})
+    assert response.status_code == 302
+    assert "citizen" in client.get(reverse("home")).content.decode()
+    client.post(reverse("logout"))
+    assert "Log in" in client.get(reverse("home")).content.decode()
+
+
+def test_no_personal_data_appears_on_public_pages(client, cast):
+    for url in (reverse("home"), reverse("territories")):
+        page = client.get(url).content.decode()
+        assert "@example.kz" not in page and "555 0101" not in page

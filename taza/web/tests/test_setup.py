@@ -1,0 +1,56 @@
+"""The newcomer's setup (script/setup) on a fresh SQLite file, run twice."""
+
+import os
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+pytestmark = pytest.mark.slow
+
+
+def _setup(var_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env |= {"TAZA_VAR_DIR": str(var_dir), "DEMO_CITIZENS": "30", "LOG_FORMAT": "plain"}
+    return subprocess.run(
+        [str(ROOT / "script" / "setup")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def _counts(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as conn:
+        return {
+            table: conn.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608
+            for table in (
+                "geo_region",
+                "geo_district",
+                "bodies_body",
+                "accounts_user",
+                "accounts_roleassignment",
+                "audit_auditentry",
+            )
+        }
+
+
+def test_setup_runs_twice_without_failing_or_duplicating(tmp_path):
+    first = _setup(tmp_path)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "demo-operator-astana" in first.stdout
+    counts = _counts(tmp_path / "taza.sqlite3")
+    assert counts["geo_region"] == 20 and counts["geo_district"] == 224
+    assert counts["bodies_body"] == 260
+    assert counts["accounts_user"] == 7 + 244 + 30
+    second = _setup(tmp_path)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert _counts(tmp_path / "taza.sqlite3") == counts
