@@ -184,7 +184,8 @@ class Locator:
         Points inside a polygon are answered in bulk by the trees; the few that fall
         between polygons go through the one-point path so both paths agree.
         """
-        points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+        xs, ys = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+        points = shapely.points(xs, ys)
         n = len(points)
         regions = np.full(n, -1, dtype=np.int64)
         districts = np.full(n, -1, dtype=np.int64)
@@ -192,7 +193,9 @@ class Locator:
         src, idx = self.region_tree.query(points)
         inside = shapely.intersects(self.region_geoms[idx], points[src])
         self._assign((src[inside], idx[inside]), regions, slow)
-        src, idx = self.district_tree.query(points)
+        inside = np.flatnonzero(regions >= 0)
+        src, idx = self.district_tree.query(points[inside])
+        src = inside[src]
         keep = self.district_region[idx] == regions[src]
         src, idx = src[keep], idx[keep]
         keep = shapely.intersects(self.district_geoms[idx], points[src])
@@ -200,11 +203,14 @@ class Locator:
         district_index = {code: i for i, code in enumerate(self.district_codes)}
         region_index = {code: i for i, code in enumerate(self.region_codes)}
         # Only points near a border can still be inside after the bulk pass.
+        # Boxes first, then the prepared polygons: the tree's own "dwithin" is far slower.
         missing = np.flatnonzero(regions < 0)
-        near = self.region_tree.query(
-            points[missing], predicate="dwithin", distance=self._reach(56.0)
+        reach, mx, my = self._reach(56.0), xs[missing], ys[missing]
+        src, idx = self.region_tree.query(
+            shapely.box(mx - reach, my - reach, mx + reach, my + reach)
         )
-        slow[missing[np.unique(near[0])]] = True
+        near = src[shapely.dwithin(self.region_geoms[idx], points[missing][src], reach)]
+        slow[missing[np.unique(near)]] = True
         slow |= (regions >= 0) & (districts < 0)
         for i in np.flatnonzero(slow):
             try:
