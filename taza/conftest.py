@@ -23,10 +23,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load territories and bodies once for the whole session, as setup does."""
     from taza.bodies.services import load_bodies
     from taza.geo.services import load_territories
+    from taza.reports.catalogue import load_categories
 
     with django_db_blocker.unblock():
         load_territories()
         load_bodies()
+        load_categories()
 
 
 def pytest_configure(config):
@@ -36,6 +38,14 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def client():
+    """A browser that asks for English, so tests read the messages a person reads."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
 @pytest.fixture(autouse=True)
 def english():
     """Run each test in English unless it switches language itself."""
@@ -43,6 +53,12 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Keep uploaded files of each test in its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def make_user(username: str, role: Role | None = None, body_code: str | None = None) -> User:

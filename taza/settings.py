@@ -34,7 +34,10 @@ INSTALLED_APPS = [
     "taza.bodies",
     "taza.accounts",
     "taza.audit",
+    "taza.reports",
+    "taza.api",
     "taza.demo",
+    "huey.contrib.djhuey",
     "taza.ops",
     "taza.web",
 ]
@@ -85,7 +88,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
-DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
+# Tests on SQLite use a file, not shared memory, so concurrent writers wait for the lock
+# as they do in real use instead of failing at once.
+DATABASES["default"]["TEST"] = {
+    "NAME": os.environ.get("TEST_DATABASE_NAME")
+    or (
+        str(VAR_DIR / "test_taza.sqlite3")
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        else None
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -134,6 +146,44 @@ WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 
 # Where the background task broker lives, when one is configured (production: Redis).
 TAZA_BROKER_URL = env_str("TAZA_BROKER_URL", "")
+# The task queue: Huey. Without a broker (the embedded default) tasks run in-process at
+# once; with TAZA_BROKER_URL=redis://... they go to Redis and `manage.py run_huey` runs them.
+HUEY = {
+    "name": "taza",
+    "immediate": not TAZA_BROKER_URL,
+    "huey_class": "huey.RedisHuey",
+    "connection": {"url": TAZA_BROKER_URL} if TAZA_BROKER_URL else {},
+    "consumer": {"workers": int(env_str("TASK_WORKERS", "2")), "worker_type": "thread"},
+}
+# The public address of the site, for links in messages sent to reporters.
+TAZA_SITE_URL = env_str("TAZA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Taza <noreply@taza.example.kz>")
+
+# Open311: who to contact, which API keys may submit (none configured: anyone may),
+# and how many reports one client may submit (django-ratelimit syntax).
+TAZA_CONTACT = env_str("TAZA_CONTACT", "Taza monitoring centre, info@taza.example.kz")
+TAZA_OPEN311_API_KEYS = frozenset(env_list("TAZA_OPEN311_API_KEYS", []))
+TAZA_INTAKE_RATE = env_str("TAZA_INTAKE_RATE", "30/m")
+# Rate limits and other shared counters: Redis in production (TAZA_CACHE_URL=redis://...).
+TAZA_CACHE_URL = env_str("TAZA_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": TAZA_CACHE_URL}
+        if TAZA_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# The embedded default serves uploaded photos itself; production leaves it to the proxy.
+TAZA_SERVE_MEDIA = env_bool("TAZA_SERVE_MEDIA", True)
+RATELIMIT_USE_CACHE = "default"
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
 # Demo logins with published passwords may only be created where this is switched on.
 TAZA_DEMO = env_bool("TAZA_DEMO", False)
 

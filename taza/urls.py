@@ -1,7 +1,12 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.urls import include, path, re_path
+from django.views.static import serve
 
+from taza.geo.views import regions_geojson
 from taza.ops.views import health
 
 urlpatterns = [
@@ -12,4 +17,16 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", include("taza.audit.urls")),
     path("admin/", admin.site.urls),
+    path("", include("taza.api.urls")),
+    path("", include("taza.reports.urls")),
+    path("geo/regions.geojson", regions_geojson, name="regions-geojson"),
 ]
+
+
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """Serve an uploaded photo (embedded default only; production uses the proxy)."""
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
+
+
+if settings.TAZA_SERVE_MEDIA:
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", media))

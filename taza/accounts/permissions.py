@@ -24,8 +24,11 @@ Q_T = TypeVar("Q_T", bound=models.QuerySet[Any])
 
 
 class Territorial(Protocol):
-    region_id: int | None
-    district_id: int | None
+    @property
+    def region_id(self) -> int | None: ...
+
+    @property
+    def district_id(self) -> int | None: ...
 
 
 @dataclass(frozen=True)

@@ -4,15 +4,18 @@ from django.core.management.base import BaseCommand
 
 from taza.bodies.services import load_bodies
 from taza.geo.services import load_territories
+from taza.reports.catalogue import load_categories
 
 
 class Command(BaseCommand):
-    help = "Load territories and responsible bodies from the shipped data; safe to run again."
+    help = "Load territories, bodies and the service catalogue; safe to run again."
 
     def handle(self, *args: Any, **options: Any) -> None:
         territories = load_territories()
         bodies = load_bodies()
+        categories = load_categories()
         self.stdout.write(
             f"Territories: {territories.created} created, "
-            f"{territories.unchanged_or_updated} already there. Bodies: {bodies} in place."
+            f"{territories.unchanged_or_updated} already there. Bodies: {bodies} in place. "
+            f"Service categories: {categories} added."
         )

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from taza.bodies.models import Body
+from taza.reports.models import ServiceCategory
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Accept several files; the photo pipeline, not the form, decides what is a photo."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(PhotosField, self).clean(item, initial) for item in files]
+
+
+class ReportForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("What is the problem?"),
+        queryset=ServiceCategory.objects.filter(is_active=True),
+        empty_label=None,
+    )
+    description = forms.CharField(
+        label=_("Describe it"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    lat = forms.FloatField(label=_("Latitude"), required=False, widget=forms.HiddenInput)
+    lon = forms.FloatField(label=_("Longitude"), required=False, widget=forms.HiddenInput)
+    address = forms.CharField(label=_("Address or landmark"), required=False, max_length=300)
+    photos = PhotosField(
+        label=_("Photos"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"}),
+    )
+    name = forms.CharField(label=_("Your name"), required=False, max_length=200)
+    email = forms.EmailField(
+        label=_("E-mail, to hear about progress"), required=False, max_length=254
+    )
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+    # A fresh key per form: pressing "send" twice, or a retry, files one report.
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["submission_key"].initial = uuid.uuid4().hex
+
+
+class TransitionForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+    proof = forms.FileField(label=_("Proof photo"), required=False)
+    target_body = forms.ModelChoiceField(
+        label=_("Send to"),
+        queryset=Body.objects.filter(is_active=True),
+        required=False,
+    )

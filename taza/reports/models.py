@@ -1,0 +1,190 @@
+"""Citizens' reports: the service catalogue and the report life cycle."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from taza.bodies.models import Body
+from taza.geo.models import District, Region, TrilingualName
+
+
+class ResponsibleLevel(models.TextChoices):
+    DISTRICT = "district", _("district or city akimat")
+    REGION = "region", _("regional akimat")
+
+
+class ServiceCategory(TrilingualName):
+    """A kind of problem citizens report, who handles it and how fast (FixMyStreet's contact)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    description_kk = models.TextField(_("description (Kazakh)"), blank=True)
+    description_ru = models.TextField(_("description (Russian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    responsible_level = models.CharField(
+        _("handled by"),
+        max_length=16,
+        choices=ResponsibleLevel.choices,
+        default=ResponsibleLevel.DISTRICT,
+    )
+    # Deadlines, in hours, for each state that waits on somebody.
+    accept_hours = models.PositiveIntegerField(_("hours to accept"), default=24)
+    resolve_hours = models.PositiveIntegerField(_("hours to resolve"), default=120)
+    dispute_hours = models.PositiveIntegerField(_("hours the reporter may dispute"), default=72)
+    review_hours = models.PositiveIntegerField(_("hours to review a dispute"), default=72)
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("service category")
+        verbose_name_plural = _("service categories")
+
+    @property
+    def description(self) -> str:
+        from django.utils.translation import get_language
+
+        language = (get_language() or "kk")[:2]
+        return str(getattr(self, f"description_{language}", "") or self.description_ru)
+
+
+class ReportState(models.TextChoices):
+    NEW = "new", _("new")
+    ACCEPTED = "accepted", _("accepted")
+    IN_PROGRESS = "in_progress", _("in progress")
+    RESOLVED = "resolved", _("resolved")
+    DISPUTED = "disputed", _("disputed")
+    CLOSED = "closed", _("closed")
+    REJECTED = "rejected", _("rejected")
+
+
+OPEN_STATES = (ReportState.NEW, ReportState.ACCEPTED, ReportState.IN_PROGRESS, ReportState.DISPUTED)
+# States in which somebody on the akimat's side owes the next step.
+WAITING_ON_BODY = OPEN_STATES
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("web")
+    API = "api", _("API")
+    OPEN311 = "open311", "Open311"
+    TELEGRAM = "telegram", "Telegram"
+    IMPORT = "import", _("import")
+
+
+class Report(models.Model):
+    public_id = models.CharField(_("number"), max_length=12, unique=True)
+    category = models.ForeignKey(
+        ServiceCategory,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("category"),
+    )
+    description = models.TextField(_("description"))
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    # H3 cell (resolution 10, about 66 m across) for fast nearness queries.
+    h3_cell = models.CharField(max_length=16, db_index=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+", null=True)
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="reports", verbose_name=_("responsible body")
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=ReportState.choices, default=ReportState.NEW
+    )
+    deadline_at = models.DateTimeField(_("deadline"), null=True, blank=True)
+    is_overdue = models.BooleanField(_("overdue"), default=False)
+    escalated_at = models.DateTimeField(_("escalated to the region"), null=True, blank=True)
+    dispute_count = models.PositiveSmallIntegerField(_("disputes"), default=0)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    # Where it came from; a retry of the same message never makes a second report.
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel_message_id = models.CharField(max_length=100, blank=True)
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+
+    # Personal data: never shown publicly, never in the public API or open data.
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    reporter_name = models.CharField(_("reporter's name"), max_length=200, blank=True)
+    reporter_email = models.EmailField(_("reporter's e-mail"), blank=True)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=32, blank=True)
+    reporter_telegram_id = models.BigIntegerField(null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="kk"
+    )
+    # A secret that lets an anonymous reporter confirm or dispute from their link.
+    reporter_token = models.CharField(max_length=43)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "channel_message_id"],
+                condition=~Q(channel_message_id=""),
+                name="one_report_per_channel_message",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "deadline_at"]),
+            models.Index(fields=["region", "state"]),
+            models.Index(fields=["category", "h3_cell"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"№ {self.public_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class PhotoKind(models.TextChoices):
+    REPORT = "report", _("photo of the problem")
+    PROOF = "proof", _("proof of resolution")
+
+
+def _photo_path(instance: ReportPhoto, filename: str) -> str:
+    return f"reports/{instance.report.public_id}/{filename}"
+
+
+class ReportPhoto(models.Model):
+    """A photo re-encoded without its metadata; the original is never stored."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField(max_length=8, choices=PhotoKind.choices, default=PhotoKind.REPORT)
+    image = models.ImageField(upload_to=_photo_path)
+    thumbnail = models.ImageField(upload_to=_photo_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.kind} {self.pk}"

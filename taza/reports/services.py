@@ -1,0 +1,531 @@
+"""Every write to a report: intake, transitions, merging, deadlines.
+
+All channels (web, REST, Open311, the Telegram bot) call these functions and nothing
+else, so a rule holds wherever a report comes from. Each change of state goes through
+the audit trail in the same transaction, and the reporter is told after commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import IO, Any
+
+import h3
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from taza.accounts.permissions import can_change, scope_of
+from taza.audit.models import AuditAction
+from taza.audit.services import diff, record, snapshot
+from taza.bodies.models import Body
+from taza.bodies.services import district_akimat_code, regional_akimat_code
+from taza.geo.lookup import LocationError, haversine_m, locate
+from taza.geo.models import District, Region
+from taza.reports.models import (
+    OPEN_STATES,
+    Channel,
+    PhotoKind,
+    Report,
+    ReportPhoto,
+    ReportState,
+    ResponsibleLevel,
+    ServiceCategory,
+)
+from taza.reports.photos import CleanPhoto, PhotoError, clean_photo
+
+H3_RESOLUTION = 10
+DUPLICATE_RADIUS_M = 50.0
+MAX_DESCRIPTION = 5000
+MAX_PHOTOS = 5
+
+
+class ReportError(ValueError):
+    """Input or a request that cannot be taken; ``field`` names what is wrong."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class IdempotencyConflict(ReportError):
+    """The same idempotency key was sent earlier with a different report."""
+
+
+class TransitionError(ReportError):
+    """A change of state that the report's current state or the actor does not allow."""
+
+
+# -- intake ---------------------------------------------------------------------------
+
+
+@dataclass
+class Submission:
+    """What a channel hands to the intake, already parsed but not yet validated."""
+
+    channel: str
+    category_code: str
+    description: str
+    lat: float | None = None
+    lon: float | None = None
+    address: str = ""
+    photos: list[IO[bytes]] = field(default_factory=list)
+    # Retries: a client's key (scoped to the client) or the channel's own message id.
+    idempotency_key: str = ""
+    client_id: str = ""
+    channel_message_id: str = ""
+    reporter: Any = None
+    reporter_name: str = ""
+    reporter_email: str = ""
+    reporter_phone: str = ""
+    reporter_telegram_id: int | None = None
+    language: str = "kk"
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    report: Report
+    created: bool
+    duplicates: tuple[str, ...] = ()
+
+
+def _fingerprint(sub: Submission) -> str:
+    parts = [sub.category_code, sub.description.strip(), f"{sub.lat}", f"{sub.lon}"]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _scoped_key(sub: Submission) -> str | None:
+    if not sub.idempotency_key:
+        return None
+    return f"{sub.channel}:{sub.client_id}:{sub.idempotency_key}"[:200]
+
+
+def _earlier(sub: Submission) -> Report | None:
+    """Find the report that an earlier delivery of this same submission made."""
+    key = _scoped_key(sub)
+    if key:
+        found = Report.objects.filter(idempotency_key=key).first()
+        if found is not None:
+            if found.request_fingerprint != _fingerprint(sub):
+                raise IdempotencyConflict(
+                    _("This idempotency key was already used for a different report."),
+                    "idempotency_key",
+                )
+            return found
+    if sub.channel_message_id:
+        return Report.objects.filter(
+            channel=sub.channel, channel_message_id=sub.channel_message_id
+        ).first()
+    return None
+
+
+def _validate(sub: Submission) -> ServiceCategory:
+    if sub.channel not in Channel.values:
+        raise ReportError(_("Unknown channel."), "channel")
+    category = ServiceCategory.objects.filter(code=sub.category_code, is_active=True).first()
+    if category is None:
+        raise ReportError(
+            _("Unknown category “%(code)s”.") % {"code": sub.category_code[:50]}, "service_code"
+        )
+    text = sub.description.strip()
+    if not text:
+        raise ReportError(_("Please describe the problem."), "description")
+    if len(text) > MAX_DESCRIPTION:
+        raise ReportError(
+            _("The description is too long: at most %(n)d characters.") % {"n": MAX_DESCRIPTION},
+            "description",
+        )
+    if len(sub.address) > 300:
+        raise ReportError(_("The address is too long: at most 300 characters."), "address")
+    if len(sub.reporter_name) > 200 or len(sub.reporter_phone) > 32:
+        raise ReportError(_("The name or phone number is too long."), "contact")
+    if sub.reporter_email:
+        try:
+            validate_email(sub.reporter_email)
+        except ValidationError:
+            raise ReportError(_("The e-mail address is not valid."), "email") from None
+    if len(sub.photos) > MAX_PHOTOS:
+        raise ReportError(_("At most %(n)d photos can be attached.") % {"n": MAX_PHOTOS}, "media")
+    return category
+
+
+def route(category: ServiceCategory, region: Region, district: District | None) -> Body:
+    """Pick the akimat that handles a category at a place."""
+    if category.responsible_level == ResponsibleLevel.DISTRICT and district is not None:
+        body = Body.objects.filter(code=district_akimat_code(district), is_active=True).first()
+        if body is not None:
+            return body
+    return Body.objects.get(code=regional_akimat_code(region))
+
+
+def nearby_open_reports(
+    category_id: int, lat: float, lon: float, *, radius_m: float = DUPLICATE_RADIUS_M
+) -> list[Report]:
+    """Return open reports of the same category within radius_m, nearest first.
+
+    Looks only at the point's H3 cell and two rings around it (about 300 m across),
+    through the (category, h3_cell) index, and then measures exactly.
+    """
+    cells = h3.grid_disk(h3.latlng_to_cell(lat, lon, H3_RESOLUTION), 2)
+    candidates = Report.objects.filter(
+        category_id=category_id, h3_cell__in=cells, state__in=OPEN_STATES
+    )
+    near = [(haversine_m(lat, lon, r.lat, r.lon), r.created_at, r) for r in candidates]
+    return [r for d, _at, r in sorted(near, key=lambda t: (t[0], t[1])) if d <= radius_m]
+
+
+def _new_public_id() -> str:
+    while True:
+        candidate = f"{secrets.randbelow(90_000_000) + 10_000_000}"
+        if not Report.objects.filter(public_id=candidate).exists():
+            return candidate
+
+
+def _save_photo(report: Report, photo: CleanPhoto, kind: str, index: int) -> ReportPhoto:
+    stem = f"{kind}-{index}-{photo.sha256[:12]}"
+    item = ReportPhoto(
+        report=report, kind=kind, sha256=photo.sha256, width=photo.width, height=photo.height
+    )
+    item.image.save(f"{stem}.jpg", ContentFile(photo.image), save=False)
+    item.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(photo.thumbnail), save=False)
+    item.save()
+    return item
+
+
+def submit_report(sub: Submission, *, now: datetime | None = None) -> IntakeResult:
+    """Validate, locate, route and store a report; a retry returns the first one."""
+    earlier = _earlier(sub)
+    if earlier is not None:
+        return IntakeResult(earlier, created=False)
+    category = _validate(sub)
+    try:
+        photos = [clean_photo(upload) for upload in sub.photos]
+    except PhotoError as exc:
+        raise ReportError(str(exc), "media") from None
+    lat, lon = sub.lat, sub.lon
+    if lat is None or lon is None:
+        gps = next((p.gps for p in photos if p.gps), None)
+        if gps is None:
+            raise ReportError(_("Please give the location of the problem."), "location")
+        lat, lon = gps
+    try:
+        found = locate(lat, lon)
+    except LocationError as exc:
+        raise ReportError(
+            _("The location is not valid: %(why)s") % {"why": exc}, "location"
+        ) from None
+    region = Region.objects.get(code=found.region_code)
+    district = District.objects.filter(code=found.district_code).first()
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            nearby = nearby_open_reports(category.pk, lat, lon)
+            report = _create(sub, category, lat, lon, region, district, photos, now, nearby)
+    except IntegrityError:
+        # Two deliveries of one submission raced; the other one won. Return its report.
+        earlier = _earlier(sub)
+        if earlier is None:
+            raise
+        return IntakeResult(earlier, created=False)
+    return IntakeResult(report, created=True, duplicates=tuple(r.public_id for r in nearby))
+
+
+def _create(
+    sub: Submission,
+    category: ServiceCategory,
+    lat: float,
+    lon: float,
+    region: Region,
+    district: District | None,
+    photos: list[CleanPhoto],
+    now: datetime,
+    nearby: list[Report],
+) -> Report:
+    report = Report.objects.create(
+        public_id=_new_public_id(),
+        category=category,
+        description=sub.description.strip(),
+        address=sub.address.strip(),
+        lat=lat,
+        lon=lon,
+        h3_cell=h3.latlng_to_cell(lat, lon, H3_RESOLUTION),
+        region=region,
+        district=district,
+        body=route(category, region, district),
+        state=ReportState.NEW,
+        deadline_at=now + timedelta(hours=category.accept_hours),
+        duplicate_of=nearby[0] if nearby else None,
+        created_at=now,
+        updated_at=now,
+        channel=sub.channel,
+        channel_message_id=sub.channel_message_id[:100],
+        idempotency_key=_scoped_key(sub),
+        request_fingerprint=_fingerprint(sub),
+        reporter=sub.reporter if getattr(sub.reporter, "pk", None) else None,
+        reporter_name=sub.reporter_name.strip(),
+        reporter_email=sub.reporter_email.strip(),
+        reporter_phone=sub.reporter_phone.strip(),
+        reporter_telegram_id=sub.reporter_telegram_id,
+        language=sub.language,
+        reporter_token=secrets.token_urlsafe(32),
+    )
+    for index, photo in enumerate(photos, start=1):
+        _save_photo(report, photo, PhotoKind.REPORT, index)
+    record(
+        obj=report,
+        actor=sub.reporter,
+        action=AuditAction.CREATE,
+        changes={
+            "state": [None, report.state],
+            "category": [None, category.code],
+            "body": [None, report.body.code],
+            "channel": [None, report.channel],
+        },
+        reason=_("Reported through %(channel)s") % {"channel": report.get_channel_display()},
+    )
+    return report
+
+
+# -- transitions ----------------------------------------------------------------------
+
+BODY, REPORTER, SUPERVISOR, SYSTEM = "body", "reporter", "supervisor", "system"
+
+
+@dataclass(frozen=True)
+class Action:
+    sources: tuple[str, ...]
+    target: str
+    by: str
+    needs_note: bool = False
+    needs_proof: bool = False
+
+
+ACTIONS: dict[str, Action] = {
+    "accept": Action((ReportState.NEW,), ReportState.ACCEPTED, BODY),
+    "start": Action((ReportState.ACCEPTED,), ReportState.IN_PROGRESS, BODY),
+    "resolve": Action(
+        (ReportState.ACCEPTED, ReportState.IN_PROGRESS),
+        ReportState.RESOLVED,
+        BODY,
+        needs_proof=True,
+    ),
+    "reject": Action((ReportState.NEW, ReportState.ACCEPTED), ReportState.REJECTED, BODY, True),
+    "redirect": Action((ReportState.NEW, ReportState.ACCEPTED), ReportState.NEW, BODY, True),
+    "confirm": Action((ReportState.RESOLVED,), ReportState.CLOSED, REPORTER),
+    "dispute": Action((ReportState.RESOLVED,), ReportState.DISPUTED, REPORTER, True),
+    "reopen": Action((ReportState.DISPUTED,), ReportState.IN_PROGRESS, SUPERVISOR, True),
+    "uphold": Action((ReportState.DISPUTED,), ReportState.CLOSED, SUPERVISOR, True),
+    "close": Action((ReportState.RESOLVED,), ReportState.CLOSED, SYSTEM),
+}
+
+
+def allowed_actions(report: Report, actor: Any, *, reporter_token: str = "") -> list[str]:
+    """Return the actions this person may take on the report now."""
+    return [
+        name
+        for name, action in ACTIONS.items()
+        if report.state in action.sources and _may(action, report, actor, reporter_token)
+    ]
+
+
+def _is_reporter(report: Report, actor: Any, token: str) -> bool:
+    if token and secrets.compare_digest(token, report.reporter_token):
+        return True
+    return bool(getattr(actor, "pk", None)) and report.reporter_id == actor.pk
+
+
+def _may(action: Action, report: Report, actor: Any, token: str, system: bool = False) -> bool:
+    if action.by == BODY:
+        return can_change(actor, report) or report.body_id in scope_of(actor).bodies
+    if action.by == SUPERVISOR:
+        scope = scope_of(actor)
+        return scope.is_admin or report.region_id in scope.regions
+    if action.by == REPORTER:
+        return _is_reporter(report, actor, token)
+    return system  # SYSTEM: only the deadline processor
+
+
+def _deadline(report: Report, state: str, now: datetime) -> datetime | None:
+    hours: int | None = {
+        str(ReportState.NEW): report.category.accept_hours,
+        str(ReportState.ACCEPTED): report.category.resolve_hours,
+        str(ReportState.IN_PROGRESS): report.category.resolve_hours,
+        str(ReportState.RESOLVED): report.category.dispute_hours,
+        str(ReportState.DISPUTED): report.category.review_hours,
+    }.get(state)
+    return now + timedelta(hours=hours) if hours is not None else None
+
+
+def transition_report(
+    report: Report,
+    *,
+    action: str,
+    actor: Any = None,
+    note: str = "",
+    proof: IO[bytes] | None = None,
+    target_body: Body | None = None,
+    reporter_token: str = "",
+    now: datetime | None = None,
+    system: bool = False,
+) -> Report:
+    """Move a report to its next state, or raise TransitionError saying why not."""
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise TransitionError(_("Unknown action “%(action)s”.") % {"action": action[:40]}, "action")
+    now = now or timezone.now()
+    note = note.strip()
+    with transaction.atomic():
+        report = Report.objects.select_for_update().select_related("category").get(pk=report.pk)
+        if report.state not in spec.sources:
+            raise TransitionError(
+                _("A report that is “%(state)s” cannot be given the action “%(action)s”.")
+                % {"state": report.get_state_display(), "action": action},
+                "action",
+            )
+        if not _may(spec, report, actor, reporter_token, system):
+            raise TransitionError(_("You may not do this with this report."), "actor")
+        if spec.needs_note and not note:
+            raise TransitionError(_("Please give a reason."), "note")
+        if len(note) > MAX_DESCRIPTION:
+            raise TransitionError(_("The note is too long."), "note")
+        if action == "dispute" and report.deadline_at and now > report.deadline_at:
+            raise TransitionError(_("The time to dispute this resolution has passed."), "action")
+        clean_proof = None
+        if spec.needs_proof:
+            if proof is None:
+                raise TransitionError(_("A photo proving the work is required."), "proof")
+            try:
+                clean_proof = clean_photo(proof)
+            except PhotoError as exc:
+                raise TransitionError(str(exc), "proof") from None
+        before = snapshot(report)
+        _apply(report, spec, action, now, target_body)
+        report.save()
+        if clean_proof is not None:
+            _save_photo(report, clean_proof, PhotoKind.PROOF, report.photos.count() + 1)
+        record(
+            obj=report,
+            actor=actor,
+            action=AuditAction.TRANSITION,
+            changes={"action": [None, action]} | diff(before, snapshot(report)),
+            reason=note,
+        )
+        transaction.on_commit(lambda: _notify(report.pk, action))
+    return report
+
+
+def _apply(report: Report, spec: Action, action: str, now: datetime, target: Body | None) -> None:
+    if action == "redirect":
+        if target is None or target.pk == report.body_id:
+            raise TransitionError(_("Choose the body to send the report to."), "body")
+        report.body = target
+    if action == "dispute":
+        report.dispute_count += 1
+        # The dispute goes to the level above: the regional akimat reviews it.
+        report.escalated_at = now
+    report.state = spec.target
+    report.deadline_at = _deadline(report, spec.target, now)
+    report.is_overdue = False
+    report.updated_at = now
+    if spec.target == ReportState.RESOLVED:
+        report.resolved_at = now
+    if spec.target in (ReportState.CLOSED, ReportState.REJECTED):
+        report.closed_at = now
+    if action == "reopen":
+        report.resolved_at = report.closed_at = None
+
+
+def _notify(report_id: int, action: str) -> None:
+    from taza.reports.tasks import notify_reporter
+
+    notify_reporter(report_id, action)
+
+
+# -- operators' tools -----------------------------------------------------------------
+
+
+def merge_reports(duplicate: Report, *, into: Report, actor: Any, note: str = "") -> None:
+    """Mark one report as a duplicate of another; both must be the operator's to change."""
+    if duplicate.pk == into.pk:
+        raise ReportError(_("A report cannot be a duplicate of itself."), "duplicate_of")
+    if into.duplicate_of_id == duplicate.pk:
+        raise ReportError(_("That report is already a duplicate of this one."), "duplicate_of")
+    for report in (duplicate, into):
+        if not can_change(actor, report):
+            raise TransitionError(_("You may not do this with this report."), "actor")
+    _set_duplicate(duplicate, into, actor, note or _("Merged as a duplicate"))
+
+
+def split_report(report: Report, *, actor: Any, note: str = "") -> None:
+    """Undo a duplicate link: the report stands on its own again."""
+    if not can_change(actor, report):
+        raise TransitionError(_("You may not do this with this report."), "actor")
+    _set_duplicate(report, None, actor, note or _("Split from its duplicate"))
+
+
+@transaction.atomic
+def _set_duplicate(report: Report, into: Report | None, actor: Any, note: str) -> None:
+    before = snapshot(report)
+    report.duplicate_of = into
+    report.save(update_fields=["duplicate_of"])
+    record(
+        obj=report,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        changes=diff(before, snapshot(report)),
+        reason=note,
+    )
+
+
+@dataclass
+class DeadlineResult:
+    flagged_overdue: int = 0
+    closed: int = 0
+
+
+def process_deadlines(*, now: datetime | None = None) -> DeadlineResult:
+    """Flag and escalate overdue reports; close resolutions nobody disputed in time.
+
+    Safe to run from several workers at once: each report is re-read under a row lock
+    and skipped when another worker got there first.
+    """
+    now = now or timezone.now()
+    result = DeadlineResult()
+    late = Report.objects.filter(state__in=OPEN_STATES, deadline_at__lt=now, is_overdue=False)
+    for pk in late.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            report = Report.objects.select_for_update().get(pk=pk)
+            if report.is_overdue or report.deadline_at is None or report.deadline_at >= now:
+                continue
+            before = snapshot(report)
+            report.is_overdue = True
+            report.escalated_at = report.escalated_at or now
+            report.save(update_fields=["is_overdue", "escalated_at"])
+            record(
+                obj=report,
+                actor=None,
+                action=AuditAction.UPDATE,
+                changes=diff(before, snapshot(report)),
+                reason=_("The deadline passed: escalated to the regional akimat."),
+            )
+            result.flagged_overdue += 1
+    expired = Report.objects.filter(state=ReportState.RESOLVED, deadline_at__lt=now)
+    for report in expired.iterator():
+        try:
+            transition_report(
+                report,
+                action="close",
+                now=now,
+                system=True,
+                note=_("Not disputed in time: closed."),
+            )
+        except TransitionError:
+            continue  # confirmed or disputed meanwhile
+        result.closed += 1
+    return result

@@ -1,0 +1,62 @@
+"""Background work for reports: telling reporters, watching deadlines.
+
+Huey runs these: in the embedded default in-process and at once (no broker), in
+production from Redis with separate `manage.py run_huey` workers that retry failures.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.translation import gettext as _
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from taza.reports.models import Report
+
+logger = logging.getLogger(__name__)
+
+
+@db_task(retries=5, retry_delay=60)
+def notify_reporter(report_id: int, action: str) -> None:
+    """Tell the reporter, through the channel they used, that their report moved on."""
+    report = Report.objects.select_related("category").filter(pk=report_id).first()
+    if report is None:
+        return
+    with translation.override(report.language):
+        subject = _("Report № %(number)s: %(state)s") % {
+            "number": report.public_id,
+            "state": report.get_state_display(),
+        }
+        body = _(
+            "Your report “%(category)s” is now: %(state)s.\n"
+            "Follow it here: %(link)s\n\nTaza Qazaqstan"
+        ) % {
+            "category": report.category.name,
+            "state": report.get_state_display(),
+            "link": f"{settings.TAZA_SITE_URL}/reports/{report.public_id}/",
+        }
+    if report.reporter_email:
+        send_mail(subject, body, None, [report.reporter_email])
+    for notifier in CHANNEL_NOTIFIERS:
+        notifier(report, action, subject, body)
+    logger.info("reporter notified", extra={"report": report.public_id, "action": action})
+
+
+# Channels that reach people other than by e-mail (the Telegram bot) add themselves here.
+CHANNEL_NOTIFIERS: list[Any] = []
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def watch_deadlines() -> None:
+    from taza.reports.services import process_deadlines
+
+    result = process_deadlines()
+    logger.info(
+        "deadlines processed",
+        extra={"overdue": result.flagged_overdue, "closed": result.closed},
+    )

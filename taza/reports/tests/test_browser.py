@@ -1,0 +1,74 @@
+"""A citizen files a report in a real browser; an operator follows it to resolution."""
+
+import pytest
+
+from taza.conftest import PASSWORD, make_user
+from taza.reports.models import Report, ReportState
+from taza.reports.tests.images import photo_bytes
+from taza.web.tests.test_browser import browser  # noqa: F401 (the shared browser fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def site(live_server):
+    from taza.accounts.models import Role
+    from taza.bodies.services import load_bodies
+    from taza.geo.services import load_territories
+    from taza.reports.catalogue import load_categories
+
+    load_territories()
+    load_bodies()
+    load_categories()
+    make_user("astana-op", Role.OPERATOR, "AKIMAT-KZ71")
+    return live_server.url
+
+
+def test_a_report_filed_in_the_browser_is_followed_to_resolution(browser, site, tmp_path):  # noqa: F811
+    photo = tmp_path / "dump.jpg"
+    photo.write_bytes(photo_bytes(camera="iPhone", gps=(51.17, 71.45)))
+    proof = tmp_path / "clean.jpg"
+    proof.write_bytes(photo_bytes(size=(800, 600)))
+
+    citizen = browser.new_context(base_url=site, locale="ru-RU")
+    page = citizen.new_page()
+    page.goto("/")
+    page.get_by_role("link", name="Сообщить о проблеме").click()
+    page.select_option("#id_category", label="Несанкционированная свалка")
+    page.wait_for_function("window.tazaMap !== undefined")
+    page.evaluate("window.tazaMap.place(51.1694, 71.4491, 12)")  # as a click on the map does
+    page.fill("#id_description", "Строительный мусор за гаражами")
+    page.set_input_files("#id_photos", str(photo))
+    page.fill("#id_email", "citizen@example.kz")
+    page.get_by_role("button", name="Отправить").click()
+    page.wait_for_url("**/reports/*/")
+    report = Report.objects.get()
+    assert report.public_id in page.locator("h1").inner_text()
+    assert page.locator("#state").inner_text() == "новое"
+    assert report.body.code == "AKIMAT-KZ711410"
+
+    operator = browser.new_context(base_url=site, locale="ru-RU")
+    op = operator.new_page()
+    op.goto("/login/")
+    op.fill("#id_username", "astana-op")
+    op.fill("#id_password", PASSWORD)
+    op.locator("form.login button").click()
+    op.goto("/console/")
+    op.get_by_role("link", name=report.public_id).click()
+    op.locator("form.action-accept button").click()
+    assert op.locator("#state").inner_text() == "принято"
+    op.locator("form.action-start button").click()
+    form = op.locator("form.action-resolve")
+    form.locator("input[name=proof]").set_input_files(str(proof))
+    form.locator("input[name=note]").fill("Вывезено 3 м³")
+    form.locator("button").click()
+    assert op.locator("#state").inner_text() == "решено"
+    assert op.locator("img.photo-proof").count() == 1
+
+    page.reload()
+    page.locator("form.action-confirm button").click()
+    assert page.locator("#state").inner_text() == "закрыто"
+    report.refresh_from_db()
+    assert report.state == ReportState.CLOSED
+    citizen.close()
+    operator.close()

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from taza.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("reports/new/", views.new_report, name="new"),
+    path("reports/<str:public_id>/", views.report_detail, name="detail"),
+    path("reports/<str:public_id>/action/", views.report_action, name="action"),
+    path("console/", views.console, name="console"),
+]

@@ -1,0 +1,161 @@
+"""The citizens' form, the public page of a report, and the operator console."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from taza.accounts.permissions import can_view_personal_data, scope_of, visible
+from taza.reports.forms import ReportForm, TransitionForm
+from taza.reports.models import Channel, Report, ReportState, ServiceCategory
+from taza.reports.querysets import public_history, public_reports
+from taza.reports.services import (
+    ReportError,
+    Submission,
+    allowed_actions,
+    submit_report,
+    transition_report,
+)
+
+FORM_FIELDS = {
+    "service_code": "category",
+    "location": "lat",
+    "media": "photos",
+    "contact": "name",
+    "email": "email",
+    "description": "description",
+}
+
+
+def new_report(request: HttpRequest) -> HttpResponse:
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if is_ratelimited(
+            request, group="web-intake", key="ip", rate=settings.TAZA_INTAKE_RATE, increment=True
+        ):
+            form.add_error(None, _("Too many reports from this connection; try again later."))
+            return render(request, "reports/new.html", {"form": form}, status=429)
+        data = form.cleaned_data
+        user = request.user if request.user.is_authenticated else None
+        try:
+            result = submit_report(
+                Submission(
+                    channel=Channel.WEB,
+                    category_code=data["category"].code,
+                    description=data["description"],
+                    lat=data["lat"],
+                    lon=data["lon"],
+                    address=data["address"],
+                    photos=data["photos"],
+                    idempotency_key=data["submission_key"],
+                    reporter=user,
+                    reporter_name=data["name"] or (user.get_full_name() if user else ""),
+                    reporter_email=data["email"] or (user.email if user else ""),
+                    reporter_phone=data["phone"],
+                    language=(request.LANGUAGE_CODE or "kk")[:2],
+                )
+            )
+        except ReportError as exc:
+            form.add_error(FORM_FIELDS.get(exc.field), str(exc))
+        else:
+            report = result.report
+            # The link with the secret lets this browser confirm or dispute later.
+            request.session[f"report-token-{report.public_id}"] = report.reporter_token
+            messages.success(
+                request,
+                _("Thank you! Your report № %(number)s is registered.")
+                % {"number": report.public_id},
+            )
+            return redirect("reports:detail", public_id=report.public_id)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reports/new.html", {"form": form}, status=status)
+
+
+def _token(request: HttpRequest, report: Report) -> str:
+    return request.GET.get("token") or request.session.get(f"report-token-{report.public_id}", "")
+
+
+def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    report = get_object_or_404(public_reports(), public_id=public_id)
+    token = _token(request, report)
+    return render(
+        request,
+        "reports/detail.html",
+        {
+            "report": report,
+            "history": public_history(report),
+            "actions": allowed_actions(report, request.user, reporter_token=token),
+            "show_contact": can_view_personal_data(request.user, report),
+            "form": TransitionForm(),
+        },
+    )
+
+
+@require_POST
+def report_action(request: HttpRequest, public_id: str) -> HttpResponse:
+    report = get_object_or_404(Report, public_id=public_id)
+    form = TransitionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(
+            request, _("The form is not valid: %(errors)s") % {"errors": form.errors.as_text()}
+        )
+        return redirect("reports:detail", public_id=public_id)
+    data = form.cleaned_data
+    try:
+        transition_report(
+            report,
+            action=data["action"],
+            actor=request.user,
+            note=data["note"],
+            proof=data["proof"],
+            target_body=data["target_body"],
+            reporter_token=_token(request, report),
+        )
+    except ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("reports:detail", public_id=public_id)
+
+
+@login_required
+def console(request: HttpRequest) -> HttpResponse:
+    """The operator's queue: reports of their territory, the nearest deadline first."""
+    scope = scope_of(request.user)
+    if not (scope.reads_all or scope.regions or scope.districts or scope.bodies):
+        raise PermissionDenied(_("The console is for akimat operators and analysts."))
+    qs = public_reports().filter(
+        pk__in=visible(request.user, Report.objects.all()).values("pk")
+    ) | public_reports().filter(body_id__in=scope.bodies)
+    state = request.GET.get("state", "open")
+    if state == "open":
+        qs = qs.filter(state__in=[s for s in ReportState if s not in ("closed", "rejected")])
+    elif state in ReportState.values:
+        qs = qs.filter(state=state)
+    category = request.GET.get("category")
+    if category:
+        qs = qs.filter(category__code=category)
+    if request.GET.get("overdue"):
+        qs = qs.filter(is_overdue=True)
+    page = Paginator(qs.distinct().order_by("deadline_at", "created_at"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "reports/console.html",
+        {
+            "page": page,
+            "state": state,
+            "category": category,
+            "states": ReportState.choices,
+            "categories": ServiceCategory.objects.all(),
+        },
+    )

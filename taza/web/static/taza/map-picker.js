@@ -1,0 +1,35 @@
+// Pick the point of a report on a map drawn from Taza's own region outlines (no tile server).
+(function () {
+  "use strict";
+  var box = document.getElementById("map");
+  if (!box || !window.L) { return; }
+  var lat = document.getElementById("id_lat");
+  var lon = document.getElementById("id_lon");
+  var text = document.getElementById("point-text");
+  var map = L.map(box, { attributionControl: true }).setView([48.0, 67.0], 4);
+  map.attributionControl.setPrefix("");
+  map.attributionControl.addAttribution("geokz, CC BY 4.0");
+  var marker = null;
+  function place(latitude, longitude, zoom) {
+    lat.value = latitude.toFixed(6);
+    lon.value = longitude.toFixed(6);
+    text.textContent = lat.value + ", " + lon.value;
+    if (marker) { marker.setLatLng([latitude, longitude]); }
+    else { marker = L.circleMarker([latitude, longitude], { radius: 8, color: "#b3261e" }).addTo(map); }
+    if (zoom) { map.setView([latitude, longitude], zoom); }
+  }
+  fetch(box.dataset.regions).then(function (r) { return r.json(); }).then(function (data) {
+    L.geoJSON(data, { style: { color: "#1b7f4b", weight: 1, fillOpacity: 0.06 } }).addTo(map);
+  });
+  map.on("click", function (e) { place(e.latlng.lat, e.latlng.lng); });
+  if (lat.value && lon.value) { place(parseFloat(lat.value), parseFloat(lon.value), 12); }
+  var button = document.getElementById("use-location");
+  if (button && navigator.geolocation) {
+    button.addEventListener("click", function () {
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        place(pos.coords.latitude, pos.coords.longitude, 15);
+      });
+    });
+  }
+  window.tazaMap = { map: map, place: place };
+})();
