@@ -59,8 +59,13 @@ class RoleAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "role", "body"],
+                condition=models.Q(body__isnull=False),
                 name="unique_role_per_body",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(body__isnull=True),
+                name="unique_role_without_body",
             ),
             models.CheckConstraint(
                 name="role_body_required",

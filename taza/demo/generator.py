@@ -1,9 +1,9 @@
 """Make the demo data set: the people of a realistic national deployment.
 
 Deterministic for a given seed and size, and idempotent: running it again finds the
-people it made before and creates nothing twice. The records of later domains
-(reports, waste sites, campaigns) are added here as those domains land, spread over
-the regions with ``spread`` and the seed figures in ``facts``.
+people and reports it made before and creates nothing twice. Reports are spread over
+the regions and categories by the seed figures in ``facts`` (see ``reports.py``); the
+records of later domains (waste sites, campaigns) are added here as they land.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from taza.accounts.models import Role, User
 from taza.accounts.services import assign_role, create_person
 from taza.bodies.models import Body
 from taza.bodies.services import district_akimat_code, regional_akimat_code
+from taza.demo.reports import generate_reports
 from taza.geo.models import District, Region
 
 DEMO_PASSWORD = "taza-demo-2026"  # noqa: S105 (published on purpose; TAZA_DEMO guards it)
@@ -103,16 +104,7 @@ DEMO_LOGINS = [
 class DemoResult:
     created_people: int = 0
     existing_people: int = 0
-
-
-def spread(total: int, weights: dict[str, float]) -> dict[str, int]:
-    """Split a whole number over keys by weight, exactly, largest remainders first."""
-    raw = {key: total * w for key, w in weights.items()}
-    counts = {key: int(value) for key, value in raw.items()}
-    rest = total - sum(counts.values())
-    for key in sorted(raw, key=lambda k: (counts[k] - raw[k], k))[:rest]:
-        counts[key] += 1
-    return counts
+    created_reports: int = 0
 
 
 def _phone(rng: random.Random) -> str:
@@ -130,8 +122,8 @@ def _ensure_person(result: DemoResult, username: str, **fields: Any) -> User:
 
 
 @transaction.atomic
-def generate_demo(*, citizens: int = 500, seed: int = 2026) -> DemoResult:
-    """Create the demo logins, an operator for every akimat and citizens in every region."""
+def generate_demo(*, citizens: int = 500, reports: int = 0, seed: int = 2026) -> DemoResult:
+    """Create the demo logins, an operator for every akimat, citizens, and reports."""
     if not settings.TAZA_DEMO:
         raise ImproperlyConfigured(
             "Demo data creates logins with a published password. Set TAZA_DEMO=1 to allow it."
@@ -171,6 +163,7 @@ def generate_demo(*, citizens: int = 500, seed: int = 2026) -> DemoResult:
             email="",
         )
         assign_role(actor=None, user=user, role=Role.CITIZEN, reason=REASON)
+    result.created_reports = generate_reports(count=reports, seed=seed)
     return result
 
 

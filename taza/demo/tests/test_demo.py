@@ -7,7 +7,8 @@ from django.core.management import call_command
 from taza.accounts.models import Role, RoleAssignment, User
 from taza.audit.models import AuditEntry
 from taza.demo.facts import APPEALS_BY_REGION, region_weights
-from taza.demo.generator import DEMO_LOGINS, generate_demo, spread
+from taza.demo.generator import DEMO_LOGINS, generate_demo
+from taza.demo.spread import spread
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +91,34 @@ def test_spread_splits_a_total_exactly_by_weight(total):
     assert all(count >= 0 for count in counts.values())
     if total >= 1000:
         assert counts["KZ75"] > counts["KZ71"] > counts["KZ35"] > counts["KZ62"]
+
+
+def test_demo_reports_follow_the_seeds_spread_and_are_made_once(settings):
+    from collections import Counter
+
+    from taza.reports.models import Report
+
+    settings.TAZA_DEMO = True
+    generate_demo(citizens=0, reports=3000, seed=9)
+    assert Report.objects.count() == 3000
+    by_region = Counter(Report.objects.values_list("region__code", flat=True))
+    assert by_region["KZ75"] > by_region["KZ71"] > by_region["KZ35"] > by_region["KZ62"] > 0
+    executed = Report.objects.filter(state__in=["resolved", "closed"]).count() / 3000
+    assert executed == pytest.approx(0.935, abs=0.03)
+    top = Counter(Report.objects.values_list("category__code", flat=True)).most_common(1)
+    assert top[0][0] == "territory_cleaning"
+    for report in Report.objects.all()[:200]:
+        assert report.body.region_id == report.region_id
+        assert report.district.region_id == report.region_id
+    again = generate_demo(citizens=0, reports=3000, seed=9)
+    assert again.created_reports == 0 and Report.objects.count() == 3000
+
+
+def test_demo_reports_lie_in_the_district_they_are_filed_under(settings):
+    from taza.geo.lookup import locate
+    from taza.reports.models import Report
+
+    settings.TAZA_DEMO = True
+    generate_demo(citizens=0, reports=300, seed=3)
+    for report in Report.objects.select_related("district")[:300]:
+        assert locate(report.lat, report.lon).district_code == report.district.code

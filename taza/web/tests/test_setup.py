@@ -16,7 +16,12 @@ def _setup(var_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {
         k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
     }
-    env |= {"TAZA_VAR_DIR": str(var_dir), "DEMO_CITIZENS": "30", "LOG_FORMAT": "plain"}
+    env |= {
+        "TAZA_VAR_DIR": str(var_dir),
+        "DEMO_CITIZENS": "30",
+        "DEMO_REPORTS": "200",
+        "LOG_FORMAT": "plain",
+    }
     return subprocess.run(
         [str(ROOT / "script" / "setup")],
         cwd=ROOT,
@@ -39,6 +44,8 @@ def _counts(db: Path) -> dict[str, int]:
                 "accounts_user",
                 "accounts_roleassignment",
                 "audit_auditentry",
+                "reports_report",
+                "reports_servicecategory",
             )
         }
 
@@ -51,6 +58,7 @@ def test_setup_runs_twice_without_failing_or_duplicating(tmp_path):
     assert counts["geo_region"] == 20 and counts["geo_district"] == 224
     assert counts["bodies_body"] == 260
     assert counts["accounts_user"] == 7 + 244 + 30
+    assert counts["reports_report"] == 200 and counts["reports_servicecategory"] == 9
     second = _setup(tmp_path)
     assert second.returncode == 0, second.stdout + second.stderr
     assert _counts(tmp_path / "taza.sqlite3") == counts

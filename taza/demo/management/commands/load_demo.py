@@ -10,13 +10,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--citizens", type=int, default=500, help="citizen accounts to make")
+        parser.add_argument("--reports", type=int, default=5000, help="citizens' reports to make")
         parser.add_argument("--seed", type=int, default=2026, help="random seed")
 
-    def handle(self, *args: Any, citizens: int, seed: int, **options: Any) -> None:
-        result = generate_demo(citizens=citizens, seed=seed)
+    def handle(self, *args: Any, citizens: int, reports: int, seed: int, **options: Any) -> None:
+        result = generate_demo(citizens=citizens, reports=reports, seed=seed)
         self.stdout.write(
             f"Demo data: {result.created_people} people created, "
-            f"{result.existing_people} already there."
+            f"{result.existing_people} already there; {result.created_reports} reports created."
         )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
