@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "taza.api",
     "taza.demo",
     "huey.contrib.djhuey",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "taza.ops",
     "taza.web",
 ]
@@ -184,6 +188,33 @@ TAZA_SERVE_MEDIA = env_bool("TAZA_SERVE_MEDIA", True)
 RATELIMIT_USE_CACHE = "default"
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
+# The REST API: sessions for the browser, tokens for other systems; OpenAPI by drf-spectacular.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Taza API",
+    "DESCRIPTION": "Citizens' reports of the Taza Qazaqstan programme. Open311 GeoReport v2 "
+    "is served beside it at /open311/v2/.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
 # Demo logins with published passwords may only be created where this is switched on.
 TAZA_DEMO = env_bool("TAZA_DEMO", False)
 
@@ -198,7 +229,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = TAZA_HTTPS
 SECURE_HSTS_PRELOAD = TAZA_HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if env_bool("TAZA_BEHIND_PROXY", False):
+TAZA_BEHIND_PROXY = env_bool("TAZA_BEHIND_PROXY", False)
+if TAZA_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 

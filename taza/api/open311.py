@@ -19,8 +19,8 @@ from django.utils.timezone import is_naive, make_aware
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.core import is_ratelimited
 
+from taza.ops.clients import client_ip, intake_limited
 from taza.reports.models import Channel, Report, ServiceCategory
 from taza.reports.querysets import CLOSED_FOR_OPEN311, filter_reports, last_note, public_reports
 from taza.reports.services import IdempotencyConflict, ReportError, Submission, submit_report
@@ -260,9 +260,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     api_key = data.get("api_key", "")
     if keys and api_key not in keys:
         raise Open311Error(403, _("A valid api_key is required to submit requests."))
-    if is_ratelimited(
-        request, group="open311-post", key="ip", rate=settings.TAZA_INTAKE_RATE, increment=True
-    ):
+    if intake_limited(request, "open311-post"):
         raise Open311Error(429, _("Too many requests from this client; try again later."))
     if not data.get("service_code"):
         raise Open311Error(400, _("service_code is required."))
@@ -279,7 +277,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         address=data.get("address_string", ""),
         photos=list(request.FILES.getlist("media")),
         idempotency_key=request.headers.get("Idempotency-Key", ""),
-        client_id=api_key or request.META.get("REMOTE_ADDR", ""),
+        client_id=api_key or client_ip(request),
         reporter_name=name,
         reporter_email=data.get("email", ""),
         reporter_phone=data.get("phone", ""),

@@ -1,8 +1,18 @@
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
 
-from taza.api import open311
+from taza.api import open311, rest
+
+router = DefaultRouter()
+router.register("categories", rest.CategoryViewSet, basename="category")
+router.register("reports", rest.ReportViewSet, basename="report")
 
 urlpatterns = [
+    path("api/v1/", include(router.urls)),
+    path("api/v1/locate/", rest.locate_point, name="api-locate"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("open311/v2/discovery.<str:fmt>", open311.discovery, name="open311-discovery"),
     path("open311/v2/services.<str:fmt>", open311.services, name="open311-services"),
     path(

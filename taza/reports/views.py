@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,9 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
 from taza.accounts.permissions import can_view_personal_data, scope_of, visible
+from taza.ops.clients import intake_limited
 from taza.reports.forms import ReportForm, TransitionForm
 from taza.reports.models import Channel, Report, ReportState, ServiceCategory
 from taza.reports.querysets import public_history, public_reports
@@ -38,9 +37,7 @@ FORM_FIELDS = {
 def new_report(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        if is_ratelimited(
-            request, group="web-intake", key="ip", rate=settings.TAZA_INTAKE_RATE, increment=True
-        ):
+        if intake_limited(request, "web-intake"):
             form.add_error(None, _("Too many reports from this connection; try again later."))
             return render(request, "reports/new.html", {"form": form}, status=429)
         data = form.cleaned_data

@@ -1,0 +1,145 @@
+"""Shapes of the REST API. Public shapes carry no personal data at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from taza.audit.models import AuditEntry
+from taza.reports.models import Report, ReportPhoto, ServiceCategory
+from taza.reports.services import ACTIONS
+
+
+class CategorySerializer(serializers.ModelSerializer[ServiceCategory]):
+    name = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ServiceCategory
+        fields = [
+            "code",
+            "name",
+            "name_kk",
+            "name_ru",
+            "name_en",
+            "description",
+            "responsible_level",
+            "accept_hours",
+            "resolve_hours",
+            "dispute_hours",
+        ]
+
+
+class PhotoSerializer(serializers.ModelSerializer[ReportPhoto]):
+    class Meta:
+        model = ReportPhoto
+        fields = ["kind", "image", "thumbnail", "width", "height"]
+
+
+class ReportSerializer(serializers.ModelSerializer[Report]):
+    """A report as anyone may see it."""
+
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    body = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    body_name = serializers.CharField(source="body.name", read_only=True)
+    duplicate_of = serializers.SlugRelatedField(
+        slug_field="public_id", read_only=True, allow_null=True
+    )
+    photos = PhotoSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Report
+        fields = [
+            "public_id",
+            "category",
+            "category_name",
+            "description",
+            "address",
+            "lat",
+            "lon",
+            "region",
+            "district",
+            "body",
+            "body_name",
+            "state",
+            "deadline_at",
+            "is_overdue",
+            "dispute_count",
+            "duplicate_of",
+            "created_at",
+            "updated_at",
+            "resolved_at",
+            "closed_at",
+            "photos",
+        ]
+
+
+class ReportWithContactSerializer(ReportSerializer):
+    """A report as the akimat that handles it sees it, with the reporter's contact."""
+
+    class Meta(ReportSerializer.Meta):
+        fields = [
+            *ReportSerializer.Meta.fields,
+            "channel",
+            "reporter_name",
+            "reporter_email",
+            "reporter_phone",
+        ]
+
+
+class ReportCreateSerializer(serializers.Serializer[dict[str, Any]]):
+    service_code = serializers.CharField(max_length=40)
+    description = serializers.CharField(max_length=5000, allow_blank=True)
+    lat = serializers.FloatField(required=False, allow_null=True)
+    lon = serializers.FloatField(required=False, allow_null=True)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    photos = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=5, allow_empty=True
+    )
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+
+
+class CreatedSerializer(serializers.Serializer[dict[str, Any]]):
+    public_id = serializers.CharField()
+    created = serializers.BooleanField()
+    reporter_token = serializers.CharField(help_text="Keep it: it lets you confirm or dispute.")
+    duplicates = serializers.ListField(child=serializers.CharField())
+
+
+class TransitionSerializer(serializers.Serializer[dict[str, Any]]):
+    action = serializers.ChoiceField(choices=sorted(ACTIONS))
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    proof = serializers.FileField(required=False)
+    target_body = serializers.CharField(max_length=32, required=False, allow_blank=True)
+
+
+class MergeSerializer(serializers.Serializer[dict[str, Any]]):
+    into = serializers.CharField(max_length=12)
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class HistorySerializer(serializers.ModelSerializer[AuditEntry]):
+    event = serializers.SerializerMethodField()
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditEntry
+        fields = ["at", "event", "state", "reason"]
+
+    def get_event(self, entry: AuditEntry) -> str:
+        return str(entry.changes.get("action", [None, "reported"])[1])
+
+    def get_state(self, entry: AuditEntry) -> str | None:
+        state = entry.changes.get("state")
+        return str(state[1]) if state else None
+
+
+class ErrorSerializer(serializers.Serializer[dict[str, Any]]):
+    detail = serializers.CharField()
+    field = serializers.CharField(required=False)
