@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -22,7 +24,9 @@ from taza.api import serializers as s
 from taza.bodies.models import Body
 from taza.geo.cli import describe
 from taza.geo.lookup import LocationError
+from taza.geo.models import Region
 from taza.ops.clients import client_ip, intake_limited
+from taza.reports.mapdata import MapQuery, map_items
 from taza.reports.models import Channel, Report, ReportState, ServiceCategory
 from taza.reports.querysets import filter_reports, public_history, public_reports
 from taza.reports.services import (
@@ -35,6 +39,7 @@ from taza.reports.services import (
     submit_report,
     transition_report,
 )
+from taza.reports.stats import statistics
 
 REPORTER_TOKEN_HEADER = "X-Reporter-Token"  # noqa: S105 (a header name)
 
@@ -261,3 +266,90 @@ def locate_point(request: Request) -> Response:
         return Response(describe(lat, lon))
     except LocationError as exc:
         return Response({"detail": str(exc), "field": "location"}, status=400)
+
+
+def _day(request: Request, name: str) -> date | None:
+    value = request.query_params.get(name)
+    if not value:
+        return None
+    parsed = parse_date(value) if len(value) <= 10 else None
+    if parsed is None:
+        raise ValidationError({name: _("Not a date (YYYY-MM-DD).")})
+    return parsed
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("since", OpenApiTypes.DATE),
+        OpenApiParameter("until", OpenApiTypes.DATE),
+        OpenApiParameter("region", str, description="region code, e.g. KZ71"),
+    ],
+    responses={200: OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def statistics_api(request: Request) -> Response:
+    """Open statistics: counts, share resolved, median time to resolve, overdue share."""
+    region = None
+    if request.query_params.get("region"):
+        region = Region.objects.filter(code=request.query_params["region"]).first()
+        if region is None:
+            raise ValidationError({"region": _("No such region.")})
+    figures = statistics(
+        since=_day(request, "since"),
+        until=_day(request, "until"),
+        region_id=region.pk if region else None,
+    )
+    regions = dict(Region.objects.values_list("pk", "code"))
+    categories = dict(ServiceCategory.objects.values_list("pk", "code"))
+    return Response(
+        {
+            "overall": figures.overall.as_dict(),
+            "by_region": {regions[k]: v.as_dict() for k, v in figures.by_region.items()},
+            "by_category": {categories[k]: v.as_dict() for k, v in figures.by_category.items()},
+        }
+    )
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("zoom", int, required=True),
+        OpenApiParameter("bbox", str, description="min lon,min lat,max lon,max lat"),
+        OpenApiParameter("category", str),
+        OpenApiParameter("state", str, description="a state, or open / closed"),
+        OpenApiParameter("since", OpenApiTypes.DATE),
+        OpenApiParameter("until", OpenApiTypes.DATE),
+    ],
+    responses={200: OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def map_api(request: Request) -> Response:
+    """Circles for the public map, aggregated for the zoom level."""
+    params = request.query_params
+    try:
+        zoom = int(params.get("zoom", "5"))
+    except ValueError:
+        raise ValidationError({"zoom": _("zoom must be a whole number.")}) from None
+    if not 0 <= zoom <= 22:
+        raise ValidationError({"zoom": _("zoom must be between 0 and 22.")})
+    bbox = None
+    if params.get("bbox"):
+        try:
+            parts = [float(v) for v in params["bbox"].split(",")]
+        except ValueError:
+            parts = []
+        if len(parts) != 4 or not all(math.isfinite(v) for v in parts):
+            raise ValidationError(
+                {"bbox": _("bbox is four numbers: min lon,min lat,max lon,max lat.")}
+            )
+        bbox = (parts[0], parts[1], parts[2], parts[3])
+    query = MapQuery(
+        zoom=zoom,
+        bbox=bbox,
+        category=params.get("category") or None,
+        state=params.get("state") or None,
+        since=_day(request, "since"),
+        until=_day(request, "until"),
+    )
+    return Response(map_items(query))

@@ -11,6 +11,8 @@ router.register("reports", rest.ReportViewSet, basename="report")
 urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/v1/locate/", rest.locate_point, name="api-locate"),
+    path("api/v1/statistics/", rest.statistics_api, name="api-statistics"),
+    path("api/v1/map/", rest.map_api, name="api-map"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("open311/v2/discovery.<str:fmt>", open311.discovery, name="open311-discovery"),

@@ -33,6 +33,7 @@ from taza.geo.lookup import default_locator
 from taza.geo.models import District, Region
 from taza.reports.models import Channel, Report, ReportState, ServiceCategory
 from taza.reports.services import H3_RESOLUTION, route
+from taza.reports.stats import rebuild_all
 
 BATCH = 2000
 # The seed names three categories' counts; the rest of the 11,966 is Taza's estimate.
@@ -151,6 +152,8 @@ def generate_reports(*, count: int, seed: int, now: datetime | None = None) -> i
             if len(rows) >= BATCH:
                 created += _flush(rows, content_type)
     created += _flush(rows, content_type)
+    if created:
+        rebuild_all()
     return created
 
 

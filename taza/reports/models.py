@@ -61,6 +61,10 @@ class ReportState(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
+# Bucket edges, in hours, for the time from report to resolution (see ReportRollup).
+HOUR_EDGES = (1, 2, 4, 8, 12, 24, 36, 48, 72, 96, 120, 168, 240, 336, 504, 720, 1440)
+BUCKETS = [f"h{i:02d}" for i in range(len(HOUR_EDGES) + 1)]
+
 OPEN_STATES = (ReportState.NEW, ReportState.ACCEPTED, ReportState.IN_PROGRESS, ReportState.DISPUTED)
 # States in which somebody on the akimat's side owes the next step.
 WAITING_ON_BODY = OPEN_STATES
@@ -152,6 +156,7 @@ class Report(models.Model):
             models.Index(fields=["state", "deadline_at"]),
             models.Index(fields=["region", "state"]),
             models.Index(fields=["category", "h3_cell"]),
+            models.Index(fields=["lat", "lon"]),
         ]
 
     def __str__(self) -> str:
@@ -188,3 +193,64 @@ class ReportPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.kind} {self.pk}"
+
+
+class ReportRollup(models.Model):
+    """Counts of one day's reports in one region and category, for fast statistics.
+
+    Rebuilt, a day at a time, from the reports whenever a report of that day changes
+    (see ``stats.py``), so the statistics page sums a few thousand rows instead of
+    scanning millions of reports.
+    """
+
+    day = models.DateField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(ServiceCategory, on_delete=models.CASCADE, related_name="+")
+    total = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    in_progress = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    disputed = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    ever_disputed = models.PositiveIntegerField(default=0)
+    # Times from report to resolution, counted in buckets: h00 is under HOUR_EDGES[0]
+    # hours, h01 under HOUR_EDGES[1], ..., h17 at HOUR_EDGES[-1] or more.
+    h00 = models.PositiveIntegerField(default=0)
+    h01 = models.PositiveIntegerField(default=0)
+    h02 = models.PositiveIntegerField(default=0)
+    h03 = models.PositiveIntegerField(default=0)
+    h04 = models.PositiveIntegerField(default=0)
+    h05 = models.PositiveIntegerField(default=0)
+    h06 = models.PositiveIntegerField(default=0)
+    h07 = models.PositiveIntegerField(default=0)
+    h08 = models.PositiveIntegerField(default=0)
+    h09 = models.PositiveIntegerField(default=0)
+    h10 = models.PositiveIntegerField(default=0)
+    h11 = models.PositiveIntegerField(default=0)
+    h12 = models.PositiveIntegerField(default=0)
+    h13 = models.PositiveIntegerField(default=0)
+    h14 = models.PositiveIntegerField(default=0)
+    h15 = models.PositiveIntegerField(default=0)
+    h16 = models.PositiveIntegerField(default=0)
+    h17 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "region", "category"], name="one_rollup_row")
+        ]
+        indexes = [models.Index(fields=["region", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.region_id} {self.category_id}: {self.total}"
+
+
+class DirtyDay(models.Model):
+    """A day whose rollup rows are out of date; cheap to mark, refreshed in batches."""
+
+    day = models.DateField(primary_key=True)
+
+    def __str__(self) -> str:
+        return str(self.day)

@@ -39,6 +39,7 @@ from taza.reports.models import (
     ServiceCategory,
 )
 from taza.reports.photos import CleanPhoto, PhotoError, clean_photo
+from taza.reports.stats import mark_dirty
 
 H3_RESOLUTION = 10
 DUPLICATE_RADIUS_M = 50.0
@@ -277,6 +278,7 @@ def _create(
     )
     for index, photo in enumerate(photos, start=1):
         _save_photo(report, photo, PhotoKind.REPORT, index)
+    mark_dirty(now)
     record(
         obj=report,
         actor=sub.reporter,
@@ -409,6 +411,7 @@ def transition_report(
         report.save()
         if clean_proof is not None:
             _save_photo(report, clean_proof, PhotoKind.PROOF, report.photos.count() + 1)
+        mark_dirty(report.created_at)
         record(
             obj=report,
             actor=actor,
@@ -507,6 +510,7 @@ def process_deadlines(*, now: datetime | None = None) -> DeadlineResult:
             report.is_overdue = True
             report.escalated_at = report.escalated_at or now
             report.save(update_fields=["is_overdue", "escalated_at"])
+            mark_dirty(report.created_at)
             record(
                 obj=report,
                 actor=None,

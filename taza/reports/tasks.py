@@ -60,3 +60,10 @@ def watch_deadlines() -> None:
         "deadlines processed",
         extra={"overdue": result.flagged_overdue, "closed": result.closed},
     )
+
+
+@db_periodic_task(crontab(minute="*"))
+def refresh_statistics() -> None:
+    from taza.reports.stats import refresh_dirty_days
+
+    refresh_dirty_days()

@@ -8,4 +8,6 @@ urlpatterns = [
     path("reports/<str:public_id>/", views.report_detail, name="detail"),
     path("reports/<str:public_id>/action/", views.report_action, name="action"),
     path("console/", views.console, name="console"),
+    path("statistics/", views.statistics_page, name="statistics"),
+    path("map/", views.map_page, name="map"),
 ]

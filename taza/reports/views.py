@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import can_view_personal_data, scope_of, visible
+from taza.geo.models import Region
 from taza.ops.clients import intake_limited
 from taza.reports.forms import ReportForm, TransitionForm
 from taza.reports.models import Channel, Report, ReportState, ServiceCategory
@@ -23,6 +27,7 @@ from taza.reports.services import (
     submit_report,
     transition_report,
 )
+from taza.reports.stats import statistics
 
 FORM_FIELDS = {
     "service_code": "category",
@@ -154,5 +159,49 @@ def console(request: HttpRequest) -> HttpResponse:
             "category": category,
             "states": ReportState.choices,
             "categories": ServiceCategory.objects.all(),
+        },
+    )
+
+
+def _day_param(request: HttpRequest, name: str) -> date | None:
+    return parse_date(request.GET.get(name) or "") if request.GET.get(name) else None
+
+
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    """Open statistics: the figures the seeds report, by region and category."""
+    since, until = _day_param(request, "since"), _day_param(request, "until")
+    region = Region.objects.filter(code=request.GET.get("region") or "").first()
+    figures = statistics(since=since, until=until, region_id=region.pk if region else None)
+    regions = {r.pk: r for r in Region.objects.all()}
+    categories = {c.pk: c for c in ServiceCategory.objects.all()}
+    return render(
+        request,
+        "reports/statistics.html",
+        {
+            "overall": figures.overall,
+            "by_region": sorted(
+                ((regions[pk], f) for pk, f in figures.by_region.items()),
+                key=lambda pair: -pair[1].total,
+            ),
+            "by_category": sorted(
+                ((categories[pk], f) for pk, f in figures.by_category.items()),
+                key=lambda pair: -pair[1].total,
+            ),
+            "regions": regions.values(),
+            "region": region,
+            "since": since,
+            "until": until,
+            "states": ReportState.choices,
+        },
+    )
+
+
+def map_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reports/map.html",
+        {
+            "categories": ServiceCategory.objects.filter(is_active=True),
+            "states": ReportState.choices,
         },
     )

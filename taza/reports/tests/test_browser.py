@@ -72,3 +72,20 @@ def test_a_report_filed_in_the_browser_is_followed_to_resolution(browser, site, 
     assert report.state == ReportState.CLOSED
     citizen.close()
     operator.close()
+
+
+def test_the_public_map_draws_aggregated_circles_and_zooms_to_reports(browser, site):  # noqa: F811
+    from taza.demo.reports import generate_reports
+
+    generate_reports(count=400, seed=2)
+    page = browser.new_context(base_url=site, locale="en-US").new_page()
+    page.goto("/map/")
+    page.wait_for_function("document.getElementById('map').dataset.level === 'region'")
+    assert int(page.locator("#map").get_attribute("data-count")) >= 10
+    assert page.locator("path.leaflet-interactive").count() >= 10
+    page.evaluate("window.tazaReportsMap.setView([43.25, 76.92], 15)")  # central Almaty
+    page.wait_for_function("document.getElementById('map').dataset.level === 'report'")
+    page.select_option("select[name=state]", "open")
+    page.wait_for_timeout(300)
+    assert page.locator("#map").get_attribute("data-level") == "report"
+    page.context.close()
