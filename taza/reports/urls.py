@@ -8,6 +8,7 @@ urlpatterns = [
     path("reports/<str:public_id>/", views.report_detail, name="detail"),
     path("reports/<str:public_id>/action/", views.report_action, name="action"),
     path("console/", views.console, name="console"),
+    path("console/bulk/", views.console_bulk, name="console-bulk"),
     path("statistics/", views.statistics_page, name="statistics"),
     path("map/", views.map_page, name="map"),
 ]

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import can_view_personal_data, scope_of, visible
@@ -161,6 +162,35 @@ def console(request: HttpRequest) -> HttpResponse:
             "categories": ServiceCategory.objects.all(),
         },
     )
+
+
+BULK_ACTIONS = ("accept", "start", "reject")
+
+
+@login_required
+@require_POST
+def console_bulk(request: HttpRequest) -> HttpResponse:
+    """Apply one action to many reports; each is checked on its own, as if done singly."""
+    action, note = request.POST.get("action", ""), request.POST.get("note", "")
+    numbers = request.POST.getlist("report")[:200]
+    if action not in BULK_ACTIONS or not numbers:
+        messages.error(request, _("Choose reports and an action."))
+        return redirect("reports:console")
+    done, refused = 0, []
+    for report in Report.objects.filter(public_id__in=numbers):
+        try:
+            transition_report(report, action=action, actor=request.user, note=note)
+        except ReportError as exc:
+            refused.append(f"№ {report.public_id}: {exc}")
+        else:
+            done += 1
+    messages.success(
+        request,
+        ngettext("%(n)d report changed.", "%(n)d reports changed.", done) % {"n": done},
+    )
+    for line in refused:
+        messages.error(request, line)
+    return redirect("reports:console")
 
 
 def _day_param(request: HttpRequest, name: str) -> date | None:

@@ -117,3 +117,27 @@ def test_the_console_shows_only_the_operators_territory(client, cast, category_p
 
 def test_an_unknown_report_is_404(client):
     assert client.get(reverse("reports:detail", args=["12345678"])).status_code == 404
+
+
+def test_bulk_actions_apply_to_each_report_the_operator_may_change(client, cast, category_pk):
+    for key, (lat, lon) in {"a": ASTANA, "b": (51.18, 71.42), "c": (43.1575, 77.0586)}.items():
+        client.post(
+            reverse("reports:new"),
+            form_data(category=category_pk, lat=str(lat), lon=str(lon), submission_key=key),
+        )
+    numbers = list(Report.objects.values_list("public_id", flat=True))
+    client.force_login(cast.astana_operator)
+    response = client.post(
+        reverse("reports:console-bulk"), {"action": "accept", "report": numbers}, follow=True
+    )
+    page = response.content.decode()
+    assert "2 reports changed" in page and "You may not do this" in page
+    states = dict(Report.objects.values_list("region__code", "state").distinct())
+    assert states == {"KZ71": "accepted", "KZ75": "new"}
+    assert (
+        client.post(
+            reverse("reports:console-bulk"), {"action": "resolve", "report": numbers}
+        ).status_code
+        == 302
+    )
+    assert Report.objects.filter(state="resolved").count() == 0

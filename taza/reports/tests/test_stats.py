@@ -1,6 +1,6 @@
 """Statistics from rollups, and the public map's aggregation."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.db.models import Count
@@ -22,8 +22,12 @@ def test_figures_follow_each_report_and_transition(cast, proof):
     figures = statistics()
     assert (figures.overall.total, figures.overall.done, figures.overall.open) == (2, 0, 2)
     for action in ("accept", "resolve"):
-        a = transition_report(a, action=action, actor=cast.astana_operator,
-                              proof=proof if action == "resolve" else None)
+        a = transition_report(
+            a,
+            action=action,
+            actor=cast.astana_operator,
+            proof=proof if action == "resolve" else None,
+        )
     figures = statistics()
     assert figures.overall.done == 1 and figures.overall.done_share == 0.5
     assert figures.overall.median_hours_to_resolve is not None
@@ -41,8 +45,9 @@ def test_rollups_agree_with_counting_the_reports_directly(settings):
     assert {k: v for k, v in figures.overall.by_state.items() if v} == direct
     per_region = dict(Report.objects.values_list("region_id").annotate(n=Count("id")))
     assert {k: f.total for k, f in figures.by_region.items()} == per_region
-    overdue = Report.objects.filter(is_overdue=True, state__in=["new", "accepted",
-                                                                "in_progress", "disputed"])
+    overdue = Report.objects.filter(
+        is_overdue=True, state__in=["new", "accepted", "in_progress", "disputed"]
+    )
     assert figures.overall.overdue == overdue.count()
 
 
@@ -50,8 +55,7 @@ def test_a_period_and_a_region_narrow_the_figures():
     generate_reports(count=600, seed=5)
     today = timezone.localdate()
     last_week = statistics(since=today - timedelta(days=6), until=today)
-    start = timezone.make_aware(timezone.datetime.combine(today - timedelta(days=6),
-                                                          timezone.datetime.min.time()))
+    start = timezone.make_aware(datetime.combine(today - timedelta(days=6), time.min))
     assert last_week.overall.total == Report.objects.filter(created_at__gte=start).count()
     region_id = Report.objects.values_list("region_id", flat=True).first()
     one = statistics(region_id=region_id)
@@ -87,8 +91,9 @@ def test_the_map_aggregates_by_region_grid_and_shows_points_up_close():
     assert regions["level"] == "region"
     assert sum(i["count"] for i in regions["items"]) == 800
     almaty_box = (76.7, 43.1, 77.1, 43.4)
-    in_box = Report.objects.filter(lat__gte=43.1, lat__lte=43.4, lon__gte=76.7,
-                                   lon__lte=77.1).count()
+    in_box = Report.objects.filter(
+        lat__gte=43.1, lat__lte=43.4, lon__gte=76.7, lon__lte=77.1
+    ).count()
     grid = map_items(MapQuery(zoom=10, bbox=almaty_box))
     assert grid["level"] == "grid" and sum(i["count"] for i in grid["items"]) == in_box
     points = map_items(MapQuery(zoom=15, bbox=almaty_box))
@@ -99,13 +104,21 @@ def test_the_map_aggregates_by_region_grid_and_shows_points_up_close():
 def test_map_filters_by_state_and_category():
     generate_reports(count=500, seed=8)
     open_total = sum(i["count"] for i in map_items(MapQuery(zoom=4, state="open"))["items"])
-    assert open_total == Report.objects.filter(
-        state__in=["new", "accepted", "in_progress", "disputed"]).count()
-    dumps = sum(i["count"] for i in map_items(MapQuery(zoom=8, category="illegal_dump",
-                                                       state="closed"))["items"])
-    assert dumps == Report.objects.filter(
-        category__code="illegal_dump",
-        state__in=[ReportState.RESOLVED, ReportState.CLOSED, ReportState.REJECTED]).count()
+    assert (
+        open_total
+        == Report.objects.filter(state__in=["new", "accepted", "in_progress", "disputed"]).count()
+    )
+    dumps = sum(
+        i["count"]
+        for i in map_items(MapQuery(zoom=8, category="illegal_dump", state="closed"))["items"]
+    )
+    assert (
+        dumps
+        == Report.objects.filter(
+            category__code="illegal_dump",
+            state__in=[ReportState.RESOLVED, ReportState.CLOSED, ReportState.REJECTED],
+        ).count()
+    )
     assert map_items(MapQuery(zoom=4, state="nonsense"))["items"] == []
 
 
@@ -117,8 +130,13 @@ def test_statistics_and_map_endpoints(client):
     assert client.get("/api/v1/statistics/", {"since": "yesterday"}).status_code == 400
     assert client.get("/api/v1/statistics/", {"region": "KZ00"}).status_code == 400
     assert client.get("/api/v1/map/", {"zoom": "5"}).json()["level"] == "region"
-    for bad in ({"zoom": "x"}, {"zoom": "99"}, {"zoom": "9", "bbox": "1,2,3"},
-                {"zoom": "9", "bbox": "a,b,c,d"}, {"zoom": "9", "bbox": "nan,1,2,3"}):
+    for bad in (
+        {"zoom": "x"},
+        {"zoom": "99"},
+        {"zoom": "9", "bbox": "1,2,3"},
+        {"zoom": "9", "bbox": "a,b,c,d"},
+        {"zoom": "9", "bbox": "nan,1,2,3"},
+    ):
         assert client.get("/api/v1/map/", bad).status_code == 400, bad
 
 
