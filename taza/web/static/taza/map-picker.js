@@ -6,7 +6,7 @@
   var lat = document.getElementById("id_lat");
   var lon = document.getElementById("id_lon");
   var text = document.getElementById("point-text");
-  var map = L.map(box, { attributionControl: true }).setView([48.0, 67.0], 4);
+  var map = L.map(box, { attributionControl: true }).setView([48.0, 67.0], 5);
   map.attributionControl.setPrefix("");
   map.attributionControl.addAttribution("geokz, CC BY 4.0");
   var marker = null;

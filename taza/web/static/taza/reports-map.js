@@ -23,8 +23,10 @@
       layer.clearLayers();
       box.dataset.level = data.level;
       box.dataset.count = data.items.length;
+      var most = data.items.reduce(function (m, item) { return Math.max(m, item.count); }, 1);
       data.items.forEach(function (item) {
-        var radius = item.count > 1 ? Math.min(40, 5 + 3 * Math.sqrt(item.count)) : 6;
+        // Area follows the count, scaled to the largest circle in view.
+        var radius = item.count > 1 ? 6 + 30 * Math.sqrt(item.count / most) : 6;
         var marker = L.circleMarker([item.lat, item.lon], { radius: radius, color: "#b3261e", weight: 1, fillOpacity: 0.5 });
         if (item.public_id) {
           marker.bindPopup('<a href="/reports/' + item.public_id + '/">№ ' + item.public_id + "</a>");
