@@ -124,7 +124,7 @@ def _client(
     queue.put((latencies, errors))
 
 
-def _plain_inserts(base: str, rows: int, connections: int) -> float:
+def _plain_inserts(base: str, rows: int, connections: int, label: str) -> float:
     """Insert rows shaped like intake's into reports_report with plain psycopg; rows/s."""
     import psycopg
 
@@ -150,7 +150,7 @@ def _plain_inserts(base: str, rows: int, connections: int) -> float:
                     " reporter_email, reporter_phone, reporter_token, language) VALUES (%s, %s,"
                     " 'x', '', 51.17, 71.45, '8a1f', %s, %s, %s, 'new', now(), false, 0, now(),"
                     " now(), 'api', '', %s, '', '', '', '', 't', 'kk')",
-                    (f"p{n}-{i}"[:12], ids[0], ids[1], ids[2], ids[3], f"plain-{n}-{i}"),
+                    (f"{label}{n}-{i}"[:12], ids[0], ids[1], ids[2], ids[3], f"plain-{label}{n}-{i}"),
                 )
 
     started = time.perf_counter()
@@ -234,8 +234,8 @@ def main() -> None:
 
     with psycopg.connect(f"{base}/{DB}") as conn:
         stored = conn.execute("SELECT count(*) FROM reports_report").fetchone()
-    one = _plain_inserts(base, min(ok, 20_000) or 1000, 1)
-    many = _plain_inserts(base, min(ok, 20_000) or 1000, args.clients)
+    one = _plain_inserts(base, min(ok, 20_000) or 1000, 1, "a")
+    many = _plain_inserts(base, min(ok, 20_000) or 1000, args.clients, "b")
     _psql(base, f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
 
     print(

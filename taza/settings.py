@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "taza.audit",
     "taza.reports",
     "taza.api",
+    "taza.bot",
     "taza.demo",
     "huey.contrib.djhuey",
     "rest_framework",
@@ -214,6 +215,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# The Telegram bot: the token from BotFather, the Bot API server (Telegram's, or a
+# self-hosted one), the webhook's secret token, and how many messages a person may send.
+TAZA_BOT_TOKEN = env_str("TAZA_BOT_TOKEN", "")
+TAZA_BOT_API_URL = env_str("TAZA_BOT_API_URL", "https://api.telegram.org")
+TAZA_BOT_WEBHOOK_SECRET = env_str("TAZA_BOT_WEBHOOK_SECRET", "")
+TAZA_BOT_MESSAGES_PER_MINUTE = int(env_str("TAZA_BOT_MESSAGES_PER_MINUTE", "30"))
 
 # Demo logins with published passwords may only be created where this is switched on.
 TAZA_DEMO = env_bool("TAZA_DEMO", False)

@@ -165,20 +165,33 @@ def route(category: ServiceCategory, region: Region, district: District | None) 
     return Body.objects.get(code=regional_akimat_code(region))
 
 
+@dataclass(frozen=True)
+class Nearby:
+    pk: int
+    public_id: str
+    distance_m: float
+
+
 def nearby_open_reports(
     category_id: int, lat: float, lon: float, *, radius_m: float = DUPLICATE_RADIUS_M
-) -> list[Report]:
+) -> list[Nearby]:
     """Return open reports of the same category within radius_m, nearest first.
 
     Looks only at the point's H3 cell and two rings around it (about 300 m across),
-    through the (category, h3_cell) index, and then measures exactly.
+    through the (category, h3_cell) index, reads just their coordinates, and then
+    measures exactly.
     """
     cells = h3.grid_disk(h3.latlng_to_cell(lat, lon, H3_RESOLUTION), 2)
     candidates = Report.objects.filter(
         category_id=category_id, h3_cell__in=cells, state__in=OPEN_STATES
+    ).values_list("pk", "public_id", "lat", "lon", "created_at")
+    near = sorted(
+        (haversine_m(lat, lon, r_lat, r_lon), created, pk, number)
+        for pk, number, r_lat, r_lon, created in candidates
     )
-    near = [(haversine_m(lat, lon, r.lat, r.lon), r.created_at, r) for r in candidates]
-    return [r for d, _at, r in sorted(near, key=lambda t: (t[0], t[1])) if d <= radius_m]
+    return [
+        Nearby(pk, number, distance) for distance, _c, pk, number in near if distance <= radius_m
+    ]
 
 
 def _new_public_id() -> str:
@@ -246,7 +259,7 @@ def _create(
     district: District | None,
     photos: list[CleanPhoto],
     now: datetime,
-    nearby: list[Report],
+    nearby: list[Nearby],
 ) -> Report:
     report = Report.objects.create(
         public_id=_new_public_id(),
@@ -261,7 +274,7 @@ def _create(
         body=route(category, region, district),
         state=ReportState.NEW,
         deadline_at=now + timedelta(hours=category.accept_hours),
-        duplicate_of=nearby[0] if nearby else None,
+        duplicate_of_id=nearby[0].pk if nearby else None,
         created_at=now,
         updated_at=now,
         channel=sub.channel,

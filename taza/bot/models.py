@@ -1,0 +1,51 @@
+"""What the bot remembers: people's language, conversations in progress, updates seen."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class TelegramProfile(models.Model):
+    """A Telegram user of the bot. The id and phone are personal data, never public."""
+
+    telegram_id = models.BigIntegerField(primary_key=True)
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"telegram:{self.telegram_id}"
+
+
+class BotConversation(models.Model):
+    """The state of one chat's conversation, kept in the database to survive restarts."""
+
+    bot_id = models.BigIntegerField()
+    chat_id = models.BigIntegerField()
+    user_id = models.BigIntegerField()
+    destiny = models.CharField(max_length=32, default="default")
+    state = models.CharField(max_length=100, blank=True)
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bot_id", "chat_id", "user_id", "destiny"], name="one_conversation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chat_id}/{self.user_id}: {self.state}"
+
+
+class SeenUpdate(models.Model):
+    """An update the bot has handled; Telegram may deliver one twice."""
+
+    update_id = models.BigIntegerField(primary_key=True)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return str(self.update_id)

@@ -1,0 +1,202 @@
+"""The bot's dealings with the rest of Taza, as plain synchronous functions.
+
+Handlers call these through ``sync_to_async``; every rule lives in the reports
+services, so the bot only translates chat messages into their calls.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from taza.bot.models import SeenUpdate, TelegramProfile
+from taza.geo.lookup import locate
+from taza.geo.models import District, Region
+from taza.reports.models import Channel, Report, ServiceCategory
+from taza.reports.querysets import public_history
+from taza.reports.services import (
+    IntakeResult,
+    ReportError,
+    Submission,
+    submit_report,
+    transition_report,
+)
+
+LANGUAGES = ("kk", "ru", "en")
+
+
+def seen(update_id: int) -> bool:
+    """Tell whether an update was handled before (Telegram delivered it again)."""
+    return SeenUpdate.objects.filter(update_id=update_id).exists()
+
+
+def mark_seen(update_id: int) -> None:
+    """Record a handled update. Only after success: a failed one must be redelivered."""
+    SeenUpdate.objects.bulk_create([SeenUpdate(update_id=update_id)], ignore_conflicts=True)
+
+
+def over_rate(telegram_id: int) -> bool:
+    """Count one message from a person; True when they send more than the bot accepts."""
+    limit = settings.TAZA_BOT_MESSAGES_PER_MINUTE
+    key = f"bot-rate:{telegram_id}"
+    if cache.add(key, 1, timeout=60):
+        return False
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # the key expired between add and incr
+        cache.add(key, 1, timeout=60)
+        return False
+
+
+def language_of(telegram_id: int, hint: str | None = None) -> str:
+    """Return the person's chosen language, or a guess from Telegram's, or Kazakh."""
+    profile = TelegramProfile.objects.filter(telegram_id=telegram_id).first()
+    if profile and profile.language:
+        return profile.language
+    guess = (hint or "")[:2]
+    return guess if guess in LANGUAGES else "kk"
+
+
+def has_language(telegram_id: int) -> bool:
+    return TelegramProfile.objects.filter(telegram_id=telegram_id).exclude(language="").exists()
+
+
+def set_language(telegram_id: int, language: str) -> None:
+    if language not in LANGUAGES:
+        raise ValueError(language)
+    TelegramProfile.objects.update_or_create(
+        telegram_id=telegram_id, defaults={"language": language}
+    )
+
+
+def categories(language: str) -> list[tuple[str, str]]:
+    with translation.override(language):
+        return [(c.code, c.name) for c in ServiceCategory.objects.filter(is_active=True)]
+
+
+def category_name(code: str, language: str) -> str:
+    category = ServiceCategory.objects.filter(code=code, is_active=True).first()
+    if category is None:
+        return ""
+    with translation.override(language):
+        return category.name
+
+
+def place_name(lat: float, lon: float, language: str) -> str:
+    """Return "district, region" of a point, or raise LocationError."""
+    found = locate(lat, lon)
+    with translation.override(language):
+        region = Region.objects.get(code=found.region_code).name
+        district = District.objects.filter(code=found.district_code).first()
+        return f"{district.name}, {region}" if district else region
+
+
+def parse_coordinates(text: str) -> tuple[float, float] | None:
+    """Read "51.17, 71.45" or "51.17 71.45"; None when it is not two numbers."""
+    parts = text.replace(";", " ").replace(",", " ").split()
+    if len(parts) != 2:
+        return None
+    try:
+        return float(parts[0]), float(parts[1])
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Filed:
+    number: str
+    body: str
+    link: str
+    created: bool
+
+
+def file_report(
+    *,
+    telegram_id: int,
+    chat_id: int,
+    summary_message_id: int,
+    data: dict[str, Any],
+    photos: list[bytes],
+    language: str,
+) -> Filed:
+    """File the report gathered in the conversation; the summary message keys retries."""
+    profile = TelegramProfile.objects.filter(telegram_id=telegram_id).first()
+    submission = Submission(
+        channel=Channel.TELEGRAM,
+        category_code=data.get("category", ""),
+        description=data.get("description", ""),
+        lat=data.get("lat"),
+        lon=data.get("lon"),
+        photos=[io.BytesIO(p) for p in photos],
+        channel_message_id=f"{chat_id}:{summary_message_id}",
+        reporter_phone=data.get("phone", "") or (profile.phone if profile else ""),
+        reporter_telegram_id=telegram_id,
+        language=language,
+    )
+    with translation.override(language):
+        result: IntakeResult = submit_report(submission)
+        report = result.report
+        return Filed(
+            number=report.public_id,
+            body=report.body.name,
+            link=f"{settings.TAZA_SITE_URL}/reports/{report.public_id}/",
+            created=result.created,
+        )
+
+
+def filed_earlier(chat_id: int, summary_message_id: int) -> str | None:
+    report = Report.objects.filter(
+        channel=Channel.TELEGRAM, channel_message_id=f"{chat_id}:{summary_message_id}"
+    ).first()
+    return report.public_id if report else None
+
+
+def my_reports(telegram_id: int, language: str) -> list[tuple[str, str]]:
+    with translation.override(language):
+        return [
+            (r.public_id, r.get_state_display())
+            for r in Report.objects.filter(reporter_telegram_id=telegram_id).order_by(
+                "-created_at"
+            )[:20]
+        ]
+
+
+def report_card(telegram_id: int, number: str, language: str) -> str | None:
+    report = Report.objects.filter(public_id=number, reporter_telegram_id=telegram_id).first()
+    if report is None:
+        return None
+    with translation.override(language):
+        lines = [
+            _("№ %(number)s · %(category)s")
+            % {"number": report.public_id, "category": report.category.name},
+            _("State: %(state)s") % {"state": report.get_state_display()},
+            "",
+        ]
+        for entry in public_history(report):
+            event = entry.changes.get("action", [None, "reported"])[1]
+            note = f" — {entry.reason}" if entry.reason and event != "reported" else ""
+            lines.append(f"{entry.at:%Y-%m-%d %H:%M} {event}{note}")
+        return "\n".join(lines)
+
+
+def reporter_action(telegram_id: int, number: str, action: str, note: str, language: str) -> str:
+    """Confirm or dispute a resolution for the person who reported it; return the new state."""
+    report = Report.objects.filter(public_id=number, reporter_telegram_id=telegram_id).first()
+    with translation.override(language):
+        if report is None:
+            raise ReportError(_("This report is not yours."), "actor")
+        # The bot has checked who is writing: it speaks for the reporter.
+        report = transition_report(
+            report, action=action, note=note, reporter_token=report.reporter_token
+        )
+        return report.get_state_display()
+
+
+def remember_phone(telegram_id: int, phone: str) -> None:
+    TelegramProfile.objects.update_or_create(telegram_id=telegram_id, defaults={"phone": phone})
