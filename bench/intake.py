@@ -150,7 +150,14 @@ def _plain_inserts(base: str, rows: int, connections: int, label: str) -> float:
                     " reporter_email, reporter_phone, reporter_token, language) VALUES (%s, %s,"
                     " 'x', '', 51.17, 71.45, '8a1f', %s, %s, %s, 'new', now(), false, 0, now(),"
                     " now(), 'api', '', %s, '', '', '', '', 't', 'kk')",
-                    (f"{label}{n}-{i}"[:12], ids[0], ids[1], ids[2], ids[3], f"plain-{label}{n}-{i}"),
+                    (
+                        f"{label}{n}-{i}"[:12],
+                        ids[0],
+                        ids[1],
+                        ids[2],
+                        ids[3],
+                        f"plain-{label}{n}-{i}",
+                    ),
                 )
 
     started = time.perf_counter()
