@@ -384,17 +384,26 @@ def test_my_reports_and_a_reports_card(telegram):
     assert f"№ {report.public_id}" in person.last() and "Статус: новое" in person.last()
 
 
-def test_a_state_change_reaches_the_chat_and_the_reporter_confirms(telegram, cast):
+def test_a_bot_report_reaches_the_console_and_the_map_and_its_resolution_the_chat(
+    telegram, cast, client
+):
     person = Person(telegram, 514)
     report = file_a_report(person)
+    client.force_login(cast.astana_operator)
+    assert report.public_id in client.get("/console/").content.decode()
+    pins = client.get("/api/v1/map/", {"zoom": 15, "bbox": "71.44,51.16,71.46,51.18"}).json()
+    assert report.public_id in [item.get("public_id") for item in pins["items"]]
+    action = f"/reports/{report.public_id}/action/"
     with TestCase.captureOnCommitCallbacks(execute=True):
-        transition_report(report, action="accept", actor=cast.astana_operator)
+        client.post(action, {"action": "accept"})
     assert "принято" in person.last()
     with TestCase.captureOnCommitCallbacks(execute=True):
-        transition_report(
-            report, action="resolve", actor=cast.astana_operator, proof=upload(photo_bytes())
-        )
+        client.post(action, {"action": "resolve", "proof": upload(photo_bytes())})
     assert "решено" in person.last()
+    assert set(telegram.fake.buttons(telegram.fake.sent(514)[-1])) == {
+        "Да, решено",
+        "Нет, открыть снова",
+    }
     person.presses_button("Да, решено")
     report.refresh_from_db()
     assert report.state == ReportState.CLOSED
