@@ -124,6 +124,66 @@ def _client(
     queue.put((latencies, errors))
 
 
+WRK_SCRIPT = """
+local counter = 0
+local points = {%(points)s}
+local cats = {%(cats)s}
+local n = 1
+function setup(thread) thread:set("id", n); n = n + 1 end
+function init(args) math.randomseed(os.time() + id) end
+function request()
+  counter = counter + 1
+  local p = points[math.random(#points)]
+  local body = string.format(
+    '{"service_code":"%%s","description":"Контейнеры переполнены","lat":%%.6f,"lon":%%.6f}',
+    cats[math.random(#cats)], p[1] + (math.random() - 0.5) * 0.02,
+    p[2] + (math.random() - 0.5) * 0.02)
+  local key = string.format("wrk-%%d-%%d-%%d", id, counter, math.random(1000000000))
+  return wrk.format("POST", "/api/v1/reports/",
+    {["Content-Type"] = "application/json", ["Idempotency-Key"] = key}, body)
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d\\n", summary.requests, e.status,
+    e.connect + e.read + e.write + e.timeout, latency:percentile(50),
+    latency:percentile(99), summary.duration))
+end
+"""
+
+
+def _wrk(port: int, seconds: float, clients: int) -> tuple[float, float, float, int]:
+    """Load with wrk (C, one thread): rows/s, p50 ms, p99 ms, errors."""
+    import tempfile
+
+    script = WRK_SCRIPT % {
+        "points": ", ".join(f"{{{lat}, {lon}}}" for lat, lon in POINTS),
+        "cats": ", ".join(f'"{c}"' for c in CATEGORIES),
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(script)
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{clients}",
+            f"-d{int(seconds)}s",
+            "-s",
+            fh.name,
+            f"http://127.0.0.1:{port}/",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for text in out.splitlines():
+        if "Socket errors" in text or "Non-2xx" in text:
+            print("wrk:", text.strip())
+    line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+    requests, status_errors, socket_errors, p50, p99, duration_us = map(int, line.split()[1:])
+    errors = status_errors + socket_errors
+    return (requests - errors) / (duration_us / 1e6), p50 / 1000, p99 / 1000, errors
+
+
 def _plain_inserts(base: str, rows: int, connections: int, label: str) -> float:
     """Insert rows shaped like intake's into reports_report with plain psycopg; rows/s."""
     import psycopg
@@ -169,6 +229,56 @@ def _plain_inserts(base: str, rows: int, connections: int, label: str) -> float:
     return per * connections / (time.perf_counter() - started)
 
 
+def _warm_up(port: int, requests: int) -> None:
+    """Let every worker load the boundaries and connect to the database before timing."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for i in range(requests):
+        body = json.dumps(
+            {
+                "service_code": "other",
+                "description": "warm-up",
+                "lat": POINTS[0][0],
+                "lon": POINTS[0][1],
+            }
+        )
+        conn.request(
+            "POST",
+            "/api/v1/reports/",
+            body,
+            {"Content-Type": "application/json", "Idempotency-Key": f"warm-{i}"},
+        )
+        conn.getresponse().read()
+        conn.close()
+
+
+def _python_load(args: argparse.Namespace) -> tuple[float, float, float, dict[int, int]]:
+    """Load from Python processes: rows/s, p50 ms, p99 ms, errors by status."""
+    queue: multiprocessing.Queue = multiprocessing.Queue()
+    per_process = max(1, args.clients // args.processes)
+    procs = [
+        multiprocessing.Process(
+            target=_client, args=(args.port, args.seconds, per_process, p, queue)
+        )
+        for p in range(args.processes)
+    ]
+    started = time.perf_counter()
+    for p in procs:
+        p.start()
+    results = [queue.get() for _ in procs]
+    for p in procs:
+        p.join()
+    elapsed = time.perf_counter() - started
+    latencies = sorted(lat for part, _errors in results for lat in part)
+    errors: dict[int, int] = {}
+    for _lat, part_errors in results:
+        for code, n in part_errors.items():
+            errors[code] = errors.get(code, 0) + n
+    ok = len(latencies) - sum(errors.values())
+    p50 = latencies[len(latencies) // 2] * 1000
+    p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000
+    return ok / elapsed, p50, p99, errors
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=20)
@@ -176,6 +286,12 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2, help="load-generating processes")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--load",
+        choices=["python", "wrk"],
+        default="python",
+        help="load generator: Python processes, or wrk (Debian's package)",
+    )
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     args = parser.parse_args()
     base = args.postgres.rstrip("/")
@@ -213,30 +329,16 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        queue: multiprocessing.Queue = multiprocessing.Queue()
-        per_process = max(1, args.clients // args.processes)
-        procs = [
-            multiprocessing.Process(
-                target=_client, args=(args.port, args.seconds, per_process, p, queue)
-            )
-            for p in range(args.processes)
-        ]
-        started = time.perf_counter()
-        for p in procs:
-            p.start()
-        results = [queue.get() for _ in procs]
-        for p in procs:
-            p.join()
-        elapsed = time.perf_counter() - started
+        _warm_up(args.port, 60)
+        if args.load == "wrk":
+            rate, p50, p99, error_count = _wrk(args.port, args.seconds, args.clients)
+            errors: dict[int, int] = {0: error_count} if error_count else {}
+        else:
+            rate, p50, p99, errors = _python_load(args)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    latencies = sorted(lat for part, _errors in results for lat in part)
-    errors: dict[int, int] = {}
-    for _lat, part_errors in results:
-        for code, n in part_errors.items():
-            errors[code] = errors.get(code, 0) + n
-    ok = len(latencies) - sum(errors.values())
+    ok = int(rate * args.seconds)
     import psycopg
 
     with psycopg.connect(f"{base}/{DB}") as conn:
@@ -247,14 +349,13 @@ def main() -> None:
 
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores; gunicorn workers: "
-        f"{args.workers}; clients: {args.clients} in {args.processes} processes; "
+        f"{args.workers}; {args.clients} client connections from "
+        f"{'wrk' if args.load == 'wrk' else f'{args.processes} Python processes'}; "
         f"{args.seconds:.0f} s"
     )
     print(f"{'path':<46}{'rows/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>10}")
-    p50 = latencies[len(latencies) // 2] * 1000
-    p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000
     print(
-        f"{'Taza intake: POST /api/v1/reports/ (gunicorn)':<46}{ok / elapsed:>10,.0f}"
+        f"{'Taza intake: POST /api/v1/reports/ (gunicorn)':<46}{rate:>10,.0f}"
         f"{p50:>10.1f}{p99:>10.1f}{sum(errors.values()):>10}"
     )
     print(f"{'plain psycopg INSERT, 1 connection':<46}{one:>10,.0f}")
