@@ -2,7 +2,7 @@
 
 Run from the repository root (it makes and drops the database ``taza_bench_intake``):
 
-    .venv/bin/python -m bench.intake [--seconds 20] [--clients 16] [--workers 3]
+    .venv/bin/python -m bench.intake [--seconds 20] [--clients 12] [--workers 3] [--load wrk]
 
 It starts gunicorn with the production settings against PostgreSQL, then a second
 process (several, in fact) POSTs new reports to /api/v1/reports/ as fast as the server
@@ -282,7 +282,7 @@ def _python_load(args: argparse.Namespace) -> tuple[float, float, float, dict[in
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--clients", type=int, default=16, help="concurrent connections")
+    parser.add_argument("--clients", type=int, default=12, help="concurrent connections")
     parser.add_argument("--processes", type=int, default=2, help="load-generating processes")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8765)

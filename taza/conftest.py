@@ -56,6 +56,16 @@ def english():
 
 
 @pytest.fixture(autouse=True)
+def fresh_reference_cache():
+    """Each test sees the reference rows of its own database, never an earlier test's."""
+    from taza.reports.reference import forget
+
+    forget()
+    yield
+    forget()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Keep uploaded files of each test in its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"

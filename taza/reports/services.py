@@ -39,6 +39,7 @@ from taza.reports.models import (
     ServiceCategory,
 )
 from taza.reports.photos import CleanPhoto, PhotoError, clean_photo
+from taza.reports.reference import cached
 from taza.reports.stats import mark_dirty
 
 H3_RESOLUTION = 10
@@ -129,7 +130,11 @@ def _earlier(sub: Submission) -> Report | None:
 def _validate(sub: Submission) -> ServiceCategory:
     if sub.channel not in Channel.values:
         raise ReportError(_("Unknown channel."), "channel")
-    category = ServiceCategory.objects.filter(code=sub.category_code, is_active=True).first()
+    category = cached(
+        "category",
+        sub.category_code,
+        lambda: ServiceCategory.objects.filter(code=sub.category_code, is_active=True).first(),
+    )
     if category is None:
         raise ReportError(
             _("Unknown category “%(code)s”.") % {"code": sub.category_code[:50]}, "service_code"
@@ -159,10 +164,15 @@ def _validate(sub: Submission) -> ServiceCategory:
 def route(category: ServiceCategory, region: Region, district: District | None) -> Body:
     """Pick the akimat that handles a category at a place."""
     if category.responsible_level == ResponsibleLevel.DISTRICT and district is not None:
-        body = Body.objects.filter(code=district_akimat_code(district), is_active=True).first()
+        code = district_akimat_code(district)
+        body = cached("body", code, lambda: Body.objects.filter(code=code, is_active=True).first())
         if body is not None:
             return body
-    return Body.objects.get(code=regional_akimat_code(region))
+    code = regional_akimat_code(region)
+    regional = cached("body", code, lambda: Body.objects.filter(code=code).first())
+    if regional is None:
+        raise Body.DoesNotExist(code)
+    return regional
 
 
 @dataclass(frozen=True)
@@ -195,10 +205,8 @@ def nearby_open_reports(
 
 
 def _new_public_id() -> str:
-    while True:
-        candidate = f"{secrets.randbelow(90_000_000) + 10_000_000}"
-        if not Report.objects.filter(public_id=candidate).exists():
-            return candidate
+    """Draw an 8-digit number; a clash is caught by the unique index and drawn again."""
+    return f"{secrets.randbelow(90_000_000) + 10_000_000}"
 
 
 def _save_photo(report: Report, photo: CleanPhoto, kind: str, index: int) -> ReportPhoto:
@@ -234,20 +242,30 @@ def submit_report(sub: Submission, *, now: datetime | None = None) -> IntakeResu
         raise ReportError(
             _("The location is not valid: %(why)s") % {"why": exc}, "location"
         ) from None
-    region = Region.objects.get(code=found.region_code)
-    district = District.objects.filter(code=found.district_code).first()
+    region = cached(
+        "region", found.region_code, lambda: Region.objects.filter(code=found.region_code).first()
+    )
+    district = None
+    if found.district_code:
+        code = found.district_code
+        district = cached("district", code, lambda: District.objects.filter(code=code).first())
+    if region is None:
+        raise ReportError(_("Territories are not loaded yet."), "location")
     now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            nearby = nearby_open_reports(category.pk, lat, lon)
-            report = _create(sub, category, lat, lon, region, district, photos, now, nearby)
-    except IntegrityError:
-        # Two deliveries of one submission raced; the other one won. Return its report.
-        earlier = _earlier(sub)
-        if earlier is None:
-            raise
-        return IntakeResult(earlier, created=False)
-    return IntakeResult(report, created=True, duplicates=tuple(r.public_id for r in nearby))
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                nearby = nearby_open_reports(category.pk, lat, lon)
+                report = _create(sub, category, lat, lon, region, district, photos, now, nearby)
+        except IntegrityError:
+            # Two deliveries of one submission raced and the other won: return its report.
+            earlier = _earlier(sub)
+            if earlier is not None:
+                return IntakeResult(earlier, created=False)
+            # Otherwise the random public number was taken meanwhile: draw another.
+            continue
+        return IntakeResult(report, created=True, duplicates=tuple(r.public_id for r in nearby))
+    raise ReportError(_("The report could not be stored; please try again."), "")
 
 
 def _create(

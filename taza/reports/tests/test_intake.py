@@ -170,3 +170,28 @@ def test_the_duplicate_search_is_one_query_over_nearby_cells(django_assert_max_n
     assert len(found) == 1
     sql = captured.captured_queries[0]["sql"]
     assert '"h3_cell" IN' in sql and '"category_id" =' in sql
+
+
+def test_a_public_number_already_taken_is_drawn_again(monkeypatch):
+    from taza.reports import services
+
+    first = submit_report(submission()).report
+    numbers = iter([first.public_id, "55555555"])
+    monkeypatch.setattr(services, "_new_public_id", lambda: next(numbers))
+    second = submit_report(submission(lat=51.2, lon=71.5)).report
+    assert second.public_id == "55555555"
+    assert Report.objects.count() == 2
+
+
+def test_an_administrators_edit_of_a_category_reaches_the_intake_within_a_minute(monkeypatch):
+    import time as real_time
+
+    from taza.reports import reference
+    from taza.reports.models import ServiceCategory
+
+    submit_report(submission())  # the category is now cached
+    ServiceCategory.objects.filter(code="illegal_dump").update(is_active=False)
+    start = real_time.monotonic()
+    monkeypatch.setattr(reference.time, "monotonic", lambda: start + reference.TTL_SECONDS + 1)
+    with pytest.raises(ReportError, match="Unknown category"):
+        submit_report(submission(lat=51.2, lon=71.5))

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from taza.bodies.services import load_bodies
 from taza.geo.services import load_territories
 from taza.reports.catalogue import load_categories
+from taza.reports.reference import forget
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         territories = load_territories()
         bodies = load_bodies()
         categories = load_categories()
+        forget()
         self.stdout.write(
             f"Territories: {territories.created} created, "
             f"{territories.unchanged_or_updated} already there. Bodies: {bodies} in place. "
