@@ -181,6 +181,27 @@ def file_a_report(person: Person, *, language_button: str = "Русский") ->
     return Report.objects.get(reporter_telegram_id=person.id)
 
 
+def start_filing(
+    person: Person,
+    category: str = "Сжигание мусора",
+    location: tuple[float, float] | None = (51.1694, 71.4491),
+) -> None:
+    """Choose Russian, start a report, pick the category and, unless None, the place."""
+    person.says("/start")
+    person.presses_button("Русский")
+    person.says("/new")
+    person.presses_button(category)
+    if location is not None:
+        person.shares_location(*location)
+
+
+def file_a_report_until_summary(person: Person, description: str = "Первое описание") -> None:
+    start_filing(person)
+    person.presses_button("Пропустить")
+    person.says(description)
+    person.says("Пропустить")
+
+
 def test_a_scripted_conversation_files_a_report_with_photo_and_location(telegram):
     person = Person(telegram, 501)
     report = file_a_report(person)
@@ -240,10 +261,7 @@ def test_a_kazakh_conversation_with_typed_coordinates_and_no_contact(telegram):
 )
 def test_each_step_validates_and_asks_again(telegram, step, expected):
     person = Person(telegram, 504)
-    person.says("/start")
-    person.presses_button("Русский")
-    person.says("/new")
-    person.presses_button("Сжигание мусора")
+    start_filing(person, location=None)
     if step == "outside":
         person.shares_location(55.75, 37.61)  # Moscow
     elif step == "gibberish":
@@ -296,14 +314,7 @@ def test_pressing_send_twice_makes_one_report(telegram):
 
 def test_a_network_failure_then_retry_files_one_report(telegram):
     person = Person(telegram, 508)
-    person.says("/start")
-    person.presses_button("Русский")
-    person.says("/new")
-    person.presses_button("Сжигание мусора")
-    person.shares_location(51.1694, 71.4491)
-    person.presses_button("Пропустить")
-    person.says("Горит мусор")
-    person.says("Пропустить")
+    file_a_report_until_summary(person, "Горит мусор")
     summary = telegram.fake.sent(508)[-1]
     send = telegram.fake.buttons(summary)["Отправить"]
     telegram.fake.fail_next = 1  # the bot's first call while sending never arrives
@@ -316,11 +327,7 @@ def test_a_network_failure_then_retry_files_one_report(telegram):
 
 def test_the_conversation_survives_a_restart(telegram):
     person = Person(telegram, 509)
-    person.says("/start")
-    person.presses_button("Русский")
-    person.says("/new")
-    person.presses_button("Сжигание мусора")
-    person.shares_location(51.1694, 71.4491)
+    start_filing(person)
     telegram.restart()  # a new process: new bot, new dispatcher, same database
     person.presses_button("Пропустить")
     person.says("Жгут листья")
@@ -331,10 +338,7 @@ def test_the_conversation_survives_a_restart(telegram):
 
 def test_cancel_works_at_any_step(telegram):
     person = Person(telegram, 510)
-    person.says("/start")
-    person.presses_button("Русский")
-    person.says("/new")
-    person.presses_button("Сжигание мусора")
+    start_filing(person, location=None)
     person.says("/cancel")
     assert "Отменено" in person.last()
     person.says("51.1694, 71.4491")
@@ -351,17 +355,6 @@ def test_editing_a_field_from_the_summary(telegram):
     assert "Исправленное описание" in person.last()
     person.presses_button("Отправить")
     assert Report.objects.get().description == "Исправленное описание"
-
-
-def file_a_report_until_summary(person: Person) -> None:
-    person.says("/start")
-    person.presses_button("Русский")
-    person.says("/new")
-    person.presses_button("Сжигание мусора")
-    person.shares_location(51.1694, 71.4491)
-    person.presses_button("Пропустить")
-    person.says("Первое описание")
-    person.says("Пропустить")
 
 
 def test_a_flood_from_one_person_is_slowed(telegram, settings):
