@@ -99,15 +99,12 @@ def test_posting_a_request_answers_with_its_id(client):
 
 
 def test_posting_in_xml_with_a_photo(client):
-    response = client.post(
-        f"{BASE}/requests.xml",
-        {
-            "service_code": "waste_burning",
-            "lat": str(ASTANA[0]),
-            "long": str(ASTANA[1]),
-            "description": "Жгут шины",
-            "media": upload(photo_bytes(), "fire.jpg"),
-        },
+    response = post(
+        client,
+        fmt="xml",
+        service_code="waste_burning",
+        description="Жгут шины",
+        media=upload(photo_bytes(), "fire.jpg"),
     )
     assert response.status_code == 200 and response["Content-Type"] == "text/xml"
     root = ET.fromstring(response.content)
@@ -150,16 +147,7 @@ def test_errors_in_xml(client):
 
 
 def test_a_fake_image_is_refused(client):
-    response = client.post(
-        f"{BASE}/requests.json",
-        {
-            "service_code": "illegal_dump",
-            "lat": str(ASTANA[0]),
-            "long": str(ASTANA[1]),
-            "description": "x",
-            "media": upload(b"<html>not a photo</html>", "evil.jpg"),
-        },
-    )
+    response = post(client, media=upload(b"<html>not a photo</html>", "evil.jpg"))
     assert response.status_code == 400 and "not a photo" in response.json()[0]["description"]
 
 
@@ -224,16 +212,7 @@ def test_unknown_formats_and_methods(client):
 
 
 def test_the_photo_link_serves_the_clean_photo(client):
-    response = client.post(
-        f"{BASE}/requests.json",
-        {
-            "service_code": "illegal_dump",
-            "lat": str(ASTANA[0]),
-            "long": str(ASTANA[1]),
-            "description": "x",
-            "media": upload(photo_bytes(camera="Nikon"), "a.jpg"),
-        },
-    )
+    response = post(client, media=upload(photo_bytes(camera="Nikon"), "a.jpg"))
     number = response.json()[0]["service_request_id"]
     url = client.get(f"{BASE}/requests/{number}.json").json()[0]["media_url"]
     photo = client.get(url.replace("http://testserver", ""))
