@@ -24,6 +24,7 @@ from taza.api import serializers as s
 from taza.bodies.models import Body
 from taza.geo.cli import describe
 from taza.geo.lookup import LocationError
+from taza.geo.messages import explain
 from taza.geo.models import Region
 from taza.ops.clients import client_ip, intake_limited
 from taza.reports.mapdata import MapQuery, map_items
@@ -265,7 +266,7 @@ def locate_point(request: Request) -> Response:
     try:
         return Response(describe(lat, lon))
     except LocationError as exc:
-        return Response({"detail": str(exc), "field": "location"}, status=400)
+        return Response({"detail": explain(exc), "field": "location"}, status=400)
 
 
 def _day(request: Request, name: str) -> date | None:

@@ -27,6 +27,7 @@ from taza.audit.services import diff, record, snapshot
 from taza.bodies.models import Body
 from taza.bodies.services import district_akimat_code, regional_akimat_code
 from taza.geo.lookup import LocationError, haversine_m, locate
+from taza.geo.messages import explain
 from taza.geo.models import District, Region
 from taza.reports.models import (
     OPEN_STATES,
@@ -239,9 +240,7 @@ def submit_report(sub: Submission, *, now: datetime | None = None) -> IntakeResu
     try:
         found = locate(lat, lon)
     except LocationError as exc:
-        raise ReportError(
-            _("The location is not valid: %(why)s") % {"why": exc}, "location"
-        ) from None
+        raise ReportError(explain(exc), "location") from None
     region = cached(
         "region", found.region_code, lambda: Region.objects.filter(code=found.region_code).first()
     )

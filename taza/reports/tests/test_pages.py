@@ -141,3 +141,11 @@ def test_bulk_actions_apply_to_each_report_the_operator_may_change(client, cast,
         == 302
     )
     assert Report.objects.filter(state="resolved").count() == 0
+
+
+def test_errors_speak_the_visitors_language(category_pk):
+    from django.test import Client
+
+    russian = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    page = russian.post(reverse("reports:new"), form_data(category=category_pk, lat="0", lon="0"))
+    assert "Точка находится за пределами Казахстана." in page.content.decode()
