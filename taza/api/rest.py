@@ -318,6 +318,7 @@ def statistics_api(request: Request) -> Response:
         OpenApiParameter("bbox", str, description="min lon,min lat,max lon,max lat"),
         OpenApiParameter("category", str),
         OpenApiParameter("state", str, description="a state, or open / closed"),
+        OpenApiParameter("region", str, description="region code, e.g. KZ71"),
         OpenApiParameter("since", OpenApiTypes.DATE),
         OpenApiParameter("until", OpenApiTypes.DATE),
     ],
@@ -352,5 +353,6 @@ def map_api(request: Request) -> Response:
         state=params.get("state") or None,
         since=_day(request, "since"),
         until=_day(request, "until"),
+        region=params.get("region") or None,
     )
     return Response(map_items(query))

@@ -33,6 +33,7 @@ class MapQuery:
     state: str | None = None  # a state, or "open" / "closed"
     since: date | None = None
     until: date | None = None
+    region: str | None = None  # a region code, e.g. KZ71
 
 
 @cache
@@ -62,6 +63,8 @@ def _reports(q: MapQuery) -> QuerySet[Report]:
         qs = qs.filter(lat__gte=min_lat, lat__lte=max_lat, lon__gte=min_lon, lon__lte=max_lon)
     if q.category:
         qs = qs.filter(category__code=q.category)
+    if q.region:
+        qs = qs.filter(region__code=q.region)
     states = _states(q.state)
     if states is not None:
         qs = qs.filter(state__in=states)
@@ -78,6 +81,8 @@ def _by_region(q: MapQuery) -> list[dict[str, Any]]:
     rows = ReportRollup.objects.all()
     if q.category:
         rows = rows.filter(category__code=q.category)
+    if q.region:
+        rows = rows.filter(region__code=q.region)
     if q.since:
         rows = rows.filter(day__gte=q.since)
     if q.until:

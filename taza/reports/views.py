@@ -233,5 +233,6 @@ def map_page(request: HttpRequest) -> HttpResponse:
         {
             "categories": ServiceCategory.objects.filter(is_active=True),
             "states": ReportState.choices,
+            "regions": Region.objects.all(),
         },
     )

@@ -146,3 +146,19 @@ def test_the_statistics_page_shows_the_figures(client):
     assert 'id="total">100<' in page
     assert page.count('<tr data-code="KZ') >= 5
     assert client.get("/statistics/", {"region": "KZ75", "since": "2000-01-01"}).status_code == 200
+
+
+def test_the_map_filters_by_region_at_every_level(client):
+    generate_reports(count=400, seed=11)
+    almaty = Report.objects.filter(region__code="KZ75").count()
+    assert almaty > 0
+    city = (76.5, 42.9, 77.5, 43.7)  # a box around all of Almaty city
+    for zoom, bbox in ((5, None), (9, city), (15, city)):
+        items = map_items(MapQuery(zoom=zoom, bbox=bbox, region="KZ75"))["items"]
+        assert sum(i["count"] for i in items) == almaty, zoom
+    regions = map_items(MapQuery(zoom=5, region="KZ75"))["items"]
+    assert [i["region"] for i in regions] == ["KZ75"]
+    assert (
+        client.get("/api/v1/map/", {"zoom": 5, "region": "KZ75"}).json()["items"][0]["count"]
+        == almaty
+    )
