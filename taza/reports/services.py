@@ -413,7 +413,13 @@ def transition_report(
     now = now or timezone.now()
     note = note.strip()
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("category").get(pk=report.pk)
+        # Lock the report's row only: a plain FOR UPDATE would also lock the joined
+        # category row and make every change of that category's reports wait in line.
+        report = (
+            Report.objects.select_for_update(of=("self",))
+            .select_related("category")
+            .get(pk=report.pk)
+        )
         if report.state not in spec.sources:
             raise TransitionError(
                 _("A report that is “%(state)s” cannot be given the action “%(action)s”.")

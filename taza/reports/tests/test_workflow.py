@@ -290,3 +290,17 @@ def test_allowed_actions_follow_state_and_role(report, astana, cast):
     assert allowed_actions(report, cast.almaty_operator) == []
     assert allowed_actions(report, cast.analyst) == []
     assert timezone.now() < report.deadline_at
+
+
+def test_a_transition_locks_the_report_row_and_nothing_else(report, astana):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        transition_report(report, action="accept", actor=astana)
+    locks = [q["sql"] for q in captured.captured_queries if "FOR UPDATE" in q["sql"]]
+    if connection.features.has_select_for_update:
+        # Not the joined category row: other reports of the category must not wait.
+        assert locks and all('FOR UPDATE OF "reports_report"' in sql for sql in locks)
+    else:
+        assert locks == []  # SQLite serialises writers on the whole file instead
