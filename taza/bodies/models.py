@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from taza.geo.models import District, Region, TrilingualName
+from taza.geo.models import District, Region, TrilingualName, in_language
 
 
 class BodyKind(models.TextChoices):
@@ -77,10 +77,7 @@ class Body(TrilingualName):
 
     @property
     def abbreviation(self) -> str:
-        from django.utils.translation import get_language
-
-        language = (get_language() or "kk")[:2]
-        return str(getattr(self, f"abbr_{language}", "") or self.abbr_ru)
+        return in_language(self, "abbr", fallback="ru")
 
     @property
     def is_territorial(self) -> bool:

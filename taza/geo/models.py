@@ -7,6 +7,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def in_language(obj: object, prefix: str, fallback: str) -> str:
+    """Return obj.<prefix>_<language in use>, or the fallback language's when that is empty."""
+    language = (get_language() or "kk")[:2]
+    return str(getattr(obj, f"{prefix}_{language}", "") or getattr(obj, f"{prefix}_{fallback}"))
+
+
 class TrilingualName(models.Model):
     """Give a record names in Kazakh, Russian and English, and show the one in use."""
 
@@ -22,8 +28,7 @@ class TrilingualName(models.Model):
 
     @property
     def name(self) -> str:
-        language = (get_language() or "kk")[:2]
-        return str(getattr(self, f"name_{language}", "") or self.name_kk)
+        return in_language(self, "name", fallback="kk")
 
 
 class RegionKind(models.TextChoices):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taza.bodies.models import Body
-from taza.geo.models import District, Region, TrilingualName
+from taza.geo.models import District, Region, TrilingualName, in_language
 
 
 class ResponsibleLevel(models.TextChoices):
@@ -45,10 +45,7 @@ class ServiceCategory(TrilingualName):
 
     @property
     def description(self) -> str:
-        from django.utils.translation import get_language
-
-        language = (get_language() or "kk")[:2]
-        return str(getattr(self, f"description_{language}", "") or self.description_ru)
+        return in_language(self, "description", fallback="ru")
 
 
 class ReportState(models.TextChoices):
