@@ -9,7 +9,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from taza.audit.models import AuditAction, AuditEntry
-from taza.audit.services import diff, record, snapshot
+from taza.audit.services import diff, record, removal, snapshot
 
 ADMIN_REASON = "Edited in the administration site"
 
@@ -45,7 +45,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                     obj=f.instance,
                     actor=request.user,
                     action=AuditAction.DELETE,
-                    changes={k: [v, None] for k, v in before[f.instance.pk].items() if v},
+                    changes=removal(before[f.instance.pk]),
                     reason=ADMIN_REASON,
                 )
         super().save_formset(request, form, formset, change)
@@ -73,7 +73,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
             obj=obj,
             actor=request.user,
             action=AuditAction.DELETE,
-            changes={k: [v, None] for k, v in snapshot(obj).items() if v not in (None, "")},
+            changes=removal(snapshot(obj)),
             reason=ADMIN_REASON,
         )
         super().delete_model(request, obj)

@@ -77,6 +77,11 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+def removal(before: dict[str, Any]) -> dict[str, list[Any]]:
+    """Return the changes of a deletion: every field that had a value, to null."""
+    return {key: [value, None] for key, value in before.items() if value not in (None, "")}
+
+
 def snapshot(obj: models.Model) -> dict[str, Any]:
     """Return the record's field values as the audit trail stores them."""
     return _field_values(obj)
@@ -123,7 +128,7 @@ def delete_audited(obj: models.Model, *, actor: Any, reason: str = "") -> None:
         obj=obj,
         actor=actor,
         action=AuditAction.DELETE,
-        changes={key: [value, None] for key, value in before.items() if value not in (None, "")},
+        changes=removal(before),
         reason=reason,
     )
     obj.delete()

@@ -18,6 +18,7 @@ from django.db.models.functions import Cast, Floor
 from taza.geo.lookup import default_locator
 from taza.geo.models import Region
 from taza.reports.models import OPEN_STATES, Report, ReportRollup, ReportState
+from taza.reports.querysets import CLOSED_FOR_OPEN311
 from taza.reports.stats import refresh_dirty_days, timezone_bounds
 
 REGION_ZOOM_MAX = 6
@@ -52,7 +53,7 @@ def _states(state: str | None) -> list[str] | None:
     if state == "open":
         return list(OPEN_STATES)
     if state == "closed":
-        return [ReportState.RESOLVED, ReportState.CLOSED, ReportState.REJECTED]
+        return list(CLOSED_FOR_OPEN311)
     return [state] if state in ReportState.values else []
 
 
