@@ -20,15 +20,17 @@ PASSWORD = "correct-horse-battery-staple"  # noqa: S105 (test accounts only)
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load territories and bodies once for the whole session, as setup does."""
+    """Load the reference data once for the whole session, as setup does."""
     from taza.bodies.services import load_bodies
     from taza.geo.services import load_territories
+    from taza.programme.services import load_plan
     from taza.reports.catalogue import load_categories
 
     with django_db_blocker.unblock():
         load_territories()
         load_bodies()
         load_categories()
+        load_plan()
 
 
 def pytest_configure(config):

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "taza.accounts",
     "taza.audit",
     "taza.reports",
+    "taza.programme",
     "taza.api",
     "taza.bot",
     "taza.demo",

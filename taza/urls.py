@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("taza.api.urls")),
     path("", include("taza.reports.urls")),
+    path("", include("taza.programme.urls")),
     path("geo/regions.geojson", regions_geojson, name="regions-geojson"),
 ]
 

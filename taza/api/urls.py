@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from taza.api import open311, rest
+from taza.programme import api as programme
 
 router = DefaultRouter()
 router.register("categories", rest.CategoryViewSet, basename="category")
@@ -13,6 +14,11 @@ urlpatterns = [
     path("api/v1/locate/", rest.locate_point, name="api-locate"),
     path("api/v1/statistics/", rest.statistics_api, name="api-statistics"),
     path("api/v1/map/", rest.map_api, name="api-map"),
+    path("api/v1/programme/measures/", programme.measures_api, name="api-measures"),
+    path("api/v1/programme/measures/<int:number>/", programme.measure_api, name="api-measure"),
+    path("api/v1/programme/indicators/", programme.indicators_api, name="api-indicators"),
+    path("api/v1/programme/scorecards/", programme.scorecards_api, name="api-scorecards"),
+    path("api/v1/programme/lagging/", programme.lagging_api, name="api-lagging"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("open311/v2/discovery.<str:fmt>", open311.discovery, name="open311-discovery"),

@@ -77,7 +77,8 @@ def test_a_district_of_another_region_is_refused():
 def test_loading_bodies_again_duplicates_nothing():
     before = Body.objects.count()
     load_bodies()
-    assert Body.objects.count() == before == 16 + 20 + 224
+    # 16 abbreviated executors, 5 the plan names in words, and every akimat.
+    assert Body.objects.count() == before == 16 + 5 + 20 + 224
 
 
 def test_an_operator_changes_the_contacts_of_their_own_akimat_and_it_is_logged(cast):

@@ -46,6 +46,10 @@ def _counts(db: Path) -> dict[str, int]:
                 "audit_auditentry",
                 "reports_report",
                 "reports_servicecategory",
+                "programme_measure",
+                "programme_indicatorvalue",
+                "programme_measuretarget",
+                "programme_executorreport",
             )
         }
 
@@ -56,9 +60,11 @@ def test_setup_runs_twice_without_failing_or_duplicating(tmp_path):
     assert "demo-operator-astana" in first.stdout
     counts = _counts(tmp_path / "taza.sqlite3")
     assert counts["geo_region"] == 20 and counts["geo_district"] == 224
-    assert counts["bodies_body"] == 260
+    assert counts["bodies_body"] == 265
     assert counts["accounts_user"] == 7 + 244 + 30
     assert counts["reports_report"] == 200 and counts["reports_servicecategory"] == 9
+    assert counts["programme_measure"] == 60 and counts["programme_indicatorvalue"] == 29
+    assert counts["programme_executorreport"] > 1000  # published 2024 notes and the demo set
     second = _setup(tmp_path)
     assert second.returncode == 0, second.stdout + second.stderr
     assert _counts(tmp_path / "taza.sqlite3") == counts

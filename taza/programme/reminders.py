@@ -1,0 +1,99 @@
+"""Remind executors of reports coming due, and tell them when one is overdue.
+
+Run daily (a Huey periodic task, or ``manage.py remind_plan_reports`` from cron).
+Each executor gets one message per deadline and step: 7 days before, 1 day before,
+and the day after when still missing. A second run on the same day sends nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from taza.accounts.models import Role, RoleAssignment
+from taza.programme.models import ReportReminder
+from taza.programme.status import PlanSnapshot, due_date, period_label, periods_of
+
+logger = logging.getLogger(__name__)
+STEPS = (7, 1, -1)  # days before the deadline; -1 is the day after
+
+
+def send_reminders(today: date) -> int:
+    """Send what is due today; return how many reminders were sent."""
+    snap = PlanSnapshot.load(today)
+    pending: dict[tuple[int, int | None, date, int], list[list[Any]]] = defaultdict(list)
+    for measure in snap.measures:
+        if measure.removed_on is not None:
+            continue
+        reported = {
+            (r.body_id, r.region_id, r.year, r.period) for r in snap.reports.get(measure.pk, [])
+        }
+        for year, period in periods_of(measure):
+            due = due_date(year, period)
+            step = (due - today).days
+            if step not in STEPS:
+                continue
+            for body_id, region_id in snap.reporters(measure, None):
+                if (body_id, region_id, year, period) not in reported:
+                    pending[(body_id, region_id, due, step)].append([measure.number, year, period])
+    sent = 0
+    for (body_id, region_id, due, step), measures in sorted(pending.items(), key=str):
+        try:
+            with transaction.atomic():
+                reminder = ReportReminder.objects.create(
+                    body_id=body_id,
+                    region_id=region_id,
+                    due=due,
+                    days_before=step,
+                    measures=measures,
+                )
+        except IntegrityError:
+            continue  # already sent today
+        reminder.recipients = _notify(reminder)
+        reminder.save(update_fields=["recipients"])
+        sent += 1
+    logger.info("plan reminders sent", extra={"sent": sent, "day": today.isoformat()})
+    return sent
+
+
+def _notify(reminder: ReportReminder) -> int:
+    staff = RoleAssignment.objects.filter(
+        body_id=reminder.body_id, role__in=[Role.OPERATOR, Role.EXECUTOR], user__is_active=True
+    ).select_related("user")
+    told = 0
+    for assignment in staff:
+        user = assignment.user
+        if not user.email:
+            continue
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            values = {
+                "date": reminder.due.strftime("%d.%m.%Y"),
+                "measures": ", ".join(
+                    f"{number} ({period_label(year, period)})"
+                    for number, year, period in reminder.measures
+                ),
+                "link": f"{settings.TAZA_SITE_URL}/programme/reporting/",
+            }
+            if reminder.days_before < 0:
+                subject = _("Overdue: action plan reports were due on %(date)s") % values
+            else:
+                subject = _("Action plan reports are due on %(date)s") % values
+            body = (
+                _(
+                    "Reports on these measures of the “Taza Qazaqstan” action plan are due on "
+                    "%(date)s and have not been sent yet: %(measures)s.\n"
+                    "Download the template and upload it here: %(link)s\n\nTaza Qazaqstan"
+                )
+                % values
+            )
+        send_mail(subject, body, None, [user.email])
+        told += 1
+    return told

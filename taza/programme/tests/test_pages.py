@@ -1,0 +1,149 @@
+"""The monitoring pages in three languages, and who sees and does what on them."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from taza.conftest import PASSWORD
+from taza.programme.models import ExecutorReport, ReportStatus
+from taza.programme.tests.helpers import put_report
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/programme/",
+    "/programme/?region=KZ62",
+    "/programme/measures/24/",
+    "/programme/measures/45/",
+    "/programme/indicators/D1-RECYCLED-MSW/",
+    "/programme/indicators/D2-STUDENTS-ENGAGED/",
+    "/programme/regions/",
+    "/programme/regions/KZ62/",
+    "/programme/lagging/",
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("kk", "Іс-қимыл жоспары"), ("ru", "План действий"), ("en", "Action plan")],
+)
+def test_every_page_answers_in_each_language(language, words):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert words in response.content.decode(), url
+
+
+def test_the_plan_tree_shows_the_three_directions_and_every_measure_with_a_status(client):
+    page = client.get("/programme/").content.decode()
+    assert page.count('class="direction"') == 3
+    assert page.count("data-number=") == 60
+    assert "status-removed" in page  # measure 45
+
+
+def test_a_measure_page_offers_the_original_russian_wording_and_the_sources_flags(client):
+    page = client.get("/programme/measures/24/").content.decode()
+    assert "Pre-school organisations" in page
+    assert "2025 is listed twice" in page
+    original = client.get("/programme/measures/24/?original=1").content.decode()
+    assert "Создание дошкольных организаций с направлением «Жасыл балабақша»" in original
+
+
+def test_the_public_sees_accepted_reports_only_and_never_who_sent_them(client, cast):
+    put_report(13, region="KZ62", year=2025, status=ReportStatus.SUBMITTED)
+    accepted = put_report(13, region="KZ10", year=2025)
+    accepted.submitted_by = cast.ulytau_operator
+    accepted.save()
+    page = client.get("/programme/measures/13/").content.decode()
+    assert f'data-report="{accepted.pk}"' in page
+    assert page.count('class="report-submitted"') == 0
+    assert "ulytau" not in page and "Testova" not in page
+    client.login(username="analyst", password=PASSWORD)
+    page = client.get("/programme/measures/13/").content.decode()
+    assert 'class="report-submitted"' in page
+    assert 'name="decision"' in page
+
+
+def test_an_analyst_accepts_and_returns_reports_from_the_measure_page(client, cast):
+    report = put_report(13, region="KZ62", year=2025, status=ReportStatus.SUBMITTED)
+    client.login(username="ulytau", password=PASSWORD)
+    response = client.post(f"/programme/reports/{report.pk}/review/", {"decision": "accept"})
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED  # an operator may not review
+    client.login(username="analyst", password=PASSWORD)
+    response = client.post(
+        f"/programme/reports/{report.pk}/review/",
+        {"decision": "return", "comment": ""},
+        follow=True,
+    )
+    assert "Say why the report is returned." in response.content.decode()
+    client.post(
+        f"/programme/reports/{report.pk}/review/", {"decision": "return", "comment": "Нет акта"}
+    )
+    report.refresh_from_db()
+    assert (report.status, report.review_comment) == (ReportStatus.RETURNED, "Нет акта")
+
+
+def test_an_operator_sends_a_report_through_the_web_form(client, cast):
+    client.login(username="ulytau", password=PASSWORD)
+    page = client.get("/programme/measures/13/").content.decode()
+    assert 'id="report-form"' in page
+    form = {
+        "body": "AKIMAT-KZ62",
+        "region": "KZ62",
+        "year": "2025",
+        "period": "Y",
+        "fact_value": "4,5",
+        "assessment": "in_progress",
+        "text": "Установлены фандоматы",
+        "links": "https://ulytau.gov.kz/1\nhttps://ulytau.gov.kz/2",
+    }
+    response = client.post("/programme/measures/13/report/", form, follow=True)
+    assert "The report was sent for review." in response.content.decode()
+    report = ExecutorReport.objects.get(measure__number=13, region__code="KZ62", year=2025)
+    assert str(report.fact_value) == "4.50" and report.evidence.count() == 2
+    bad = client.post("/programme/measures/13/report/", {**form, "fact_value": "lots"}, follow=True)
+    assert "The fact must be a number." in bad.content.decode()
+    other = client.post(
+        "/programme/measures/13/report/", {**form, "body": "AKIMAT-KZ10", "region": "KZ10"}
+    )
+    assert other.status_code == 403
+
+
+def test_reporting_is_for_signed_in_executors_operators_and_analysts(client, cast):
+    assert client.get("/programme/reporting/").status_code == 302
+    client.login(username="citizen", password=PASSWORD)
+    assert client.get("/programme/reporting/").status_code == 403
+    client.login(username="ulytau", password=PASSWORD)
+    page = client.get("/programme/reporting/").content.decode()
+    assert "Download the template" in page
+    client.login(username="analyst", password=PASSWORD)
+    put_report(13, region="KZ62", year=2025, status=ReportStatus.SUBMITTED)
+    assert 'id="queue"' in client.get("/programme/reporting/").content.decode()
+
+
+def test_unknown_records_are_404_and_bad_parameters_fall_back(client):
+    assert client.get("/programme/measures/61/").status_code == 404
+    assert client.get("/programme/indicators/NOPE/").status_code == 404
+    assert client.get("/programme/regions/KZ99/").status_code == 404
+    assert client.get("/programme/regions/?year=abc").status_code == 200
+    assert client.get("/programme/?region=KZ99").status_code == 200
+    assert client.get("/programme/export/?format=pdf&year=1900").status_code == 200
+
+
+def test_the_indicator_chart_keeps_svg_numbers_unlocalised_in_every_language():
+    import re
+
+    for language in ("ru", "kk", "en"):
+        page = (
+            Client(HTTP_ACCEPT_LANGUAGE=language)
+            .get("/programme/indicators/D1-RECYCLED-MSW/")
+            .content.decode()
+        )
+        bars = re.findall(r'<rect class="fact" x="([^"]+)" y="([^"]+)"', page)
+        assert len(bars) == 2, language  # the 2023 and 2024 facts
+        assert all(re.fullmatch(r"[\d.]+", n) for bar in bars for n in bar), bars
+        assert re.search(r'<polyline class="plan" points="[\d., ]+"', page)

@@ -1,0 +1,162 @@
+"""Executors' reports: who may send them, what is refused, review, and the audit trail."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from taza.audit.models import AuditEntry
+from taza.bodies.models import Body
+from taza.geo.models import Region
+from taza.programme.models import ExecutorReport, Measure, ReportStatus
+from taza.programme.services import (
+    ProgrammeError,
+    ReportInput,
+    reporting_bodies,
+    review_report,
+    submit_report,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def ulytau_input(**changes: object) -> ReportInput:
+    values: dict[str, object] = {
+        "measure": Measure.objects.get(number=13),
+        "body": Body.objects.get(code="AKIMAT-KZ62"),
+        "region": Region.objects.get(code="KZ62"),
+        "year": 2025,
+        "period": "Y",
+        "text": "Установлено 4 фандомата в г. Жезказган",
+        "assessment": "in_progress",
+        "fact_value": Decimal(4),
+        "links": ["https://ulytau.gov.kz/news/1"],
+    }
+    values.update(changes)
+    return ReportInput(**values)
+
+
+def test_a_regional_operator_reports_for_the_region_and_the_trail_names_them(cast):
+    report = submit_report(ulytau_input(), actor=cast.ulytau_operator)
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.submitted_by == cast.ulytau_operator
+    assert [e.url for e in report.evidence.all()] == ["https://ulytau.gov.kz/news/1"]
+    entry = AuditEntry.objects.filter(
+        object_id=str(report.pk), content_type__model="executorreport"
+    ).get()
+    assert entry.actor == cast.ulytau_operator
+    assert entry.changes["fact_value"] == [None, "4"]
+
+
+@pytest.mark.parametrize("who", ["astana_operator", "medeu_operator", "citizen", "analyst"])
+def test_nobody_else_may_report_for_ulytau(cast, who):
+    with pytest.raises(PermissionDenied):
+        submit_report(ulytau_input(), actor=getattr(cast, who))
+    assert (
+        not ExecutorReport.objects.filter(region__code="KZ62", year=2025)
+        .exclude(source="published")
+        .exists()
+    )
+
+
+def test_a_ministry_reports_only_on_its_own_measures(cast):
+    assert reporting_bodies(cast.executor) == [(Body.objects.get(code="MEPR"), None)]
+    mepr = Body.objects.get(code="MEPR")
+    report = submit_report(
+        ulytau_input(measure=Measure.objects.get(number=9), body=mepr, region=None),
+        actor=cast.executor,
+    )
+    assert report.region is None
+    with pytest.raises(ProgrammeError, match="not an executor"):
+        submit_report(
+            ulytau_input(measure=Measure.objects.get(number=15), body=mepr, region=None),
+            actor=cast.executor,
+        )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"text": "   "}, "Describe what was done"),
+        ({"assessment": "maybe"}, "Choose done, in progress or not done"),
+        ({"period": "Q3"}, "first half-year or the whole year"),
+        ({"year": 2031}, "runs from 2024 to 2029"),
+        ({"fact_value": Decimal(-1)}, "cannot be negative"),
+        ({"fact_value": Decimal("1e15")}, "too large"),
+        ({"links": ["javascript:alert(1)"]}, "not a web link"),
+        ({"measure": 45}, "removed from control"),
+        ({"text": "x" * 20_001}, "too long"),
+    ],
+)
+def test_bad_reports_are_refused_with_the_reason_and_nothing_is_saved(cast, changes, message):
+    if "measure" in changes:
+        changes = {"measure": Measure.objects.get(number=changes["measure"])}
+    before = ExecutorReport.objects.count()
+    with pytest.raises(ProgrammeError, match=message):
+        submit_report(ulytau_input(**changes), actor=cast.ulytau_operator)
+    assert ExecutorReport.objects.count() == before
+
+
+def test_a_measure_akimats_do_not_carry_out_cannot_be_reported_by_a_region(cast):
+    with pytest.raises(ProgrammeError, match="Akimats do not carry out"):
+        submit_report(
+            ulytau_input(measure=Measure.objects.get(number=11)), actor=cast.ulytau_operator
+        )
+
+
+def test_sending_again_replaces_the_submitted_report_but_not_an_accepted_one(cast):
+    first = submit_report(ulytau_input(), actor=cast.ulytau_operator)
+    again = submit_report(ulytau_input(fact_value=Decimal(5)), actor=cast.ulytau_operator)
+    assert again.pk == first.pk and again.fact_value == Decimal(5)
+    review_report(again, actor=cast.analyst, accept=True)
+    with pytest.raises(ProgrammeError, match="has been accepted"):
+        submit_report(ulytau_input(fact_value=Decimal(6)), actor=cast.ulytau_operator)
+    again.refresh_from_db()
+    assert again.fact_value == Decimal(5)
+
+
+def test_an_analyst_returns_a_report_with_a_reason_and_the_executor_sends_it_again(cast):
+    report = submit_report(ulytau_input(), actor=cast.ulytau_operator)
+    with pytest.raises(ProgrammeError, match="Say why"):
+        review_report(report, actor=cast.analyst, accept=False, comment=" ")
+    with pytest.raises(PermissionDenied):
+        review_report(report, actor=cast.ulytau_operator, accept=True)
+    returned = review_report(report, actor=cast.analyst, accept=False, comment="Нет акта")
+    assert (returned.status, returned.review_comment) == (ReportStatus.RETURNED, "Нет акта")
+    with pytest.raises(ProgrammeError, match="Only a submitted report"):
+        review_report(returned, actor=cast.analyst, accept=True)
+    resent = submit_report(ulytau_input(text="Акт приложен"), actor=cast.ulytau_operator)
+    assert resent.status == ReportStatus.SUBMITTED and resent.reviewed_by is None
+    accepted = review_report(resent, actor=cast.analyst, accept=True)
+    assert accepted.reviewed_by == cast.analyst
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(report.pk), content_type__model="executorreport")
+        .order_by("pk")
+        .values_list("action", "actor__username")
+    )
+    assert actions == [
+        ("create", "ulytau"),
+        ("transition", "analyst"),
+        ("update", "ulytau"),
+        ("transition", "analyst"),
+    ]
+
+
+def test_evidence_files_are_kept_and_only_staff_of_the_body_or_analysts_download_them(cast, client):
+    from taza.conftest import PASSWORD
+
+    report = submit_report(
+        ulytau_input(files=[("act.pdf", io.BytesIO(b"%PDF-1.4 test"))]), actor=cast.ulytau_operator
+    )
+    evidence = report.evidence.exclude(file="").get()
+    url = f"/programme/evidence/{evidence.pk}/"
+    assert client.get(url).status_code == 302  # to the login page
+    client.login(username="astana", password=PASSWORD)
+    assert client.get(url).status_code == 403
+    client.login(username="ulytau", password=PASSWORD)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 test"

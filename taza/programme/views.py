@@ -1,0 +1,463 @@
+"""The monitoring centre's pages: the plan, measures, indicators, regions and reporting."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from taza.accounts.permissions import scope_of
+from taza.bodies.models import Body
+from taza.geo.models import Region
+from taza.programme import documents, excel
+from taza.programme.charts import indicator_chart
+from taza.programme.models import (
+    Assessment,
+    Direction,
+    ExecutorReport,
+    Indicator,
+    Measure,
+    MeasureTarget,
+    Period,
+    RankingSettings,
+    ReportEvidence,
+    ReportStatus,
+)
+from taza.programme.scorecard import COMPONENTS, lagging_regions, scorecards
+from taza.programme.services import (
+    ProgrammeError,
+    ReportInput,
+    may_report,
+    reporting_bodies,
+    review_report,
+    submit_report,
+)
+from taza.programme.status import (
+    PlanSnapshot,
+    due_date,
+    indicator_verdict,
+    periods_of,
+)
+from taza.programme.wording import deadline_text, executors_text
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _region(request: HttpRequest) -> Region | None:
+    code = request.GET.get("region", "")
+    return Region.objects.filter(code=code).first() if code else None
+
+
+def _year(request: HttpRequest, default: int) -> int:
+    try:
+        year = int(request.GET.get("year", default))
+    except ValueError:
+        return default
+    return year if 2024 <= year <= 2029 else default
+
+
+def plan(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    snap = PlanSnapshot.load(_today())
+    verdicts = snap.verdicts(region.pk if region else None)
+    indicators = Indicator.objects.prefetch_related("values")
+    tree = []
+    for direction in Direction.objects.order_by("number"):
+        tree.append(
+            {
+                "direction": direction,
+                "indicators": [
+                    (i, indicator_verdict(i, [v for v in i.values.all() if v.region_id is None]))
+                    for i in indicators
+                    if i.direction_id == direction.pk
+                ],
+                "measures": [
+                    (m, verdicts[m.number])
+                    for m in snap.measures
+                    if m.direction_id == direction.pk and m.number in verdicts
+                ],
+            }
+        )
+    counts: dict[str, int] = {}
+    for verdict in verdicts.values():
+        counts[verdict.label] = counts.get(verdict.label, 0) + 1
+    return render(
+        request,
+        "programme/plan.html",
+        {
+            "tree": tree,
+            "region": region,
+            "regions": snap.regions,
+            "counts": sorted(counts.items()),
+            "today": snap.as_of,
+        },
+    )
+
+
+def _visible_reports(request: HttpRequest, measure: Measure) -> list[ExecutorReport]:
+    """Accepted reports are public; the rest only for analysts and the reporting body."""
+    reports = (
+        ExecutorReport.objects.filter(measure=measure)
+        .select_related("body", "region", "reviewed_by")
+        .prefetch_related("evidence")
+        .order_by("-year", "-period", "region__code", "body__code")
+    )
+    scope = scope_of(request.user)
+    if scope.reads_all:
+        return list(reports)
+    own = set(scope.bodies)
+    return [r for r in reports if r.status == ReportStatus.ACCEPTED or r.body_id in own]
+
+
+def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
+    measure = get_object_or_404(
+        Measure.objects.select_related("direction").prefetch_related("executors__body"),
+        number=number,
+    )
+    snap = PlanSnapshot.load(_today())
+    national = snap.verdict(measure)
+    by_region = [
+        (r, snap.verdict(measure, r.pk)) for r in snap.regions if snap.applies_to(measure, r.pk)
+    ]
+    targets = MeasureTarget.objects.filter(measure=measure).select_related("region")
+    pairs = [
+        (body, region)
+        for body, region in (
+            reporting_bodies(request.user) if request.user.is_authenticated else []
+        )
+        if may_report(request.user, body, region)
+        and any(
+            e.body_id == body.pk or e.body.code in ("MIO", "STATE-BODIES")
+            for e in measure.executors.all()
+        )
+    ]
+    scope = scope_of(request.user)
+    return render(
+        request,
+        "programme/measure.html",
+        {
+            "measure": measure,
+            "deadline": deadline_text(measure),
+            "executors": executors_text(measure),
+            "national": national,
+            "by_region": by_region,
+            "national_targets": [t for t in targets if t.region_id is None],
+            "regional_targets": [t for t in targets if t.region_id is not None],
+            "reports": _visible_reports(request, measure),
+            "can_review": scope.reads_all,
+            "reporting_pairs": pairs,
+            "years": range(measure.first_year, measure.last_year + 1),
+            "periods": Period.choices,
+            "assessments": Assessment.choices,
+            "show_original": request.GET.get("original") == "1",
+            "can_see_evidence": scope.reads_all,
+            "own_bodies": scope.bodies,
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, number: int) -> HttpResponse:
+    measure = get_object_or_404(Measure, number=number)
+    body = get_object_or_404(Body, code=request.POST.get("body", ""))
+    region_code = request.POST.get("region", "")
+    region = get_object_or_404(Region, code=region_code) if region_code else None
+    fact_text = request.POST.get("fact_value", "").strip().replace(",", ".").replace(" ", "")
+    back = reverse("programme:measure", args=[number]) + "#report-form"
+    try:
+        fact = Decimal(fact_text) if fact_text else None
+        if fact is not None and not fact.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        messages.error(request, _("The fact must be a number."))
+        return redirect(back)
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        messages.error(request, _("Choose the year."))
+        return redirect(back)
+    links = [line.strip() for line in request.POST.get("links", "").split() if line.strip()]
+    files = [(f.name or "evidence", cast(IO[bytes], f)) for f in request.FILES.getlist("files")]
+    try:
+        submit_report(
+            ReportInput(
+                measure=measure,
+                body=body,
+                region=region,
+                year=year,
+                period=request.POST.get("period", ""),
+                text=request.POST.get("text", ""),
+                assessment=request.POST.get("assessment", ""),
+                fact_value=fact,
+                links=links,
+                files=files,
+            ),
+            actor=request.user,
+        )
+    except ProgrammeError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, _("The report was sent for review."))
+    return redirect(reverse("programme:measure", args=[number]) + "#reports")
+
+
+@login_required
+@require_POST
+def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(ExecutorReport, pk=pk)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        review_report(
+            report, actor=request.user, accept=accept, comment=request.POST.get("comment", "")
+        )
+    except ProgrammeError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The report was accepted.") if accept else _("The report was returned.")
+        )
+    return redirect(request.POST.get("next") or reverse("programme:reporting"))
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = get_object_or_404(ReportEvidence.objects.select_related("report"), pk=pk)
+    scope = scope_of(request.user)
+    if not (scope.reads_all or evidence.report.body_id in scope.bodies):
+        raise PermissionDenied(_("Evidence files are for analysts and the reporting body."))
+    if not evidence.file:
+        raise Http404
+    return FileResponse(evidence.file.open("rb"), as_attachment=True)
+
+
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = get_object_or_404(Indicator.objects.select_related("direction"), code=code)
+    values = list(indicator.values.select_related("region").order_by("year", "kind"))
+    national = [v for v in values if v.region_id is None]
+    regional: dict[Region, list[Any]] = {}
+    for value in values:
+        if value.region is not None:
+            regional.setdefault(value.region, []).append(value)
+    return render(
+        request,
+        "programme/indicator.html",
+        {
+            "indicator": indicator,
+            "verdict": indicator_verdict(indicator, national),
+            "values": national,
+            "chart": indicator_chart(indicator, national),
+            "regional": [(r, indicator_chart(indicator, v), v) for r, v in regional.items()],
+        },
+    )
+
+
+def regions(request: HttpRequest) -> HttpResponse:
+    today = _today()
+    year = _year(request, today.year)
+    cards = scorecards(today, year)
+    settings = RankingSettings.current()
+    return render(
+        request,
+        "programme/regions.html",
+        {
+            "cards": cards,
+            "year": year,
+            "years": range(2024, today.year + 1),
+            "settings": settings,
+            "components": [(key, label) for key, label in COMPONENTS.items()],
+            "scores": {
+                c.region.code: {
+                    "name": c.region.name,
+                    "score": None if c.score is None else round(c.score * 100),
+                    "rank": c.rank,
+                    "ranked": sum(1 for other in cards if other.rank is not None),
+                }
+                for c in cards
+            },
+        },
+    )
+
+
+def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    region = get_object_or_404(Region, code=code)
+    today = _today()
+    year = _year(request, today.year)
+    card = next(c for c in scorecards(today, year) if c.region.pk == region.pk)
+    measures = {m.number: m for m in Measure.objects.all()}
+    return render(
+        request,
+        "programme/region.html",
+        {
+            "card": card,
+            "region": region,
+            "year": year,
+            "rows": [(measures[n], v) for n, v in sorted(card.verdicts.items())],
+        },
+    )
+
+
+def lagging(request: HttpRequest) -> HttpResponse:
+    today = _today()
+    year = _year(request, today.year)
+    measures = {m.number: m for m in Measure.objects.all()}
+    found = lagging_regions(today, year)
+    return render(
+        request,
+        "programme/lagging.html",
+        {
+            "regions": [
+                (item.card, [(measures[n], v) for n, v in item.measures]) for item in found
+            ],
+            "year": year,
+            "today": today,
+        },
+    )
+
+
+@login_required
+def reporting(request: HttpRequest) -> HttpResponse:
+    """The executors' desk: what is due, the template, the upload; and analysts' queue."""
+    scope = scope_of(request.user)
+    pairs = reporting_bodies(request.user)
+    if not pairs and not scope.reads_all:
+        raise PermissionDenied(_("Only executors, akimat operators and analysts report here."))
+    today = _today()
+    snap = PlanSnapshot.load(today)
+    duties: list[dict[str, Any]] = []
+    for body, region in pairs:
+        for measure in snap.measures:
+            if measure.removed_on is not None:
+                continue
+            owed = snap.reporters(measure, region.pk if region else None)
+            if (body.pk, region.pk if region else None) not in owed:
+                continue
+            rows = {
+                (r.year, r.period): r
+                for r in snap.reports.get(measure.pk, [])
+                if r.body_id == body.pk and r.region_id == (region.pk if region else None)
+            }
+            for year, period in periods_of(measure):
+                due = due_date(year, period)
+                if due.year < today.year - 1 or (due - today).days > 60:
+                    continue
+                row = rows.get((year, period))
+                duties.append(
+                    {
+                        "measure": measure,
+                        "body": body,
+                        "region": region,
+                        "year": year,
+                        "period": Period(period).label,
+                        "due": due,
+                        "overdue": row is None and due < today,
+                        "late": row is not None and row.submitted_at > due,
+                        "status": ReportStatus(row.status).label if row else "",
+                    }
+                )
+    duties.sort(key=lambda d: (d["due"], d["measure"].number))
+    queue = []
+    if scope.reads_all:
+        queue = list(
+            ExecutorReport.objects.filter(status=ReportStatus.SUBMITTED)
+            .select_related("measure", "body", "region")
+            .order_by("submitted_at")[:200]
+        )
+    return render(
+        request,
+        "programme/reporting.html",
+        {
+            "pairs": pairs,
+            "duties": duties,
+            "queue": queue,
+            "years": range(2024, 2030),
+            "this_year": today.year,
+            "periods": Period.choices,
+            "errors": [],
+        },
+    )
+
+
+def _pair_from(request: HttpRequest, data: Any) -> tuple[Body, Region | None]:
+    body = get_object_or_404(Body, code=data.get("body", ""))
+    code = data.get("region", "")
+    region = get_object_or_404(Region, code=code) if code else None
+    if not may_report(request.user, body, region):
+        raise PermissionDenied(_("You may only report for your own body and territory."))
+    return body, region
+
+
+@login_required
+def template_download(request: HttpRequest) -> HttpResponse:
+    body, region = _pair_from(request, request.GET)
+    year = _year(request, _today().year)
+    period = request.GET.get("period", Period.YEAR)
+    if period not in Period.values:
+        period = Period.YEAR
+    language = request.GET.get("lang", "ru")
+    if language not in documents.EXPORT_LANGUAGES:
+        language = "ru"
+    content = excel.make_template(body, region, year, period, language)
+    response = HttpResponse(content, content_type=XLSX)
+    name = excel.template_name(body, region, year, period)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def template_upload(request: HttpRequest) -> HttpResponse:
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose the filled-in template to upload."))
+        return redirect("programme:reporting")
+    try:
+        saved = excel.import_upload(upload, user=request.user)
+    except excel.UploadError as exc:
+        return render(
+            request,
+            "programme/upload_errors.html",
+            {"errors": [str(e) for e in exc.errors], "message": exc.message},
+            status=400,
+        )
+    messages.success(
+        request,
+        _("Reports saved and sent for review: %(count)s.") % {"count": len(saved)},
+    )
+    return redirect("programme:reporting")
+
+
+def export(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    today = _today()
+    year = _year(request, today.year - 1)
+    language = request.GET.get("lang", "ru")
+    if language not in documents.EXPORT_LANGUAGES:
+        language = "ru"
+    kind = request.GET.get("format", "docx")
+    place = region.code if region else "KZ"
+    if kind == "xlsx":
+        content, mime = documents.to_xlsx(year, region, language), XLSX
+    else:
+        kind = "docx"
+        content, mime = documents.to_docx(year, region, language), DOCX
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = (
+        f'attachment; filename="taza-plan-{place}-{year}-{language}.{kind}"'
+    )
+    return response
