@@ -93,7 +93,9 @@ def measures_api(request: Request) -> Response:
     return Response([_measure(m, verdicts[m.number]) for m in measures if m.number in verdicts])
 
 
-@extend_schema(parameters=[REGION], responses={200: OpenApiTypes.OBJECT})
+@extend_schema(
+    parameters=[REGION], responses={200: OpenApiTypes.OBJECT}, operation_id="programme_measure"
+)
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def measure_api(request: Request, number: int) -> Response:
