@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "taza.audit",
     "taza.reports",
     "taza.programme",
+    "taza.campaigns",
     "taza.api",
     "taza.bot",
     "taza.demo",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("taza.api.urls")),
     path("", include("taza.reports.urls")),
     path("", include("taza.programme.urls")),
+    path("", include("taza.campaigns.urls")),
     path("geo/regions.geojson", regions_geojson, name="regions-geojson"),
 ]
 

@@ -83,3 +83,41 @@ def set_active(*, actor: Any, user: User, active: bool, reason: str) -> None:
     """Block or unblock an account without deleting what it did."""
     _require_admin(actor)
     update_audited(user, actor=actor, reason=reason, is_active=active)
+
+
+class SignupError(Exception):
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@transaction.atomic
+def sign_up_citizen(
+    *, username: str, first_name: str, email: str, password: str, language: str = ""
+) -> User:
+    """Open an account for a citizen who signs up on the site (to join events, follow reports)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    if User.objects.filter(username__iexact=username).exists():
+        raise SignupError(_("This login is taken; choose another."), "username")
+    if User.objects.filter(email__iexact=email).exists():
+        raise SignupError(_("An account with this e-mail already exists; log in instead."), "email")
+    candidate = User(username=username, first_name=first_name, email=email)
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        raise SignupError(" ".join(exc.messages), "password") from None
+    user = create_person(
+        actor=None,
+        username=username,
+        password=password,
+        first_name=first_name,
+        email=email,
+        reason="signed up on the site",
+    )
+    if language:
+        update_audited(user, actor=user, preferred_language=language)
+    assign_role(actor=None, user=user, role=Role.CITIZEN, reason="signed up on the site")
+    return user

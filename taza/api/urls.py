@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from taza.api import open311, rest
+from taza.campaigns import api as campaigns
 from taza.programme import api as programme
 
 router = DefaultRouter()
@@ -19,6 +20,8 @@ urlpatterns = [
     path("api/v1/programme/indicators/", programme.indicators_api, name="api-indicators"),
     path("api/v1/programme/scorecards/", programme.scorecards_api, name="api-scorecards"),
     path("api/v1/programme/lagging/", programme.lagging_api, name="api-lagging"),
+    path("api/v1/campaigns/events/", campaigns.events_api, name="api-events"),
+    path("api/v1/campaigns/totals/", campaigns.totals_api, name="api-campaign-totals"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("open311/v2/discovery.<str:fmt>", open311.discovery, name="open311-discovery"),

@@ -143,7 +143,9 @@ def upsert_audited(
     Loaders of reference and demo data use it so that running them again changes
     nothing and logs nothing.
     """
-    existing = model._default_manager.select_for_update().filter(**lookup).first()
+    # Ordered by key alone: a default ordering across a nullable relation would make
+    # PostgreSQL refuse FOR UPDATE on the outer join.
+    existing = model._default_manager.select_for_update().filter(**lookup).order_by("pk").first()
     if existing is None:
         return create_audited(model, actor=actor, reason=reason, **lookup, **values), True
     update_audited(existing, actor=actor, reason=reason, **values)

@@ -601,6 +601,78 @@ async def dispute_reason(message: Message, state: FSMContext) -> None:
     )
 
 
+# -- events: find one near you and join it -----------------------------------------------
+
+
+class Joining(StatesGroup):
+    location = State()
+
+
+@on("message", Command("events"))
+async def find_events(message: Message, state: FSMContext) -> None:
+    if message.from_user is None:
+        return
+    lang = await language(message.from_user.id, message.from_user.language_code)
+    await state.clear()
+    await state.set_state(Joining.location)
+    keyboard = ReplyKeyboardMarkup(
+        keyboard=[
+            [KeyboardButton(text=tr(lang, gettext_noop("Send my location")), request_location=True)]
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+    await message.answer(
+        tr(
+            lang,
+            gettext_noop(
+                "Send your location, and I will show the clean-ups and plantings nearest to you."
+            ),
+        ),
+        reply_markup=keyboard,
+    )
+
+
+@on("message", Joining.location, F.location)
+async def events_near_location(message: Message, state: FSMContext) -> None:
+    if message.location is None:
+        return
+    lang = await language(message.chat.id)
+    await state.clear()
+    found = await sync_to_async(services.events_near)(
+        message.location.latitude, message.location.longitude
+    )
+    if not found:
+        await message.answer(
+            tr(lang, gettext_noop("No upcoming events yet. Try again in a few days.")),
+            reply_markup=ReplyKeyboardRemove(),
+        )
+        return
+    await message.answer(
+        tr(lang, gettext_noop("The nearest events. Press one to register:")),
+        reply_markup=buttons([[(line[:60], f"join:{event_id}")] for event_id, line in found]),
+    )
+
+
+@on("message", Joining.location)
+async def events_location_other(message: Message) -> None:
+    lang = await language(message.chat.id)
+    await message.answer(tr(lang, gettext_noop("Please send a location.")))
+
+
+@on("callback_query", F.data.startswith("join:"))
+async def join_event(callback: CallbackQuery) -> None:
+    lang = await language(callback.from_user.id)
+    event_id = (callback.data or "").removeprefix("join:")
+    if not event_id.isdigit():
+        await callback.answer()
+        return
+    text = await sync_to_async(services.join_event)(callback.from_user.id, int(event_id), lang)
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.answer(text)
+
+
 @on("callback_query")
 async def stale_button(callback: CallbackQuery) -> None:
     """Any button that fits no step now: from an old message, or a finished conversation."""
@@ -612,5 +684,11 @@ async def stale_button(callback: CallbackQuery) -> None:
 async def anything_else(message: Message) -> None:
     lang = await language(message.chat.id)
     await message.answer(
-        tr(lang, gettext_noop("Send /new to report a problem or /my to see your reports."))
+        tr(
+            lang,
+            gettext_noop(
+                "Send /new to report a problem, /my to see your reports, or /events to join a "
+                "clean-up."
+            ),
+        )
     )

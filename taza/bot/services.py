@@ -200,3 +200,55 @@ def reporter_action(telegram_id: int, number: str, action: str, note: str, langu
 
 def remember_phone(telegram_id: int, phone: str) -> None:
     TelegramProfile.objects.update_or_create(telegram_id=telegram_id, defaults={"phone": phone})
+
+
+# -- events ------------------------------------------------------------------------------
+
+
+def events_near(lat: float, lon: float, limit: int = 5) -> list[tuple[int, str]]:
+    """The nearest upcoming events: (id, a line to show), nearest first."""
+    from django.utils import timezone
+
+    from taza.campaigns.models import Event, EventStatus
+
+    events = list(
+        Event.objects.filter(starts_at__gt=timezone.now(), status=EventStatus.SCHEDULED)
+        .select_related("region")
+        .order_by("starts_at")[:2000]
+    )
+    events.sort(key=lambda e: (e.lat - lat) ** 2 + ((e.lon - lon) * 0.67) ** 2)
+    return [
+        (
+            e.pk,
+            f"{timezone.localtime(e.starts_at):%d.%m %H:%M} · {e.title} · {e.region.name}",
+        )
+        for e in events[:limit]
+    ]
+
+
+def join_event(telegram_id: int, event_id: int, language: str) -> str:
+    """Register the Telegram user for the event; return the message to show."""
+    from taza.campaigns.models import Event, RegistrationStatus
+    from taza.campaigns.services import CampaignError, register
+
+    event = Event.objects.filter(pk=event_id).first()
+    with translation.override(language):
+        if event is None:
+            return _("This event no longer exists.")
+        profile, _created = TelegramProfile.objects.get_or_create(telegram_id=telegram_id)
+        try:
+            registration = register(event, telegram=profile, channel="bot")
+        except CampaignError as exc:
+            return exc.message
+        if registration.status == RegistrationStatus.WAITLISTED:
+            return _("“%(event)s” is full: you are on the waiting list.") % {"event": event.title}
+        return _("You are registered for “%(event)s” on %(day)s. See you there!") % {
+            "event": event.title,
+            "day": timezone_day(event.starts_at),
+        }
+
+
+def timezone_day(moment: Any) -> str:
+    from django.utils import timezone
+
+    return f"{timezone.localtime(moment):%d.%m.%Y %H:%M}"

@@ -20,6 +20,7 @@ from taza.accounts.models import Role, User
 from taza.accounts.services import assign_role, create_person
 from taza.bodies.models import Body
 from taza.bodies.services import district_akimat_code, regional_akimat_code
+from taza.demo.campaigns import generate_campaigns
 from taza.demo.programme import generate_programme
 from taza.demo.reports import generate_reports
 from taza.geo.models import District, Region
@@ -107,6 +108,7 @@ class DemoResult:
     existing_people: int = 0
     created_reports: int = 0
     programme_reports: int = 0
+    campaign_events: int = 0
 
 
 def _phone(rng: random.Random) -> str:
@@ -167,6 +169,7 @@ def generate_demo(*, citizens: int = 500, reports: int = 0, seed: int = 2026) ->
         assign_role(actor=None, user=user, role=Role.CITIZEN, reason=REASON)
     result.created_reports = generate_reports(count=reports, seed=seed)
     result.programme_reports = generate_programme(seed=seed)
+    result.campaign_events = generate_campaigns(seed=seed)
     return result
 
 

@@ -70,7 +70,7 @@ def _pick_state(rng: random.Random) -> str:
     return rng.choice([ReportState.NEW, ReportState.ACCEPTED, ReportState.IN_PROGRESS])
 
 
-def _point_in(geometry: shapely.Geometry, rng: random.Random) -> tuple[float, float]:
+def point_in(geometry: shapely.Geometry, rng: random.Random) -> tuple[float, float]:
     minx, miny, maxx, maxy = geometry.bounds
     for _ in range(1000):
         x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
@@ -119,7 +119,7 @@ def generate_reports(*, count: int, seed: int, now: datetime | None = None) -> i
             number += 1
             message_id = f"{prefix}{number}"
             index = rng.choices(items, w)[0]
-            lat, lon = _point_in(locator.district_geoms[index], rng)
+            lat, lon = point_in(locator.district_geoms[index], rng)
             category = categories[rng.choices(codes, weights)[0]]
             created_at = now - timedelta(days=rng.uniform(0, 365), minutes=rng.uniform(0, 1440))
             state = _pick_state(rng)

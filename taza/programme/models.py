@@ -382,7 +382,7 @@ class RankingSettings(models.Model):
         _("weight: waste sites liquidated"), max_digits=4, decimal_places=2, default=0
     )
     weight_campaigns = models.DecimalField(
-        _("weight: campaign results accepted"), max_digits=4, decimal_places=2, default=0
+        _("weight: campaign results accepted"), max_digits=4, decimal_places=2, default=0.1
     )
     min_cases = models.PositiveSmallIntegerField(
         _("fewest cases for a component to count"), default=5

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from taza.campaigns.totals import results_per_region
 from taza.geo.models import Region
 from taza.programme.models import RankingSettings
 from taza.programme.status import (
@@ -43,11 +44,10 @@ COMPONENTS = {
     "citizen_reports": gettext_lazy("Citizen reports resolved on time"),
     "reporting": gettext_lazy("Executor reports submitted on time"),
     "sites": gettext_lazy("Waste sites liquidated"),
-    "campaigns": gettext_lazy("Campaign results accepted"),
+    "campaigns": gettext_lazy("Campaign events with accepted results"),
 }
 NOT_YET = {
     "sites": gettext_lazy("Arrives with the waste-site registry."),
-    "campaigns": gettext_lazy("Arrives with cleanup campaigns."),
 }
 
 
@@ -171,6 +171,7 @@ def scorecards(as_of: date, year: int | None = None) -> list[Scorecard]:
     }
     snap = PlanSnapshot.load(as_of)
     citizen = _citizen_reports(year, as_of)
+    campaign_results = results_per_region(year, as_of + timedelta(days=1))
     cards = []
     for region in snap.regions:
         verdicts = snap.verdicts(region.pk)
@@ -182,6 +183,12 @@ def scorecards(as_of: date, year: int | None = None) -> list[Scorecard]:
             _component("measures", good, len(assessed), weights, settings.min_cases),
             _component("citizen_reports", resolved_on_time, resolved, weights, settings.min_cases),
             _component("reporting", on_time, due, weights, settings.min_cases),
+            _component(
+                "campaigns",
+                *campaign_results.get(region.pk, (0, 0)),
+                weights,
+                settings.min_cases,
+            ),
         ]
         for key, note in NOT_YET.items():
             components.append(Component(key, 0, 0, weights[key], False, str(note)))

@@ -447,6 +447,7 @@ def submit_report(data: ReportInput, *, actor: Any) -> ExecutorReport:
             year=data.year,
             period=data.period,
         )
+        .order_by("pk")  # no join on the nullable region: PostgreSQL locks no outer join
         .first()
     )
     values = {

@@ -60,11 +60,27 @@ def test_components_under_the_minimum_cases_are_left_out_and_the_region_may_go_u
     assert [c.rank for c in cards] == list(range(1, 21))
 
 
-def test_sites_and_campaigns_are_shown_as_not_yet_available_and_do_not_count():
+def test_waste_sites_are_shown_as_not_yet_available_and_do_not_count():
     card = scorecards(AFTER_2025, 2025)[0]
-    waiting = {c.key: c for c in card.components if c.key in ("sites", "campaigns")}
-    assert all(not c.counted for c in waiting.values())
-    assert "waste-site registry" in waiting["sites"].note
+    sites = next(c for c in card.components if c.key == "sites")
+    assert not sites.counted and "waste-site registry" in sites.note
+
+
+def test_campaign_events_with_accepted_results_feed_the_scorecard():
+    from taza.demo.campaigns import generate_campaigns
+
+    def campaigns(code: str) -> Component:
+        card = next(c for c in scorecards(AFTER_2025, 2025) if c.region.code == code)
+        return next(c for c in card.components if c.key == "campaigns")
+
+    assert campaigns("KZ75").cases == 0
+    generate_campaigns(seed=4, today=AFTER_2025)
+    almaty = campaigns("KZ75")  # the city with the most appeals holds the most events
+    assert almaty.cases >= 5 and almaty.successes == almaty.cases and almaty.counted
+    from taza.campaigns.models import EventResult
+
+    EventResult.objects.filter(event__region__code="KZ75").update(status="returned")
+    assert campaigns("KZ75").successes == 0
 
 
 def test_executor_reports_in_late_count_against_on_time_reporting():

@@ -94,4 +94,5 @@ def test_a_person_logs_in_and_out(page):
     page.locator(".account button").click()
     page.wait_for_url("**/")
     assert page.locator(".who").count() == 0
-    assert page.locator(".account a").inner_text() == "Кіру"
+    assert page.locator(".account a").first.inner_text() == "Кіру"
+    assert page.locator(".account a").nth(1).inner_text() == "Тіркелу"

@@ -50,6 +50,8 @@ def _counts(db: Path) -> dict[str, int]:
                 "programme_indicatorvalue",
                 "programme_measuretarget",
                 "programme_executorreport",
+                "campaigns_event",
+                "campaigns_eventresult",
             )
         }
 
@@ -65,6 +67,8 @@ def test_setup_runs_twice_without_failing_or_duplicating(tmp_path):
     assert counts["reports_report"] == 200 and counts["reports_servicecategory"] == 9
     assert counts["programme_measure"] == 60 and counts["programme_indicatorvalue"] == 29
     assert counts["programme_executorreport"] > 1000  # published 2024 notes and the demo set
+    assert counts["campaigns_eventresult"] == 1294  # the 2025 events, with accepted results
+    assert counts["campaigns_event"] > 1294  # and upcoming ones to join
     second = _setup(tmp_path)
     assert second.returncode == 0, second.stdout + second.stderr
     assert _counts(tmp_path / "taza.sqlite3") == counts

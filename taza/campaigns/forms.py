@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from taza.bodies.models import Body, BodyKind
+from taza.campaigns.models import Campaign, OrganiserKind
+
+
+class EventForm(forms.Form):
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"), queryset=Campaign.objects.none(), empty_label=None
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    organiser_kind = forms.ChoiceField(label=_("Organiser kind"), choices=OrganiserKind.choices)
+    organiser_name = forms.CharField(label=_("Organiser"), max_length=200)
+    organiser_body = forms.ModelChoiceField(
+        label=_("Organising akimat"),
+        queryset=Body.objects.filter(kind__in=[BodyKind.REGIONAL_AKIMAT, BodyKind.DISTRICT_AKIMAT]),
+        required=False,
+    )
+    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+    address = forms.CharField(label=_("Meeting point"), max_length=300, required=False)
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    capacity = forms.IntegerField(label=_("Places"), min_value=1, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["campaign"].queryset = Campaign.objects.filter(ends_on__gte=today)  # type: ignore[attr-defined]
+
+
+class ResultForm(forms.Form):
+    participants = forms.IntegerField(label=_("Participants"), min_value=0)
+    volunteers = forms.IntegerField(label=_("Of whom volunteers"), min_value=0)
+    tonnes_collected = forms.DecimalField(label=_("Tonnes collected"), min_value=0, initial=0)
+    tonnes_plastic = forms.DecimalField(label=_("Recycled: plastic, t"), min_value=0, initial=0)
+    tonnes_metal = forms.DecimalField(label=_("Recycled: metal, t"), min_value=0, initial=0)
+    tonnes_paper = forms.DecimalField(label=_("Recycled: paper, t"), min_value=0, initial=0)
+    tonnes_glass = forms.DecimalField(label=_("Recycled: glass, t"), min_value=0, initial=0)
+    tonnes_other = forms.DecimalField(label=_("Recycled: other, t"), min_value=0, initial=0)
+    hectares_cleaned = forms.DecimalField(label=_("Hectares cleaned"), min_value=0, initial=0)
+    trees_planted = forms.IntegerField(label=_("Trees planted"), min_value=0, initial=0)
+
+
+class SignupForm(forms.Form):
+    username = forms.RegexField(
+        label=_("Login"),
+        regex=r"^[\w.@+-]{3,150}$",
+        error_messages={"invalid": _("3 to 150 letters, digits and @ . + - _")},
+    )
+    first_name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)

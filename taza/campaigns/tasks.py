@@ -1,0 +1,33 @@
+"""Background work for campaigns: telling people a place became free."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.translation import gettext as _
+from huey.contrib.djhuey import db_task
+
+from taza.campaigns.models import Registration
+
+
+@db_task(retries=5, retry_delay=60)
+def tell_place_freed(registration_id: int) -> None:
+    registration = (
+        Registration.objects.select_related("event", "user").filter(pk=registration_id).first()
+    )
+    if registration is None or registration.user is None or not registration.user.email:
+        return
+    user = registration.user
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        subject = _("A place is yours: %(event)s") % {"event": registration.event.title}
+        body = _(
+            "A place became free at “%(event)s” on %(day)s, and it is now yours.\n"
+            "If you cannot come, cancel here so that the next person can: %(link)s\n\n"
+            "Taza Qazaqstan"
+        ) % {
+            "event": registration.event.title,
+            "day": registration.event.starts_at.strftime("%d.%m.%Y %H:%M"),
+            "link": f"{settings.TAZA_SITE_URL}/campaigns/events/{registration.event_id}/",
+        }
+    send_mail(subject, body, None, [user.email])

@@ -1,0 +1,446 @@
+"""Events on a map and a calendar, registration, the organiser's console, results."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from taza.accounts.permissions import scope_of
+from taza.accounts.services import SignupError, sign_up_citizen
+from taza.campaigns import totals as campaign_totals
+from taza.campaigns.forms import EventForm, ResultForm, SignupForm
+from taza.campaigns.models import (
+    ACTIVE,
+    Campaign,
+    CampaignKind,
+    Event,
+    EventResult,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    ResultStatus,
+)
+from taza.campaigns.services import (
+    CampaignError,
+    EventInput,
+    ResultInput,
+    cancel_event,
+    cancel_registration,
+    confirm_attendance,
+    create_event,
+    may_organise,
+    register,
+    review_result,
+    submit_result,
+    volunteer_record,
+)
+from taza.geo.models import Region
+from taza.ops.clients import intake_limited
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        number = float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+    return number if number is not None and math.isfinite(number) else None
+
+
+def upcoming(request: HttpRequest) -> HttpResponse:
+    """Events to come, by date, or nearest first when the visitor gives a position."""
+    events = (
+        Event.objects.filter(starts_at__gte=timezone.now(), status=EventStatus.SCHEDULED)
+        .select_related("campaign", "region")
+        .order_by("starts_at")
+    )
+    region = Region.objects.filter(code=request.GET.get("region", "")).first()
+    if region is not None:
+        events = events.filter(region=region)
+    kind = request.GET.get("kind", "")
+    if kind in CampaignKind.values:
+        events = events.filter(campaign__kind=kind)
+    day = parse_date(request.GET.get("from", "") or "")
+    if day is not None:
+        events = events.filter(starts_at__date__gte=day)
+    lat, lon = _float(request.GET.get("lat")), _float(request.GET.get("lon"))
+    listed = list(events[:300])
+    if lat is not None and lon is not None:
+        listed.sort(key=lambda e: (e.lat - lat) ** 2 + ((e.lon - lon) * 0.67) ** 2)
+    by_day: dict[date, list[Event]] = {}
+    for event in listed[:100]:
+        by_day.setdefault(timezone.localtime(event.starts_at).date(), []).append(event)
+    return render(
+        request,
+        "campaigns/upcoming.html",
+        {
+            "by_day": by_day if lat is None else {},
+            "nearest": listed[:20] if lat is not None else [],
+            "regions": Region.objects.order_by("code"),
+            "region": region,
+            "kinds": CampaignKind.choices,
+            "kind": kind,
+            "campaigns": Campaign.objects.filter(ends_on__gte=timezone.localdate())[:20],
+        },
+    )
+
+
+def events_geojson(request: HttpRequest) -> JsonResponse:
+    """Upcoming events for the map: no personal data, just place, time and places left."""
+    events = Event.objects.filter(
+        starts_at__gte=timezone.now(), status=EventStatus.SCHEDULED
+    ).select_related("campaign")[:2000]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [e.lon, e.lat]},
+            "properties": {
+                "id": e.pk,
+                "title": e.title,
+                "starts": timezone.localtime(e.starts_at).strftime("%d.%m.%Y %H:%M"),
+                "campaign": e.campaign.name,
+            },
+        }
+        for e in events
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _person_registration(request: HttpRequest, event: Event) -> Registration | None:
+    if not request.user.is_authenticated:
+        return None
+    return event.registrations.filter(user=request.user).first()
+
+
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(
+        Event.objects.select_related("campaign", "region", "district", "organiser_body"), pk=pk
+    )
+    organiser = may_organise(request.user, event)
+    registrations = event.registrations.select_related("user", "telegram")
+    taken = registrations.filter(status=RegistrationStatus.REGISTERED).count()
+    result = EventResult.objects.filter(event=event).first()
+    return render(
+        request,
+        "campaigns/event.html",
+        {
+            "event": event,
+            "mine": _person_registration(request, event),
+            "taken": taken,
+            "waiting": registrations.filter(status=RegistrationStatus.WAITLISTED).count(),
+            "left": None if event.capacity is None else max(event.capacity - taken, 0),
+            "organiser": organiser,
+            "attendees": list(registrations.exclude(status=RegistrationStatus.CANCELLED))
+            if organiser
+            else [],
+            "result": result,
+            "result_public": result is not None
+            and (
+                result.status == ResultStatus.ACCEPTED
+                or organiser
+                or scope_of(request.user).reads_all
+            ),
+            "result_form": ResultForm() if organiser and event.is_over else None,
+            "can_review": scope_of(request.user).reads_all,
+            "open": event.status == EventStatus.SCHEDULED and event.starts_at > timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def event_register(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event, pk=pk)
+    if intake_limited(request, "event-register"):
+        messages.error(request, _("Too many requests from this connection; try again later."))
+        return redirect("campaigns:event", pk=pk)
+    try:
+        registration = register(event, user=request.user, channel="web")
+    except CampaignError as exc:
+        messages.error(request, exc.message)
+    else:
+        if registration.status == RegistrationStatus.WAITLISTED:
+            messages.info(request, _("The event is full: you are on the waiting list."))
+        else:
+            messages.success(request, _("You are registered. See you there!"))
+    return redirect("campaigns:event", pk=pk)
+
+
+@login_required
+@require_POST
+def event_unregister(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event, pk=pk)
+    registration = event.registrations.filter(user=request.user.pk, status__in=ACTIVE).first()
+    if registration is not None:
+        try:
+            cancel_registration(registration, actor=request.user)
+        except CampaignError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your registration is cancelled."))
+    return redirect("campaigns:event", pk=pk)
+
+
+@login_required
+def event_new(request: HttpRequest) -> HttpResponse:
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            event = create_event(
+                EventInput(
+                    campaign=data["campaign"],
+                    title=data["title"],
+                    description=data["description"],
+                    organiser_kind=data["organiser_kind"],
+                    organiser_name=data["organiser_name"],
+                    organiser_body=data["organiser_body"],
+                    lat=data["lat"],
+                    lon=data["lon"],
+                    address=data["address"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    capacity=data["capacity"],
+                ),
+                actor=request.user,
+            )
+        except CampaignError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The event is published."))
+            return redirect("campaigns:event", pk=event.pk)
+    return render(
+        request, "campaigns/event_new.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event, pk=pk)
+    try:
+        cancel_event(event, actor=request.user, reason=request.POST.get("reason", ""))
+    except CampaignError as exc:
+        messages.error(request, exc.message)
+    return redirect("campaigns:event", pk=pk)
+
+
+@login_required
+@require_POST
+def event_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event, pk=pk)
+    came = [int(v) for v in request.POST.getlist("attended") if v.isdigit()]
+    try:
+        count = confirm_attendance(event, came, actor=request.user)
+    except CampaignError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Attendance recorded: %(count)s came.") % {"count": count})
+    return redirect("campaigns:event", pk=pk)
+
+
+@login_required
+@require_POST
+def event_result(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event, pk=pk)
+    if not may_organise(request.user, event):
+        raise PermissionDenied(_("Only the event's organiser can do this."))
+    form = ResultForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
+        return redirect("campaigns:event", pk=pk)
+    data = form.cleaned_data
+    try:
+        result = submit_result(
+            event,
+            ResultInput(
+                participants=data["participants"],
+                volunteers=data["volunteers"],
+                tonnes_collected=data["tonnes_collected"] or Decimal(0),
+                tonnes_plastic=data["tonnes_plastic"] or Decimal(0),
+                tonnes_metal=data["tonnes_metal"] or Decimal(0),
+                tonnes_paper=data["tonnes_paper"] or Decimal(0),
+                tonnes_glass=data["tonnes_glass"] or Decimal(0),
+                tonnes_other=data["tonnes_other"] or Decimal(0),
+                hectares_cleaned=data["hectares_cleaned"] or Decimal(0),
+                trees_planted=data["trees_planted"] or 0,
+                photos=request.FILES.getlist("photos"),
+            ),
+            actor=request.user,
+        )
+    except CampaignError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The results were sent for review."))
+        for flag in result.flags:
+            messages.warning(request, flag)
+    return redirect("campaigns:event", pk=pk)
+
+
+@login_required
+@require_POST
+def result_review(request: HttpRequest, pk: int) -> HttpResponse:
+    result = get_object_or_404(EventResult, pk=pk)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        review_result(
+            result, actor=request.user, accept=accept, comment=request.POST.get("comment", "")
+        )
+    except CampaignError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The results were accepted.") if accept else _("The results were returned.")
+        )
+    return redirect(request.POST.get("next") or reverse("campaigns:review"))
+
+
+@login_required
+def console(request: HttpRequest) -> HttpResponse:
+    """The organiser's events: registrations, attendance and results still to report."""
+    scope = scope_of(request.user)
+    events = Event.objects.select_related("campaign", "region").order_by("-starts_at")
+    if not scope.is_admin:
+        events = events.filter(organiser=request.user.pk) | events.filter(
+            organiser_body__in=scope.bodies
+        )
+    rows = []
+    for event in events.distinct()[:200]:
+        result = EventResult.objects.filter(event=event).first()
+        rows.append(
+            {
+                "event": event,
+                "registered": event.registrations.filter(
+                    status=RegistrationStatus.REGISTERED
+                ).count(),
+                "waiting": event.registrations.filter(status=RegistrationStatus.WAITLISTED).count(),
+                "result": result,
+                "needs_result": event.is_over
+                and event.status == EventStatus.SCHEDULED
+                and result is None,
+            }
+        )
+    return render(request, "campaigns/console.html", {"rows": rows})
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not scope_of(request.user).reads_all:
+        raise PermissionDenied(_("Only monitoring analysts review results."))
+    results = (
+        EventResult.objects.filter(status=ResultStatus.SUBMITTED)
+        .select_related("event__region", "event__campaign")
+        .order_by("submitted_at")[:200]
+    )
+    return render(request, "campaigns/review.html", {"results": results})
+
+
+@login_required
+def my_record(request: HttpRequest) -> HttpResponse:
+    record = volunteer_record(user=request.user)
+    upcoming_places = Registration.objects.filter(
+        user=request.user.pk, status__in=ACTIVE, event__starts_at__gte=timezone.now()
+    ).select_related("event")
+    return render(request, "campaigns/me.html", {"record": record, "upcoming": upcoming_places})
+
+
+def _period(request: HttpRequest) -> tuple[date, date]:
+    today = timezone.localdate()
+    since = parse_date(request.GET.get("since", "") or "") or date(today.year - 1, 1, 1)
+    until = parse_date(request.GET.get("until", "") or "") or today
+    if until < since:
+        since, until = until, since
+    return since, until
+
+
+def results_page(request: HttpRequest) -> HttpResponse:
+    since, until = _period(request)
+    region = Region.objects.filter(code=request.GET.get("region", "")).first()
+    kind = request.GET.get("kind") if request.GET.get("kind") in CampaignKind.values else None
+    found = campaign_totals.totals(since=since, until=until, region=region, campaign_kind=kind)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        name = f"taza-campaigns-{since}-{until}{'-' + region.code if region else ''}.{fmt}"
+        if fmt == "csv":
+            response = HttpResponse(
+                campaign_totals.to_csv(found), content_type="text/csv; charset=utf-8"
+            )
+        else:
+            response = HttpResponse(campaign_totals.to_xlsx(found), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    most = max((f["participants"] for _r, f in found.by_region), default=0) or 1
+    most_month = max((f["participants"] for _m, f in found.by_month), default=0) or 1
+    return render(
+        request,
+        "campaigns/results.html",
+        {
+            "found": found,
+            "labels": campaign_totals.figure_labels(),
+            "since": since,
+            "until": until,
+            "region": region,
+            "regions": Region.objects.order_by("code"),
+            "kinds": CampaignKind.choices,
+            "kind": kind or "",
+            "region_bars": [
+                (r, f, round(300 * f["participants"] / most)) for r, f in found.by_region
+            ],
+            "month_bars": [
+                (m, f, height, 160 - height)
+                for m, f in found.by_month
+                for height in [round(160 * f["participants"] / most_month)]
+            ],
+            "can_review": scope_of(request.user).reads_all,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignupForm(request.POST or None)
+    next_url = request.GET.get("next") or request.POST.get("next") or "/"
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        next_url = "/"
+    if request.method == "POST" and form.is_valid():
+        if intake_limited(request, "signup"):
+            form.add_error(None, _("Too many sign-ups from this connection; try again later."))
+        else:
+            data = form.cleaned_data
+            try:
+                user = sign_up_citizen(
+                    username=data["username"],
+                    first_name=data["first_name"],
+                    email=data["email"],
+                    password=data["password"],
+                    language=(get_language() or "")[:2],
+                )
+            except SignupError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                login(request, user, backend="taza.accounts.backends.RoleBackend")
+                messages.success(request, _("Welcome! Your account is ready."))
+                return redirect(next_url)
+    return render(
+        request,
+        "registration/signup.html",
+        {"form": form, "next": next_url},
+        status=400 if form.errors else 200,
+    )
