@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "taza.reports",
     "taza.programme",
     "taza.campaigns",
+    "taza.sites",
     "taza.api",
     "taza.bot",
     "taza.demo",

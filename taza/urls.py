@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("taza.reports.urls")),
     path("", include("taza.programme.urls")),
     path("", include("taza.campaigns.urls")),
+    path("", include("taza.sites.urls")),
     path("geo/regions.geojson", regions_geojson, name="regions-geojson"),
 ]
 

@@ -23,6 +23,7 @@ from taza.bodies.services import district_akimat_code, regional_akimat_code
 from taza.demo.campaigns import generate_campaigns
 from taza.demo.programme import generate_programme
 from taza.demo.reports import generate_reports
+from taza.demo.sites import generate_sites
 from taza.geo.models import District, Region
 
 DEMO_PASSWORD = "taza-demo-2026"  # noqa: S105 (published on purpose; TAZA_DEMO guards it)
@@ -109,6 +110,7 @@ class DemoResult:
     created_reports: int = 0
     programme_reports: int = 0
     campaign_events: int = 0
+    waste_sites: int = 0
 
 
 def _phone(rng: random.Random) -> str:
@@ -170,6 +172,7 @@ def generate_demo(*, citizens: int = 500, reports: int = 0, seed: int = 2026) ->
     result.created_reports = generate_reports(count=reports, seed=seed)
     result.programme_reports = generate_programme(seed=seed)
     result.campaign_events = generate_campaigns(seed=seed)
+    result.waste_sites = generate_sites(seed=seed)
     return result
 
 

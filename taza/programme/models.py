@@ -379,7 +379,7 @@ class RankingSettings(models.Model):
         default=0.3,
     )
     weight_sites = models.DecimalField(
-        _("weight: waste sites liquidated"), max_digits=4, decimal_places=2, default=0
+        _("weight: waste sites liquidated"), max_digits=4, decimal_places=2, default=0.1
     )
     weight_campaigns = models.DecimalField(
         _("weight: campaign results accepted"), max_digits=4, decimal_places=2, default=0.1

@@ -37,6 +37,7 @@ from taza.programme.status import (
     periods_of,
 )
 from taza.reports.models import Report
+from taza.sites.indicators import liquidated_per_region
 
 Z = 1.96
 COMPONENTS = {
@@ -45,9 +46,6 @@ COMPONENTS = {
     "reporting": gettext_lazy("Executor reports submitted on time"),
     "sites": gettext_lazy("Waste sites liquidated"),
     "campaigns": gettext_lazy("Campaign events with accepted results"),
-}
-NOT_YET = {
-    "sites": gettext_lazy("Arrives with the waste-site registry."),
 }
 
 
@@ -172,6 +170,7 @@ def scorecards(as_of: date, year: int | None = None) -> list[Scorecard]:
     snap = PlanSnapshot.load(as_of)
     citizen = _citizen_reports(year, as_of)
     campaign_results = results_per_region(year, as_of + timedelta(days=1))
+    sites = liquidated_per_region(year, as_of)
     cards = []
     for region in snap.regions:
         verdicts = snap.verdicts(region.pk)
@@ -183,6 +182,7 @@ def scorecards(as_of: date, year: int | None = None) -> list[Scorecard]:
             _component("measures", good, len(assessed), weights, settings.min_cases),
             _component("citizen_reports", resolved_on_time, resolved, weights, settings.min_cases),
             _component("reporting", on_time, due, weights, settings.min_cases),
+            _component("sites", *sites.get(region.pk, (0, 0)), weights, settings.min_cases),
             _component(
                 "campaigns",
                 *campaign_results.get(region.pk, (0, 0)),
@@ -190,8 +190,6 @@ def scorecards(as_of: date, year: int | None = None) -> list[Scorecard]:
                 settings.min_cases,
             ),
         ]
-        for key, note in NOT_YET.items():
-            components.append(Component(key, 0, 0, weights[key], False, str(note)))
         card = Scorecard(region, components, verdicts)
         card.lagging = sorted(n for n, v in verdicts.items() if v.status in LAGGING)
         card.not_reported = sorted(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import IO, Any
@@ -221,6 +222,11 @@ def _save_photo(report: Report, photo: CleanPhoto, kind: str, index: int) -> Rep
     return item
 
 
+# Other domains that act on a new report, in the same transaction (the waste-site
+# registry adds itself here: a report of an illegal dump creates or joins a site).
+INTAKE_HOOKS: list[Callable[[Report], None]] = []
+
+
 def submit_report(sub: Submission, *, now: datetime | None = None) -> IntakeResult:
     """Validate, locate, route and store a report; a retry returns the first one."""
     earlier = _earlier(sub)
@@ -256,6 +262,8 @@ def submit_report(sub: Submission, *, now: datetime | None = None) -> IntakeResu
             with transaction.atomic():
                 nearby = nearby_open_reports(category.pk, lat, lon)
                 report = _create(sub, category, lat, lon, region, district, photos, now, nearby)
+                for hook in INTAKE_HOOKS:
+                    hook(report)
         except IntegrityError:
             # Two deliveries of one submission raced and the other won: return its report.
             earlier = _earlier(sub)

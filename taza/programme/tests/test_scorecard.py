@@ -60,10 +60,25 @@ def test_components_under_the_minimum_cases_are_left_out_and_the_region_may_go_u
     assert [c.rank for c in cards] == list(range(1, 21))
 
 
-def test_waste_sites_are_shown_as_not_yet_available_and_do_not_count():
-    card = scorecards(AFTER_2025, 2025)[0]
-    sites = next(c for c in card.components if c.key == "sites")
-    assert not sites.counted and "waste-site registry" in sites.note
+def test_liquidated_waste_sites_feed_the_scorecard(cast):
+    from taza.sites.models import SiteSource
+    from taza.sites.services import Sighting, act, record_sighting
+
+    def sites(code: str) -> Component:
+        card = next(c for c in scorecards(date.today(), date.today().year) if c.region.code == code)
+        return next(c for c in card.components if c.key == "sites")
+
+    assert sites("KZ62").cases == 0
+    made = [
+        record_sighting(Sighting(lat=47.78 + n * 0.01, lon=67.71, source=SiteSource.RAID))[0]
+        for n in range(6)
+    ]
+    assert sites("KZ62").cases == 6 and sites("KZ62").successes == 0
+    from taza.reports.tests.images import photo_bytes, upload
+
+    act(made[0], "liquidate", actor=cast.analyst, proof=upload(photo_bytes()))
+    found = sites("KZ62")
+    assert (found.successes, found.cases, found.counted) == (1, 6, True)
 
 
 def test_campaign_events_with_accepted_results_feed_the_scorecard():

@@ -52,6 +52,7 @@ def _counts(db: Path) -> dict[str, int]:
                 "programme_executorreport",
                 "campaigns_event",
                 "campaigns_eventresult",
+                "sites_wastesite",
             )
         }
 
@@ -69,6 +70,7 @@ def test_setup_runs_twice_without_failing_or_duplicating(tmp_path):
     assert counts["programme_executorreport"] > 1000  # published 2024 notes and the demo set
     assert counts["campaigns_eventresult"] == 1294  # the 2025 events, with accepted results
     assert counts["campaigns_event"] > 1294  # and upcoming ones to join
+    assert counts["sites_wastesite"] == 4886 + 3828  # the seeds' 2024 and 2025 dumps
     second = _setup(tmp_path)
     assert second.returncode == 0, second.stdout + second.stderr
     assert _counts(tmp_path / "taza.sqlite3") == counts

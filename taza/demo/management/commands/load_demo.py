@@ -19,7 +19,7 @@ class Command(BaseCommand):
             f"Demo data: {result.created_people} people created, "
             f"{result.existing_people} already there; {result.created_reports} reports created; "
             f"{result.programme_reports} executors' reports on the action plan; "
-            f"{result.campaign_events} campaign events."
+            f"{result.campaign_events} campaign events; {result.waste_sites} waste sites."
         )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:

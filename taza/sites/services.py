@@ -1,0 +1,421 @@
+"""Every write to the registry: sightings from any source, the life cycle, imports.
+
+The same place is the same site: a new sighting within ``SAME_SITE_M`` of an open or
+liquidated site joins it (a liquidated one is marked re-appeared) instead of making a
+second record. Every change goes through the audit trail.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import IO, Any
+
+import h3
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from taza.accounts.permissions import scope_of
+from taza.audit.models import AuditAction
+from taza.audit.services import create_audited, update_audited
+from taza.bodies.models import Body
+from taza.geo.lookup import LocationError, default_locator, haversine_m
+from taza.geo.models import District, Region
+from taza.reports.photos import PhotoError, clean_photo
+from taza.sites.models import (
+    SiteKind,
+    SitePhoto,
+    SitePhotoKind,
+    SiteSighting,
+    SiteSource,
+    SiteState,
+    WasteSite,
+)
+
+H3_RESOLUTION = 10  # cells of about 66 m across
+SAME_SITE_M = 100.0
+LANDFILL_BUFFER_M = 300.0  # candidates this close to an authorised landfill are the landfill
+DUMP_CATEGORY = "illegal_dump"
+
+
+class SiteError(Exception):
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _place(lat: float, lon: float) -> tuple[Region, District | None]:
+    try:
+        found = default_locator().locate(lat, lon)
+    except LocationError as exc:
+        raise SiteError(str(exc), "location") from None
+    region = Region.objects.get(code=found.region_code)
+    district = District.objects.filter(code=found.district_code).first()
+    return region, district
+
+
+def nearest_site(
+    lat: float, lon: float, *, radius_m: float = SAME_SITE_M, kinds: Any = None
+) -> WasteSite | None:
+    """The closest registered site within the radius (rejected candidates do not count)."""
+    cells = h3.grid_disk(h3.latlng_to_cell(lat, lon, H3_RESOLUTION), 2 + int(radius_m // 66))
+    nearby = WasteSite.objects.filter(h3_cell__in=cells).exclude(state=SiteState.REJECTED)
+    if kinds is not None:
+        nearby = nearby.filter(kind__in=kinds)
+    best = None
+    for site in nearby:
+        distance = haversine_m(lat, lon, site.lat, site.lon)
+        if distance <= radius_m and (best is None or distance < best[0]):
+            best = (distance, site)
+    return best[1] if best else None
+
+
+@dataclass
+class Sighting:
+    lat: float
+    lon: float
+    source: str
+    kind: str = SiteKind.DUMP
+    area_m2: float | None = None
+    volume_m3: float | None = None
+    waste_types: list[str] = field(default_factory=list)
+    owner: str = ""
+    score: float | None = None
+    reasons: list[str] = field(default_factory=list)
+    outline: dict[str, Any] | None = None
+    seen_at: datetime | None = None
+    report: Any = None
+    scan: Any = None
+    scene: str = ""
+    external_id: str = ""
+
+
+@transaction.atomic
+def record_sighting(data: Sighting, *, actor: Any = None) -> tuple[WasteSite | None, str]:
+    """Create a site or join the one already at this place; return (site, what happened).
+
+    What happened is "created", "joined", "reappeared" or "landfill" (a satellite
+    candidate that is an authorised landfill, dropped).
+    """
+    seen_at = data.seen_at or timezone.now()
+    if data.source == SiteSource.SATELLITE and nearest_site(
+        data.lat, data.lon, radius_m=LANDFILL_BUFFER_M, kinds=[SiteKind.LANDFILL]
+    ):
+        return None, "landfill"
+    existing = nearest_site(data.lat, data.lon)
+    if existing is not None:
+        changes: dict[str, Any] = {"last_seen_at": max(seen_at, existing.last_seen_at)}
+        outcome = "joined"
+        if existing.state in (SiteState.LIQUIDATED, SiteState.REINSPECTED):
+            changes |= {
+                "state": SiteState.REAPPEARED,
+                "times_reappeared": existing.times_reappeared + 1,
+            }
+            outcome = "reappeared"
+        if data.score is not None and (existing.score or 0) < data.score:
+            changes |= {"score": data.score, "reasons": data.reasons}
+        update_audited(
+            existing,
+            actor=actor,
+            action=AuditAction.UPDATE,
+            reason=f"seen again ({data.source})",
+            **changes,
+        )
+        SiteSighting.objects.create(
+            site=existing,
+            source=data.source,
+            report=data.report,
+            scan=data.scan,
+            scene=data.scene,
+            score=data.score,
+            seen_at=seen_at,
+        )
+        return existing, outcome
+    region, district = _place(data.lat, data.lon)
+    state = (
+        SiteState.CANDIDATE
+        if data.source in (SiteSource.SATELLITE, SiteSource.CITIZEN)
+        else SiteState.VERIFIED
+    )
+    if data.kind == SiteKind.LANDFILL:
+        state = SiteState.VERIFIED
+    site = create_audited(
+        WasteSite,
+        actor=actor,
+        reason=f"found ({data.source})",
+        kind=data.kind,
+        state=state,
+        source=data.source,
+        lat=data.lat,
+        lon=data.lon,
+        h3_cell=h3.latlng_to_cell(data.lat, data.lon, H3_RESOLUTION),
+        outline_geojson=json.dumps(data.outline) if data.outline else "",
+        region=region,
+        district=district,
+        area_m2=data.area_m2,
+        volume_m3=data.volume_m3,
+        waste_types=data.waste_types,
+        owner=data.owner,
+        score=data.score,
+        reasons=data.reasons,
+        found_at=seen_at,
+        last_seen_at=seen_at,
+        verified_at=seen_at if state == SiteState.VERIFIED else None,
+        external_id=data.external_id,
+    )
+    SiteSighting.objects.create(
+        site=site,
+        source=data.source,
+        report=data.report,
+        scan=data.scan,
+        scene=data.scene,
+        score=data.score,
+        seen_at=seen_at,
+    )
+    return site, "created"
+
+
+def site_for_report(report: Any) -> None:
+    """Intake hook: a citizen's report of an illegal dump creates or joins a site."""
+    if report.category.code != DUMP_CATEGORY:
+        return
+    record_sighting(
+        Sighting(
+            lat=report.lat,
+            lon=report.lon,
+            source=SiteSource.CITIZEN,
+            report=report,
+            seen_at=report.created_at,
+        )
+    )
+
+
+# -- the life cycle -------------------------------------------------------------------------
+
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "verify": ((SiteState.CANDIDATE,), SiteState.VERIFIED),
+    "reject": ((SiteState.CANDIDATE,), SiteState.REJECTED),
+    "assign": ((SiteState.VERIFIED, SiteState.REAPPEARED, SiteState.ASSIGNED), SiteState.ASSIGNED),
+    "liquidate": (
+        (SiteState.ASSIGNED, SiteState.VERIFIED, SiteState.REAPPEARED),
+        SiteState.LIQUIDATED,
+    ),
+    "reinspect_clean": ((SiteState.LIQUIDATED,), SiteState.REINSPECTED),
+    "reinspect_dirty": ((SiteState.LIQUIDATED, SiteState.REINSPECTED), SiteState.REAPPEARED),
+}
+
+
+def may_act(user: Any, site: WasteSite) -> bool:
+    """Analysts and the akimat of the site's territory."""
+    scope = scope_of(user)
+    return scope.reads_all or scope.covers(site.region_id, site.district_id)
+
+
+@transaction.atomic
+def act(
+    site: WasteSite,
+    action: str,
+    *,
+    actor: Any,
+    note: str = "",
+    body: Body | None = None,
+    deadline: date | None = None,
+    proof: IO[bytes] | None = None,
+) -> WasteSite:
+    if not may_act(actor, site):
+        raise PermissionDenied(_("Only analysts and the akimat of the territory act on this site."))
+    site = WasteSite.objects.select_for_update().get(pk=site.pk)
+    if action not in TRANSITIONS:
+        raise SiteError(_("Unknown action."), "action")
+    allowed, target = TRANSITIONS[action]
+    if site.state not in allowed:
+        raise SiteError(
+            _("A site that is “%(state)s” cannot be “%(action)s”.")
+            % {"state": site.get_state_display(), "action": SiteState(target).label},
+            "action",
+        )
+    now = timezone.now()
+    changes: dict[str, Any] = {"state": target}
+    if action == "verify":
+        changes["verified_at"] = now
+    if action == "reject" and not note.strip():
+        raise SiteError(_("Say why it is not a dump."), "note")
+    if action == "assign":
+        if body is None or not body.is_territorial or body.region_id != site.region_id:
+            raise SiteError(_("Choose an akimat of the site's region."), "body")
+        if deadline is None or deadline < timezone.localdate():
+            raise SiteError(_("Set a deadline that is not in the past."), "deadline")
+        changes |= {"assigned_body": body, "liquidation_deadline": deadline}
+    if action == "liquidate":
+        if proof is None:
+            raise SiteError(_("A photo proving the liquidation is required."), "proof")
+        try:
+            photo = clean_photo(proof)
+        except PhotoError as exc:
+            raise SiteError(str(exc), "proof") from None
+        item = SitePhoto(site=site, kind=SitePhotoKind.PROOF)
+        item.image.save(
+            f"proof-{site.pk}-{photo.sha256[:12]}.jpg", ContentFile(photo.image), save=False
+        )
+        item.save()
+        changes["liquidated_at"] = now
+    if action == "reinspect_dirty":
+        changes["times_reappeared"] = site.times_reappeared + 1
+        changes["last_seen_at"] = now
+    update_audited(
+        site, actor=actor, action=AuditAction.TRANSITION, reason=note or action, **changes
+    )
+    return site
+
+
+# -- imported lists -------------------------------------------------------------------------
+
+
+@dataclass
+class ImportError_:
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+
+
+class ImportRefused(SiteError):
+    def __init__(self, errors: list[ImportError_]) -> None:
+        super().__init__(_("The list was not imported; nothing was saved."), "file")
+        self.errors = errors
+
+
+KIND_WORDS = {
+    **{k: k for k in SiteKind.values},
+    "несанкционированная свалка": SiteKind.DUMP,
+    "свалка": SiteKind.DUMP,
+    "полигон": SiteKind.LANDFILL,
+    "заңсыз үйінді": SiteKind.DUMP,
+    "полигон тбо": SiteKind.LANDFILL,
+}
+
+
+def _rows(name: str, content: bytes) -> list[dict[str, Any]]:
+    lower = name.lower()
+    if lower.endswith((".geojson", ".json")):
+        data = json.loads(content.decode("utf-8"))
+        rows = []
+        for feature in data.get("features", []):
+            geometry = feature.get("geometry") or {}
+            props = dict(feature.get("properties") or {})
+            if geometry.get("type") == "Point":
+                props["lon"], props["lat"] = geometry["coordinates"][:2]
+            elif geometry.get("type") == "Polygon":
+                from shapely.geometry import shape
+
+                centre = shape(geometry).centroid
+                props["lon"], props["lat"] = centre.x, centre.y
+                props["outline"] = geometry
+            rows.append(props)
+        return rows
+    if lower.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(content), data_only=True).worksheets[0]
+        values = list(sheet.iter_rows(values_only=True))
+        header = [str(v or "").strip().lower() for v in values[0]] if values else []
+        return [dict(zip(header, row, strict=False)) for row in values[1:] if any(row)]
+    text = content.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def import_sites(
+    name: str, content: bytes, *, actor: Any, source: str = SiteSource.IMPORT
+) -> list[tuple[WasteSite | None, str]]:
+    """Import a list of sites (CSV, XLSX or GeoJSON): all of it, or nothing."""
+    if not scope_of(actor).reads_all:
+        raise PermissionDenied(_("Only monitoring analysts import lists of sites."))
+    try:
+        rows = _rows(name, content)
+    except (
+        ValueError,
+        KeyError,
+        IndexError,
+        TypeError,
+        UnicodeDecodeError,
+        OSError,
+        zipfile.BadZipFile,
+    ):
+        raise ImportRefused(
+            [ImportError_(0, _("The file cannot be read as CSV, XLSX or GeoJSON."))]
+        ) from None
+    errors: list[ImportError_] = []
+    sightings: list[Sighting] = []
+    for number, row in enumerate(rows, start=2):
+        row = {str(k).strip().lower(): v for k, v in row.items() if k is not None}
+        try:
+            lat, lon = (
+                float(str(row.get("lat", "")).replace(",", ".")),
+                float(str(row.get("lon", "")).replace(",", ".")),
+            )
+        except ValueError:
+            errors.append(ImportError_(number, _("lat and lon must be numbers.")))
+            continue
+        try:
+            default_locator().locate(lat, lon)
+        except LocationError as exc:
+            errors.append(ImportError_(number, str(exc)))
+            continue
+        kind = KIND_WORDS.get(str(row.get("kind") or "dump").strip().lower())
+        if kind is None:
+            errors.append(
+                ImportError_(number, _("Unknown kind “%(kind)s”.") % {"kind": row.get("kind")})
+            )
+            continue
+        area = row.get("area_m2")
+        try:
+            area_value = float(area) if area not in (None, "") else None
+        except (TypeError, ValueError):
+            errors.append(ImportError_(number, _("area_m2 must be a number.")))
+            continue
+        found = row.get("found_at")
+        seen = parse_date(str(found)) if found not in (None, "") else None
+        if found not in (None, "") and seen is None and not isinstance(found, datetime):
+            errors.append(ImportError_(number, _("found_at must be a date (YYYY-MM-DD).")))
+            continue
+        when = (
+            found
+            if isinstance(found, datetime)
+            else (
+                timezone.make_aware(datetime.combine(seen, datetime.min.time())) if seen else None
+            )
+        )
+        if isinstance(when, datetime) and timezone.is_naive(when):
+            when = timezone.make_aware(when)
+        sightings.append(
+            Sighting(
+                lat=lat,
+                lon=lon,
+                source=source,
+                kind=kind,
+                area_m2=area_value,
+                waste_types=[
+                    w.strip() for w in str(row.get("waste_types") or "").split(";") if w.strip()
+                ],
+                owner=str(row.get("owner") or ""),
+                outline=row.get("outline"),
+                seen_at=when,
+                external_id=str(row.get("id") or ""),
+            )
+        )
+    if errors:
+        raise ImportRefused(errors)
+    if not sightings:
+        raise ImportRefused([ImportError_(0, _("The list has no rows."))])
+    with transaction.atomic():
+        return [record_sighting(s, actor=actor) for s in sightings]

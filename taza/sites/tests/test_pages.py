@@ -1,0 +1,75 @@
+"""The registry pages: who sees candidates, who acts, imports through the page."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from taza.conftest import PASSWORD
+from taza.sites.models import SiteSource, SiteState, WasteSite
+from taza.sites.services import Sighting, record_sighting
+
+pytestmark = pytest.mark.django_db
+
+
+def two_sites():
+    candidate, _ = record_sighting(
+        Sighting(lat=47.78, lon=67.71, source=SiteSource.SATELLITE, score=0.9)
+    )
+    verified, _ = record_sighting(Sighting(lat=47.70, lon=67.71, source=SiteSource.RAID))
+    return candidate, verified
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("kk", "Қалдық орындары"), ("ru", "Места отходов"), ("en", "Waste sites")],
+)
+def test_the_public_pages_answer_in_each_language(language, words):
+    _candidate, verified = two_sites()
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    for url in ("/sites/", "/sites/indicators/", f"/sites/{verified.pk}/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert words in response.content.decode(), url
+
+
+def test_candidates_are_hidden_from_the_public_and_shown_to_staff(client, cast):
+    candidate, verified = two_sites()
+    ids = {f["properties"]["id"] for f in client.get("/sites/sites.geojson").json()["features"]}
+    assert ids == {verified.pk}
+    assert client.get(f"/sites/{candidate.pk}/").status_code == 404
+    client.login(username="analyst", password=PASSWORD)
+    ids = {f["properties"]["id"] for f in client.get("/sites/sites.geojson").json()["features"]}
+    assert ids == {candidate.pk, verified.pk}
+    assert f'data-site="{candidate.pk}"' in client.get("/sites/queue/").content.decode()
+
+
+def test_an_operator_verifies_in_their_territory_only(client, cast):
+    candidate, _verified = two_sites()
+    client.login(username="astana", password=PASSWORD)
+    assert client.post(f"/sites/{candidate.pk}/action/", {"action": "verify"}).status_code == 403
+    client.login(username="ulytau", password=PASSWORD)
+    client.post(f"/sites/{candidate.pk}/action/", {"action": "verify"})
+    candidate.refresh_from_db()
+    assert candidate.state == SiteState.VERIFIED
+
+
+def test_an_analyst_imports_a_list_through_the_page(client, cast):
+    client.login(username="analyst", password=PASSWORD)
+    bad = client.post("/sites/import/", {"file": _file("lat,lon\nabc,1\n")})
+    assert bad.status_code == 400 and "Row 2: lat and lon must be numbers." in bad.content.decode()
+    good = client.post(
+        "/sites/import/", {"file": _file("lat,lon,kind\n47.78,67.71,dump\n"), "source": "raid"}
+    )
+    assert good.status_code == 302
+    assert WasteSite.objects.get().source == SiteSource.RAID
+    client.login(username="ulytau", password=PASSWORD)
+    assert client.get("/sites/import/").status_code == 403
+
+
+def _file(text: str):
+    import io
+
+    handle = io.BytesIO(text.encode())
+    handle.name = "list.csv"
+    return handle

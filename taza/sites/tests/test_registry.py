@@ -1,0 +1,245 @@
+"""The registry: one site per place from every source, the life cycle, imports, indicators."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from taza.audit.models import AuditEntry
+from taza.bodies.models import Body
+from taza.reports.models import Channel
+from taza.reports.services import Submission, submit_report
+from taza.reports.tests.images import photo_bytes, upload
+from taza.sites.indicators import indicators
+from taza.sites.models import SiteKind, SiteSource, SiteState, WasteSite
+from taza.sites.services import (
+    ImportRefused,
+    Sighting,
+    SiteError,
+    act,
+    import_sites,
+    record_sighting,
+)
+
+pytestmark = pytest.mark.django_db
+JEZKAZGAN = (47.78, 67.71)
+
+
+def dump_report(lat: float, lon: float, key: str):
+    return submit_report(
+        Submission(
+            channel=Channel.WEB,
+            category_code="illegal_dump",
+            description="Свалка у дороги",
+            lat=lat,
+            lon=lon,
+            idempotency_key=key,
+        )
+    ).report
+
+
+def test_a_citizens_dump_report_creates_a_site_and_a_second_one_nearby_joins_it():
+    first = dump_report(*JEZKAZGAN, "a")
+    site = WasteSite.objects.get()
+    assert (site.state, site.source, site.region.code) == (
+        SiteState.CANDIDATE,
+        SiteSource.CITIZEN,
+        "KZ62",
+    )
+    dump_report(JEZKAZGAN[0] + 0.0003, JEZKAZGAN[1], "b")  # about 33 m away
+    assert WasteSite.objects.count() == 1
+    assert site.sightings.count() == 2
+    assert site.sightings.filter(report=first).exists()
+    dump_report(JEZKAZGAN[0] + 0.01, JEZKAZGAN[1], "c")  # a kilometre away: another site
+    assert WasteSite.objects.count() == 2
+
+
+def test_other_report_categories_make_no_site():
+    submit_report(
+        Submission(
+            channel=Channel.WEB,
+            category_code="territory_cleaning",
+            description="Мусор",
+            lat=JEZKAZGAN[0],
+            lon=JEZKAZGAN[1],
+            idempotency_key="x",
+        )
+    )
+    assert not WasteSite.objects.exists()
+
+
+def test_the_life_cycle_from_candidate_to_reinspection_and_reappearance(cast):
+    site, _ = record_sighting(
+        Sighting(lat=JEZKAZGAN[0], lon=JEZKAZGAN[1], source=SiteSource.SATELLITE, score=0.9)
+    )
+    with pytest.raises(PermissionDenied):
+        act(site, "verify", actor=cast.astana_operator)
+    with pytest.raises(SiteError, match="cannot be"):
+        act(site, "liquidate", actor=cast.ulytau_operator, proof=upload(photo_bytes()))
+    act(site, "verify", actor=cast.ulytau_operator)
+    akimat = Body.objects.get(code="AKIMAT-KZ62")
+    with pytest.raises(SiteError, match="deadline"):
+        act(
+            site,
+            "assign",
+            actor=cast.analyst,
+            body=akimat,
+            deadline=timezone.localdate() - timedelta(days=1),
+        )
+    with pytest.raises(SiteError, match="akimat of the site's region"):
+        act(
+            site,
+            "assign",
+            actor=cast.analyst,
+            body=Body.objects.get(code="AKIMAT-KZ71"),
+            deadline=timezone.localdate(),
+        )
+    act(
+        site,
+        "assign",
+        actor=cast.analyst,
+        body=akimat,
+        deadline=timezone.localdate() + timedelta(days=30),
+    )
+    with pytest.raises(SiteError, match="photo proving"):
+        act(site, "liquidate", actor=cast.ulytau_operator)
+    act(site, "liquidate", actor=cast.ulytau_operator, proof=upload(photo_bytes()))
+    site.refresh_from_db()
+    assert site.state == SiteState.LIQUIDATED and site.photos.count() == 1
+    act(site, "reinspect_clean", actor=cast.ulytau_operator)
+    # Seen again from space: the same site, re-appeared.
+    again, outcome = record_sighting(
+        Sighting(lat=JEZKAZGAN[0], lon=JEZKAZGAN[1], source=SiteSource.SATELLITE, score=0.8)
+    )
+    assert (again.pk, outcome) == (site.pk, "reappeared")
+    again.refresh_from_db()
+    assert again.state == SiteState.REAPPEARED and again.times_reappeared == 1
+    actions = list(
+        AuditEntry.objects.filter(
+            content_type__model="wastesite", object_id=str(site.pk)
+        ).values_list("action", flat=True)
+    )
+    assert actions == ["create", "transition", "transition", "transition", "transition", "update"]
+
+
+def test_rejecting_needs_a_reason_and_a_rejected_candidate_does_not_absorb_new_ones(cast):
+    site, _ = record_sighting(
+        Sighting(lat=JEZKAZGAN[0], lon=JEZKAZGAN[1], source=SiteSource.SATELLITE)
+    )
+    with pytest.raises(SiteError, match="Say why"):
+        act(site, "reject", actor=cast.analyst)
+    act(site, "reject", actor=cast.analyst, note="a car park")
+    other, outcome = record_sighting(
+        Sighting(lat=JEZKAZGAN[0], lon=JEZKAZGAN[1], source=SiteSource.CITIZEN)
+    )
+    assert outcome == "created" and other.pk != site.pk
+
+
+def test_satellite_candidates_at_an_authorised_landfill_are_dropped():
+    record_sighting(
+        Sighting(
+            lat=JEZKAZGAN[0], lon=JEZKAZGAN[1], source=SiteSource.IMPORT, kind=SiteKind.LANDFILL
+        )
+    )
+    site, outcome = record_sighting(
+        Sighting(lat=JEZKAZGAN[0] + 0.001, lon=JEZKAZGAN[1], source=SiteSource.SATELLITE)
+    )
+    assert (site, outcome) == (None, "landfill")
+
+
+def test_an_imported_list_is_all_or_nothing_with_row_numbers(cast):
+    good = (
+        "lat,lon,kind,area_m2,waste_types,owner,found_at,id\n"
+        "47.78,67.71,dump,500,ТБО;строительные,,2025-05-01,A1\n"
+    )
+    bad = good + "55.75,37.61,dump,,,,,A2\n47.7,67.7,spaceship,,,,,A3\n47.7,67.6,dump,big,,,,A4\n"
+    with pytest.raises(ImportRefused) as caught:
+        import_sites("list.csv", bad.encode(), actor=cast.analyst)
+    messages = [str(e) for e in caught.value.errors]
+    assert messages[0].startswith("Row 3:") and "outside Kazakhstan" in messages[0]
+    assert messages[1] == "Row 4: Unknown kind “spaceship”."
+    assert messages[2] == "Row 5: area_m2 must be a number."
+    assert not WasteSite.objects.exists()
+    results = import_sites("list.csv", good.encode(), actor=cast.analyst)
+    site = results[0][0]
+    assert site.waste_types == ["ТБО", "строительные"] and site.state == SiteState.VERIFIED
+    assert import_sites("list.csv", good.encode(), actor=cast.analyst)[0][1] == "joined"
+    with pytest.raises(PermissionDenied):
+        import_sites("list.csv", good.encode(), actor=cast.ulytau_operator)
+
+
+def test_geojson_and_xlsx_lists_are_read(cast):
+    from openpyxl import Workbook
+
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"kind": "полигон", "id": "L1"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [
+                            [67.70, 47.77],
+                            [67.72, 47.77],
+                            [67.72, 47.79],
+                            [67.70, 47.79],
+                            [67.70, 47.77],
+                        ]
+                    ],
+                },
+            }
+        ],
+    }
+    import_sites("l.geojson", json.dumps(geojson).encode(), actor=cast.analyst)
+    landfill = WasteSite.objects.get(kind=SiteKind.LANDFILL)
+    assert json.loads(landfill.outline_geojson)["type"] == "Polygon"
+    book = Workbook()
+    book.active.append(["lat", "lon", "kind"])
+    book.active.append([43.25, 76.95, "dump"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    import_sites("l.xlsx", buffer.getvalue(), actor=cast.analyst)
+    assert WasteSite.objects.filter(region__code="KZ75").exists()
+
+
+def test_indicators_count_found_liquidated_share_days_and_reappearance(cast):
+    sites = [
+        record_sighting(Sighting(lat=47.70 + n * 0.01, lon=67.71, source=SiteSource.RAID))[0]
+        for n in range(4)
+    ]
+    record_sighting(Sighting(lat=47.60, lon=67.71, source=SiteSource.SATELLITE))  # a candidate
+    WasteSite.objects.filter(pk__in=[s.pk for s in sites]).update(
+        found_at=timezone.now() - timedelta(days=10)
+    )
+    for site in sites[:2]:
+        act(site, "liquidate", actor=cast.analyst, proof=upload(photo_bytes()))
+    act(sites[0], "reinspect_dirty", actor=cast.analyst)
+    found = indicators().overall
+    assert (found.found, found.liquidated, found.candidates) == (4, 1, 1)
+    assert found.median_days == 10.0
+    assert found.reappeared == 1
+    by_source = indicators().by_source
+    assert by_source[SiteSource.RAID].found == 4 and by_source[SiteSource.SATELLITE].found == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("list.xlsx", b"not a workbook"),
+        ("list.geojson", b"{not json"),
+        ("list.csv", b"\xff\xfe\x00"),
+    ],
+)
+def test_unreadable_files_are_refused_clearly(cast, name, content):
+    with pytest.raises(ImportRefused) as caught:
+        import_sites(name, content, actor=cast.analyst)
+    assert "cannot be read" in str(caught.value.errors[0]) or "must be numbers" in str(
+        caught.value.errors[0]
+    )

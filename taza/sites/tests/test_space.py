@@ -1,0 +1,120 @@
+"""The pipeline on synthetic scenes: finds the dumps, masks clouds, ranks confusers out,
+and is exact about coordinates."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from taza.sites import space
+from taza.sites.synthetic import Patch, make_scene, pixel_latlon
+
+DUMPS = (Patch("dump", 100, 100, 6), Patch("dump", 300, 50, 10))
+CONFUSERS = (
+    Patch("bare_soil", 200, 200, 30),
+    Patch("quarry", 50, 300, 40),
+    Patch("building", 400, 400, 12),
+)
+CLOUD = (Patch("cloud", 380, 120, 40), Patch("dump", 390, 130, 6))  # a dump under a cloud
+
+
+@pytest.fixture
+def scene(tmp_path) -> tuple[Path, tuple[float, float]]:
+    path = tmp_path / "S2_T42UXE_20250715.tif"
+    origin = make_scene(path, patches=DUMPS + CONFUSERS + CLOUD)
+    return path, origin
+
+
+def centre_of(origin, patch: Patch) -> tuple[float, float]:
+    middle = patch.size / 2
+    return pixel_latlon(origin, patch.row + middle, patch.col + middle)
+
+
+def test_the_dumps_are_found_exactly_where_they_are(scene):
+    path, origin = scene
+    found = space.detect_window(path, 0, 0, 512, 512)
+    assert len(found) == 2
+    for patch in DUMPS:
+        lat, lon = centre_of(origin, patch)
+        nearest = min(found, key=lambda c: (c.lat - lat) ** 2 + (c.lon - lon) ** 2)
+        # Within a metre or so: the centre of the patch, in latitude and longitude.
+        assert abs(nearest.lat - lat) < 2e-5 and abs(nearest.lon - lon) < 3e-5
+        assert nearest.pixels == patch.size**2
+        assert nearest.area_m2 == pytest.approx(patch.size**2 * 100)
+        assert nearest.score > 0.9
+        assert any(r.startswith("uneven") for r in nearest.reasons)
+        assert nearest.outline["type"] == "Polygon"
+
+
+def test_clouds_are_masked_and_confusers_score_low(scene):
+    path, origin = scene
+    import rasterio
+    from rasterio.windows import Window
+
+    with rasterio.open(path) as src:
+        bands, masked = space.read_window(src, Window(0, 0, 512, 512))
+    scores = space.score(space.indices(bands))
+    cloud = CLOUD[0]
+    assert masked[cloud.row : cloud.row + cloud.size, cloud.col : cloud.col + cloud.size].all()
+    hidden = CLOUD[1]
+    hidden_lat, _lon = centre_of(origin, hidden)
+    found = space.detect_window(path, 0, 0, 512, 512)
+    assert all(abs(c.lat - hidden_lat) > 1e-3 for c in found)
+    dump_score = float(np.median(scores[100:106, 100:106]))
+    for patch in CONFUSERS:
+        inner = scores[
+            patch.row + 3 : patch.row + patch.size - 3, patch.col + 3 : patch.col + patch.size - 3
+        ]
+        assert float(np.median(inner)) < dump_score - 0.5, patch.kind
+
+
+def test_tiles_give_the_same_candidates_as_the_whole_scene(scene):
+    path, _origin = scene
+    whole = space.detect_window(path, 0, 0, 512, 512)
+    tiled = [
+        c for window in space.windows(512, 512, 256) for c in space.detect_window(path, *window)
+    ]
+    assert sorted((c.lat, c.lon) for c in tiled) == sorted((c.lat, c.lon) for c in whole)
+
+
+def test_change_between_two_dates_marks_new_dumps(tmp_path):
+    before = tmp_path / "before" / "S2_T42UXE_20240715.tif"
+    after = tmp_path / "after" / "S2_T42UXE_20250715.tif"
+    before.parent.mkdir()
+    after.parent.mkdir()
+    make_scene(before, patches=(), seed=2)
+    make_scene(after, patches=DUMPS, seed=3)
+    found = space.detect_window(after, 0, 0, 512, 512, before=before)
+    assert len(found) == 2
+    assert all(any(r.startswith("new since the earlier scene") for r in c.reasons) for c in found)
+
+
+def test_the_territory_limits_the_search(scene):
+    from shapely.geometry import box
+
+    path, origin = scene
+    lat, lon = centre_of(origin, DUMPS[0])
+    around_first = box(lon - 0.002, lat - 0.002, lon + 0.002, lat + 0.002)
+    found = space.detect_window(path, 0, 0, 512, 512, territory=around_first)
+    assert len(found) == 1 and abs(found[0].lat - lat) < 2e-5
+
+
+def test_season_and_band_order_are_read_from_the_file(tmp_path):
+    winter = tmp_path / "S2_T42UXE_20250115.tif"
+    make_scene(winter, day=date(2025, 1, 15), describe_bands=False)
+    import rasterio
+
+    with rasterio.open(winter) as src:
+        assert not space.in_season(space.scene_date(winter, src.tags()))
+        assert space.band_indexes(src)["SCL"] == 7
+    assert space.in_season(date(2025, 3, 1)) and not space.in_season(date(2025, 10, 1))
+
+
+def test_a_chip_is_drawn_for_verification(scene):
+    path, origin = scene
+    lat, lon = centre_of(origin, DUMPS[0])
+    png = space.chip_png(path, lat, lon)
+    assert png.startswith(b"\x89PNG")

@@ -1,0 +1,253 @@
+"""The registry on a map, a site's page, the verification queue, indicators, scans."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from taza.accounts.permissions import scope_of
+from taza.bodies.models import Body, BodyKind
+from taza.geo.models import Region
+from taza.sites import space
+from taza.sites.indicators import indicators
+from taza.sites.models import ScanJob, SiteKind, SiteSighting, SiteSource, SiteState, WasteSite
+from taza.sites.scan import enqueue, eta_text, plan_scan
+from taza.sites.services import ImportRefused, SiteError, act, import_sites, may_act
+
+
+def registry(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "sites/registry.html",
+        {
+            "states": SiteState.choices,
+            "kinds": SiteKind.choices,
+            "regions": Region.objects.order_by("code"),
+        },
+    )
+
+
+def sites_geojson(request: HttpRequest) -> JsonResponse:
+    """Sites for the map, with outlines; candidates only for staff."""
+    sites = WasteSite.objects.exclude(state=SiteState.REJECTED)
+    if not scope_of(request.user).reads_all:
+        sites = sites.exclude(state=SiteState.CANDIDATE)
+    state = request.GET.get("state")
+    if state in SiteState.values:
+        sites = sites.filter(state=state)
+    region = Region.objects.filter(code=request.GET.get("region", "")).first()
+    if region is not None:
+        sites = sites.filter(region=region)
+    features = []
+    for site in sites[:5000]:
+        geometry = (
+            json.loads(site.outline_geojson)
+            if site.outline_geojson
+            else {"type": "Point", "coordinates": [site.lon, site.lat]}
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "id": site.pk,
+                    "state": site.state,
+                    "label": f"№{site.pk} {site.get_kind_display()}: {site.get_state_display()}",
+                },
+            }
+        )
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    site = get_object_or_404(
+        WasteSite.objects.select_related("region", "district", "assigned_body"), pk=pk
+    )
+    staff = scope_of(request.user).reads_all
+    if site.state in (SiteState.CANDIDATE, SiteState.REJECTED) and not (
+        staff or may_act(request.user, site)
+    ):
+        raise Http404
+    return render(
+        request,
+        "sites/site.html",
+        {
+            "site": site,
+            "sightings": site.sightings.select_related("report")[:50],
+            "photos": site.photos.all(),
+            "can_act": may_act(request.user, site),
+            "akimats": Body.objects.filter(
+                region=site.region, kind__in=[BodyKind.REGIONAL_AKIMAT, BodyKind.DISTRICT_AKIMAT]
+            ),
+            "has_chip": site.sightings.exclude(scene="").exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def site_action(request: HttpRequest, pk: int) -> HttpResponse:
+    site = get_object_or_404(WasteSite, pk=pk)
+    body = Body.objects.filter(code=request.POST.get("body", "")).first()
+    deadline = parse_date(request.POST.get("deadline", "") or "")
+    try:
+        act(
+            site,
+            request.POST.get("action", ""),
+            actor=request.user,
+            note=request.POST.get("note", ""),
+            body=body,
+            deadline=deadline,
+            proof=request.FILES.get("proof"),
+        )
+    except SiteError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect(request.POST.get("next") or f"/sites/{pk}/")
+
+
+def site_chip(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scene chip the candidate was found in, for verification."""
+    site = get_object_or_404(WasteSite, pk=pk)
+    if not may_act(request.user, site):
+        raise PermissionDenied(_("Only analysts and the akimat of the territory act on this site."))
+    sighting = SiteSighting.objects.filter(site=site).exclude(scene="").first()
+    if sighting is None or not Path(sighting.scene).exists():
+        raise Http404
+    return HttpResponse(
+        space.chip_png(Path(sighting.scene), site.lat, site.lon), content_type="image/png"
+    )
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Candidates to verify, best score first, in the person's territory."""
+    scope = scope_of(request.user)
+    candidates = WasteSite.objects.filter(state=SiteState.CANDIDATE).select_related("region")
+    if not scope.reads_all:
+        if not scope.regions and not scope.districts:
+            raise PermissionDenied(_("Only analysts and akimat operators verify candidates."))
+        candidates = candidates.filter(region__in=scope.regions) | candidates.filter(
+            district__in=scope.districts, state=SiteState.CANDIDATE
+        )
+    return render(
+        request,
+        "sites/queue.html",
+        {"candidates": candidates.order_by("-score", "found_at")[:100]},
+    )
+
+
+def indicators_page(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    since = parse_date(request.GET.get("since", "") or "") or date(today.year, 1, 1)
+    until = parse_date(request.GET.get("until", "") or "") or today
+    region = Region.objects.filter(code=request.GET.get("region", "")).first()
+    found = indicators(since=since, until=until, region=region)
+    return render(
+        request,
+        "sites/indicators.html",
+        {
+            "found": found,
+            "sources": [(SiteSource(k).label, v) for k, v in found.by_source.items()],
+            "since": since,
+            "until": until,
+            "region": region,
+            "regions": Region.objects.order_by("code"),
+        },
+    )
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    if not scope_of(request.user).reads_all:
+        raise PermissionDenied(_("Only monitoring analysts import lists of sites."))
+    errors: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        source = request.POST.get("source", SiteSource.IMPORT)
+        if source not in (SiteSource.IMPORT, SiteSource.RAID):
+            source = SiteSource.IMPORT
+        if upload is None or (upload.size or 0) > 20 * 1024 * 1024:
+            errors = [_("Choose a CSV, XLSX or GeoJSON file of at most 20 MB.")]
+        else:
+            try:
+                results = import_sites(
+                    upload.name or "", upload.read(), actor=request.user, source=source
+                )
+            except ImportRefused as exc:
+                errors = [str(e) for e in exc.errors]
+            else:
+                created = sum(1 for _s, outcome in results if outcome == "created")
+                messages.success(
+                    request,
+                    _("Imported: %(created)s new sites, %(joined)s already registered.")
+                    % {"created": created, "joined": len(results) - created},
+                )
+                return redirect("sites:registry")
+    return render(request, "sites/import.html", {"errors": errors}, status=400 if errors else 200)
+
+
+@login_required
+def scans(request: HttpRequest) -> HttpResponse:
+    if not scope_of(request.user).reads_all:
+        raise PermissionDenied(_("Only monitoring analysts run scans."))
+    error = ""
+    if request.method == "POST":
+        folder = Path(request.POST.get("folder", "").strip())
+        region = Region.objects.filter(code=request.POST.get("region", "")).first()
+        before = request.POST.get("before", "").strip()
+        if not str(folder) or not folder.exists():
+            error = _("The folder does not exist on the server.")
+        else:
+            try:
+                job = plan_scan(
+                    folder,
+                    region=region,
+                    before=Path(before) if before else None,
+                    actor=request.user,
+                )
+            except (ValueError, OSError) as exc:
+                error = str(exc)
+            else:
+                enqueue(job)
+                return redirect("sites:scan", pk=job.pk)
+    return render(
+        request,
+        "sites/scans.html",
+        {
+            "jobs": ScanJob.objects.all()[:50],
+            "regions": Region.objects.order_by("code"),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not scope_of(request.user).reads_all:
+        raise PermissionDenied(_("Only monitoring analysts run scans."))
+    job = get_object_or_404(ScanJob, pk=pk)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "status": job.status,
+                "tiles_done": job.tiles_done,
+                "tiles_total": job.tiles_total,
+                "candidates": job.candidates,
+                "eta": eta_text(job),
+            }
+        )
+    return render(request, "sites/scan.html", {"job": job, "eta": eta_text(job)})
