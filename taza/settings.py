@@ -189,6 +189,9 @@ CACHES = {
 }
 # The embedded default serves uploaded photos itself; production leaves it to the proxy.
 TAZA_SERVE_MEDIA = env_bool("TAZA_SERVE_MEDIA", True)
+# Space monitoring's second stage: an ONNX patch classifier made by
+# `manage.py train_site_classifier` (never downloaded); empty to use the index score alone.
+TAZA_SITES_CLASSIFIER = env_str("TAZA_SITES_CLASSIFIER", "")
 RATELIMIT_USE_CACHE = "default"
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 

@@ -33,6 +33,23 @@ class EventForm(forms.Form):
         label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     capacity = forms.IntegerField(label=_("Places"), min_value=1, required=False)
+    target_sites = forms.CharField(
+        label=_("Waste sites it will clean"),
+        required=False,
+        help_text=_("Numbers from the registry, separated by commas"),
+    )
+
+    def clean_target_sites(self) -> list[Any]:
+        from taza.sites.models import WasteSite
+
+        text = self.cleaned_data.get("target_sites") or ""
+        numbers = [part.strip().lstrip("№") for part in text.split(",") if part.strip()]
+        if not all(n.isdigit() for n in numbers):
+            raise forms.ValidationError(_("Give site numbers such as 12, 40."))
+        sites = list(WasteSite.objects.filter(pk__in=[int(n) for n in numbers]))
+        if len(sites) != len(set(numbers)):
+            raise forms.ValidationError(_("One of these numbers is not in the registry."))
+        return sites
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

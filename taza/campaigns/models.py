@@ -118,6 +118,10 @@ class Event(models.Model):
     )
     cancel_reason = models.TextField(_("why it was cancelled"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Registered waste sites the event sets out to clean: accepted results liquidate them.
+    target_sites = models.ManyToManyField(
+        "sites.WasteSite", blank=True, related_name="cleanup_events", verbose_name=_("waste sites")
+    )
 
     class Meta:
         ordering = ["starts_at"]

@@ -75,6 +75,7 @@ class EventInput:
     capacity: int | None = None
     organiser_body: Body | None = None
     area_geojson: str = ""
+    target_sites: Sequence[Any] = ()
 
 
 def create_event(data: EventInput, *, actor: Any, now: datetime | None = None) -> Event:
@@ -112,7 +113,13 @@ def create_event(data: EventInput, *, actor: Any, now: datetime | None = None) -
     district = District.objects.filter(code=place.district_code).first()
     if data.campaign.region_id and data.campaign.region_id != region.pk:
         raise CampaignError(_("This regional campaign runs in another region."), "location")
-    return create_audited(
+    from taza.sites.services import SiteError, check_targets
+
+    try:
+        check_targets(list(data.target_sites), data.lat, data.lon, region.pk)
+    except SiteError as exc:
+        raise CampaignError(exc.message, "target_sites") from None
+    event = create_audited(
         Event,
         actor=actor,
         campaign=data.campaign,
@@ -132,6 +139,15 @@ def create_event(data: EventInput, *, actor: Any, now: datetime | None = None) -
         ends_at=data.ends_at,
         capacity=data.capacity,
     )
+    if data.target_sites:
+        event.target_sites.set(data.target_sites)
+        record(
+            obj=event,
+            actor=actor,
+            action=AuditAction.UPDATE,
+            changes={"target_sites": [[], sorted(s.pk for s in data.target_sites)]},
+        )
+    return event
 
 
 def may_organise(user: Any, event: Event) -> bool:
@@ -514,4 +530,9 @@ def review_result(
         changes={k: [before[k], v] for k, v in after.items() if before[k] != v},
         reason=comment,
     )
+    if accept:
+        from taza.sites.services import liquidate_by_event
+
+        for site in result.event.target_sites.all():
+            liquidate_by_event(site, result.event, actor=actor)
     return result

@@ -216,6 +216,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
                     starts_at=data["starts_at"],
                     ends_at=data["ends_at"],
                     capacity=data["capacity"],
+                    target_sites=data["target_sites"],
                 ),
                 actor=request.user,
             )

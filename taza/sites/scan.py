@@ -26,6 +26,7 @@ from taza.sites.space import reproject
 
 logger = logging.getLogger(__name__)
 SCENE_SUFFIXES = (".tif", ".tiff")
+DROP_BELOW = 0.1  # the classifier is this sure it is not a dump
 
 
 def scenes_in(folder: Path) -> list[Path]:
@@ -126,6 +127,7 @@ def run_tile(tile_id: int) -> int:
         before=Path(tile.before_scene) if tile.before_scene else None,
         territory=_territory(job),
     )
+    found = second_stage(Path(tile.scene), found)
     added = 0
     with transaction.atomic():
         locked = ScanTile.objects.select_for_update().get(pk=tile.pk)
@@ -153,6 +155,26 @@ def run_tile(tile_id: int) -> int:
         )
     _finish_if_done(job.pk)
     return added
+
+
+def second_stage(scene: Path, found: list[space.Candidate]) -> list[space.Candidate]:
+    """With a classifier configured, weigh its probability in; drop what it is sure of."""
+    from taza.sites.classifier import configured, patch_features
+
+    model = configured()
+    if model is None or not found:
+        return found
+    import numpy as np
+
+    features = np.stack([patch_features(scene, c.lat, c.lon) for c in found])
+    kept = []
+    for candidate, probability in zip(found, model.probabilities(features), strict=True):
+        if probability < DROP_BELOW:
+            continue
+        candidate.score = round((candidate.score + float(probability)) / 2, 3)
+        candidate.reasons.append(f"classifier: {probability:.2f}")
+        kept.append(candidate)
+    return sorted(kept, key=lambda c: -c.score)
 
 
 def _finish_if_done(job_id: int) -> None:

@@ -277,6 +277,45 @@ def act(
     return site
 
 
+TARGET_RADIUS_M = 5000.0
+CLEANABLE = (SiteState.VERIFIED, SiteState.ASSIGNED, SiteState.REAPPEARED)
+
+
+def check_targets(sites: list[WasteSite], lat: float, lon: float, region_id: int) -> None:
+    """An event targets open sites of its own region, within 5 km of its meeting point."""
+    for site in sites:
+        if site.state not in CLEANABLE:
+            raise SiteError(
+                _("Site №%(number)s is not waiting to be cleaned (it is “%(state)s”).")
+                % {"number": site.pk, "state": site.get_state_display()},
+                "target_sites",
+            )
+        if (
+            site.region_id != region_id
+            or haversine_m(lat, lon, site.lat, site.lon) > TARGET_RADIUS_M
+        ):
+            raise SiteError(
+                _("Site №%(number)s is more than 5 km from the event.") % {"number": site.pk},
+                "target_sites",
+            )
+
+
+def liquidate_by_event(site: WasteSite, event: Any, *, actor: Any) -> bool:
+    """An accepted event result is the proof that its target site was cleaned."""
+    site = WasteSite.objects.select_for_update().get(pk=site.pk)
+    if site.state not in CLEANABLE:
+        return False
+    update_audited(
+        site,
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        reason=f"cleaned by event №{event.pk}; its results were accepted",
+        state=SiteState.LIQUIDATED,
+        liquidated_at=event.ends_at,
+    )
+    return True
+
+
 # -- imported lists -------------------------------------------------------------------------
 
 

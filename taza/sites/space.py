@@ -192,6 +192,14 @@ def read_window(src: Any, window: Any) -> tuple[dict[str, np.ndarray], np.ndarra
     return bands, masked
 
 
+def read_window_boundless(src: Any, window: Any) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """As read_window, for a window that may reach past the scene's edge (filled as no data)."""
+    order = band_indexes(src)
+    data = src.read([order[name] for name in BANDS], window=window, boundless=True, fill_value=0)
+    bands = {name: data[i].astype(np.float32) / 10000.0 for i, name in enumerate(BANDS[:-1])}
+    return bands, np.isin(data[-1], MASKED_SCL)
+
+
 def detect_window(
     path: Path,
     col: int,
