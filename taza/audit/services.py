@@ -8,6 +8,7 @@ audit entry cannot be committed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -150,3 +151,25 @@ def upsert_audited(
         return create_audited(model, actor=actor, reason=reason, **lookup, **values), True
     update_audited(existing, actor=actor, reason=reason, **values)
     return existing, False
+
+
+def record_created(rows: Sequence[models.Model], *, reason: str, fields: tuple[str, ...]) -> None:
+    """One creation entry per row for records written in bulk (demo data), by the system."""
+    if not rows:
+        return
+    content_type = ContentType.objects.get_for_model(type(rows[0]), for_concrete_model=True)
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor_label=SYSTEM,
+                content_type=content_type,
+                object_id=str(row.pk),
+                object_repr=str(row)[:200],
+                action=AuditAction.CREATE,
+                changes={name: [None, _plain(getattr(row, name))] for name in fields},
+                reason=reason,
+            )
+            for row in rows
+        ],
+        batch_size=1000,
+    )

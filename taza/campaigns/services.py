@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from taza.accounts.permissions import scope_of
 from taza.audit.models import AuditAction
-from taza.audit.services import create_audited, record, snapshot, update_audited
+from taza.audit.services import create_audited, record, update_audited
 from taza.bodies.models import Body
 from taza.campaigns.models import (
     ACTIVE,
@@ -516,19 +516,15 @@ def review_result(
             else _("These results have implausible figures: say why you accept them."),
             "comment",
         )
-    before = snapshot(result)
-    result.status = ResultStatus.ACCEPTED if accept else ResultStatus.RETURNED
-    result.reviewed_by = actor
-    result.reviewed_at = timezone.now()
-    result.review_comment = comment.strip()
-    result.save()
-    after = snapshot(result)
-    record(
-        obj=result,
+    update_audited(
+        result,
         actor=actor,
         action=AuditAction.TRANSITION,
-        changes={k: [before[k], v] for k, v in after.items() if before[k] != v},
         reason=comment,
+        status=ResultStatus.ACCEPTED if accept else ResultStatus.RETURNED,
+        reviewed_by=actor,
+        reviewed_at=timezone.now(),
+        review_comment=comment.strip(),
     )
     if accept:
         from taza.sites.services import liquidate_by_event

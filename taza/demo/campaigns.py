@@ -17,11 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from taza.accounts.services import create_person
-from taza.audit.models import AuditAction, AuditEntry
+from taza.audit.services import record_created
 from taza.bodies.models import Body, BodyKind
 from taza.campaigns.models import (
     Campaign,
@@ -165,7 +164,8 @@ def generate_campaigns(*, seed: int = 2026, today: date | None = None) -> int:
     past = [e for e in events if e.campaign.code.endswith("2025")]
     results = _results(rng, past)
     EventResult.objects.bulk_create(results, batch_size=500)
-    _audit(events, results)
+    record_created(events, reason=REASON, fields=("status",))
+    record_created(results, reason=REASON, fields=("status", "participants"))
     return len(events)
 
 
@@ -260,22 +260,3 @@ def _results(rng: random.Random, events: list[Event]) -> list[EventResult]:
             )
         )
     return results
-
-
-def _audit(events: list[Event], results: list[EventResult]) -> None:
-    entries = []
-    for model, rows in ((Event, events), (EventResult, results)):
-        content_type = ContentType.objects.get_for_model(model)
-        entries += [
-            AuditEntry(
-                actor_label="system",
-                content_type=content_type,
-                object_id=str(row.pk),
-                object_repr=str(row)[:200],
-                action=AuditAction.CREATE,
-                changes={"demo": [None, True]},
-                reason=REASON,
-            )
-            for row in rows
-        ]
-    AuditEntry.objects.bulk_create(entries, batch_size=500)

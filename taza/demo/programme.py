@@ -18,10 +18,9 @@ import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from taza.audit.models import AuditAction, AuditEntry
+from taza.audit.services import record_created
 from taza.bodies.models import Body, BodyKind
 from taza.geo.models import Region
 from taza.programme.models import (
@@ -129,22 +128,7 @@ def generate_programme(*, seed: int = 2026, today: date | None = None) -> int:
                     reports.append(_report(measure, body, None, year, period, None, None, due, rng))
     MeasureTarget.objects.bulk_create(targets, ignore_conflicts=True)
     ExecutorReport.objects.bulk_create(reports, batch_size=500)
-    content_type = ContentType.objects.get_for_model(ExecutorReport)
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor_label="system",
-                content_type=content_type,
-                object_id=str(r.pk),
-                object_repr=str(r)[:200],
-                action=AuditAction.CREATE,
-                changes={"status": [None, r.status], "assessment": [None, r.assessment]},
-                reason=REASON,
-            )
-            for r in reports
-        ],
-        batch_size=500,
-    )
+    record_created(reports, reason=REASON, fields=("status", "assessment"))
     return len(reports)
 
 

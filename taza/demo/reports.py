@@ -14,11 +14,10 @@ from datetime import datetime, timedelta
 
 import h3
 import shapely
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from taza.audit.models import AuditAction, AuditEntry
+from taza.audit.services import record_created
 from taza.bodies.models import Body
 from taza.demo.facts import (
     APPEALS_JAN_JUL_2025,
@@ -107,7 +106,6 @@ def generate_reports(*, count: int, seed: int, now: datetime | None = None) -> i
         items.append(i)
         w.append(1.0 if districts[code].kind == "district" else 6.0)
 
-    content_type = ContentType.objects.get_for_model(Report)
     overdue_share = OVERDUE_JAN_JUL_2025 / APPEALS_JAN_JUL_2025
     dispute_share = DISPUTED_CLOSURES_JAN_JUL_2025 / APPEALS_JAN_JUL_2025
     rows: list[Report] = []
@@ -150,8 +148,8 @@ def generate_reports(*, count: int, seed: int, now: datetime | None = None) -> i
             report.channel_message_id = message_id
             rows.append(report)
             if len(rows) >= BATCH:
-                created += _flush(rows, content_type)
-    created += _flush(rows, content_type)
+                created += _flush(rows)
+    created += _flush(rows)
     if created:
         rebuild_all()
     return created
@@ -206,26 +204,12 @@ def _demo_report(
     )
 
 
-def _flush(rows: list[Report], content_type: ContentType) -> int:
+def _flush(rows: list[Report]) -> int:
     if not rows:
         return 0
     Report.objects.bulk_create(rows, batch_size=BATCH)
     # bulk_create gives primary keys back on PostgreSQL and SQLite alike.
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor_label="system",
-                content_type=content_type,
-                object_id=str(r.pk),
-                object_repr=str(r)[:200],
-                action=AuditAction.CREATE,
-                changes={"state": [None, r.state], "channel": [None, r.channel]},
-                reason="Demo data set",
-            )
-            for r in rows
-        ],
-        batch_size=BATCH,
-    )
+    record_created(rows, reason="Demo data set", fields=("state", "channel"))
     n = len(rows)
     rows.clear()
     return n

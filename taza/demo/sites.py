@@ -11,10 +11,9 @@ import random
 from datetime import datetime, timedelta
 
 import h3
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from taza.audit.models import AuditAction, AuditEntry
+from taza.audit.services import record_created
 from taza.demo import facts
 from taza.demo.reports import point_in
 from taza.geo.lookup import default_locator
@@ -88,20 +87,5 @@ def generate_sites(*, seed: int = 2026) -> int:
                 )
             )
     WasteSite.objects.bulk_create(rows, batch_size=1000)
-    content_type = ContentType.objects.get_for_model(WasteSite)
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor_label="system",
-                content_type=content_type,
-                object_id=str(r.pk),
-                object_repr=str(r.pk),
-                action=AuditAction.CREATE,
-                changes={"state": [None, r.state]},
-                reason=REASON,
-            )
-            for r in rows
-        ],
-        batch_size=1000,
-    )
+    record_created(rows, reason=REASON, fields=("state", "source"))
     return len(rows)

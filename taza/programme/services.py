@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from taza.accounts.models import Role
 from taza.accounts.permissions import scope_of
 from taza.audit.models import AuditAction
-from taza.audit.services import create_audited, record, snapshot, update_audited, upsert_audited
+from taza.audit.services import create_audited, record, update_audited, upsert_audited
 from taza.bodies.models import Body, BodyKind
 from taza.geo.models import Region
 from taza.programme.models import (
@@ -526,18 +526,14 @@ def review_report(
         raise ProgrammeError(_("Only a submitted report can be reviewed."), "status")
     if not accept and not comment.strip():
         raise ProgrammeError(_("Say why the report is returned."), "comment")
-    before = snapshot(report)
-    report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
-    report.reviewed_by = actor
-    report.reviewed_at = timezone.now()
-    report.review_comment = comment.strip()
-    report.save()
-    after = snapshot(report)
-    record(
-        obj=report,
+    update_audited(
+        report,
         actor=actor,
         action=AuditAction.TRANSITION,
-        changes={k: [before[k], v] for k, v in after.items() if before[k] != v},
         reason=comment,
+        status=ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED,
+        reviewed_by=actor,
+        reviewed_at=timezone.now(),
+        review_comment=comment.strip(),
     )
     return report

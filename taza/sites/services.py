@@ -99,6 +99,18 @@ class Sighting:
     external_id: str = ""
 
 
+def _sighted(site: WasteSite, data: Sighting, seen_at: datetime) -> None:
+    SiteSighting.objects.create(
+        site=site,
+        source=data.source,
+        report=data.report,
+        scan=data.scan,
+        scene=data.scene,
+        score=data.score,
+        seen_at=seen_at,
+    )
+
+
 @transaction.atomic
 def record_sighting(data: Sighting, *, actor: Any = None) -> tuple[WasteSite | None, str]:
     """Create a site or join the one already at this place; return (site, what happened).
@@ -130,15 +142,7 @@ def record_sighting(data: Sighting, *, actor: Any = None) -> tuple[WasteSite | N
             reason=f"seen again ({data.source})",
             **changes,
         )
-        SiteSighting.objects.create(
-            site=existing,
-            source=data.source,
-            report=data.report,
-            scan=data.scan,
-            scene=data.scene,
-            score=data.score,
-            seen_at=seen_at,
-        )
+        _sighted(existing, data, seen_at)
         return existing, outcome
     region, district = _place(data.lat, data.lon)
     state = (
@@ -172,15 +176,7 @@ def record_sighting(data: Sighting, *, actor: Any = None) -> tuple[WasteSite | N
         verified_at=seen_at if state == SiteState.VERIFIED else None,
         external_id=data.external_id,
     )
-    SiteSighting.objects.create(
-        site=site,
-        source=data.source,
-        report=data.report,
-        scan=data.scan,
-        scene=data.scene,
-        score=data.score,
-        seen_at=seen_at,
-    )
+    _sighted(site, data, seen_at)
     return site, "created"
 
 
