@@ -209,14 +209,9 @@ def events_near(lat: float, lon: float, limit: int = 5) -> list[tuple[int, str]]
     """The nearest upcoming events: (id, a line to show), nearest first."""
     from django.utils import timezone
 
-    from taza.campaigns.models import Event, EventStatus
+    from taza.campaigns.querysets import nearest_first, upcoming_events
 
-    events = list(
-        Event.objects.filter(starts_at__gt=timezone.now(), status=EventStatus.SCHEDULED)
-        .select_related("region")
-        .order_by("starts_at")[:2000]
-    )
-    events.sort(key=lambda e: (e.lat - lat) ** 2 + ((e.lon - lon) * 0.67) ** 2)
+    events = nearest_first(upcoming_events()[:2000], lat, lon)
     return [
         (
             e.pk,

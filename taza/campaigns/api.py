@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -13,7 +12,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from taza.campaigns.models import CampaignKind, Event, EventStatus
+from taza.campaigns.models import CampaignKind
+from taza.campaigns.querysets import nearest_first, upcoming_events
 from taza.campaigns.totals import totals
 from taza.geo.models import Region
 
@@ -43,9 +43,7 @@ def _number(request: Request, name: str, low: float, high: float) -> float | Non
 @permission_classes([AllowAny])
 def events_api(request: Request) -> Response:
     """Upcoming events: no personal data, just what, where, when and places."""
-    events = Event.objects.filter(
-        starts_at__gte=timezone.now(), status=EventStatus.SCHEDULED
-    ).select_related("campaign", "region")
+    events = upcoming_events()
     code = request.query_params.get("region")
     if code:
         region = Region.objects.filter(code=code).first()
@@ -53,9 +51,9 @@ def events_api(request: Request) -> Response:
             raise ValidationError({"region": _("No such region.")})
         events = events.filter(region=region)
     lat, lon = _number(request, "lat", -90, 90), _number(request, "lon", -180, 180)
-    listed = list(events.order_by("starts_at")[:500])
+    listed = list(events[:500])
     if lat is not None and lon is not None:
-        listed.sort(key=lambda e: (e.lat - lat) ** 2 + ((e.lon - lon) * 0.67) ** 2)
+        listed = nearest_first(listed, lat, lon)
     return Response(
         [
             {

@@ -34,6 +34,7 @@ from taza.campaigns.models import (
     RegistrationStatus,
     ResultStatus,
 )
+from taza.campaigns.querysets import nearest_first, upcoming_events
 from taza.campaigns.services import (
     CampaignError,
     EventInput,
@@ -64,11 +65,7 @@ def _float(value: str | None) -> float | None:
 
 def upcoming(request: HttpRequest) -> HttpResponse:
     """Events to come, by date, or nearest first when the visitor gives a position."""
-    events = (
-        Event.objects.filter(starts_at__gte=timezone.now(), status=EventStatus.SCHEDULED)
-        .select_related("campaign", "region")
-        .order_by("starts_at")
-    )
+    events = upcoming_events()
     region = Region.objects.filter(code=request.GET.get("region", "")).first()
     if region is not None:
         events = events.filter(region=region)
@@ -81,7 +78,7 @@ def upcoming(request: HttpRequest) -> HttpResponse:
     lat, lon = _float(request.GET.get("lat")), _float(request.GET.get("lon"))
     listed = list(events[:300])
     if lat is not None and lon is not None:
-        listed.sort(key=lambda e: (e.lat - lat) ** 2 + ((e.lon - lon) * 0.67) ** 2)
+        listed = nearest_first(listed, lat, lon)
     by_day: dict[date, list[Event]] = {}
     for event in listed[:100]:
         by_day.setdefault(timezone.localtime(event.starts_at).date(), []).append(event)
@@ -102,9 +99,7 @@ def upcoming(request: HttpRequest) -> HttpResponse:
 
 def events_geojson(request: HttpRequest) -> JsonResponse:
     """Upcoming events for the map: no personal data, just place, time and places left."""
-    events = Event.objects.filter(
-        starts_at__gte=timezone.now(), status=EventStatus.SCHEDULED
-    ).select_related("campaign")[:2000]
+    events = upcoming_events()[:2000]
     features = [
         {
             "type": "Feature",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from taza.accounts.models import Role, RoleAssignment
 from taza.programme.models import ReportReminder
-from taza.programme.status import PlanSnapshot, due_date, period_label, periods_of
+from taza.programme.status import PlanSnapshot, period_label
 
 logger = logging.getLogger(__name__)
 STEPS = (7, 1, -1)  # days before the deadline; -1 is the day after
@@ -30,20 +30,11 @@ def send_reminders(today: date) -> int:
     """Send what is due today; return how many reminders were sent."""
     snap = PlanSnapshot.load(today)
     pending: dict[tuple[int, int | None, date, int], list[list[Any]]] = defaultdict(list)
-    for measure in snap.measures:
-        if measure.removed_on is not None:
-            continue
-        reported = {
-            (r.body_id, r.region_id, r.year, r.period) for r in snap.reports.get(measure.pk, [])
-        }
-        for year, period in periods_of(measure):
-            due = due_date(year, period)
-            step = (due - today).days
-            if step not in STEPS:
-                continue
-            for body_id, region_id in snap.reporters(measure, None):
-                if (body_id, region_id, year, period) not in reported:
-                    pending[(body_id, region_id, due, step)].append([measure.number, year, period])
+    for owed in snap.obligations(today - timedelta(days=1), today + timedelta(days=max(STEPS))):
+        step = (owed.due - today).days
+        if step in STEPS and owed.report is None:
+            key = (owed.body_id, owed.region_id, owed.due, step)
+            pending[key].append([owed.measure.number, owed.year, owed.period])
     sent = 0
     for (body_id, region_id, due, step), measures in sorted(pending.items(), key=str):
         try:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,8 +32,6 @@ from taza.programme.status import (
     MeasureStatus,
     PlanSnapshot,
     Verdict,
-    due_date,
-    periods_of,
 )
 from taza.reports.models import Report
 from taza.sites.indicators import liquidated_per_region
@@ -133,27 +130,18 @@ def _end_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), datetime.min.time()))
 
 
-def _reporting(snap: PlanSnapshot, region: Region, year: int) -> tuple[int, int]:
-    """(in on time, due) for the region akimat's reports due in the year up to as_of."""
-    akimat = snap.akimats[region.pk]
-    on_time = due = 0
-    for measure in snap.measures:
-        if measure.removed_on is not None or not snap.applies_to(measure, region.pk):
+def _reporting(snap: PlanSnapshot, year: int) -> dict[int, tuple[int, int]]:
+    """Per region: (in on time, due) among its akimat's reports due in the year up to as_of."""
+    counts: dict[int, list[int]] = {}
+    akimats = {body.pk for body in snap.akimats.values()}
+    for owed in snap.obligations(date(year, 1, 1), min(date(year, 12, 31), snap.as_of)):
+        if owed.region_id is None or owed.body_id not in akimats:
             continue
-        rows = {
-            (r.year, r.period): r
-            for r in snap.reports.get(measure.pk, [])
-            if r.body_id == akimat.pk and r.region_id == region.pk
-        }
-        for period in periods_of(measure):
-            deadline = due_date(*period)
-            if deadline.year != year or deadline > snap.as_of:
-                continue
-            due += 1
-            row = rows.get(period)
-            if row is not None and row.submitted_at <= deadline:
-                on_time += 1
-    return on_time, due
+        tally = counts.setdefault(owed.region_id, [0, 0])
+        tally[1] += 1
+        if owed.report is not None and owed.report.submitted_at <= owed.due:
+            tally[0] += 1
+    return {region_id: (t[0], t[1]) for region_id, t in counts.items()}
 
 
 def scorecards(as_of: date, year: int | None = None) -> list[Scorecard]:
@@ -171,13 +159,14 @@ def scorecards(as_of: date, year: int | None = None) -> list[Scorecard]:
     citizen = _citizen_reports(year, as_of)
     campaign_results = results_per_region(year, as_of + timedelta(days=1))
     sites = liquidated_per_region(year, as_of)
+    reporting = _reporting(snap, year)
     cards = []
     for region in snap.regions:
         verdicts = snap.verdicts(region.pk)
         assessed = [v for v in verdicts.values() if v.assessable]
         good = sum(1 for v in assessed if v.status in GOOD)
         resolved_on_time, resolved = citizen.get(region.pk, (0, 0))
-        on_time, due = _reporting(snap, region, year)
+        on_time, due = reporting.get(region.pk, (0, 0))
         components = [
             _component("measures", good, len(assessed), weights, settings.min_cases),
             _component("citizen_reports", resolved_on_time, resolved, weights, settings.min_cases),
@@ -244,7 +233,3 @@ def lagging_regions(as_of: date, year: int | None = None) -> list[LaggingRegion]
                 LaggingRegion(card, [(number, card.verdicts[number]) for number in card.lagging])
             )
     return sorted(found, key=lambda r: (-len(r.measures), r.card.region.code))
-
-
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{Decimal(value * 100).quantize(Decimal(1))}%"

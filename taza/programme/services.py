@@ -312,14 +312,6 @@ def _upsert_published(
 # -- who reports what ------------------------------------------------------------------
 
 
-def is_regional(measure: Measure) -> bool:
-    """Tell whether akimats carry the measure out, each in its own region."""
-    return any(
-        e.body.code in REGIONAL_GROUPS or e.body.kind == BodyKind.REGIONAL_AKIMAT
-        for e in measure.executors.all()
-    )
-
-
 def applies_to_region(measure: Measure, region_id: int) -> bool:
     for executor in measure.executors.all():
         if executor.body.code in REGIONAL_GROUPS:
@@ -355,19 +347,19 @@ def may_report(user: Any, body: Body, region: Region | None) -> bool:
     )
 
 
+def reports_on(measure: Measure, body: Body, region: Region | None) -> bool:
+    """Whether this executor (for this region) reports on the measure."""
+    if measure.removed_on is not None:
+        return False
+    if region is not None and body.kind == BodyKind.REGIONAL_AKIMAT:
+        return applies_to_region(measure, region.pk)
+    return any(e.body_id == body.pk for e in measure.executors.all())
+
+
 def measures_for(body: Body, region: Region | None) -> list[Measure]:
     """The measures this executor reports on: its own, and the akimats' for a region."""
     measures = Measure.objects.prefetch_related("executors__body").select_related("direction")
-    found = []
-    for measure in measures:
-        if measure.removed_on is not None:
-            continue
-        if region is not None and body.kind == BodyKind.REGIONAL_AKIMAT:
-            if applies_to_region(measure, region.pk):
-                found.append(measure)
-        elif any(e.body_id == body.pk for e in measure.executors.all()):
-            found.append(measure)
-    return found
+    return [m for m in measures if reports_on(m, body, region)]
 
 
 # -- executors' reports ----------------------------------------------------------------

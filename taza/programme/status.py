@@ -12,7 +12,7 @@ is reported for the year its deadline falls in.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -125,6 +125,19 @@ class ReportRow:
     submitted_at: date
 
 
+@dataclass(frozen=True)
+class Obligation:
+    """A report one executor owes for one period, and the report sent for it, if any."""
+
+    measure: Measure
+    body_id: int
+    region_id: int | None
+    year: int
+    period: str
+    due: date
+    report: ReportRow | None
+
+
 @dataclass
 class PlanSnapshot:
     """The plan, targets and reports as of a day; reports that were returned do not count."""
@@ -205,6 +218,32 @@ class PlanSnapshot:
         if len(pairs) > limit:
             text += " " + _("and %(count)s more") % {"count": len(pairs) - limit}
         return text
+
+    def obligations(self, first_due: date, last_due: date) -> Iterator[Obligation]:
+        """Every report owed with a deadline in [first_due, last_due], measure by measure."""
+        for measure in self.measures:
+            if measure.removed_on is not None:
+                continue
+            sent = {
+                (r.body_id, r.region_id, r.year, r.period): r
+                for r in self.reports.get(measure.pk, [])
+            }
+            owed = None
+            for year, period in periods_of(measure):
+                due = due_date(year, period)
+                if not first_due <= due <= last_due:
+                    continue
+                owed = owed if owed is not None else self.reporters(measure, None)
+                for body_id, region_id in owed:
+                    yield Obligation(
+                        measure,
+                        body_id,
+                        region_id,
+                        year,
+                        period,
+                        due,
+                        sent.get((body_id, region_id, year, period)),
+                    )
 
     # -- the measure rules --------------------------------------------------------------
 

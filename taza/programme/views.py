@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any, cast
 
@@ -39,14 +39,13 @@ from taza.programme.services import (
     ReportInput,
     may_report,
     reporting_bodies,
+    reports_on,
     review_report,
     submit_report,
 )
 from taza.programme.status import (
     PlanSnapshot,
-    due_date,
     indicator_verdict,
-    periods_of,
 )
 from taza.programme.wording import deadline_text, executors_text
 
@@ -140,11 +139,7 @@ def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
         for body, region in (
             reporting_bodies(request.user) if request.user.is_authenticated else []
         )
-        if may_report(request.user, body, region)
-        and any(
-            e.body_id == body.pk or e.body.code in ("MIO", "STATE-BODIES")
-            for e in measure.executors.all()
-        )
+        if may_report(request.user, body, region) and reports_on(measure, body, region)
     ]
     scope = scope_of(request.user)
     return render(
@@ -339,37 +334,26 @@ def reporting(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only executors, akimat operators and analysts report here."))
     today = _today()
     snap = PlanSnapshot.load(today)
+    mine = {(body.pk, region.pk if region else None): (body, region) for body, region in pairs}
     duties: list[dict[str, Any]] = []
-    for body, region in pairs:
-        for measure in snap.measures:
-            if measure.removed_on is not None:
-                continue
-            owed = snap.reporters(measure, region.pk if region else None)
-            if (body.pk, region.pk if region else None) not in owed:
-                continue
-            rows = {
-                (r.year, r.period): r
-                for r in snap.reports.get(measure.pk, [])
-                if r.body_id == body.pk and r.region_id == (region.pk if region else None)
+    for owed in snap.obligations(date(today.year - 1, 1, 1), today + timedelta(days=60)):
+        if (owed.body_id, owed.region_id) not in mine:
+            continue
+        body, region = mine[(owed.body_id, owed.region_id)]
+        row = owed.report
+        duties.append(
+            {
+                "measure": owed.measure,
+                "body": body,
+                "region": region,
+                "year": owed.year,
+                "period": Period(owed.period).label,
+                "due": owed.due,
+                "overdue": row is None and owed.due < today,
+                "late": row is not None and row.submitted_at > owed.due,
+                "status": ReportStatus(row.status).label if row else "",
             }
-            for year, period in periods_of(measure):
-                due = due_date(year, period)
-                if due.year < today.year - 1 or (due - today).days > 60:
-                    continue
-                row = rows.get((year, period))
-                duties.append(
-                    {
-                        "measure": measure,
-                        "body": body,
-                        "region": region,
-                        "year": year,
-                        "period": Period(period).label,
-                        "due": due,
-                        "overdue": row is None and due < today,
-                        "late": row is not None and row.submitted_at > due,
-                        "status": ReportStatus(row.status).label if row else "",
-                    }
-                )
+        )
     duties.sort(key=lambda d: (d["due"], d["measure"].number))
     queue = []
     if scope.reads_all:
