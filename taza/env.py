@@ -6,19 +6,50 @@ import os
 import secrets
 from pathlib import Path
 
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
+class SettingError(ValueError):
+    """Refuse a setting whose value cannot be what its name asks for."""
+
 
 def env_str(name: str, default: str) -> str:
+    """Return a variable as it is, or the default when it is unset."""
     return os.environ.get(name, default)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """Return a yes/no variable; refuse a typo such as ``DEBUG=ture`` rather than guess."""
+    value = os.environ.get(name, "").strip().lower()
+    if value == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise SettingError(
+        f"{name}={os.environ[name]!r} is not a yes/no value: use one of "
+        f"{', '.join(sorted(TRUE_WORDS | FALSE_WORDS))}."
+    )
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    """Return a whole-number variable; refuse anything else, or one below the minimum."""
+    raw = os.environ.get(name, "").strip()
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingError(f"{name}={raw!r} is not a whole number.") from None
+    if minimum is not None and value < minimum:
+        raise SettingError(f"{name}={value} is below the least allowed value, {minimum}.")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
+    """Return a comma-separated variable as a list, or the default when it is unset."""
     value = os.environ.get(name)
     if not value:
         return default

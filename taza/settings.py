@@ -13,12 +13,15 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from taza.env import env_bool, env_list, env_str, local_secret_key
+from taza.env import env_bool, env_int, env_list, env_str, local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TAZA_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
+# Production runs behind TLS; the embedded default is plain HTTP on localhost.
+TAZA_HTTPS = env_bool("TAZA_HTTPS", False)
+TAZA_BEHIND_PROXY = env_bool("TAZA_BEHIND_PROXY", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or local_secret_key(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -30,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "taza.core",
     "taza.geo",
     "taza.bodies",
     "taza.accounts",
@@ -41,7 +45,9 @@ INSTALLED_APPS = [
     "taza.api",
     "taza.bot",
     "taza.demo",
+    "django_filters",
     "huey.contrib.djhuey",
+    "django_ratelimit",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -60,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "taza.core.http.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "taza.urls"
@@ -86,7 +93,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'taza.sqlite3'}"),
-        conn_max_age=int(env_str("DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -161,13 +168,13 @@ HUEY = {
     "immediate": not TAZA_BROKER_URL,
     "huey_class": "huey.RedisHuey",
     "connection": {"url": TAZA_BROKER_URL} if TAZA_BROKER_URL else {},
-    "consumer": {"workers": int(env_str("TASK_WORKERS", "2")), "worker_type": "thread"},
+    "consumer": {"workers": env_int("TASK_WORKERS", 2, minimum=1), "worker_type": "thread"},
 }
 # The public address of the site, for links in messages sent to reporters.
 TAZA_SITE_URL = env_str("TAZA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
@@ -193,7 +200,15 @@ TAZA_SERVE_MEDIA = env_bool("TAZA_SERVE_MEDIA", True)
 # `manage.py train_site_classifier` (never downloaded); empty to use the index score alone.
 TAZA_SITES_CLASSIFIER = env_str("TAZA_SITES_CLASSIFIER", "")
 RATELIMIT_USE_CACHE = "default"
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# django-ratelimit checks that its cache is shared between workers. Django's own
+# RedisCache is shared and increments atomically, though not on the library's list:
+# its W001 ("not officially supported") is silenced. A per-process cache (E003) is
+# deliberate only in the embedded default and in development (one process, no Redis);
+# under production settings (TAZA_HTTPS or TAZA_BEHIND_PROXY) the error stays, so the
+# system checks refuse a deployment whose rate limits would be per worker.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if not (TAZA_CACHE_URL or TAZA_HTTPS or TAZA_BEHIND_PROXY):
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 # The REST API: sessions for the browser, tokens for other systems; OpenAPI by drf-spectacular.
 REST_FRAMEWORK = {
@@ -205,6 +220,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "taza.core.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",
@@ -227,23 +243,27 @@ SPECTACULAR_SETTINGS = {
 TAZA_BOT_TOKEN = env_str("TAZA_BOT_TOKEN", "")
 TAZA_BOT_API_URL = env_str("TAZA_BOT_API_URL", "https://api.telegram.org")
 TAZA_BOT_WEBHOOK_SECRET = env_str("TAZA_BOT_WEBHOOK_SECRET", "")
-TAZA_BOT_MESSAGES_PER_MINUTE = int(env_str("TAZA_BOT_MESSAGES_PER_MINUTE", "30"))
+TAZA_BOT_MESSAGES_PER_MINUTE = env_int("TAZA_BOT_MESSAGES_PER_MINUTE", 30, minimum=1)
+
+# Cross-domain effects, named here so that a lower domain never imports a higher one
+# (docs/architecture.md lists them). A new report goes through each intake hook in the
+# intake's transaction; a reporter is told of each change through each notifier too.
+TAZA_INTAKE_HOOKS = ["taza.sites.services.site_for_report"]
+TAZA_REPORT_NOTIFIERS = ["taza.bot.notify.notify_telegram"]
 
 # Demo logins with published passwords may only be created where this is switched on.
 TAZA_DEMO = env_bool("TAZA_DEMO", False)
 
 # Security: production runs behind TLS; the embedded default is plain HTTP on localhost.
-TAZA_HTTPS = env_bool("TAZA_HTTPS", False)
 SESSION_COOKIE_SECURE = TAZA_HTTPS
 CSRF_COOKIE_SECURE = TAZA_HTTPS
 LANGUAGE_COOKIE_SECURE = TAZA_HTTPS
 SECURE_SSL_REDIRECT = TAZA_HTTPS
-SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", "31536000" if TAZA_HTTPS else "0"))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if TAZA_HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = TAZA_HTTPS
 SECURE_HSTS_PRELOAD = TAZA_HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-TAZA_BEHIND_PROXY = env_bool("TAZA_BEHIND_PROXY", False)
 if TAZA_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"

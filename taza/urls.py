@@ -16,6 +16,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", include("taza.audit.urls")),
+    path("", include("taza.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("taza.api.urls")),
     path("", include("taza.reports.urls")),

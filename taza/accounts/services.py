@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from taza.accounts.models import Role, RoleAssignment, User
-from taza.accounts.permissions import forget_scope, scope_of
+from taza.accounts.permissions import (
+    can_view_personal_data,
+    forget_scope,
+    require_change,
+    scope_of,
+)
 from taza.audit.models import AuditAction
 from taza.audit.services import create_audited, delete_audited, record, update_audited
 from taza.bodies.models import Body
+from taza.core.errors import DomainError
 
 
 def _require_admin(actor: Any) -> None:
@@ -85,11 +92,8 @@ def set_active(*, actor: Any, user: User, active: bool, reason: str) -> None:
     update_audited(user, actor=actor, reason=reason, is_active=active)
 
 
-class SignupError(Exception):
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class SignupError(DomainError):
+    """Refuse a sign-up, naming the field at fault."""
 
 
 @transaction.atomic
@@ -97,8 +101,6 @@ def sign_up_citizen(
     *, username: str, first_name: str, email: str, password: str, language: str = ""
 ) -> User:
     """Open an account for a citizen who signs up on the site (to join events, follow reports)."""
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
 
     if User.objects.filter(username__iexact=username).exists():
         raise SignupError(_("This login is taken; choose another."), "username")
@@ -121,3 +123,29 @@ def sign_up_citizen(
         update_audited(user, actor=user, preferred_language=language)
     assign_role(actor=None, user=user, role=Role.CITIZEN, reason="signed up on the site")
     return user
+
+
+# -- the people of a responsible body ---------------------------------------------------
+
+
+def update_body_contacts(
+    body: Body, *, actor: Any, reason: str, email: str = "", phone: str = "", website: str = ""
+) -> dict[str, list[Any]]:
+    """Change a body's public office contacts, within the actor's own territory."""
+    require_change(actor, body)
+    return update_audited(
+        body, actor=actor, reason=reason, email=email, phone=phone, website=website
+    )
+
+
+def staff_directory(body: Body, *, viewer: Any) -> list[dict[str, str]]:
+    """List the people working for a body; their contacts only for those entitled to them."""
+    show_contacts = can_view_personal_data(viewer, body)
+    rows = []
+    for assignment in RoleAssignment.objects.filter(body=body).select_related("user"):
+        user = assignment.user
+        row = {"role": assignment.get_role_display(), "username": user.get_username()}
+        if show_contacts:
+            row |= {"name": user.get_full_name(), "email": user.email, "phone": user.phone}
+        rows.append(row)
+    return rows

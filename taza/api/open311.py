@@ -14,26 +14,28 @@ from xml.etree import ElementTree as ET
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.dateparse import parse_datetime
-from django.utils.timezone import is_naive, make_aware
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from taza.ops.clients import client_ip, intake_limited
+from taza.core.clients import client_ip, intake_limited
+from taza.core.errors import DomainError
+from taza.core.params import ParamsInvalid, bind
+from taza.reports.filtersets import ReportFilterSet
 from taza.reports.models import Channel, Report, ServiceCategory
-from taza.reports.querysets import CLOSED_FOR_OPEN311, filter_reports, last_note, public_reports
-from taza.reports.services import IdempotencyConflict, ReportError, Submission, submit_report
+from taza.reports.querysets import last_notes
+from taza.reports.services import Submission, submit_report
 
 FORMATS = {"json": "application/json", "xml": "text/xml"}
 MAX_REQUESTS_LISTED = 1000
 
 
-class Open311Error(Exception):
+class Open311Error(DomainError):
+    """Refuse an Open311 request with the status the GeoReport v2 spec gives it."""
+
     def __init__(self, status: int, description: str) -> None:
         super().__init__(description)
         self.status = status
-        self.description = description
 
 
 # -- rendering ------------------------------------------------------------------------
@@ -84,8 +86,8 @@ def open311_view(
             return _errors("json", 404, _("Unknown format: use .json or .xml."))
         try:
             return view(request, *args, fmt=fmt, **kwargs)
-        except Open311Error as exc:
-            return _errors(fmt, exc.status, exc.description)
+        except DomainError as exc:
+            return _errors(fmt, exc.status, exc.message)
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
@@ -181,12 +183,12 @@ def service_definition(request: HttpRequest, service_code: str, fmt: str) -> Htt
 # -- requests -------------------------------------------------------------------------
 
 
-def _request_row(request: HttpRequest, report: Report) -> dict[str, Any]:
+def _request_row(request: HttpRequest, report: Report, note: str) -> dict[str, Any]:
     photo = next(iter(report.photos.all()), None)
     return {
         "service_request_id": report.public_id,
-        "status": "closed" if report.state in CLOSED_FOR_OPEN311 else "open",
-        "status_notes": last_note(report),
+        "status": "open" if report.is_open else "closed",
+        "status_notes": note,
         "service_name": report.category.name,
         "service_code": report.category.code,
         "description": report.description,
@@ -204,13 +206,20 @@ def _request_row(request: HttpRequest, report: Report) -> dict[str, Any]:
     }
 
 
-def _date(value: str | None, name: str) -> datetime | None:
-    if not value:
-        return None
-    parsed = parse_datetime(value)
-    if parsed is None:
-        raise Open311Error(400, _("%(name)s is not a W3C date and time.") % {"name": name})
-    return make_aware(parsed) if is_naive(parsed) else parsed
+def _rows(request: HttpRequest, reports: list[Report]) -> list[dict[str, Any]]:
+    """Describe reports as the spec's service requests, in a fixed number of queries."""
+    notes = last_notes(reports)
+    return [_request_row(request, r, notes.get(r.pk, "")) for r in reports]
+
+
+# The spec's parameter names, read by the FilterSet that every list of reports shares.
+OPEN311_PARAMS = {
+    "service_request_id": "ids",
+    "service_code": "category",
+    "start_date": "since",
+    "end_date": "until",
+    "status": "state",
+}
 
 
 @csrf_exempt
@@ -219,30 +228,29 @@ def _date(value: str | None, name: str) -> datetime | None:
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _post_request(request, fmt)
-    params = request.GET
-    status = params.get("status", "")
+    status = request.GET.get("status", "")
     if status not in ("", "open", "closed"):
         raise Open311Error(400, _("status must be open or closed."))
-    ids = [i.strip() for i in params.get("service_request_id", "").split(",") if i.strip()]
-    qs = filter_reports(
-        public_reports(),
-        public_ids=ids or None,
-        category_code=params.get("service_code") or None,
-        since=_date(params.get("start_date"), "start_date"),
-        until=_date(params.get("end_date"), "end_date"),
-        is_open={"open": True, "closed": False}.get(status),
-    )
-    rows = [_request_row(request, r) for r in qs.order_by("-created_at")[:MAX_REQUESTS_LISTED]]
+    query = {
+        ours: request.GET[spec] for spec, ours in OPEN311_PARAMS.items() if spec in request.GET
+    }
+    if "ids" in query:
+        query["ids"] = ",".join(i.strip() for i in query["ids"].split(",") if i.strip())
+    try:
+        reports = bind(ReportFilterSet, query, Report.objects.public()).qs
+    except ParamsInvalid as exc:
+        raise exc.renamed({ours: spec for spec, ours in OPEN311_PARAMS.items()}) from None
+    rows = _rows(request, list(reports.order_by("-created_at")[:MAX_REQUESTS_LISTED]))
     return _render(fmt, rows, "service_requests", "request")
 
 
 @require_GET
 @open311_view
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
-    report = public_reports().filter(public_id=request_id).first()
+    report = Report.objects.public().filter(public_id=request_id).first()
     if report is None:
         raise Open311Error(404, _("No service request “%(id)s”.") % {"id": request_id[:20]})
-    return _render(fmt, [_request_row(request, report)], "service_requests", "request")
+    return _render(fmt, _rows(request, [report]), "service_requests", "request")
 
 
 def _float(value: str | None, name: str) -> float | None:
@@ -283,12 +291,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         reporter_phone=data.get("phone", ""),
         language=(getattr(request, "LANGUAGE_CODE", "") or "kk")[:2],
     )
-    try:
-        result = submit_report(submission)
-    except IdempotencyConflict as exc:
-        raise Open311Error(409, str(exc)) from None
-    except ReportError as exc:
-        raise Open311Error(400, str(exc)) from None
+    result = submit_report(submission)
     row = {
         "service_request_id": result.report.public_id,
         "service_notice": "",

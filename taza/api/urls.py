@@ -2,19 +2,20 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from taza.api import open311, rest
+from taza.api import open311
 from taza.campaigns import api as campaigns
 from taza.programme import api as programme
+from taza.reports import api as reports
 
 router = DefaultRouter()
-router.register("categories", rest.CategoryViewSet, basename="category")
-router.register("reports", rest.ReportViewSet, basename="report")
+router.register("categories", reports.CategoryViewSet, basename="category")
+router.register("reports", reports.ReportViewSet, basename="report")
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),
-    path("api/v1/locate/", rest.locate_point, name="api-locate"),
-    path("api/v1/statistics/", rest.statistics_api, name="api-statistics"),
-    path("api/v1/map/", rest.map_api, name="api-map"),
+    path("api/v1/locate/", reports.locate_point, name="api-locate"),
+    path("api/v1/statistics/", reports.statistics_api, name="api-statistics"),
+    path("api/v1/map/", reports.map_api, name="api-map"),
     path("api/v1/programme/measures/", programme.measures_api, name="api-measures"),
     path("api/v1/programme/measures/<int:number>/", programme.measure_api, name="api-measure"),
     path("api/v1/programme/indicators/", programme.indicators_api, name="api-indicators"),

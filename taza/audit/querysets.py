@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +17,25 @@ def history_for(obj: models.Model) -> models.QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(content_type=content_type, object_id=str(obj.pk)).order_by(
         "at", "id"
     )
+
+
+def notes_for(objects: Iterable[models.Model], *, action: str) -> dict[int, str]:
+    """Return the latest non-empty reason of one kind of entry for each record, in one query."""
+    objects = list(objects)
+    if not objects:
+        return {}
+    content_type = ContentType.objects.get_for_model(objects[0], for_concrete_model=True)
+    rows = (
+        AuditEntry.objects.filter(
+            content_type=content_type,
+            object_id__in=[str(obj.pk) for obj in objects],
+            action=action,
+        )
+        .exclude(reason="")
+        .order_by("at", "id")
+        .values_list("object_id", "reason")
+    )
+    return {int(object_id): reason for object_id, reason in rows}
 
 
 def entries(

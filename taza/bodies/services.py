@@ -8,9 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from taza.accounts.models import RoleAssignment
-from taza.accounts.permissions import can_view_personal_data, require_change
-from taza.audit.services import update_audited, upsert_audited
+from taza.audit.services import upsert_audited
 from taza.bodies.models import Body, BodyKind
 from taza.geo.models import District, Region
 from taza.geo.names import district_akimat_names, region_akimat_names
@@ -94,26 +92,3 @@ def load_bodies(*, actor: Any = None) -> int:
         )
         count += 1
     return count
-
-
-def update_body_contacts(
-    body: Body, *, actor: Any, reason: str, email: str = "", phone: str = "", website: str = ""
-) -> dict[str, list[Any]]:
-    """Change a body's public office contacts, within the actor's own territory."""
-    require_change(actor, body)
-    return update_audited(
-        body, actor=actor, reason=reason, email=email, phone=phone, website=website
-    )
-
-
-def staff_directory(body: Body, *, viewer: Any) -> list[dict[str, str]]:
-    """List the people working for a body; their contacts only for those entitled to them."""
-    show_contacts = can_view_personal_data(viewer, body)
-    rows = []
-    for assignment in RoleAssignment.objects.filter(body=body).select_related("user"):
-        user = assignment.user
-        row = {"role": assignment.get_role_display(), "username": user.get_username()}
-        if show_contacts:
-            row |= {"name": user.get_full_name(), "email": user.email, "phone": user.phone}
-        rows.append(row)
-    return rows

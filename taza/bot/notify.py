@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from taza.bot.runtime import make_bot
 from taza.reports.models import Report, ReportState
 
 
@@ -38,7 +39,6 @@ def notify_telegram(report: Report, action: str, subject: str, body: str) -> Non
 
 
 async def _send(chat_id: int, text: str, markup: Any) -> None:
-    from taza.bot.runtime import make_bot
 
     bot = make_bot()
     try:

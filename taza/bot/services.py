@@ -12,10 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from taza.bot.models import SeenUpdate, TelegramProfile
+from taza.campaigns.models import Event, RegistrationStatus
+from taza.campaigns.querysets import nearest_first, upcoming_events
+from taza.campaigns.services import CampaignError, register
 from taza.geo.lookup import locate
 from taza.geo.models import District, Region
 from taza.reports.models import Channel, Report, ServiceCategory
@@ -207,9 +210,6 @@ def remember_phone(telegram_id: int, phone: str) -> None:
 
 def events_near(lat: float, lon: float, limit: int = 5) -> list[tuple[int, str]]:
     """The nearest upcoming events: (id, a line to show), nearest first."""
-    from django.utils import timezone
-
-    from taza.campaigns.querysets import nearest_first, upcoming_events
 
     events = nearest_first(upcoming_events()[:2000], lat, lon)
     return [
@@ -223,8 +223,6 @@ def events_near(lat: float, lon: float, limit: int = 5) -> list[tuple[int, str]]
 
 def join_event(telegram_id: int, event_id: int, language: str) -> str:
     """Register the Telegram user for the event; return the message to show."""
-    from taza.campaigns.models import Event, RegistrationStatus
-    from taza.campaigns.services import CampaignError, register
 
     event = Event.objects.filter(pk=event_id).first()
     with translation.override(language):
@@ -244,6 +242,5 @@ def join_event(telegram_id: int, event_id: int, language: str) -> str:
 
 
 def timezone_day(moment: Any) -> str:
-    from django.utils import timezone
 
     return f"{timezone.localtime(moment):%d.%m.%Y %H:%M}"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taza.bodies.models import Body, BodyKind
 from taza.campaigns.models import Campaign, OrganiserKind
+from taza.sites.models import WasteSite
 
 
 class EventForm(forms.Form):
@@ -40,7 +41,6 @@ class EventForm(forms.Form):
     )
 
     def clean_target_sites(self) -> list[Any]:
-        from taza.sites.models import WasteSite
 
         text = self.cleaned_data.get("target_sites") or ""
         numbers = [part.strip().lstrip("№") for part in text.split(",") if part.strip()]
@@ -68,14 +68,3 @@ class ResultForm(forms.Form):
     tonnes_other = forms.DecimalField(label=_("Recycled: other, t"), min_value=0, initial=0)
     hectares_cleaned = forms.DecimalField(label=_("Hectares cleaned"), min_value=0, initial=0)
     trees_planted = forms.IntegerField(label=_("Trees planted"), min_value=0, initial=0)
-
-
-class SignupForm(forms.Form):
-    username = forms.RegexField(
-        label=_("Login"),
-        regex=r"^[\w.@+-]{3,150}$",
-        error_messages={"invalid": _("3 to 150 letters, digits and @ . + - _")},
-    )
-    first_name = forms.CharField(label=_("Name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail"))
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)

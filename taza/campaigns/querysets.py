@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from taza.campaigns.models import Event, EventStatus
+from taza.campaigns.models import Event, EventStatus, RegistrationStatus
 
 
 def upcoming_events() -> QuerySet[Event]:
@@ -18,6 +18,25 @@ def upcoming_events() -> QuerySet[Event]:
         .select_related("campaign", "region")
         .order_by("starts_at")
     )
+
+
+def organiser_console(*, user_id: int, bodies: Iterable[int], everything: bool) -> QuerySet[Event]:
+    """Return the events a person organises, with their counts, in one query.
+
+    Each event carries ``registered`` and ``waiting`` and its result joined, so the
+    console makes the same number of queries for 2 events as for 200.
+    """
+    events = Event.objects.select_related("campaign", "region", "result")
+    if not everything:
+        events = events.filter(Q(organiser=user_id) | Q(organiser_body__in=list(bodies)))
+    return events.annotate(
+        registered=Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)
+        ),
+        waiting=Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)
+        ),
+    ).order_by("-starts_at", "-id")
 
 
 def nearest_first(events: Iterable[Event], lat: float, lon: float) -> list[Event]:

@@ -36,9 +36,12 @@ from taza.campaigns.models import (
     ResultPhoto,
     ResultStatus,
 )
+from taza.campaigns.tasks import tell_place_freed
+from taza.core.errors import DomainError
 from taza.geo.lookup import LocationError, default_locator
 from taza.geo.models import District, Region
 from taza.reports.photos import PhotoError, clean_photo
+from taza.sites.services import SiteError, check_targets, liquidate_by_event
 
 # Thresholds past which a reported figure is flagged for an analyst, not summed silently.
 MAX_TONNES_PER_PERSON = Decimal("0.5")  # half a tonne of waste per participant in a day
@@ -48,13 +51,8 @@ DUPLICATE_RADIUS_DEG = 0.01  # about 1 km
 MAX_PHOTOS = 10
 
 
-class CampaignError(Exception):
-    """A request refused by the campaign rules, with a message for the person."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class CampaignError(DomainError):
+    """Refuse a request that the campaign rules do not allow, saying why."""
 
 
 # -- events -----------------------------------------------------------------------------
@@ -113,7 +111,6 @@ def create_event(data: EventInput, *, actor: Any, now: datetime | None = None) -
     district = District.objects.filter(code=place.district_code).first()
     if data.campaign.region_id and data.campaign.region_id != region.pk:
         raise CampaignError(_("This regional campaign runs in another region."), "location")
-    from taza.sites.services import SiteError, check_targets
 
     try:
         check_targets(list(data.target_sites), data.lat, data.lon, region.pk)
@@ -276,7 +273,6 @@ def cancel_registration(registration: Registration, *, actor: Any = None) -> Reg
 
 
 def _tell_promoted(registration_id: int) -> None:
-    from taza.campaigns.tasks import tell_place_freed
 
     tell_place_freed(registration_id)
 
@@ -527,8 +523,6 @@ def review_result(
         review_comment=comment.strip(),
     )
     if accept:
-        from taza.sites.services import liquidate_by_event
-
         for site in result.event.target_sites.all():
             liquidate_by_event(site, result.event, actor=actor)
     return result

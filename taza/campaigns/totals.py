@@ -17,8 +17,10 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
-from taza.campaigns.models import EventResult, ResultStatus
+from taza.campaigns.models import Event, EventResult, EventStatus, ResultStatus
 from taza.geo.models import Region
 
 FIGURES = (
@@ -145,7 +147,6 @@ def totals(
 def results_per_region(year: int, until: date) -> dict[int, tuple[int, int]]:
     """For the programme's scorecards: (results accepted, events held) per region."""
     start, end = _start(date(year, 1, 1)), min(_start(date(year + 1, 1, 1)), _start(until))
-    from taza.campaigns.models import Event, EventStatus
 
     rows = (
         Event.objects.filter(ends_at__gte=start, ends_at__lt=end)
@@ -178,8 +179,6 @@ def to_csv(found: Totals) -> str:
 
 
 def to_xlsx(found: Totals) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active

@@ -18,5 +18,4 @@ urlpatterns = [
     path("campaigns/review/", views.review_queue, name="review"),
     path("campaigns/me/", views.my_record, name="me"),
     path("campaigns/results/", views.results_page, name="results"),
-    path("signup/", views.signup, name="signup"),
 ]

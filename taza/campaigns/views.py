@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -15,14 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import scope_of
-from taza.accounts.services import SignupError, sign_up_citizen
 from taza.campaigns import totals as campaign_totals
-from taza.campaigns.forms import EventForm, ResultForm, SignupForm
+from taza.campaigns.forms import EventForm, ResultForm
 from taza.campaigns.models import (
     ACTIVE,
     Campaign,
@@ -34,7 +31,7 @@ from taza.campaigns.models import (
     RegistrationStatus,
     ResultStatus,
 )
-from taza.campaigns.querysets import nearest_first, upcoming_events
+from taza.campaigns.querysets import nearest_first, organiser_console, upcoming_events
 from taza.campaigns.services import (
     CampaignError,
     EventInput,
@@ -49,8 +46,9 @@ from taza.campaigns.services import (
     submit_result,
     volunteer_record,
 )
+from taza.core.clients import intake_limited
+from taza.core.http import redirect_next
 from taza.geo.models import Region
-from taza.ops.clients import intake_limited
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -305,28 +303,25 @@ def result_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("The results were accepted.") if accept else _("The results were returned.")
         )
-    return redirect(request.POST.get("next") or reverse("campaigns:review"))
+    return redirect_next(request, reverse("campaigns:review"))
 
 
 @login_required
 def console(request: HttpRequest) -> HttpResponse:
     """The organiser's events: registrations, attendance and results still to report."""
     scope = scope_of(request.user)
-    events = Event.objects.select_related("campaign", "region").order_by("-starts_at")
-    if not scope.is_admin:
-        events = events.filter(organiser=request.user.pk) | events.filter(
-            organiser_body__in=scope.bodies
-        )
+    events = organiser_console(
+        user_id=request.user.pk, bodies=scope.bodies, everything=scope.is_admin
+    )
     rows = []
-    for event in events.distinct()[:200]:
-        result = EventResult.objects.filter(event=event).first()
+    for event in events[:200]:
+        # A missing result raises RelatedObjectDoesNotExist, an AttributeError.
+        result = getattr(event, "result", None)
         rows.append(
             {
                 "event": event,
-                "registered": event.registrations.filter(
-                    status=RegistrationStatus.REGISTERED
-                ).count(),
-                "waiting": event.registrations.filter(status=RegistrationStatus.WAITLISTED).count(),
+                "registered": event.registered,
+                "waiting": event.waiting,
                 "result": result,
                 "needs_result": event.is_over
                 and event.status == EventStatus.SCHEDULED
@@ -407,36 +402,4 @@ def results_page(request: HttpRequest) -> HttpResponse:
             "can_review": scope_of(request.user).reads_all,
             "query": request.GET.urlencode(),
         },
-    )
-
-
-def signup(request: HttpRequest) -> HttpResponse:
-    form = SignupForm(request.POST or None)
-    next_url = request.GET.get("next") or request.POST.get("next") or "/"
-    if not next_url.startswith("/") or next_url.startswith("//"):
-        next_url = "/"
-    if request.method == "POST" and form.is_valid():
-        if intake_limited(request, "signup"):
-            form.add_error(None, _("Too many sign-ups from this connection; try again later."))
-        else:
-            data = form.cleaned_data
-            try:
-                user = sign_up_citizen(
-                    username=data["username"],
-                    first_name=data["first_name"],
-                    email=data["email"],
-                    password=data["password"],
-                    language=(get_language() or "")[:2],
-                )
-            except SignupError as exc:
-                form.add_error(exc.field, exc.message)
-            else:
-                login(request, user, backend="taza.accounts.backends.RoleBackend")
-                messages.success(request, _("Welcome! Your account is ready."))
-                return redirect(next_url)
-    return render(
-        request,
-        "registration/signup.html",
-        {"form": form, "next": next_url},
-        status=400 if form.errors else 200,
     )

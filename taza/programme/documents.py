@@ -15,6 +15,12 @@ from datetime import date
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
 from taza.geo.models import Region
 from taza.programme.models import (
@@ -147,10 +153,6 @@ def consolidated_rows(year: int, region: Region | None, language: str) -> list[R
 
 
 def to_docx(year: int, region: Region | None, language: str) -> bytes:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
 
     rows = consolidated_rows(year, region, language)
     with translation.override(language):
@@ -203,8 +205,6 @@ def to_docx(year: int, region: Region | None, language: str) -> bytes:
 
 
 def to_xlsx(year: int, region: Region | None, language: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
 
     rows = consolidated_rows(year, region, language)
     with translation.override(language):

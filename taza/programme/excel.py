@@ -18,6 +18,9 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from taza.bodies.models import Body
 from taza.geo.models import Region
@@ -82,9 +85,6 @@ def make_template(
     body: Body, region: Region | None, year: int, period: str, language: str
 ) -> bytes:
     """A workbook with one row per measure the executor reports on, plan values filled in."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     snap = PlanSnapshot.load(date.today())
     measures = measures_in_template(body, region, year)
@@ -212,7 +212,6 @@ def _number(value: Any) -> Decimal:
 
 def read_upload(handle: IO[bytes], *, user: Any) -> list[ReportInput]:
     """Check the whole file and return the reports it holds, or raise UploadError."""
-    from openpyxl import load_workbook
 
     raw = handle.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:

@@ -26,6 +26,7 @@ from taza.accounts.permissions import scope_of
 from taza.audit.models import AuditAction
 from taza.audit.services import create_audited, record, update_audited, upsert_audited
 from taza.bodies.models import Body, BodyKind
+from taza.core.errors import DomainError
 from taza.geo.models import Region
 from taza.programme.models import (
     Assessment,
@@ -51,13 +52,8 @@ MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 MAX_TEXT = 20_000
 
 
-class ProgrammeError(Exception):
-    """A request the monitoring rules refuse, with a message for the person."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ProgrammeError(DomainError):
+    """Refuse a request that the monitoring rules do not allow, saying why."""
 
 
 def _decimal(value: object, places: int) -> Decimal:

@@ -6,9 +6,10 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from taza.programme.reminders import send_reminders
+
 
 @db_periodic_task(crontab(minute="0", hour="3"))
 def remind_plan_reports() -> None:
-    from taza.programme.reminders import send_reminders
 
     send_reminders(timezone.localdate())

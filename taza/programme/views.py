@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import scope_of
 from taza.bodies.models import Body
+from taza.core.http import redirect_next
 from taza.geo.models import Region
 from taza.programme import documents, excel
 from taza.programme.charts import indicator_chart
@@ -227,7 +228,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("The report was accepted.") if accept else _("The report was returned.")
         )
-    return redirect(request.POST.get("next") or reverse("programme:reporting"))
+    return redirect_next(request, reverse("programme:reporting"))
 
 
 @login_required

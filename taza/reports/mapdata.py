@@ -7,34 +7,72 @@ MAX_POINTS of them. Nothing personal is ever included.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
 from django.db.models import Avg, Count, F, FloatField, QuerySet, Sum
 from django.db.models.functions import Cast, Floor
 
+from taza.core.dates import local_day
+from taza.core.params import bind
 from taza.geo.lookup import default_locator
 from taza.geo.models import Region
-from taza.reports.models import OPEN_STATES, Report, ReportRollup, ReportState
-from taza.reports.querysets import CLOSED_FOR_OPEN311
-from taza.reports.stats import refresh_dirty_days, timezone_bounds
+from taza.reports.choices import CLOSED_STATES, OPEN_STATES
+from taza.reports.filtersets import CLOSED, OPEN, MapFilterSet
+from taza.reports.models import Report, ReportRollup
+from taza.reports.stats import refresh_dirty_days
 
 REGION_ZOOM_MAX = 6
 POINT_ZOOM_MIN = 13
 MAX_POINTS = 1000
+DEFAULT_ZOOM = 5
 
 
 @dataclass(frozen=True)
 class MapQuery:
+    """Say what the map shows: the zoom, and the reports the shared filters kept."""
+
     zoom: int
-    bbox: tuple[float, float, float, float] | None = None  # min lon, min lat, max lon, max lat
+    reports: QuerySet[Report]
     category: str | None = None
     state: str | None = None  # a state, or "open" / "closed"
     since: date | None = None
     until: date | None = None
     region: str | None = None  # a region code, e.g. KZ71
+
+    @classmethod
+    def parse(cls, params: Mapping[str, Any]) -> MapQuery:
+        """Read a map query from request parameters; raise ParamsInvalid if malformed."""
+        return cls.from_filters(bind(MapFilterSet, params, Report.objects.all()))
+
+    @classmethod
+    def from_filters(cls, filterset: MapFilterSet) -> MapQuery:
+        """Build the query from a bound, valid MapFilterSet.
+
+        The region level counts whole local days from the rollups, so a moment given as
+        ``since`` or ``until`` counts there as its day.
+        """
+        data = filterset.form.cleaned_data
+        zoom = data.get("zoom")
+        category, region = data.get("category"), data.get("region")
+        return cls(
+            zoom=int(zoom) if zoom is not None else DEFAULT_ZOOM,
+            reports=filterset.qs,
+            category=category.code if category else None,
+            state=data.get("state") or None,
+            since=_day(data.get("since")),
+            until=_day(data.get("until")),
+            region=region.code if region else None,
+        )
+
+
+def _day(value: date | datetime | None) -> date | None:
+    if isinstance(value, datetime):
+        return local_day(value)
+    return value
 
 
 @cache
@@ -48,33 +86,14 @@ def _region_points() -> dict[str, tuple[float, float]]:
 
 
 def _states(state: str | None) -> list[str] | None:
+    """Return the rollup columns that a state filter sums, None for the total."""
     if not state:
         return None
-    if state == "open":
+    if state == OPEN:
         return list(OPEN_STATES)
-    if state == "closed":
-        return list(CLOSED_FOR_OPEN311)
-    return [state] if state in ReportState.values else []
-
-
-def _reports(q: MapQuery) -> QuerySet[Report]:
-    qs = Report.objects.all()
-    if q.bbox:
-        min_lon, min_lat, max_lon, max_lat = q.bbox
-        qs = qs.filter(lat__gte=min_lat, lat__lte=max_lat, lon__gte=min_lon, lon__lte=max_lon)
-    if q.category:
-        qs = qs.filter(category__code=q.category)
-    if q.region:
-        qs = qs.filter(region__code=q.region)
-    states = _states(q.state)
-    if states is not None:
-        qs = qs.filter(state__in=states)
-    start, end = timezone_bounds(q.since, q.until)
-    if start:
-        qs = qs.filter(created_at__gte=start)
-    if end:
-        qs = qs.filter(created_at__lt=end)
-    return qs
+    if state == CLOSED:
+        return list(CLOSED_STATES)
+    return [state]
 
 
 def _by_region(q: MapQuery) -> list[dict[str, Any]]:
@@ -108,8 +127,7 @@ def _by_region(q: MapQuery) -> list[dict[str, Any]]:
 def _by_grid(q: MapQuery) -> list[dict[str, Any]]:
     size = 360 / 2**q.zoom / 3  # about a third of a 256-pixel map tile
     cells = (
-        _reports(q)
-        .annotate(
+        q.reports.annotate(
             gx=Floor(Cast(F("lon"), FloatField()) / size),
             gy=Floor(Cast(F("lat"), FloatField()) / size),
         )
@@ -121,11 +139,9 @@ def _by_grid(q: MapQuery) -> list[dict[str, Any]]:
 
 
 def _points(q: MapQuery) -> list[dict[str, Any]]:
-    rows = (
-        _reports(q)
-        .order_by("-created_at")
-        .values("public_id", "lat", "lon", "state", "category__code")[:MAX_POINTS]
-    )
+    rows = q.reports.order_by("-created_at").values(
+        "public_id", "lat", "lon", "state", "category__code"
+    )[:MAX_POINTS]
     return [
         {
             "lat": r["lat"],

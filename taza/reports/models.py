@@ -10,11 +10,18 @@ from django.utils.translation import gettext_lazy as _
 
 from taza.bodies.models import Body
 from taza.geo.models import District, Region, TrilingualName, in_language
+from taza.reports.choices import (
+    OPEN_STATES,
+    Channel,
+    PhotoKind,
+    ReportState,
+    ResponsibleLevel,
+)
+from taza.reports.querysets import ReportQuerySet
 
-
-class ResponsibleLevel(models.TextChoices):
-    DISTRICT = "district", _("district or city akimat")
-    REGION = "region", _("regional akimat")
+# The longest description a report may have: every form, serializer and bot step reads it
+# from the field (Report.description.field.max_length), never from a copy.
+MAX_DESCRIPTION = 5000
 
 
 class ServiceCategory(TrilingualName):
@@ -48,34 +55,14 @@ class ServiceCategory(TrilingualName):
         return in_language(self, "description", fallback="ru")
 
 
-class ReportState(models.TextChoices):
-    NEW = "new", _("new")
-    ACCEPTED = "accepted", _("accepted")
-    IN_PROGRESS = "in_progress", _("in progress")
-    RESOLVED = "resolved", _("resolved")
-    DISPUTED = "disputed", _("disputed")
-    CLOSED = "closed", _("closed")
-    REJECTED = "rejected", _("rejected")
-
-
 # Bucket edges, in hours, for the time from report to resolution (see ReportRollup).
 HOUR_EDGES = (1, 2, 4, 8, 12, 24, 36, 48, 72, 96, 120, 168, 240, 336, 504, 720, 1440)
 BUCKETS = [f"h{i:02d}" for i in range(len(HOUR_EDGES) + 1)]
 
-OPEN_STATES = (ReportState.NEW, ReportState.ACCEPTED, ReportState.IN_PROGRESS, ReportState.DISPUTED)
-# States in which somebody on the akimat's side owes the next step.
-WAITING_ON_BODY = OPEN_STATES
-
-
-class Channel(models.TextChoices):
-    WEB = "web", _("web")
-    API = "api", _("API")
-    OPEN311 = "open311", "Open311"
-    TELEGRAM = "telegram", "Telegram"
-    IMPORT = "import", _("import")
-
 
 class Report(models.Model):
+    """Hold one citizen's report: what, where, who handles it, and its state."""
+
     public_id = models.CharField(_("number"), max_length=12, unique=True)
     category = models.ForeignKey(
         ServiceCategory,
@@ -83,7 +70,7 @@ class Report(models.Model):
         related_name="reports",
         verbose_name=_("category"),
     )
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), max_length=MAX_DESCRIPTION)
     address = models.CharField(_("address"), max_length=300, blank=True)
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
@@ -138,6 +125,8 @@ class Report(models.Model):
     # A secret that lets an anonymous reporter confirm or dispute from their link.
     reporter_token = models.CharField(max_length=43)
 
+    objects = ReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("report")
@@ -162,11 +151,6 @@ class Report(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
-
-
-class PhotoKind(models.TextChoices):
-    REPORT = "report", _("photo of the problem")
-    PROOF = "proof", _("proof of resolution")
 
 
 def _photo_path(instance: ReportPhoto, filename: str) -> str:

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
+from taza.core.errors import DomainError
+
 register_heif_opener()
 
 MAX_BYTES = 15 * 1024 * 1024
@@ -27,8 +29,8 @@ THUMB_SIDE = 320
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
 
 
-class PhotoError(ValueError):
-    """A file that is not an acceptable photo; the message says why."""
+class PhotoError(DomainError):
+    """Refuse a file that is not an acceptable photo, saying why."""
 
 
 @dataclass(frozen=True)

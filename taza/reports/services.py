@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import IO, Any
@@ -27,6 +26,8 @@ from taza.audit.models import AuditAction
 from taza.audit.services import diff, record, snapshot
 from taza.bodies.models import Body
 from taza.bodies.services import district_akimat_code, regional_akimat_code
+from taza.core.errors import Conflict, DomainError, Forbidden
+from taza.core.hooks import hooks
 from taza.geo.lookup import LocationError, haversine_m, locate
 from taza.geo.messages import explain
 from taza.geo.models import District, Region
@@ -50,20 +51,24 @@ MAX_DESCRIPTION = 5000
 MAX_PHOTOS = 5
 
 
-class ReportError(ValueError):
-    """Input or a request that cannot be taken; ``field`` names what is wrong."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
+class ReportError(DomainError):
+    """Refuse an input or a request about a report; ``field`` names what is wrong."""
 
 
-class IdempotencyConflict(ReportError):
-    """The same idempotency key was sent earlier with a different report."""
+class IdempotencyConflict(ReportError, Conflict):
+    """Refuse a reuse of an idempotency key that was sent earlier with another report."""
 
 
 class TransitionError(ReportError):
-    """A change of state that the report's current state or the actor does not allow."""
+    """Refuse a change of state for want of a note, a proof or a body (400)."""
+
+
+class TransitionConflict(TransitionError, Conflict):
+    """Refuse a change of state that the report's current state does not allow (409)."""
+
+
+class TransitionForbidden(TransitionError, Forbidden):
+    """Refuse a change of state that the actor may not make (403)."""
 
 
 # -- intake ---------------------------------------------------------------------------
@@ -222,11 +227,6 @@ def _save_photo(report: Report, photo: CleanPhoto, kind: str, index: int) -> Rep
     return item
 
 
-# Other domains that act on a new report, in the same transaction (the waste-site
-# registry adds itself here: a report of an illegal dump creates or joins a site).
-INTAKE_HOOKS: list[Callable[[Report], None]] = []
-
-
 def submit_report(sub: Submission, *, now: datetime | None = None) -> IntakeResult:
     """Validate, locate, route and store a report; a retry returns the first one."""
     earlier = _earlier(sub)
@@ -262,7 +262,9 @@ def submit_report(sub: Submission, *, now: datetime | None = None) -> IntakeResu
             with transaction.atomic():
                 nearby = nearby_open_reports(category.pk, lat, lon)
                 report = _create(sub, category, lat, lon, region, district, photos, now, nearby)
-                for hook in INTAKE_HOOKS:
+                # Other domains act on a new report in the same transaction
+                # (settings.TAZA_INTAKE_HOOKS: a dump report creates or joins a waste site).
+                for hook in hooks("TAZA_INTAKE_HOOKS"):
                     hook(report)
         except IntegrityError:
             # Two deliveries of one submission raced and the other won: return its report.
@@ -417,7 +419,9 @@ def transition_report(
     """Move a report to its next state, or raise TransitionError saying why not."""
     spec = ACTIONS.get(action)
     if spec is None:
-        raise TransitionError(_("Unknown action “%(action)s”.") % {"action": action[:40]}, "action")
+        raise TransitionConflict(
+            _("Unknown action “%(action)s”.") % {"action": action[:40]}, "action"
+        )
     now = now or timezone.now()
     note = note.strip()
     with transaction.atomic():
@@ -429,19 +433,19 @@ def transition_report(
             .get(pk=report.pk)
         )
         if report.state not in spec.sources:
-            raise TransitionError(
+            raise TransitionConflict(
                 _("A report that is “%(state)s” cannot be given the action “%(action)s”.")
                 % {"state": report.get_state_display(), "action": action},
                 "action",
             )
         if not _may(spec, report, actor, reporter_token, system):
-            raise TransitionError(_("You may not do this with this report."), "actor")
+            raise TransitionForbidden(_("You may not do this with this report."), "actor")
         if spec.needs_note and not note:
             raise TransitionError(_("Please give a reason."), "note")
         if len(note) > MAX_DESCRIPTION:
             raise TransitionError(_("The note is too long."), "note")
         if action == "dispute" and report.deadline_at and now > report.deadline_at:
-            raise TransitionError(_("The time to dispute this resolution has passed."), "action")
+            raise TransitionConflict(_("The time to dispute this resolution has passed."), "action")
         clean_proof = None
         if spec.needs_proof:
             if proof is None:
@@ -489,6 +493,7 @@ def _apply(report: Report, spec: Action, action: str, now: datetime, target: Bod
 
 
 def _notify(report_id: int, action: str) -> None:
+    # Imported here: the tasks module calls this one's process_deadlines (a real cycle).
     from taza.reports.tasks import notify_reporter
 
     notify_reporter(report_id, action)
@@ -505,14 +510,14 @@ def merge_reports(duplicate: Report, *, into: Report, actor: Any, note: str = ""
         raise ReportError(_("That report is already a duplicate of this one."), "duplicate_of")
     for report in (duplicate, into):
         if not can_change(actor, report):
-            raise TransitionError(_("You may not do this with this report."), "actor")
+            raise TransitionForbidden(_("You may not do this with this report."), "actor")
     _set_duplicate(duplicate, into, actor, note or _("Merged as a duplicate"))
 
 
 def split_report(report: Report, *, actor: Any, note: str = "") -> None:
     """Undo a duplicate link: the report stands on its own again."""
     if not can_change(actor, report):
-        raise TransitionError(_("You may not do this with this report."), "actor")
+        raise TransitionForbidden(_("You may not do this with this report."), "actor")
     _set_duplicate(report, None, actor, note or _("Split from its duplicate"))
 
 

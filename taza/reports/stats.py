@@ -12,12 +12,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 
+from taza.core.dates import day_bounds, local_day
 from taza.reports.models import (
     BUCKETS,
     HOUR_EDGES,
@@ -31,34 +31,15 @@ from taza.reports.models import (
 STATE_FIELDS = [s.value for s in ReportState]
 
 
-def local_day(moment: datetime) -> date:
-    return timezone.localtime(moment).date()
-
-
 def mark_dirty(moment: datetime) -> None:
     """Note that the reports of this moment's day changed."""
     DirtyDay.objects.bulk_create([DirtyDay(day=local_day(moment))], ignore_conflicts=True)
 
 
-def _day_range(day: date) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    return start, start + timedelta(days=1)
-
-
-def timezone_bounds(
-    since: date | None, until: date | None
-) -> tuple[datetime | None, datetime | None]:
-    """Turn an inclusive range of local days into [start, end) moments."""
-    return (
-        _day_range(since)[0] if since else None,
-        _day_range(until)[1] if until else None,
-    )
-
-
 @transaction.atomic
 def rebuild_day(day: date) -> int:
     """Rebuild the rollup rows of one day from its reports; return how many rows."""
-    start, end = _day_range(day)
+    start, end = day_bounds(day)
     reports = Report.objects.filter(created_at__gte=start, created_at__lt=end)
     counts = reports.values("region_id", "category_id").annotate(
         total=Count("id"),

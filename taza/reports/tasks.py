@@ -7,7 +7,6 @@ production from Redis with separate `manage.py run_huey` workers that retry fail
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,7 +15,10 @@ from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from taza.core.hooks import hooks
 from taza.reports.models import Report
+from taza.reports.services import process_deadlines
+from taza.reports.stats import refresh_dirty_days
 
 logger = logging.getLogger(__name__)
 
@@ -42,18 +44,14 @@ def notify_reporter(report_id: int, action: str) -> None:
         }
     if report.reporter_email:
         send_mail(subject, body, None, [report.reporter_email])
-    for notifier in CHANNEL_NOTIFIERS:
+    # Channels that reach people other than by e-mail (settings.TAZA_REPORT_NOTIFIERS).
+    for notifier in hooks("TAZA_REPORT_NOTIFIERS"):
         notifier(report, action, subject, body)
     logger.info("reporter notified", extra={"report": report.public_id, "action": action})
 
 
-# Channels that reach people other than by e-mail (the Telegram bot) add themselves here.
-CHANNEL_NOTIFIERS: list[Any] = []
-
-
 @db_periodic_task(crontab(minute="*/10"))
 def watch_deadlines() -> None:
-    from taza.reports.services import process_deadlines
 
     result = process_deadlines()
     logger.info(
@@ -64,6 +62,5 @@ def watch_deadlines() -> None:
 
 @db_periodic_task(crontab(minute="*"))
 def refresh_statistics() -> None:
-    from taza.reports.stats import refresh_dirty_days
 
     refresh_dirty_days()

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import can_view_personal_data, scope_of, visible
+from taza.core.clients import intake_limited
+from taza.core.params import bind
 from taza.geo.models import Region
-from taza.ops.clients import intake_limited
+from taza.reports.filtersets import OPEN, PeriodFilterSet, ReportFilterSet
 from taza.reports.forms import ReportForm, TransitionForm
 from taza.reports.models import Channel, Report, ReportState, ServiceCategory
-from taza.reports.querysets import public_history, public_reports
+from taza.reports.querysets import public_history
 from taza.reports.services import (
     ReportError,
     Submission,
@@ -87,7 +87,7 @@ def _token(request: HttpRequest, report: Report) -> str:
 
 
 def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    report = get_object_or_404(public_reports(), public_id=public_id)
+    report = get_object_or_404(Report.objects.public(), public_id=public_id)
     token = _token(request, report)
     return render(
         request,
@@ -135,20 +135,13 @@ def console(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     if not (scope.reads_all or scope.regions or scope.districts or scope.bodies):
         raise PermissionDenied(_("The console is for akimat operators and analysts."))
-    qs = public_reports().filter(
-        pk__in=visible(request.user, Report.objects.all()).values("pk")
-    ) | public_reports().filter(body_id__in=scope.bodies)
-    state = request.GET.get("state", "open")
-    if state == "open":
-        qs = qs.filter(state__in=[s for s in ReportState if s not in ("closed", "rejected")])
-    elif state in ReportState.values:
-        qs = qs.filter(state=state)
-    category = request.GET.get("category")
-    if category:
-        qs = qs.filter(category__code=category)
-    if request.GET.get("overdue"):
-        qs = qs.filter(is_overdue=True)
-    page = Paginator(qs.distinct().order_by("deadline_at", "created_at"), 50).get_page(
+    mine = visible(request.user, Report.objects.all()).values("pk")
+    qs = Report.objects.public().filter(Q(pk__in=mine) | Q(body_id__in=scope.bodies))
+    query = request.GET.copy()
+    query.setdefault("state", OPEN)
+    filters = bind(ReportFilterSet, query, qs)
+    state, category = filters.form.cleaned_data["state"], filters.form.cleaned_data["category"]
+    page = Paginator(filters.qs.order_by("deadline_at", "created_at", "id"), 50).get_page(
         request.GET.get("page")
     )
     return render(
@@ -157,11 +150,19 @@ def console(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "state": state,
-            "category": category,
+            "category": category.code if category else "",
+            "query": _without_page(request),
             "states": ReportState.choices,
             "categories": ServiceCategory.objects.all(),
         },
     )
+
+
+def _without_page(request: HttpRequest) -> str:
+    """Return the query string less its page, so paging keeps every filter."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 BULK_ACTIONS = ("accept", "start", "reject")
@@ -193,14 +194,10 @@ def console_bulk(request: HttpRequest) -> HttpResponse:
     return redirect("reports:console")
 
 
-def _day_param(request: HttpRequest, name: str) -> date | None:
-    return parse_date(request.GET.get(name) or "") if request.GET.get(name) else None
-
-
 def statistics_page(request: HttpRequest) -> HttpResponse:
     """Open statistics: the figures the seeds report, by region and category."""
-    since, until = _day_param(request, "since"), _day_param(request, "until")
-    region = Region.objects.filter(code=request.GET.get("region") or "").first()
+    period = bind(PeriodFilterSet, request.GET).form.cleaned_data
+    since, until, region = period["since"], period["until"], period["region"]
     figures = statistics(since=since, until=until, region_id=region.pk if region else None)
     regions = {r.pk: r for r in Region.objects.all()}
     categories = {c.pk: c for c in ServiceCategory.objects.all()}

@@ -15,7 +15,15 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import onnxruntime
+import rasterio
 from django.conf import settings
+from pyproj import Transformer
+from rasterio.windows import Window
+from skl2onnx import to_onnx
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from taza.sites import space
 from taza.sites.models import SiteSighting, SiteState
@@ -29,9 +37,6 @@ FEATURES = ("ndvi", "bsi", "ndbi", "pi", "brightness", "blue_red", "texture")
 
 def patch_features(path: Path, lat: float, lon: float, size: int = CHIP) -> np.ndarray:
     """Means and spreads of the index stack around a point, and the share scoring high."""
-    import rasterio
-    from pyproj import Transformer
-    from rasterio.windows import Window
 
     with rasterio.open(path) as src:
         x, y = Transformer.from_crs("EPSG:4326", src.crs, always_xy=True).transform(lon, lat)
@@ -84,10 +89,6 @@ def examples() -> tuple[np.ndarray, np.ndarray]:
 
 def fit_onnx(features: np.ndarray, labels: np.ndarray) -> tuple[bytes, float]:
     """Fit the model and return it as ONNX, with its accuracy on what it was fitted to."""
-    from skl2onnx import to_onnx
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
 
     model = make_pipeline(
         StandardScaler(), LogisticRegression(class_weight="balanced", max_iter=1000)
@@ -116,7 +117,6 @@ def train(output: Path) -> TrainingResult:
 
 class Classifier:
     def __init__(self, path: Path) -> None:
-        import onnxruntime
 
         self.session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
         self.input = self.session.get_inputs()[0].name

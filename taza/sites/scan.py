@@ -15,11 +15,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import rasterio
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from pyproj import Transformer
+from rasterio.windows import Window
+from rasterio.windows import bounds as window_bounds
+from shapely.geometry import box
 
+from taza.geo.lookup import default_locator
 from taza.sites import space
+from taza.sites.classifier import configured, patch_features
 from taza.sites.models import ScanJob, ScanStatus, ScanTile, SiteSource
 from taza.sites.services import Sighting, record_sighting
 from taza.sites.space import reproject
@@ -49,7 +56,6 @@ def _matching(scene: Path, before: Path | None) -> Path | None:
 def _territory(job: ScanJob) -> Any:
     if job.region is None:
         return None
-    from taza.geo.lookup import default_locator
 
     locator = default_locator()
     return locator.region_geoms[locator.region_codes.index(job.region.code)]
@@ -64,11 +70,6 @@ def plan_scan(
     tile: int = space.TILE,
 ) -> ScanJob:
     """Create the scan and its tiles: only in-season scenes, only windows over the territory."""
-    import rasterio
-    from pyproj import Transformer
-    from rasterio.windows import Window
-    from rasterio.windows import bounds as window_bounds
-    from shapely.geometry import box
 
     job = ScanJob.objects.create(
         folder=str(folder), before_folder=str(before or ""), region=region, created_by=actor
@@ -159,7 +160,6 @@ def run_tile(tile_id: int) -> int:
 
 def second_stage(scene: Path, found: list[space.Candidate]) -> list[space.Candidate]:
     """With a classifier configured, weigh its probability in; drop what it is sure of."""
-    from taza.sites.classifier import configured, patch_features
 
     model = configured()
     if model is None or not found:
@@ -189,6 +189,7 @@ def pending(job: ScanJob) -> list[int]:
 
 def enqueue(job: ScanJob) -> int:
     """Put every unfinished tile on the queue; workers share them out."""
+    # Imported here: the task module calls this one's run_tile (a real cycle).
     from taza.sites.tasks import scan_tile
 
     ids = pending(job)

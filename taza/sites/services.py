@@ -22,11 +22,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from shapely.geometry import shape
 
 from taza.accounts.permissions import scope_of
 from taza.audit.models import AuditAction
 from taza.audit.services import create_audited, update_audited
 from taza.bodies.models import Body
+from taza.core.errors import DomainError
 from taza.geo.lookup import LocationError, default_locator, haversine_m
 from taza.geo.models import District, Region
 from taza.reports.photos import PhotoError, clean_photo
@@ -46,11 +49,8 @@ LANDFILL_BUFFER_M = 300.0  # candidates this close to an authorised landfill are
 DUMP_CATEGORY = "illegal_dump"
 
 
-class SiteError(Exception):
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class SiteError(DomainError):
+    """Refuse a change to the waste-site registry, saying why."""
 
 
 def _place(lat: float, lon: float) -> tuple[Region, District | None]:
@@ -351,16 +351,12 @@ def _rows(name: str, content: bytes) -> list[dict[str, Any]]:
             if geometry.get("type") == "Point":
                 props["lon"], props["lat"] = geometry["coordinates"][:2]
             elif geometry.get("type") == "Polygon":
-                from shapely.geometry import shape
-
                 centre = shape(geometry).centroid
                 props["lon"], props["lat"] = centre.x, centre.y
                 props["outline"] = geometry
             rows.append(props)
         return rows
     if lower.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
         sheet = load_workbook(io.BytesIO(content), data_only=True).worksheets[0]
         values = list(sheet.iter_rows(values_only=True))
         header = [str(v or "").strip().lower() for v in values[0]] if values else []

@@ -23,6 +23,7 @@ and the tests they passed, placed in latitude and longitude.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import rasterio
+import shapely
+from PIL import Image
+from pyproj import Transformer
+from rasterio.features import geometry_mask, shapes
+from rasterio.windows import Window
+from rasterio.windows import transform as window_transform
+from shapely.geometry import Polygon, mapping, shape
 
 BANDS = ("B02", "B03", "B04", "B08", "B11", "B12", "SCL")
 MASKED_SCL = (0, 3, 8, 9, 10, 11)
@@ -56,7 +65,6 @@ class Candidate:
 
 def reproject(transformer: Any, geometry: Any) -> Any:
     """The geometry in another coordinate system (pyproj transformer, always_xy)."""
-    import shapely
 
     return shapely.transform(geometry, lambda x, y: transformer.transform(x, y), interleaved=False)
 
@@ -212,12 +220,6 @@ def detect_window(
     threshold: float = THRESHOLD,
 ) -> list[Candidate]:
     """Find candidates in one window of a scene, placed in latitude/longitude."""
-    import rasterio
-    from pyproj import Transformer
-    from rasterio.features import geometry_mask, shapes
-    from rasterio.windows import Window
-    from rasterio.windows import transform as window_transform
-    from shapely.geometry import Polygon, mapping, shape
 
     window = Window(col, row, width, height)
     with rasterio.open(path) as src:
@@ -278,12 +280,6 @@ def detect_window(
 
 def chip_png(path: Path, lat: float, lon: float, size: int = 48) -> bytes:
     """A true-colour image chip around a point, for the verification queue."""
-    import io
-
-    import rasterio
-    from PIL import Image
-    from pyproj import Transformer
-    from rasterio.windows import Window
 
     with rasterio.open(path) as src:
         x, y = Transformer.from_crs("EPSG:4326", src.crs, always_xy=True).transform(lon, lat)

@@ -13,6 +13,9 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+import rasterio
+from pyproj import Transformer
+from rasterio.transform import from_origin
 
 CRS = "EPSG:32642"
 PIXEL = 10.0
@@ -37,14 +40,12 @@ class Patch:
 
 
 def scene_origin(lat: float, lon: float) -> tuple[float, float]:
-    from pyproj import Transformer
 
     return Transformer.from_crs("EPSG:4326", CRS, always_xy=True).transform(lon, lat)
 
 
 def pixel_latlon(origin: tuple[float, float], row: float, col: float) -> tuple[float, float]:
     """Latitude and longitude of a pixel position (its centre at +0.5)."""
-    from pyproj import Transformer
 
     x = origin[0] + col * PIXEL
     y = origin[1] - row * PIXEL
@@ -64,8 +65,6 @@ def make_scene(
     describe_bands: bool = True,
 ) -> tuple[float, float]:
     """Write the scene; return its origin in the scene's CRS."""
-    import rasterio
-    from rasterio.transform import from_origin
 
     rng = np.random.default_rng(seed)
     origin = scene_origin(*top_left)

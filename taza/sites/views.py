@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import scope_of
 from taza.bodies.models import Body, BodyKind
+from taza.core.http import redirect_next
 from taza.geo.models import Region
 from taza.sites import space
 from taza.sites.indicators import indicators
@@ -115,7 +117,7 @@ def site_action(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Done."))
-    return redirect(request.POST.get("next") or f"/sites/{pk}/")
+    return redirect_next(request, reverse("sites:site", args=[pk]))
 
 
 def site_chip(request: HttpRequest, pk: int) -> HttpResponse:

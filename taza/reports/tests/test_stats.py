@@ -6,6 +6,7 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
+from taza.core.params import ParamsInvalid
 from taza.demo.reports import generate_reports
 from taza.reports.mapdata import MAX_POINTS, MapQuery, map_items
 from taza.reports.models import DirtyDay, Report, ReportRollup, ReportState
@@ -87,30 +88,34 @@ def test_the_median_is_interpolated_inside_its_bucket(buckets, median):
 
 def test_the_map_aggregates_by_region_grid_and_shows_points_up_close():
     generate_reports(count=800, seed=7)
-    regions = map_items(MapQuery(zoom=5))
+    regions = map_items(MapQuery.parse({"zoom": 5}))
     assert regions["level"] == "region"
     assert sum(i["count"] for i in regions["items"]) == 800
     almaty_box = (76.7, 43.1, 77.1, 43.4)
     in_box = Report.objects.filter(
         lat__gte=43.1, lat__lte=43.4, lon__gte=76.7, lon__lte=77.1
     ).count()
-    grid = map_items(MapQuery(zoom=10, bbox=almaty_box))
+    grid = map_items(MapQuery.parse({"zoom": 10, "bbox": ",".join(map(str, almaty_box))}))
     assert grid["level"] == "grid" and sum(i["count"] for i in grid["items"]) == in_box
-    points = map_items(MapQuery(zoom=15, bbox=almaty_box))
+    points = map_items(MapQuery.parse({"zoom": 15, "bbox": ",".join(map(str, almaty_box))}))
     assert points["level"] == "report" and len(points["items"]) == min(in_box, MAX_POINTS)
     assert set(points["items"][0]) == {"lat", "lon", "count", "public_id", "state", "category"}
 
 
 def test_map_filters_by_state_and_category():
     generate_reports(count=500, seed=8)
-    open_total = sum(i["count"] for i in map_items(MapQuery(zoom=4, state="open"))["items"])
+    open_total = sum(
+        i["count"] for i in map_items(MapQuery.parse({"zoom": 4, "state": "open"}))["items"]
+    )
     assert (
         open_total
         == Report.objects.filter(state__in=["new", "accepted", "in_progress", "disputed"]).count()
     )
     dumps = sum(
         i["count"]
-        for i in map_items(MapQuery(zoom=8, category="illegal_dump", state="closed"))["items"]
+        for i in map_items(
+            MapQuery.parse({"zoom": 8, "category": "illegal_dump", "state": "closed"})
+        )["items"]
     )
     assert (
         dumps
@@ -119,7 +124,8 @@ def test_map_filters_by_state_and_category():
             state__in=[ReportState.RESOLVED, ReportState.CLOSED, ReportState.REJECTED],
         ).count()
     )
-    assert map_items(MapQuery(zoom=4, state="nonsense"))["items"] == []
+    with pytest.raises(ParamsInvalid, match="state"):
+        MapQuery.parse({"zoom": 4, "state": "nonsense"})
 
 
 def test_statistics_and_map_endpoints(client):
@@ -152,11 +158,11 @@ def test_the_map_filters_by_region_at_every_level(client):
     generate_reports(count=400, seed=11)
     almaty = Report.objects.filter(region__code="KZ75").count()
     assert almaty > 0
-    city = (76.5, 42.9, 77.5, 43.7)  # a box around all of Almaty city
-    for zoom, bbox in ((5, None), (9, city), (15, city)):
-        items = map_items(MapQuery(zoom=zoom, bbox=bbox, region="KZ75"))["items"]
+    city = "76.5,42.9,77.5,43.7"  # a box around all of Almaty city
+    for zoom, bbox in ((5, ""), (9, city), (15, city)):
+        items = map_items(MapQuery.parse({"zoom": zoom, "bbox": bbox, "region": "KZ75"}))["items"]
         assert sum(i["count"] for i in items) == almaty, zoom
-    regions = map_items(MapQuery(zoom=5, region="KZ75"))["items"]
+    regions = map_items(MapQuery.parse({"zoom": 5, "region": "KZ75"}))["items"]
     assert [i["region"] for i in regions] == ["KZ75"]
     assert (
         client.get("/api/v1/map/", {"zoom": 5, "region": "KZ75"}).json()["items"][0]["count"]

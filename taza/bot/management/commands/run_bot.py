@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from aiohttp import web
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from taza.bot.runtime import make_bot, make_dispatcher
+from taza.bot.webhook import webhook_app
 
 
 class Command(BaseCommand):
@@ -38,9 +40,6 @@ class Command(BaseCommand):
         await make_dispatcher().start_polling(bot, handle_signals=True)
 
     async def _webhook(self, url: str, host: str, port: int) -> None:
-        from aiohttp import web
-
-        from taza.bot.webhook import webhook_app
 
         bot = make_bot()
         await bot.set_webhook(url, secret_token=settings.TAZA_BOT_WEBHOOK_SECRET)

@@ -1,0 +1,1 @@
+"""Shared foundations every domain builds on: errors, actors, request parsing, dates."""

@@ -1,0 +1,63 @@
+"""Answer requests the same way on every page: safe redirects and domain errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from taza.core.errors import DomainError
+from taza.core.params import ParamsInvalid
+
+
+def safe_next(request: HttpRequest, fallback: str, *, param: str = "next") -> str:
+    """Return the ``next`` address of the request if it stays on this site, else the fallback.
+
+    A ``next`` taken as it is lets anyone craft a link that sends a signed-in person to
+    another site after an action (an open redirect).
+    """
+    candidate = request.POST.get(param) or request.GET.get(param) or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+def redirect_next(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
+    """Redirect to the request's safe ``next`` address, or to the fallback."""
+    return HttpResponseRedirect(safe_next(request, fallback))
+
+
+def refused_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """Answer a domain error on a page: the site's layout, the reason, its status."""
+    errors = exc.errors if isinstance(exc, ParamsInvalid) else {}
+    return render(
+        request,
+        "core/refused.html",
+        {"message": exc.message, "errors": errors},
+        status=exc.status,
+    )
+
+
+class DomainErrorMiddleware:
+    """Turn a domain error that a page let through into a refusal page, never a 500.
+
+    The REST API answers through its exception handler and Open311 through its own
+    error list; this catches what reaches a page view, such as a malformed query.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Pass the request on unchanged."""
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        """Render a domain error as a refusal page with its status."""
+        if isinstance(exc, DomainError):
+            return refused_page(request, exc)
+        return None

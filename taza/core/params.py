@@ -1,0 +1,188 @@
+"""Read query parameters through one layer: django-filter sets with strict fields.
+
+Every list (pages, the REST API, Open311, the map) binds its query to a FilterSet. A
+malformed value (an impossible date, an offset no clock has, a NUL byte, an unknown
+code, a number too large) is refused with a 400 that names the parameter, in the
+person's language, and changes nothing; it never reaches the database.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+
+import django_filters
+from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from taza.core.dates import day_start
+from taza.core.errors import DomainError
+
+# Real clocks run from UTC-12:00 to UTC+14:00.
+MAX_UTC_OFFSET = timedelta(hours=14)
+MAX_PARAM_LENGTH = 64
+# The largest number a bigint column holds; larger ones would fail in the database.
+MAX_BIGINT = 2**63 - 1
+
+F = TypeVar("F", bound=django_filters.FilterSet)
+
+
+class ParamsInvalid(DomainError):
+    """Refuse a query whose parameters are malformed; ``errors`` names each one."""
+
+    default_code = "invalid_parameter"
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        first = next(iter(errors), "")
+        text = " ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
+        super().__init__(text, first)
+
+    def renamed(self, names: dict[str, str]) -> ParamsInvalid:
+        """Return the same error with parameters named as a channel's clients know them."""
+        return ParamsInvalid({names.get(k, k): v for k, v in self.errors.items()})
+
+    def as_dict(self) -> dict[str, Any]:  # type: ignore[override]
+        """Return the error as the API's body, with every parameter's problems."""
+        return super().as_dict() | {"errors": self.errors}
+
+
+def parse_moment(value: str) -> date | datetime | None:
+    """Read ``YYYY-MM-DD`` as a day, an ISO 8601 date and time as a moment; else None."""
+    value = value.strip()
+    if len(value) > MAX_PARAM_LENGTH or "\x00" in value:
+        return None
+    try:
+        if len(value) == 10:
+            return parse_date(value)
+        moment = parse_datetime(value)
+    except ValueError:  # well formed but impossible, such as 2024-02-30
+        return None
+    if moment is None:
+        return None
+    offset = moment.utcoffset()
+    if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+        return None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+class MomentField(forms.Field):
+    """Accept a local day (``2026-03-01``) or an ISO 8601 moment with a real offset."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy(
+            "Not a date: use YYYY-MM-DD, or a W3C (ISO 8601) date and time such as "
+            "2026-03-01T09:30:00+05:00."
+        )
+    }
+
+    def to_python(self, value: Any) -> date | datetime | None:
+        """Parse the text, refusing impossible dates and offsets no clock has."""
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return value
+        parsed = parse_moment(str(value))
+        if parsed is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
+
+
+class MomentFilter(django_filters.Filter):
+    """Filter a moment field from ``since`` (inclusive) or ``until`` (inclusive).
+
+    A day given as ``until`` covers the whole local day; a moment is taken as it is.
+    """
+
+    field_class = MomentField
+
+    def __init__(self, *args: Any, end: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.end = end
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        """Narrow the queryset to moments on the right side of the bound."""
+        if value in (None, ""):
+            return qs
+        if self.end:
+            if isinstance(value, datetime):
+                return qs.filter(**{f"{self.field_name}__lte": value})
+            return qs.filter(**{f"{self.field_name}__lt": day_start(value + timedelta(days=1))})
+        start = value if isinstance(value, datetime) else day_start(value)
+        return qs.filter(**{f"{self.field_name}__gte": start})
+
+
+class DayFilter(django_filters.DateFilter):
+    """Filter by a local calendar day, refusing impossible dates with a clear message."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "error_messages", {"invalid": gettext_lazy("Not a date: use YYYY-MM-DD.")}
+        )
+        super().__init__(*args, **kwargs)
+
+
+class TextFilter(django_filters.CharFilter):
+    """Filter by a short text with no NUL byte (which PostgreSQL cannot store)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", MAX_PARAM_LENGTH)
+        super().__init__(*args, **kwargs)
+        self.extra.setdefault("validators", [ProhibitNullCharactersValidator()])
+
+
+def code_choice(
+    queryset: QuerySet[Any], *, field_name: str, label: Any, message: Any
+) -> django_filters.ModelChoiceFilter:
+    """Make a filter that takes a record by its code and says so when none has it."""
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        queryset=queryset,
+        to_field_name="code",
+        label=label,
+        error_messages={"invalid_choice": message},
+    )
+
+
+def bind(
+    filterset_class: type[F],
+    data: Any,
+    queryset: QuerySet[Any] | None = None,
+    *,
+    request: Any = None,
+) -> F:
+    """Bind a query to its FilterSet; raise ParamsInvalid naming every bad parameter."""
+    filterset = filterset_class(data=data, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        raise ParamsInvalid(
+            {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
+        )
+    return filterset
+
+
+def cleaned(filterset: django_filters.FilterSet) -> dict[str, Any]:
+    """Return a bound and valid FilterSet's parsed values."""
+    return dict(filterset.form.cleaned_data)
+
+
+def refuse(name: str, message: str) -> ParamsInvalid:
+    """Make the error for one malformed parameter."""
+    return ParamsInvalid({name: [message]})
+
+
+def whole_number(value: str | None, name: str, *, low: int, high: int) -> int | None:
+    """Read an optional whole number within bounds, or refuse it naming the parameter."""
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise refuse(name, _("Must be a whole number.")) from None
+    if not low <= number <= high:
+        raise refuse(name, _("Must be between %(low)s and %(high)s.") % {"low": low, "high": high})
+    return number

@@ -1,0 +1,144 @@
+"""Filter lists of reports: one FilterSet for the console, the REST list, Open311 and the map."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from taza.core.params import DayFilter, MomentFilter, TextFilter, code_choice
+from taza.geo.models import Region
+from taza.reports.models import Report, ReportState, ServiceCategory
+
+# A state, or one of the two groups every channel offers.
+OPEN, CLOSED = "open", "closed"
+MAX_ZOOM = 22
+STATE_CHOICES = [(OPEN, _("open")), (CLOSED, _("closed")), *ReportState.choices]
+
+
+class NumbersFilter(django_filters.BaseInFilter, django_filters.CharFilter):
+    """Keep the reports whose numbers a comma-separated list gives."""
+
+
+class ReportFilterSet(django_filters.FilterSet):
+    """Narrow reports by number, category, state, region, period and lateness."""
+
+    ids = NumbersFilter(field_name="public_id", label=_("numbers"))
+    category = code_choice(
+        ServiceCategory.objects.all(),
+        field_name="category",
+        label=_("category"),
+        message=_("No such category."),
+    )
+    state = django_filters.ChoiceFilter(
+        choices=STATE_CHOICES,
+        method="filter_state",
+        label=_("state"),
+        error_messages={"invalid_choice": _("No such state.")},
+    )
+    region = code_choice(
+        Region.objects.all(), field_name="region", label=_("region"), message=_("No such region.")
+    )
+    since = MomentFilter(field_name="created_at", label=_("since"))
+    until = MomentFilter(field_name="created_at", end=True, label=_("until"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue only"))
+    text = TextFilter(method="filter_text", label=_("search"))
+
+    class Meta:
+        model = Report
+        fields: list[str] = []
+
+    def filter_state(self, qs: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
+        """Keep reports in one state, or in the open or closed group."""
+        if value == OPEN:
+            return qs.open()  # type: ignore[attr-defined, no-any-return]
+        if value == CLOSED:
+            return qs.closed()  # type: ignore[attr-defined, no-any-return]
+        return qs.filter(state=value)
+
+    def filter_overdue(self, qs: QuerySet[Report], name: str, value: Any) -> QuerySet[Report]:
+        """Keep open reports past their deadline when asked."""
+        return qs.overdue() if value else qs  # type: ignore[attr-defined, no-any-return]
+
+    def filter_text(self, qs: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
+        """Find a report by its number, or by words of its address or description."""
+        return qs.matching(value)  # type: ignore[attr-defined, no-any-return]
+
+
+class BboxField(forms.CharField):
+    """Read ``min lon,min lat,max lon,max lat`` as four finite numbers in range."""
+
+    default_error_messages = {
+        "invalid": _("bbox is four numbers: min lon,min lat,max lon,max lat.")
+    }
+
+    def to_python(self, value: Any) -> tuple[float, float, float, float] | None:
+        """Parse the four numbers, refusing anything else."""
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            parts = [float(v) for v in text.split(",")]
+        except ValueError:
+            parts = []
+        if (
+            len(parts) != 4
+            or not all(math.isfinite(v) for v in parts)
+            or not (-180 <= parts[0] <= 180 and -180 <= parts[2] <= 180)
+            or not (-90 <= parts[1] <= 90 and -90 <= parts[3] <= 90)
+        ):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return (parts[0], parts[1], parts[2], parts[3])
+
+
+class BboxFilter(django_filters.Filter):
+    """Keep reports inside a longitude/latitude box."""
+
+    field_class = BboxField
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        """Narrow the queryset to the box."""
+        if not value:
+            return qs
+        min_lon, min_lat, max_lon, max_lat = value
+        return qs.filter(lat__gte=min_lat, lat__lte=max_lat, lon__gte=min_lon, lon__lte=max_lon)
+
+
+class MapFilterSet(ReportFilterSet):
+    """Add the map's zoom level and view box to the filters every list of reports has."""
+
+    zoom = django_filters.NumberFilter(
+        method="keep",
+        label=_("zoom"),
+        min_value=0,
+        max_value=MAX_ZOOM,
+        decimal_places=0,
+        error_messages={"invalid": _("zoom must be a whole number from 0 to 22.")},
+    )
+    bbox = BboxFilter(label=_("view box"))
+
+    def keep(self, qs: QuerySet[Report], name: str, value: Any) -> QuerySet[Report]:
+        """Leave the queryset alone: the zoom chooses how to aggregate, not what to keep."""
+        return qs
+
+
+class PeriodFilterSet(django_filters.FilterSet):
+    """Read the period and region of a statistics query, in whole local days."""
+
+    region = code_choice(
+        Region.objects.all(), field_name="region", label=_("region"), message=_("No such region.")
+    )
+    since = DayFilter(field_name="created_at", method="keep", label=_("since"))
+    until = DayFilter(field_name="created_at", method="keep", label=_("until"))
+
+    class Meta:
+        model = Report
+        fields: list[str] = []
+
+    def keep(self, qs: QuerySet[Report], name: str, value: Any) -> QuerySet[Report]:
+        """Leave the queryset alone: statistics read the days from rollups."""
+        return qs
