@@ -28,6 +28,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = "taza_bench_intake"
@@ -77,7 +78,7 @@ def _psql(base: str, sql: str) -> None:
 
 
 def _client(
-    port: int, seconds: float, threads: int, seed: int, queue: multiprocessing.Queue
+    port: int, seconds: float, threads: int, seed: int, queue: multiprocessing.Queue[Any]
 ) -> None:
     latencies: list[float] = []
     errors: dict[int, int] = {}
@@ -253,7 +254,7 @@ def _warm_up(port: int, requests: int) -> None:
 
 def _python_load(args: argparse.Namespace) -> tuple[float, float, float, dict[int, int]]:
     """Load from Python processes: rows/s, p50 ms, p99 ms, errors by status."""
-    queue: multiprocessing.Queue = multiprocessing.Queue()
+    queue: multiprocessing.Queue[Any] = multiprocessing.Queue()
     per_process = max(1, args.clients // args.processes)
     procs = [
         multiprocessing.Process(

@@ -23,6 +23,7 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 KAZAKHSTAN_KM2 = 2_724_900
 
@@ -41,7 +42,7 @@ def _tile(args: tuple[str, int, int, int, int]) -> int:
     return len(detect_window(Path(path), col, row, width, height))
 
 
-def _random_patches(rng: random.Random, size: int, dumps: int) -> tuple[list, list]:
+def _random_patches(rng: random.Random, size: int, dumps: int) -> tuple[list[Any], list[Any]]:
     from taza.sites.synthetic import Patch
 
     taken: list[tuple[int, int, int]] = []
@@ -120,7 +121,7 @@ def throughput(size: int, folder: Path) -> None:
 
 
 def onnx_stage(folder: Path) -> None:
-    """The second stage: chip features and ONNX inference, per candidate."""
+    """Time the second stage: chip features and ONNX inference, per candidate."""
     import numpy as np
 
     from taza.sites.classifier import Classifier, fit_onnx, patch_features

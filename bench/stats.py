@@ -169,11 +169,12 @@ def _bench_size(rows: int, base_url: str, seed: int) -> dict[str, float]:
     from django.db import connection
 
     from taza.bodies.services import load_bodies
+    from taza.core.dates import local_day
     from taza.geo.services import load_territories
     from taza.reports.catalogue import load_categories
     from taza.reports.models import Report, ServiceCategory
     from taza.reports.services import nearby_open_reports
-    from taza.reports.stats import local_day, rebuild_all, rebuild_day, statistics
+    from taza.reports.stats import rebuild_all, rebuild_day, statistics
 
     _recreate_database(base_url)
     connection.close()

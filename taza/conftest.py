@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -42,7 +43,7 @@ def pytest_configure(config):
 
 @pytest.fixture
 def client():
-    """A browser that asks for English, so tests read the messages a person reads."""
+    """Give a browser that asks for English, so tests read the messages a person reads."""
     from django.test import Client
 
     return Client(HTTP_ACCEPT_LANGUAGE="en")
@@ -104,7 +105,7 @@ class Cast:
 
 
 @pytest.fixture
-def cast(db) -> Cast:
+def cast(db: Any) -> Cast:
     return Cast(
         admin=make_user("admin", Role.ADMIN),
         analyst=make_user("analyst", Role.ANALYST),

@@ -11,9 +11,13 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from taza.env import env_bool, env_int, env_list, env_str, local_secret_key
+
+# Let Django's generic classes be subscripted at run time (ModelAdmin[User]) for the types.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TAZA_VAR_DIR", str(BASE_DIR / "var")))

@@ -6,14 +6,14 @@ from taza.accounts.models import RoleAssignment, User
 from taza.audit.admin import AuditedModelAdmin
 
 
-class RoleAssignmentInline(admin.TabularInline):
+class RoleAssignmentInline(admin.TabularInline[RoleAssignment, User]):
     model = RoleAssignment
     extra = 0
     raw_id_fields = ["body"]
 
 
 @admin.register(User)
-class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
+class UserAdmin(AuditedModelAdmin, DjangoUserAdmin[User]):
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (_("Taza"), {"fields": ("phone", "preferred_language")}),

@@ -101,7 +101,6 @@ def sign_up_citizen(
     *, username: str, first_name: str, email: str, password: str, language: str = ""
 ) -> User:
     """Open an account for a citizen who signs up on the site (to join events, follow reports)."""
-
     if User.objects.filter(username__iexact=username).exists():
         raise SignupError(_("This login is taken; choose another."), "username")
     if User.objects.filter(email__iexact=email).exists():

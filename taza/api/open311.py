@@ -21,12 +21,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from taza.core.clients import client_ip, intake_limited
 from taza.core.errors import DomainError
 from taza.core.params import ParamsInvalid, bind
+from taza.reports.choices import Channel
 from taza.reports.filtersets import ReportFilterSet
-from taza.reports.models import Channel, Report, ServiceCategory
+from taza.reports.models import Report, ServiceCategory
 from taza.reports.querysets import last_notes
 from taza.reports.services import Submission, submit_report
 
 FORMATS = {"json": "application/json", "xml": "text/xml"}
+XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>'
 MAX_REQUESTS_LISTED = 1000
 
 
@@ -45,7 +47,7 @@ def _xml(root: str, item: str, rows: list[dict[str, Any]]) -> bytes:
     top = ET.Element(root)
     for row in rows:
         _xml_fill(ET.SubElement(top, item), row)
-    return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+    return XML_DECLARATION + bytes(ET.tostring(top, encoding="utf-8"))
 
 
 def _xml_fill(element: ET.Element, row: dict[str, Any]) -> None:
@@ -138,7 +140,7 @@ def _discovery_xml(data: dict[str, Any]) -> bytes:
         formats = ET.SubElement(node, "formats")
         for value in endpoint["formats"]:
             ET.SubElement(formats, "format").text = value
-    return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+    return XML_DECLARATION + bytes(ET.tostring(top, encoding="utf-8"))
 
 
 def _service(category: ServiceCategory) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from taza.audit.services import diff, record, removal, snapshot
 ADMIN_REASON = "Edited in the administration site"
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class AuditedModelAdmin(admin.ModelAdmin[Any]):
     """Record every create, change and delete made through the admin site."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -84,7 +84,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     list_display = ["at", "actor_label", "action", "content_type", "object_repr", "reason"]
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "actor_label", "reason", "object_id"]

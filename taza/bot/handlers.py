@@ -27,6 +27,7 @@ from django.utils.translation import gettext_noop
 
 from taza.bot import services
 from taza.geo.lookup import LocationError
+from taza.reports.models import MAX_DESCRIPTION
 from taza.reports.photos import MAX_BYTES
 from taza.reports.services import MAX_PHOTOS, ReportError
 
@@ -372,7 +373,7 @@ async def description_received(message: Message, state: FSMContext) -> None:
     if not text or text.startswith("/"):
         await message.answer(tr(lang, gettext_noop("Describe the problem in a few words.")))
         return
-    await state.update_data(description=text[:5000])
+    await state.update_data(description=text[:MAX_DESCRIPTION])
     await next_step(message, state, lang, Filing.contact)
 
 

@@ -11,7 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from taza.bot.runtime import make_bot
-from taza.reports.models import Report, ReportState
+from taza.reports.choices import ReportState
+from taza.reports.models import Report
 
 
 def notify_telegram(report: Report, action: str, subject: str, body: str) -> None:

@@ -19,9 +19,11 @@ from taza.bot.models import SeenUpdate, TelegramProfile
 from taza.campaigns.models import Event, RegistrationStatus
 from taza.campaigns.querysets import nearest_first, upcoming_events
 from taza.campaigns.services import CampaignError, register
+from taza.core.urls import absolute_url
 from taza.geo.lookup import locate
 from taza.geo.models import District, Region
-from taza.reports.models import Channel, Report, ServiceCategory
+from taza.reports.choices import Channel
+from taza.reports.models import Report, ServiceCategory
 from taza.reports.querysets import public_history
 from taza.reports.services import (
     IntakeResult,
@@ -148,7 +150,7 @@ def file_report(
         return Filed(
             number=report.public_id,
             body=report.body.name,
-            link=f"{settings.TAZA_SITE_URL}/reports/{report.public_id}/",
+            link=absolute_url(report),
             created=result.created,
         )
 
@@ -209,8 +211,7 @@ def remember_phone(telegram_id: int, phone: str) -> None:
 
 
 def events_near(lat: float, lon: float, limit: int = 5) -> list[tuple[int, str]]:
-    """The nearest upcoming events: (id, a line to show), nearest first."""
-
+    """Return the nearest upcoming events as (id, a line to show), nearest first."""
     events = nearest_first(upcoming_events()[:2000], lat, lon)
     return [
         (
@@ -223,7 +224,6 @@ def events_near(lat: float, lon: float, limit: int = 5) -> list[tuple[int, str]]
 
 def join_event(telegram_id: int, event_id: int, language: str) -> str:
     """Register the Telegram user for the event; return the message to show."""
-
     event = Event.objects.filter(pk=event_id).first()
     with translation.override(language):
         if event is None:

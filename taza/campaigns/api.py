@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -102,7 +104,7 @@ def totals_api(request: Request) -> Response:
         raise ValidationError({"kind": _("No such campaign kind.")})
     found = totals(since=since, until=until, region=region, campaign_kind=kind)
 
-    def plain(figures: dict) -> dict:
+    def plain(figures: dict[str, Any]) -> dict[str, Any]:
         return {k: (str(v) if not isinstance(v, int) else v) for k, v in figures.items()}
 
     return Response(

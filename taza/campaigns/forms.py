@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taza.bodies.models import Body, BodyKind
-from taza.campaigns.models import Campaign, OrganiserKind
+from taza.campaigns.models import FIGURE_FIELDS, Campaign, EventResult, OrganiserKind
 from taza.sites.models import WasteSite
 
 
@@ -57,14 +57,9 @@ class EventForm(forms.Form):
         self.fields["campaign"].queryset = Campaign.objects.filter(ends_on__gte=today)  # type: ignore[attr-defined]
 
 
-class ResultForm(forms.Form):
-    participants = forms.IntegerField(label=_("Participants"), min_value=0)
-    volunteers = forms.IntegerField(label=_("Of whom volunteers"), min_value=0)
-    tonnes_collected = forms.DecimalField(label=_("Tonnes collected"), min_value=0, initial=0)
-    tonnes_plastic = forms.DecimalField(label=_("Recycled: plastic, t"), min_value=0, initial=0)
-    tonnes_metal = forms.DecimalField(label=_("Recycled: metal, t"), min_value=0, initial=0)
-    tonnes_paper = forms.DecimalField(label=_("Recycled: paper, t"), min_value=0, initial=0)
-    tonnes_glass = forms.DecimalField(label=_("Recycled: glass, t"), min_value=0, initial=0)
-    tonnes_other = forms.DecimalField(label=_("Recycled: other, t"), min_value=0, initial=0)
-    hectares_cleaned = forms.DecimalField(label=_("Hectares cleaned"), min_value=0, initial=0)
-    trees_planted = forms.IntegerField(label=_("Trees planted"), min_value=0, initial=0)
+class ResultForm(forms.ModelForm[EventResult]):
+    """Ask for an event's figures; labels, limits and the sums' rules come from the model."""
+
+    class Meta:
+        model = EventResult
+        fields = FIGURE_FIELDS

@@ -8,12 +8,16 @@ queries over accepted results, never sums typed by hand.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from taza.bodies.models import Body
 from taza.geo.models import District, Region, in_language
@@ -136,6 +140,10 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.starts_at:%d.%m.%Y})"
 
+    def get_absolute_url(self) -> str:
+        """Return the event's page."""
+        return reverse("campaigns:event", args=[self.pk])
+
     @property
     def is_over(self) -> bool:
         return self.ends_at <= timezone.now()
@@ -216,10 +224,24 @@ class ResultStatus(models.TextChoices):
     RETURNED = "returned", _("returned")
 
 
-def tonnes() -> models.DecimalField:
+def tonnes(label: StrOrPromise) -> models.DecimalField[Decimal, Decimal]:
+    """Make a field of tonnes of waste, never negative, to the kilogram."""
     return models.DecimalField(
-        max_digits=12, decimal_places=3, default=0, validators=[MinValueValidator(0)]
+        label, max_digits=12, decimal_places=3, default=0, validators=[MinValueValidator(0)]
     )
+
+
+# The figures an event's result reports, in the order forms and exports show them; the
+# recycled ones add up to what was recycled, which cannot exceed what was collected.
+RECYCLED_FIELDS = ("tonnes_plastic", "tonnes_metal", "tonnes_paper", "tonnes_glass", "tonnes_other")
+FIGURE_FIELDS = (
+    "participants",
+    "volunteers",
+    "tonnes_collected",
+    *RECYCLED_FIELDS,
+    "hectares_cleaned",
+    "trees_planted",
+)
 
 
 class EventResult(models.Model):
@@ -230,14 +252,18 @@ class EventResult(models.Model):
     )
     participants = models.PositiveIntegerField(_("participants"))
     volunteers = models.PositiveIntegerField(_("of whom volunteers"))
-    tonnes_collected = tonnes()
-    tonnes_plastic = tonnes()
-    tonnes_metal = tonnes()
-    tonnes_paper = tonnes()
-    tonnes_glass = tonnes()
-    tonnes_other = tonnes()
+    tonnes_collected = tonnes(_("tonnes collected"))
+    tonnes_plastic = tonnes(_("recycled: plastic, t"))
+    tonnes_metal = tonnes(_("recycled: metal, t"))
+    tonnes_paper = tonnes(_("recycled: paper, t"))
+    tonnes_glass = tonnes(_("recycled: glass, t"))
+    tonnes_other = tonnes(_("recycled: other, t"))
     hectares_cleaned = models.DecimalField(
-        _("hectares cleaned"), max_digits=12, decimal_places=2, default=0
+        _("hectares cleaned"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
     )
     trees_planted = models.PositiveIntegerField(_("trees planted"), default=0)
     flags = models.JSONField(_("implausible values"), default=list, blank=True)
@@ -261,21 +287,29 @@ class EventResult(models.Model):
             models.CheckConstraint(
                 name="volunteers_among_participants",
                 condition=Q(volunteers__lte=models.F("participants")),
-            )
+                violation_error_message=_(
+                    "Volunteers are counted among the participants: there cannot be more of them."
+                ),
+            ),
+            models.CheckConstraint(
+                name="recycled_within_collected",
+                condition=Q(
+                    tonnes_collected__gte=sum(
+                        (models.F(name) for name in RECYCLED_FIELDS[1:]),
+                        models.F(RECYCLED_FIELDS[0]),
+                    )
+                ),
+                violation_error_message=_("More waste cannot be recycled than was collected."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.event}: {self.participants}"
 
     @property
-    def tonnes_recycled(self) -> object:
-        return (
-            self.tonnes_plastic
-            + self.tonnes_metal
-            + self.tonnes_paper
-            + self.tonnes_glass
-            + self.tonnes_other
-        )
+    def tonnes_recycled(self) -> Decimal:
+        """Add up the recycled tonnes of every material."""
+        return sum((getattr(self, name) for name in RECYCLED_FIELDS), Decimal(0))
 
     # The access rules in accounts.permissions read these two attributes.
     @property
@@ -297,4 +331,4 @@ class ResultPhoto(models.Model):
         verbose_name_plural = _("result photos")
 
     def __str__(self) -> str:
-        return self.image.name
+        return str(self.image.name)

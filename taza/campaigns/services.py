@@ -26,6 +26,8 @@ from taza.audit.services import create_audited, record, update_audited
 from taza.bodies.models import Body
 from taza.campaigns.models import (
     ACTIVE,
+    FIGURE_FIELDS,
+    RECYCLED_FIELDS,
     Campaign,
     Event,
     EventResult,
@@ -148,7 +150,7 @@ def create_event(data: EventInput, *, actor: Any, now: datetime | None = None) -
 
 
 def may_organise(user: Any, event: Event) -> bool:
-    """The organiser, staff of the organising akimat, and administrators."""
+    """Tell whether a person may organise: the organiser, the akimat's staff, administrators."""
     if user is None or not user.is_authenticated:
         return False
     scope = scope_of(user)
@@ -336,13 +338,20 @@ class ResultInput:
 
     @property
     def recycled(self) -> Decimal:
-        return (
-            self.tonnes_plastic
-            + self.tonnes_metal
-            + self.tonnes_paper
-            + self.tonnes_glass
-            + self.tonnes_other
-        )
+        """Add up the recycled tonnes of every material."""
+        return sum((getattr(self, name) for name in RECYCLED_FIELDS), Decimal(0))
+
+    @classmethod
+    def from_figures(
+        cls, figures: dict[str, Any], *, photos: Sequence[IO[bytes]] = ()
+    ) -> ResultInput:
+        """Build the input from a form's figures, a figure left empty counting as zero."""
+        values: dict[str, Any] = {name: figures.get(name) or 0 for name in FIGURE_FIELDS}
+        return cls(**values, photos=photos)
+
+    def figures(self) -> dict[str, Any]:
+        """Return the reported figures by the result's field names."""
+        return {name: getattr(self, name) for name in FIGURE_FIELDS}
 
 
 def _check(data: ResultInput) -> None:
@@ -457,16 +466,7 @@ def submit_result(event: Event, data: ResultInput, *, actor: Any) -> EventResult
     except PhotoError as exc:
         raise CampaignError(str(exc), "photos") from None
     values = {
-        "participants": data.participants,
-        "volunteers": data.volunteers,
-        "tonnes_collected": data.tonnes_collected,
-        "tonnes_plastic": data.tonnes_plastic,
-        "tonnes_metal": data.tonnes_metal,
-        "tonnes_paper": data.tonnes_paper,
-        "tonnes_glass": data.tonnes_glass,
-        "tonnes_other": data.tonnes_other,
-        "hectares_cleaned": data.hectares_cleaned,
-        "trees_planted": data.trees_planted,
+        **data.figures(),
         "flags": implausible(event, data),
         "status": ResultStatus.SUBMITTED,
         "submitted_by": actor,

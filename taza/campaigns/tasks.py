@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
 
 from taza.campaigns.models import Registration
+from taza.core.urls import absolute_url
 
 
 @db_task(retries=5, retry_delay=60)
@@ -28,6 +29,6 @@ def tell_place_freed(registration_id: int) -> None:
         ) % {
             "event": registration.event.title,
             "day": registration.event.starts_at.strftime("%d.%m.%Y %H:%M"),
-            "link": f"{settings.TAZA_SITE_URL}/campaigns/events/{registration.event_id}/",
+            "link": absolute_url(registration.event),
         }
     send_mail(subject, body, None, [user.email])

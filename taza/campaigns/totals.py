@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from taza.campaigns.models import Event, EventResult, EventStatus, ResultStatus
+from taza.campaigns.models import (
+    FIGURE_FIELDS,
+    RECYCLED_FIELDS,
+    Event,
+    EventResult,
+    EventStatus,
+    ResultStatus,
+)
 from taza.geo.models import Region
 
 FIGURES = (
@@ -56,16 +63,7 @@ class Totals:
 
 AGGREGATES = {
     "events": Count("pk"),
-    "participants": Sum("participants"),
-    "volunteers": Sum("volunteers"),
-    "tonnes_collected": Sum("tonnes_collected"),
-    "tonnes_plastic": Sum("tonnes_plastic"),
-    "tonnes_metal": Sum("tonnes_metal"),
-    "tonnes_paper": Sum("tonnes_paper"),
-    "tonnes_glass": Sum("tonnes_glass"),
-    "tonnes_other": Sum("tonnes_other"),
-    "hectares_cleaned": Sum("hectares_cleaned"),
-    "trees_planted": Sum("trees_planted"),
+    **{name: Sum(name) for name in FIGURE_FIELDS},
 }
 
 
@@ -77,19 +75,7 @@ def _clean(row: dict[str, Any]) -> dict[str, Any]:
             figures[key] = Decimal(str(figures[key])).quantize(Decimal("0.001"))
         elif key == "hectares_cleaned":
             figures[key] = Decimal(str(figures[key])).quantize(Decimal("0.01"))
-    figures["tonnes_recycled"] = sum(
-        (
-            Decimal(figures[k])
-            for k in (
-                "tonnes_plastic",
-                "tonnes_metal",
-                "tonnes_paper",
-                "tonnes_glass",
-                "tonnes_other",
-            )
-        ),
-        Decimal(0),
-    )
+    figures["tonnes_recycled"] = sum((Decimal(figures[k]) for k in RECYCLED_FIELDS), Decimal(0))
     return figures
 
 

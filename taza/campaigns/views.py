@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -264,19 +263,7 @@ def event_result(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         result = submit_result(
             event,
-            ResultInput(
-                participants=data["participants"],
-                volunteers=data["volunteers"],
-                tonnes_collected=data["tonnes_collected"] or Decimal(0),
-                tonnes_plastic=data["tonnes_plastic"] or Decimal(0),
-                tonnes_metal=data["tonnes_metal"] or Decimal(0),
-                tonnes_paper=data["tonnes_paper"] or Decimal(0),
-                tonnes_glass=data["tonnes_glass"] or Decimal(0),
-                tonnes_other=data["tonnes_other"] or Decimal(0),
-                hectares_cleaned=data["hectares_cleaned"] or Decimal(0),
-                trees_planted=data["trees_planted"] or 0,
-                photos=request.FILES.getlist("photos"),
-            ),
+            ResultInput.from_figures(data, photos=request.FILES.getlist("photos")),
             actor=request.user,
         )
     except CampaignError as exc:
@@ -308,10 +295,10 @@ def result_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def console(request: HttpRequest) -> HttpResponse:
-    """The organiser's events: registrations, attendance and results still to report."""
+    """Show the organiser's events: registrations, attendance and results still to report."""
     scope = scope_of(request.user)
     events = organiser_console(
-        user_id=request.user.pk, bodies=scope.bodies, everything=scope.is_admin
+        user_id=int(request.user.pk or 0), bodies=scope.bodies, everything=scope.is_admin
     )
     rows = []
     for event in events[:200]:
@@ -320,8 +307,8 @@ def console(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "event": event,
-                "registered": event.registered,
-                "waiting": event.waiting,
+                "registered": event.registered,  # type: ignore[attr-defined]
+                "waiting": event.waiting,  # type: ignore[attr-defined]
                 "result": result,
                 "needs_result": event.is_over
                 and event.status == EventStatus.SCHEDULED

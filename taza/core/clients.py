@@ -13,7 +13,7 @@ def client_ip(request: HttpRequest) -> str:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             # The proxy appends the address it saw last; earlier entries are the client's claim.
-            return forwarded.split(",")[-1].strip()
+            return str(forwarded).split(",")[-1].strip()
     # A unix socket or a test harness may give no address at all; they share one bucket.
     return request.META.get("REMOTE_ADDR") or "unknown"
 

@@ -9,6 +9,8 @@ turns them into its own answer in one place: the REST API's exception handler,
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.functional import Promise
 
 
@@ -24,7 +26,7 @@ class DomainError(ValueError):
         self.field = field
         self.code = code or self.default_code
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self) -> dict[str, Any]:
         """Return the error as the API's body: detail, field and code."""
         return {"detail": self.message, "field": self.field, "code": self.code}
 

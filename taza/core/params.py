@@ -47,7 +47,7 @@ class ParamsInvalid(DomainError):
         """Return the same error with parameters named as a channel's clients know them."""
         return ParamsInvalid({names.get(k, k): v for k, v in self.errors.items()})
 
-    def as_dict(self) -> dict[str, Any]:  # type: ignore[override]
+    def as_dict(self) -> dict[str, Any]:
         """Return the error as the API's body, with every parameter's problems."""
         return super().as_dict() | {"errors": self.errors}
 
@@ -157,7 +157,7 @@ def bind(
     request: Any = None,
 ) -> F:
     """Bind a query to its FilterSet; raise ParamsInvalid naming every bad parameter."""
-    filterset = filterset_class(data=data, queryset=queryset, request=request)
+    filterset: F = filterset_class(data=data, queryset=queryset, request=request)
     if not filterset.is_valid():
         raise ParamsInvalid(
             {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}

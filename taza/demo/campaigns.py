@@ -1,5 +1,7 @@
-"""Demo campaigns: the 2025 events whose accepted results add up to the seeds' totals,
-and upcoming events people can register for.
+"""Make the demo campaigns: 2025 events adding up to the seeds' totals, and upcoming ones.
+
+The 2025 events' accepted results add up to the seeds' totals; the upcoming events
+are open for people to register.
 
 2025 (seeds 001/002): 1,294 events; 6.9 million participants; 844 thousand tonnes of
 waste; 1.1 million hectares; 2.9 million trees; World Cleanup Day 356.2 thousand
@@ -92,7 +94,7 @@ def _scaled(weights: list[float], total: int) -> list[int]:
 
 
 def _point(rng: random.Random, district: District | None, region: Region) -> tuple[float, float]:
-    """A point inside the district (or the region) the event is in."""
+    """Pick a point inside the district (or the region) the event is in."""
     locator = default_locator()
     if district is not None and district.code in locator.district_codes:
         geometry = locator.district_geoms[locator.district_codes.index(district.code)]

@@ -30,7 +30,8 @@ from taza.demo.facts import (
 from taza.demo.spread import spread
 from taza.geo.lookup import default_locator
 from taza.geo.models import District, Region
-from taza.reports.models import Channel, Report, ReportState, ServiceCategory
+from taza.reports.choices import Channel, ReportState
+from taza.reports.models import Report, ServiceCategory
 from taza.reports.services import H3_RESOLUTION, route
 from taza.reports.stats import rebuild_all
 

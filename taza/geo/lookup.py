@@ -14,11 +14,16 @@ import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
+from django.conf import settings
+from django.utils.translation import gettext
 from shapely.geometry import shape
 from shapely.ops import nearest_points
+
+from taza.core.errors import DomainError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ADM1_FILE = DATA_DIR / "kaz_adm1.geojson"
@@ -28,16 +33,29 @@ _EARTH_RADIUS_M = 6_371_008.8
 _METRES_PER_DEGREE = math.pi * _EARTH_RADIUS_M / 180
 
 
-class LocationError(ValueError):
-    """A point that cannot be given a territory; the message says why."""
+def _(message: str) -> str:
+    """Translate into the language in use; plain English where Django is not set up.
+
+    The lookup also serves `python -m taza locate` and the benchmarks, which run
+    without Django's settings.
+    """
+    return gettext(message) if settings.configured else message
+
+
+class LocationError(DomainError):
+    """Refuse a point that cannot be given a territory, saying why."""
+
+    default_code = "location"
 
 
 class InvalidCoordinates(LocationError):
-    pass
+    """Refuse values that are not a latitude and a longitude at all."""
 
 
 class OutsideKazakhstan(LocationError):
-    pass
+    """Refuse a point farther from Kazakhstan than the tolerance."""
+
+    default_code = "outside_kazakhstan"
 
 
 @dataclass(frozen=True)
@@ -60,18 +78,22 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def check_coordinates(lat: float, lon: float) -> None:
     """Refuse values that are not a latitude and a longitude at all."""
     if not (isinstance(lat, int | float) and isinstance(lon, int | float)):
-        raise InvalidCoordinates("Latitude and longitude must be numbers.")
+        raise InvalidCoordinates(_("Latitude and longitude must be numbers."), "location")
     if not (math.isfinite(lat) and math.isfinite(lon)):
-        raise InvalidCoordinates("Latitude and longitude must be finite numbers.")
+        raise InvalidCoordinates(_("Latitude and longitude must be finite numbers."), "location")
     if not -90 <= lat <= 90:
-        raise InvalidCoordinates(f"Latitude {lat} is out of range (-90 to 90).")
+        raise InvalidCoordinates(
+            _("Latitude %(lat)s is out of range (-90 to 90).") % {"lat": lat}, "location"
+        )
     if not -180 <= lon <= 180:
-        raise InvalidCoordinates(f"Longitude {lon} is out of range (-180 to 180).")
+        raise InvalidCoordinates(
+            _("Longitude %(lon)s is out of range (-180 to 180).") % {"lon": lon}, "location"
+        )
 
 
-def _read(path: Path) -> list[dict]:
+def _read(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as fh:
-        features: list[dict] = json.load(fh)["features"]
+        features: list[dict[str, Any]] = json.load(fh)["features"]
     return features
 
 
@@ -125,7 +147,8 @@ class Locator:
         # The tree narrows by bounding box; the prepared polygons answer the real test,
         # many times faster than the tree's own predicate, which prepares only the point.
         candidates = tree.query(point)
-        return candidates[shapely.intersects(geoms[candidates], point)]
+        hits: np.ndarray = candidates[shapely.intersects(geoms[candidates], point)]
+        return hits
 
     @staticmethod
     def _pick(hits: np.ndarray, geoms: np.ndarray, point: shapely.Point) -> int:
@@ -159,8 +182,9 @@ class Locator:
                 best = (int(i), d)
         if best is None:
             raise OutsideKazakhstan(
-                f"The point {point.y:.6f}, {point.x:.6f} (latitude, longitude) is outside "
-                "Kazakhstan."
+                _("The point %(lat)s, %(lon)s (latitude, longitude) is outside Kazakhstan.")
+                % {"lat": f"{point.y:.6f}", "lon": f"{point.x:.6f}"},
+                "location",
             )
         return best
 
@@ -168,13 +192,13 @@ class Locator:
         hits = self._hits(self.district_tree, self.district_geoms, point)
         hits = hits[self.district_region[hits] == region]
         if len(hits):
-            return self.district_codes[self._pick(hits, self.district_geoms, point)]
+            return str(self.district_codes[self._pick(hits, self.district_geoms, point)])
         # The districts of a region do not tile it exactly; take the nearest of its own.
         own = np.flatnonzero(self.district_region == region)
         if not len(own):
             return None
         distances = shapely.distance(self.district_geoms[own], point)
-        return self.district_codes[int(own[int(np.argmin(distances))])]
+        return str(self.district_codes[int(own[int(np.argmin(distances))])])
 
     # -- many points ---------------------------------------------------------------
 
@@ -225,7 +249,7 @@ class Locator:
         return regions, districts
 
     @staticmethod
-    def _assign(pairs: np.ndarray | tuple, out: np.ndarray, slow: np.ndarray) -> None:
+    def _assign(pairs: np.ndarray | tuple[Any, ...], out: np.ndarray, slow: np.ndarray) -> None:
         """Write each point's single hit into out; mark points with several hits as slow."""
         src, idx = pairs
         order = np.lexsort((idx, src))

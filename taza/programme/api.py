@@ -83,7 +83,7 @@ def _measure(measure: Measure, verdict: Verdict | None) -> dict[str, Any]:
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def measures_api(request: Request) -> Response:
-    """The 60 measures with their status, for the country or for one region."""
+    """List the 60 measures with their status, for the country or for one region."""
     region = _region(request)
     snap = PlanSnapshot.load(timezone.localdate())
     verdicts = snap.verdicts(region.pk if region else None)
@@ -112,7 +112,7 @@ def measure_api(request: Request, number: int) -> Response:
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def indicators_api(request: Request) -> Response:
-    """The target indicators with every yearly plan and fact, and their status."""
+    """List the target indicators with every yearly plan and fact, and their status."""
     result = []
     for indicator in Indicator.objects.select_related("direction").prefetch_related("values"):
         national = [v for v in indicator.values.all() if v.region_id is None]

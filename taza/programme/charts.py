@@ -13,7 +13,7 @@ LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 36
 
 
 def nice_ceiling(value: Decimal) -> Decimal:
-    """The next round number at or above the value (1, 2, 2.5 or 5 times a power of ten)."""
+    """Return the next round number at or above the value (1, 2, 2.5 or 5 × a power of ten)."""
     if value <= 0:
         return Decimal(1)
     power = Decimal(10) ** (len(str(int(value))) - 1) if value >= 1 else Decimal("0.1")

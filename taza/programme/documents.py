@@ -44,7 +44,7 @@ class Row:
 
 
 def headers() -> list[str]:
-    """The plan's own column titles."""
+    """Return the plan's own column titles."""
     return [
         pgettext("plan column", "No."),
         pgettext("plan column", "Name"),
@@ -68,7 +68,7 @@ def title(region: Region | None, year: int) -> tuple[str, str]:
 
 
 def progress_text(reports: list[ExecutorReport], region: Region | None) -> str:
-    """The year's reports (the annual one, or the half-year one if that is all there is)."""
+    """Return the year's reports (the annual one, or the half-year one if that is all)."""
     chosen: dict[tuple[int, int | None], ExecutorReport] = {}
     for report in reports:
         key = (report.body_id, report.region_id)
@@ -93,7 +93,7 @@ def progress_text(reports: list[ExecutorReport], region: Region | None) -> str:
 
 
 def consolidated_rows(year: int, region: Region | None, language: str) -> list[Row]:
-    """The table's rows in the language asked for."""
+    """Return the table's rows in the language asked for."""
     with translation.override(language):
         snap = PlanSnapshot.load(date.today())
         reports: dict[int, list[ExecutorReport]] = {}

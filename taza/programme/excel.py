@@ -1,5 +1,7 @@
-"""The executors' Excel template: made for one executor (and region) and period,
-filled in by hand, uploaded back and checked cell by cell.
+"""Make and read the executors' Excel template, checked cell by cell.
+
+A template is made for one executor (and region) and period, filled in by hand and
+uploaded back.
 
 An upload is all or nothing: every error is listed with its row and column, and
 nothing is saved until the whole sheet is right.
@@ -84,8 +86,7 @@ def template_name(body: Body, region: Region | None, year: int, period: str) -> 
 def make_template(
     body: Body, region: Region | None, year: int, period: str, language: str
 ) -> bytes:
-    """A workbook with one row per measure the executor reports on, plan values filled in."""
-
+    """Make a workbook with a row per measure the executor reports on, plan values filled in."""
     snap = PlanSnapshot.load(date.today())
     measures = measures_in_template(body, region, year)
     existing = {
@@ -212,7 +213,6 @@ def _number(value: Any) -> Decimal:
 
 def read_upload(handle: IO[bytes], *, user: Any) -> list[ReportInput]:
     """Check the whole file and return the reports it holds, or raise UploadError."""
-
     raw = handle.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
         raise UploadError([CellError(0, "", _("The file is larger than 5 MB."))])

@@ -1,5 +1,6 @@
-"""The Concept's action plan: directions, indicators, measures, targets and the
-executors' reports on them.
+"""Store the Concept's action plan and the executors' reports on it.
+
+Directions, indicators, measures, targets and the executors' reports on them.
 
 The plan itself is reference data loaded from ``data/plan.json``; targets and
 reports are what the monitoring centre collects over the programme's six years.
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -163,6 +165,10 @@ class Measure(Trilingual):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name_ru[:80]}"
+
+    def get_absolute_url(self) -> str:
+        """Return the measure's page."""
+        return reverse("programme:measure", args=[self.number])
 
     @property
     def form(self) -> str:

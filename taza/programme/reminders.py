@@ -15,10 +15,12 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from taza.accounts.models import Role, RoleAssignment
+from taza.core.urls import absolute_url
 from taza.programme.models import ReportReminder
 from taza.programme.status import PlanSnapshot, period_label
 
@@ -71,7 +73,7 @@ def _notify(reminder: ReportReminder) -> int:
                     f"{number} ({period_label(year, period)})"
                     for number, year, period in reminder.measures
                 ),
-                "link": f"{settings.TAZA_SITE_URL}/programme/reporting/",
+                "link": absolute_url(reverse("programme:reporting")),
             }
             if reminder.days_before < 0:
                 subject = _("Overdue: action plan reports were due on %(date)s") % values

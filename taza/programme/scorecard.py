@@ -47,7 +47,7 @@ COMPONENTS = {
 
 
 def wilson(successes: int, cases: int, z: float = Z) -> tuple[float, float]:
-    """The Wilson score interval for a share; (0, 1) when there are no cases."""
+    """Return the Wilson score interval for a share; (0, 1) when there are no cases."""
     if cases == 0:
         return 0.0, 1.0
     share = successes / cases

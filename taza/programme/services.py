@@ -57,7 +57,7 @@ class ProgrammeError(DomainError):
 
 
 def _decimal(value: object, places: int) -> Decimal:
-    """The value as the database keeps it, so that loading again finds nothing changed."""
+    """Return the value as the database keeps it, so loading again finds nothing changed."""
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
 
 
@@ -318,7 +318,7 @@ def applies_to_region(measure: Measure, region_id: int) -> bool:
 
 
 def reporting_bodies(user: Any) -> list[tuple[Body, Region | None]]:
-    """The (executor, region) pairs a person may report for."""
+    """Return the (executor, region) pairs a person may report for."""
     scope = scope_of(user)
     pairs: list[tuple[Body, Region | None]] = []
     for assignment in user.role_assignments.select_related("body__region"):
@@ -353,7 +353,7 @@ def reports_on(measure: Measure, body: Body, region: Region | None) -> bool:
 
 
 def measures_for(body: Body, region: Region | None) -> list[Measure]:
-    """The measures this executor reports on: its own, and the akimats' for a region."""
+    """Return the measures this executor reports on: its own, and the akimats' for a region."""
     measures = Measure.objects.prefetch_related("executors__body").select_related("direction")
     return [m for m in measures if reports_on(m, body, region)]
 

@@ -87,7 +87,7 @@ def period_label(year: int, period: str) -> str:
 
 
 def fmt(value: Decimal) -> str:
-    """A figure as people write it: grouped, without trailing zeros."""
+    """Write a figure as people do: grouped, without trailing zeros."""
     if value == value.to_integral():
         return number_format(int(value), force_grouping=True)
     return number_format(value.normalize(), force_grouping=True)
@@ -190,7 +190,7 @@ class PlanSnapshot:
         return applies_to_region(measure, region_id)
 
     def reporters(self, measure: Measure, region_id: int | None) -> list[tuple[int, int | None]]:
-        """The (body, region) pairs that owe a report, for the country or one region."""
+        """Return the (body, region) pairs that owe a report, for the country or one region."""
         owed: list[tuple[int, int | None]] = []
         for executor in measure.executors.all():
             body = executor.body

@@ -110,7 +110,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_reports(request: HttpRequest, measure: Measure) -> list[ExecutorReport]:
-    """Accepted reports are public; the rest only for analysts and the reporting body."""
+    """Tell who sees a report: accepted ones everyone, the rest analysts and its body."""
     reports = (
         ExecutorReport.objects.filter(measure=measure)
         .select_related("body", "region", "reviewed_by")
@@ -328,7 +328,7 @@ def lagging(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def reporting(request: HttpRequest) -> HttpResponse:
-    """The executors' desk: what is due, the template, the upload; and analysts' queue."""
+    """Show the executors' desk (what is due, the template, the upload) and analysts' queue."""
     scope = scope_of(request.user)
     pairs = reporting_bodies(request.user)
     if not pairs and not scope.reads_all:

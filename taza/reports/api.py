@@ -20,12 +20,12 @@ from taza.core.clients import client_ip, intake_limited
 from taza.core.params import bind
 from taza.geo.cli import describe
 from taza.geo.lookup import LocationError
-from taza.geo.messages import explain
 from taza.geo.models import Region
 from taza.reports import serializers as s
+from taza.reports.choices import Channel, ReportState
 from taza.reports.filtersets import PeriodFilterSet, ReportFilterSet
 from taza.reports.mapdata import MapQuery, map_items
-from taza.reports.models import Channel, Report, ReportState, ServiceCategory
+from taza.reports.models import Report, ServiceCategory
 from taza.reports.querysets import public_history
 from taza.reports.services import (
     Submission,
@@ -216,7 +216,7 @@ def locate_point(request: Request) -> Response:
     try:
         return Response(describe(lat, lon))
     except LocationError as exc:
-        return Response({"detail": explain(exc), "field": "location"}, status=400)
+        return Response({"detail": exc.message, "field": "location"}, status=400)
 
 
 @extend_schema(

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from taza.core.params import DayFilter, MomentFilter, TextFilter, code_choice
 from taza.geo.models import Region
-from taza.reports.models import Report, ReportState, ServiceCategory
+from taza.reports.choices import ReportState
+from taza.reports.models import Report, ServiceCategory
+from taza.reports.querysets import ReportQuerySet
 
 # A state, or one of the two groups every channel offers.
 OPEN, CLOSED = "open", "closed"
@@ -52,21 +54,21 @@ class ReportFilterSet(django_filters.FilterSet):
         model = Report
         fields: list[str] = []
 
-    def filter_state(self, qs: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
+    def filter_state(self, qs: ReportQuerySet, name: str, value: str) -> ReportQuerySet:
         """Keep reports in one state, or in the open or closed group."""
         if value == OPEN:
-            return qs.open()  # type: ignore[attr-defined, no-any-return]
+            return qs.open()
         if value == CLOSED:
-            return qs.closed()  # type: ignore[attr-defined, no-any-return]
+            return qs.closed()
         return qs.filter(state=value)
 
-    def filter_overdue(self, qs: QuerySet[Report], name: str, value: Any) -> QuerySet[Report]:
+    def filter_overdue(self, qs: ReportQuerySet, name: str, value: Any) -> ReportQuerySet:
         """Keep open reports past their deadline when asked."""
-        return qs.overdue() if value else qs  # type: ignore[attr-defined, no-any-return]
+        return qs.overdue() if value else qs
 
-    def filter_text(self, qs: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
+    def filter_text(self, qs: ReportQuerySet, name: str, value: str) -> ReportQuerySet:
         """Find a report by its number, or by words of its address or description."""
-        return qs.matching(value)  # type: ignore[attr-defined, no-any-return]
+        return qs.matching(value)
 
 
 class BboxField(forms.CharField):
@@ -76,7 +78,7 @@ class BboxField(forms.CharField):
         "invalid": _("bbox is four numbers: min lon,min lat,max lon,max lat.")
     }
 
-    def to_python(self, value: Any) -> tuple[float, float, float, float] | None:
+    def to_python(self, value: Any) -> tuple[float, float, float, float] | None:  # type: ignore[override]
         """Parse the four numbers, refusing anything else."""
         text = super().to_python(value)
         if not text:

@@ -7,7 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from taza.bodies.models import Body
-from taza.reports.models import ServiceCategory
+from taza.core.models import max_length
+from taza.reports.models import MAX_DESCRIPTION, Report, ServiceCategory
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -33,21 +34,29 @@ class ReportForm(forms.Form):
         empty_label=None,
     )
     description = forms.CharField(
-        label=_("Describe it"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+        label=_("Describe it"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=MAX_DESCRIPTION,
     )
     lat = forms.FloatField(label=_("Latitude"), required=False, widget=forms.HiddenInput)
     lon = forms.FloatField(label=_("Longitude"), required=False, widget=forms.HiddenInput)
-    address = forms.CharField(label=_("Address or landmark"), required=False, max_length=300)
+    address = forms.CharField(
+        label=_("Address or landmark"), required=False, max_length=max_length(Report, "address")
+    )
     photos = PhotosField(
         label=_("Photos"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"}),
     )
-    name = forms.CharField(label=_("Your name"), required=False, max_length=200)
+    name = forms.CharField(
+        label=_("Your name"), required=False, max_length=max_length(Report, "reporter_name")
+    )
     email = forms.EmailField(
         label=_("E-mail, to hear about progress"), required=False, max_length=254
     )
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+    phone = forms.CharField(
+        label=_("Phone"), required=False, max_length=max_length(Report, "reporter_phone")
+    )
     # A fresh key per form: pressing "send" twice, or a retry, files one report.
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
@@ -59,7 +68,10 @@ class ReportForm(forms.Form):
 class TransitionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput, max_length=20)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=MAX_DESCRIPTION,
     )
     proof = forms.FileField(label=_("Proof photo"), required=False)
     target_body = forms.ModelChoiceField(

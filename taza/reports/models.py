@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -147,6 +148,10 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"№ {self.public_id}"
+
+    def get_absolute_url(self) -> str:
+        """Return the report's public page."""
+        return reverse("reports:detail", args=[self.public_id])
 
     @property
     def is_open(self) -> bool:

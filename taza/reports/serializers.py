@@ -7,7 +7,8 @@ from typing import Any
 from rest_framework import serializers
 
 from taza.audit.models import AuditEntry
-from taza.reports.models import Report, ReportPhoto, ServiceCategory
+from taza.core.models import max_length
+from taza.reports.models import MAX_DESCRIPTION, Report, ReportPhoto, ServiceCategory
 from taza.reports.services import ACTIONS
 
 
@@ -40,13 +41,21 @@ class PhotoSerializer(serializers.ModelSerializer[ReportPhoto]):
 class ReportSerializer(serializers.ModelSerializer[Report]):
     """A report as anyone may see it."""
 
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     category_name = serializers.CharField(source="category.name", read_only=True)
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    district = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    body = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    district: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    body: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     body_name = serializers.CharField(source="body.name", read_only=True)
-    duplicate_of = serializers.SlugRelatedField(
+    duplicate_of: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="public_id", read_only=True, allow_null=True
     )
     photos = PhotoSerializer(many=True, read_only=True)
@@ -93,16 +102,22 @@ class ReportWithContactSerializer(ReportSerializer):
 
 class ReportCreateSerializer(serializers.Serializer[dict[str, Any]]):
     service_code = serializers.CharField(max_length=40)
-    description = serializers.CharField(max_length=5000, allow_blank=True)
+    description = serializers.CharField(max_length=MAX_DESCRIPTION, allow_blank=True)
     lat = serializers.FloatField(required=False, allow_null=True)
     lon = serializers.FloatField(required=False, allow_null=True)
-    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    address = serializers.CharField(
+        max_length=max_length(Report, "address"), required=False, allow_blank=True
+    )
     photos = serializers.ListField(
         child=serializers.FileField(), required=False, max_length=5, allow_empty=True
     )
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    name = serializers.CharField(
+        max_length=max_length(Report, "reporter_name"), required=False, allow_blank=True
+    )
     email = serializers.CharField(max_length=254, required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    phone = serializers.CharField(
+        max_length=max_length(Report, "reporter_phone"), required=False, allow_blank=True
+    )
 
 
 class CreatedSerializer(serializers.Serializer[dict[str, Any]]):
@@ -114,14 +129,14 @@ class CreatedSerializer(serializers.Serializer[dict[str, Any]]):
 
 class TransitionSerializer(serializers.Serializer[dict[str, Any]]):
     action = serializers.ChoiceField(choices=sorted(ACTIONS))
-    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=MAX_DESCRIPTION, required=False, allow_blank=True)
     proof = serializers.FileField(required=False)
     target_body = serializers.CharField(max_length=32, required=False, allow_blank=True)
 
 
 class MergeSerializer(serializers.Serializer[dict[str, Any]]):
     into = serializers.CharField(max_length=12)
-    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=MAX_DESCRIPTION, required=False, allow_blank=True)
 
 
 class HistorySerializer(serializers.ModelSerializer[AuditEntry]):

@@ -28,26 +28,17 @@ from taza.bodies.models import Body
 from taza.bodies.services import district_akimat_code, regional_akimat_code
 from taza.core.errors import Conflict, DomainError, Forbidden
 from taza.core.hooks import hooks
+from taza.core.models import max_length
 from taza.geo.lookup import LocationError, haversine_m, locate
-from taza.geo.messages import explain
 from taza.geo.models import District, Region
-from taza.reports.models import (
-    OPEN_STATES,
-    Channel,
-    PhotoKind,
-    Report,
-    ReportPhoto,
-    ReportState,
-    ResponsibleLevel,
-    ServiceCategory,
-)
+from taza.reports.choices import OPEN_STATES, Channel, PhotoKind, ReportState, ResponsibleLevel
+from taza.reports.models import MAX_DESCRIPTION, Report, ReportPhoto, ServiceCategory
 from taza.reports.photos import CleanPhoto, PhotoError, clean_photo
 from taza.reports.reference import cached
 from taza.reports.stats import mark_dirty
 
 H3_RESOLUTION = 10
 DUPLICATE_RADIUS_M = 50.0
-MAX_DESCRIPTION = 5000
 MAX_PHOTOS = 5
 
 
@@ -154,9 +145,15 @@ def _validate(sub: Submission) -> ServiceCategory:
             _("The description is too long: at most %(n)d characters.") % {"n": MAX_DESCRIPTION},
             "description",
         )
-    if len(sub.address) > 300:
-        raise ReportError(_("The address is too long: at most 300 characters."), "address")
-    if len(sub.reporter_name) > 200 or len(sub.reporter_phone) > 32:
+    if len(sub.address) > max_length(Report, "address"):
+        raise ReportError(
+            _("The address is too long: at most %(n)d characters.")
+            % {"n": max_length(Report, "address")},
+            "address",
+        )
+    if len(sub.reporter_name) > max_length(Report, "reporter_name") or len(
+        sub.reporter_phone
+    ) > max_length(Report, "reporter_phone"):
         raise ReportError(_("The name or phone number is too long."), "contact")
     if sub.reporter_email:
         try:
@@ -246,7 +243,7 @@ def submit_report(sub: Submission, *, now: datetime | None = None) -> IntakeResu
     try:
         found = locate(lat, lon)
     except LocationError as exc:
-        raise ReportError(explain(exc), "location") from None
+        raise ReportError(exc.message, "location") from None
     region = cached(
         "region", found.region_code, lambda: Region.objects.filter(code=found.region_code).first()
     )

@@ -18,15 +18,8 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 
 from taza.core.dates import day_bounds, local_day
-from taza.reports.models import (
-    BUCKETS,
-    HOUR_EDGES,
-    OPEN_STATES,
-    DirtyDay,
-    Report,
-    ReportRollup,
-    ReportState,
-)
+from taza.reports.choices import OPEN_STATES, ReportState
+from taza.reports.models import BUCKETS, HOUR_EDGES, DirtyDay, Report, ReportRollup
 
 STATE_FIELDS = [s.value for s in ReportState]
 

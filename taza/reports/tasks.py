@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from taza.core.hooks import hooks
+from taza.core.urls import absolute_url
 from taza.reports.models import Report
 from taza.reports.services import process_deadlines
 from taza.reports.stats import refresh_dirty_days
@@ -40,7 +40,7 @@ def notify_reporter(report_id: int, action: str) -> None:
         ) % {
             "category": report.category.name,
             "state": report.get_state_display(),
-            "link": f"{settings.TAZA_SITE_URL}/reports/{report.public_id}/",
+            "link": absolute_url(report),
         }
     if report.reporter_email:
         send_mail(subject, body, None, [report.reporter_email])

@@ -17,9 +17,10 @@ from taza.accounts.permissions import can_view_personal_data, scope_of, visible
 from taza.core.clients import intake_limited
 from taza.core.params import bind
 from taza.geo.models import Region
+from taza.reports.choices import Channel, ReportState
 from taza.reports.filtersets import OPEN, PeriodFilterSet, ReportFilterSet
 from taza.reports.forms import ReportForm, TransitionForm
-from taza.reports.models import Channel, Report, ReportState, ServiceCategory
+from taza.reports.models import Report, ServiceCategory
 from taza.reports.querysets import public_history
 from taza.reports.services import (
     ReportError,
@@ -131,7 +132,7 @@ def report_action(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 def console(request: HttpRequest) -> HttpResponse:
-    """The operator's queue: reports of their territory, the nearest deadline first."""
+    """Show the operator's queue: reports of their territory, the nearest deadline first."""
     scope = scope_of(request.user)
     if not (scope.reads_all or scope.regions or scope.districts or scope.bodies):
         raise PermissionDenied(_("The console is for akimat operators and analysts."))

@@ -37,7 +37,6 @@ FEATURES = ("ndvi", "bsi", "ndbi", "pi", "brightness", "blue_red", "texture")
 
 def patch_features(path: Path, lat: float, lon: float, size: int = CHIP) -> np.ndarray:
     """Means and spreads of the index stack around a point, and the share scoring high."""
-
     with rasterio.open(path) as src:
         x, y = Transformer.from_crs("EPSG:4326", src.crs, always_xy=True).transform(lon, lat)
         row, col = src.index(x, y)
@@ -89,7 +88,6 @@ def examples() -> tuple[np.ndarray, np.ndarray]:
 
 def fit_onnx(features: np.ndarray, labels: np.ndarray) -> tuple[bytes, float]:
     """Fit the model and return it as ONNX, with its accuracy on what it was fitted to."""
-
     model = make_pipeline(
         StandardScaler(), LogisticRegression(class_weight="balanced", max_iter=1000)
     )
@@ -122,7 +120,7 @@ class Classifier:
         self.input = self.session.get_inputs()[0].name
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
-        """The probability that each row is a dump."""
+        """Return the probability that each row is a dump."""
         outputs = self.session.run(None, {self.input: features.astype(np.float32)})
         return np.asarray(outputs[1])[:, 1]
 
@@ -133,5 +131,5 @@ def load(path: str) -> Classifier | None:
 
 
 def configured() -> Classifier | None:
-    """The classifier named in the settings, when there is one."""
+    """Return the classifier named in the settings, when there is one."""
     return load(str(getattr(settings, "TAZA_SITES_CLASSIFIER", "") or ""))

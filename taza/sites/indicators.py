@@ -1,5 +1,7 @@
-"""The indicators the seeds report, computed from the registry for any period and place:
-found, liquidated, liquidation share, median days to liquidate, re-appearance rate."""
+"""Compute the registry's indicators that the seeds report, for any period and place.
+
+Found, liquidated, liquidation share, median days to liquidate, re-appearance rate.
+"""
 
 from __future__ import annotations
 

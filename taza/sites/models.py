@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -98,6 +99,10 @@ class WasteSite(models.Model):
     def __str__(self) -> str:
         return f"№{self.pk} {self.get_kind_display()} ({self.region.code})"
 
+    def get_absolute_url(self) -> str:
+        """Return the site's page in the registry."""
+        return reverse("sites:site", args=[self.pk])
+
 
 class SitePhotoKind(models.TextChoices):
     SIGHTING = "sighting", _("sighting")
@@ -111,7 +116,7 @@ class SitePhoto(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return self.image.name
+        return str(self.image.name)
 
 
 class SiteSighting(models.Model):

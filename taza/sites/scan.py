@@ -43,7 +43,7 @@ def scenes_in(folder: Path) -> list[Path]:
 
 
 def _matching(scene: Path, before: Path | None) -> Path | None:
-    """The earlier scene of the same tile: the same name without the date."""
+    """Find the earlier scene of the same tile: the same name without the date."""
     if before is None:
         return None
     key = space.DATE_IN_NAME.sub("", scene.name)
@@ -70,7 +70,6 @@ def plan_scan(
     tile: int = space.TILE,
 ) -> ScanJob:
     """Create the scan and its tiles: only in-season scenes, only windows over the territory."""
-
     job = ScanJob.objects.create(
         folder=str(folder), before_folder=str(before or ""), region=region, created_by=actor
     )
@@ -160,7 +159,6 @@ def run_tile(tile_id: int) -> int:
 
 def second_stage(scene: Path, found: list[space.Candidate]) -> list[space.Candidate]:
     """With a classifier configured, weigh its probability in; drop what it is sure of."""
-
     model = configured()
     if model is None or not found:
         return found

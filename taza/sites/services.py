@@ -66,7 +66,7 @@ def _place(lat: float, lon: float) -> tuple[Region, District | None]:
 def nearest_site(
     lat: float, lon: float, *, radius_m: float = SAME_SITE_M, kinds: Any = None
 ) -> WasteSite | None:
-    """The closest registered site within the radius (rejected candidates do not count)."""
+    """Return the closest registered site within the radius (rejected candidates do not count)."""
     cells = h3.grid_disk(h3.latlng_to_cell(lat, lon, H3_RESOLUTION), 2 + int(radius_m // 66))
     nearby = WasteSite.objects.filter(h3_cell__in=cells).exclude(state=SiteState.REJECTED)
     if kinds is not None:
@@ -278,7 +278,7 @@ CLEANABLE = (SiteState.VERIFIED, SiteState.ASSIGNED, SiteState.REAPPEARED)
 
 
 def check_targets(sites: list[WasteSite], lat: float, lon: float, region_id: int) -> None:
-    """An event targets open sites of its own region, within 5 km of its meeting point."""
+    """Check that an event targets open sites of its region, within 5 km of its meeting point."""
     for site in sites:
         if site.state not in CLEANABLE:
             raise SiteError(
@@ -297,7 +297,7 @@ def check_targets(sites: list[WasteSite], lat: float, lon: float, region_id: int
 
 
 def liquidate_by_event(site: WasteSite, event: Any, *, actor: Any) -> bool:
-    """An accepted event result is the proof that its target site was cleaned."""
+    """Liquidate an event's target sites, its accepted result being the proof."""
     site = WasteSite.objects.select_for_update().get(pk=site.pk)
     if site.state not in CLEANABLE:
         return False

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -64,8 +64,7 @@ class Candidate:
 
 
 def reproject(transformer: Any, geometry: Any) -> Any:
-    """The geometry in another coordinate system (pyproj transformer, always_xy)."""
-
+    """Return the geometry in another coordinate system (pyproj transformer, always_xy)."""
     return shapely.transform(geometry, lambda x, y: transformer.transform(x, y), interleaved=False)
 
 
@@ -110,7 +109,8 @@ def _box_mean(values: np.ndarray, radius: int = 2) -> np.ndarray:
     total = (
         table[size:, size:] - table[:-size, size:] - table[size:, :-size] + table[:-size, :-size]
     )
-    return total / (size * size)
+    mean: np.ndarray = total / (size * size)
+    return mean
 
 
 def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -131,7 +131,7 @@ class Indices:
 
 
 def indices(bands: dict[str, np.ndarray]) -> Indices:
-    """The documented index stack, from reflectances scaled 0–1."""
+    """Compute the documented index stack, from reflectances scaled 0–1."""
     b, g, r, n, s1 = (bands[k] for k in ("B02", "B03", "B04", "B08", "B11"))
     brightness = (b + g + r) / 3
     mean = _box_mean(brightness)
@@ -147,14 +147,15 @@ def indices(bands: dict[str, np.ndarray]) -> Indices:
     )
 
 
-TESTS = (
+# Each test: its name, the rule in words, the pixels that pass, and its weight.
+TESTS: tuple[tuple[str, str, Callable[[Indices], np.ndarray], float], ...] = (
     ("unvegetated", "NDVI < 0.25", lambda i: i.ndvi < 0.25, 0.2),
     ("grey, not red", "blue/red ≥ 0.85", lambda i: i.blue_red >= 0.85, 0.25),
     ("bright", "brightness ≥ 0.15", lambda i: i.brightness >= 0.15, 0.15),
     ("uneven", "texture ≥ 0.03", lambda i: i.texture >= 0.03, 0.3),
     ("not built-up", "NDBI < 0.15", lambda i: i.ndbi < 0.15, 0.1),
 )
-CONFUSERS = (
+CONFUSERS: tuple[tuple[str, str, Callable[[Indices], np.ndarray]], ...] = (
     ("bare soil", "BSI > 0.15 and blue/red < 0.8", lambda i: (i.bsi > 0.15) & (i.blue_red < 0.8)),
     (
         "quarry or sand",
@@ -220,7 +221,6 @@ def detect_window(
     threshold: float = THRESHOLD,
 ) -> list[Candidate]:
     """Find candidates in one window of a scene, placed in latitude/longitude."""
-
     window = Window(col, row, width, height)
     with rasterio.open(path) as src:
         bands, masked = read_window(src, window)
@@ -279,8 +279,7 @@ def detect_window(
 
 
 def chip_png(path: Path, lat: float, lon: float, size: int = 48) -> bytes:
-    """A true-colour image chip around a point, for the verification queue."""
-
+    """Draw a true-colour image chip around a point, for the verification queue."""
     with rasterio.open(path) as src:
         x, y = Transformer.from_crs("EPSG:4326", src.crs, always_xy=True).transform(lon, lat)
         row, col = src.index(x, y)

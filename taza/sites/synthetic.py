@@ -46,7 +46,6 @@ def scene_origin(lat: float, lon: float) -> tuple[float, float]:
 
 def pixel_latlon(origin: tuple[float, float], row: float, col: float) -> tuple[float, float]:
     """Latitude and longitude of a pixel position (its centre at +0.5)."""
-
     x = origin[0] + col * PIXEL
     y = origin[1] - row * PIXEL
     lon, lat = Transformer.from_crs(CRS, "EPSG:4326", always_xy=True).transform(x, y)
@@ -65,7 +64,6 @@ def make_scene(
     describe_bands: bool = True,
 ) -> tuple[float, float]:
     """Write the scene; return its origin in the scene's CRS."""
-
     rng = np.random.default_rng(seed)
     origin = scene_origin(*top_left)
     data = np.empty((7, height, width), dtype=np.uint16)

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -20,10 +19,13 @@ from django.views.decorators.http import require_POST
 from taza.accounts.permissions import scope_of
 from taza.bodies.models import Body, BodyKind
 from taza.core.http import redirect_next
+from taza.core.params import bind
 from taza.geo.models import Region
 from taza.sites import space
+from taza.sites.filtersets import SiteFilterSet
 from taza.sites.indicators import indicators
 from taza.sites.models import ScanJob, SiteKind, SiteSighting, SiteSource, SiteState, WasteSite
+from taza.sites.querysets import verification_queue, visible_sites
 from taza.sites.scan import enqueue, eta_text, plan_scan
 from taza.sites.services import ImportRefused, SiteError, act, import_sites, may_act
 
@@ -42,15 +44,8 @@ def registry(request: HttpRequest) -> HttpResponse:
 
 def sites_geojson(request: HttpRequest) -> JsonResponse:
     """Sites for the map, with outlines; candidates only for staff."""
-    sites = WasteSite.objects.exclude(state=SiteState.REJECTED)
-    if not scope_of(request.user).reads_all:
-        sites = sites.exclude(state=SiteState.CANDIDATE)
-    state = request.GET.get("state")
-    if state in SiteState.values:
-        sites = sites.filter(state=state)
-    region = Region.objects.filter(code=request.GET.get("region", "")).first()
-    if region is not None:
-        sites = sites.filter(region=region)
+    shown = visible_sites(request.user).exclude(state=SiteState.REJECTED)
+    sites = bind(SiteFilterSet, request.GET, shown).qs
     features = []
     for site in sites[:5000]:
         geometry = (
@@ -76,10 +71,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = get_object_or_404(
         WasteSite.objects.select_related("region", "district", "assigned_body"), pk=pk
     )
-    staff = scope_of(request.user).reads_all
-    if site.state in (SiteState.CANDIDATE, SiteState.REJECTED) and not (
-        staff or may_act(request.user, site)
-    ):
+    if not visible_sites(request.user).filter(pk=site.pk).exists():
         raise Http404
     return render(
         request,
@@ -117,11 +109,11 @@ def site_action(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Done."))
-    return redirect_next(request, reverse("sites:site", args=[pk]))
+    return redirect_next(request, site.get_absolute_url())
 
 
 def site_chip(request: HttpRequest, pk: int) -> HttpResponse:
-    """The scene chip the candidate was found in, for verification."""
+    """Serve the scene chip the candidate was found in, for verification."""
     site = get_object_or_404(WasteSite, pk=pk)
     if not may_act(request.user, site):
         raise PermissionDenied(_("Only analysts and the akimat of the territory act on this site."))
@@ -137,13 +129,9 @@ def site_chip(request: HttpRequest, pk: int) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     """Candidates to verify, best score first, in the person's territory."""
     scope = scope_of(request.user)
-    candidates = WasteSite.objects.filter(state=SiteState.CANDIDATE).select_related("region")
-    if not scope.reads_all:
-        if not scope.regions and not scope.districts:
-            raise PermissionDenied(_("Only analysts and akimat operators verify candidates."))
-        candidates = candidates.filter(region__in=scope.regions) | candidates.filter(
-            district__in=scope.districts, state=SiteState.CANDIDATE
-        )
+    if not (scope.reads_all or scope.regions or scope.districts):
+        raise PermissionDenied(_("Only analysts and akimat operators verify candidates."))
+    candidates = verification_queue(request.user).select_related("region")
     return render(
         request,
         "sites/queue.html",

@@ -1,5 +1,7 @@
 """Who may see and change what: role scoping, enforced in one place."""
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +22,7 @@ from taza.bodies.models import Body
 pytestmark = pytest.mark.django_db
 
 
-def body(code):
+def body(code: Any) -> Any:
     return Body.objects.get(code=code)
 
 

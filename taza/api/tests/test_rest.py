@@ -1,10 +1,13 @@
 """The REST API, as another system or the operators' tools call it."""
 
+from typing import Any
+
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from taza.reports.models import Report, ReportState
+from taza.reports.choices import ReportState
+from taza.reports.models import Report
 from taza.reports.tests.conftest import ASTANA, MEDEU
 from taza.reports.tests.images import photo_bytes, upload
 
@@ -16,13 +19,13 @@ def api():
     return APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
 
-def as_user(user):
+def as_user(user: Any) -> Any:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client
 
 
-def create(api, **data):
+def create(api: Any, **data: Any) -> Any:
     body = {
         "service_code": "illegal_dump",
         "description": "Свалка",

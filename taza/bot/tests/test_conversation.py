@@ -14,7 +14,8 @@ from django.test import TestCase
 from taza.bot.models import BotConversation, SeenUpdate
 from taza.bot.runtime import make_bot, make_dispatcher
 from taza.bot.tests.fake_telegram import FakeTelegram
-from taza.reports.models import Report, ReportState
+from taza.reports.choices import ReportState
+from taza.reports.models import Report
 from taza.reports.photos import MAX_BYTES
 from taza.reports.services import transition_report
 from taza.reports.tests.images import photo_bytes, upload

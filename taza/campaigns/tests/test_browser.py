@@ -1,5 +1,9 @@
-"""The whole campaign flow in a real browser: find, sign up, register, attend, report,
-accept, and see the totals change."""
+"""Walk the whole campaign flow in a real browser, to the totals.
+
+Find an event, sign up, register, attend, report, accept, and see the totals change.
+"""
+
+from typing import Any
 
 import pytest
 
@@ -22,7 +26,7 @@ def site(live_server):
     return live_server.url
 
 
-def log_in(page, username: str) -> None:
+def log_in(page: Any, username: str) -> None:
     page.goto("/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)

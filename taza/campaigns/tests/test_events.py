@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -119,7 +120,7 @@ def test_concurrent_registrations_never_overfill_an_event():
     people = [make_user(f"rush{n}") for n in range(8)]
     errors: list[BaseException] = []
 
-    def take(person) -> None:
+    def take(person: Any) -> None:
         try:
             register(event, user=person)
         except BaseException as exc:

@@ -1,5 +1,8 @@
-"""Results: refused when impossible, flagged when implausible, caught when reported twice,
-counted only once accepted; totals for any period and territory, and their export."""
+"""Check results: refused when impossible, flagged when implausible, counted once.
+
+Caught when reported twice, counted only once accepted; totals for any period and
+territory, and their export.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import csv
 import io
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -39,7 +43,7 @@ GOOD = ResultInput(
 )
 
 
-def held(organiser, **changes):
+def held(organiser: Any, **changes: Any) -> Any:
     return make_over(new_event(organiser, **changes))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 RESULT = ResultInput(participants=40, volunteers=20, tonnes_collected=Decimal("6"))
 
 
-def verified_site(lat: float = ASTANA[0] + 0.005, lon: float = ASTANA[1]):
+def verified_site(lat: float = ASTANA[0] + 0.005, lon: float = ASTANA[1]) -> Any:
     site, _ = record_sighting(Sighting(lat=lat, lon=lon, source=SiteSource.RAID))
     return site
 

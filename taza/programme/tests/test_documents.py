@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -29,13 +30,13 @@ SEED_COLUMNS = [
 ]
 
 
-def table_of(content: bytes):
+def table_of(content: bytes) -> Any:
     document = Document(io.BytesIO(content))
     assert len(document.tables) == 1
     return document, document.tables[0]
 
 
-def measure_rows(table) -> list[list[str]]:
+def measure_rows(table: Any) -> list[list[str]]:
     rows = []
     for row in table.rows[2:]:
         cells = [c.text for c in row.cells]
@@ -76,7 +77,7 @@ def test_a_regional_kazakh_docx_has_kazakh_headers_and_only_the_regions_reports(
     assert rows["14."][3].startswith("Тұжырымдама бекітілген күннен бастап екі ай ішінде")
 
 
-def test_the_docx_converts_to_pdf_with_libreoffice_and_renders_a_page(tmp_path: Path):
+def test_the_docx_converts_to_pdf_with_libreoffice_and_renders_a_page(tmp_path: Path) -> Any:
     if not shutil.which("soffice") or not shutil.which("pdftoppm"):
         if os.environ.get("CI") == "true":
             pytest.fail("LibreOffice and poppler-utils are missing; .ci/run installs them")

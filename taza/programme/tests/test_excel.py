@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -28,13 +29,15 @@ pytestmark = pytest.mark.django_db
 AFTER_2025 = date(2026, 3, 1)
 
 
-def template(region: str = "KZ62", year: int = 2025, period: str = "Y", language: str = "ru"):
+def template(
+    region: str = "KZ62", year: int = 2025, period: str = "Y", language: str = "ru"
+) -> Any:
     body = Body.objects.get(code=f"AKIMAT-{region}")
     content = make_template(body, Region.objects.get(code=region), year, period, language)
     return load_workbook(io.BytesIO(content))
 
 
-def rows_by_measure(workbook) -> dict[int, int]:
+def rows_by_measure(workbook: Any) -> dict[int, int]:
     sheet = workbook.worksheets[0]
     return {
         sheet.cell(line, 1).value: line
@@ -43,14 +46,21 @@ def rows_by_measure(workbook) -> dict[int, int]:
     }
 
 
-def as_file(workbook) -> io.BytesIO:
+def as_file(workbook: Any) -> io.BytesIO:
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)
     return buffer
 
 
-def fill(workbook, number: int, fact=None, assessment="выполнено", text="Сделано", links=None):
+def fill(
+    workbook: Any,
+    number: int,
+    fact: Any = None,
+    assessment: Any = "выполнено",
+    text: Any = "Сделано",
+    links: Any = None,
+) -> Any:
     sheet = workbook.worksheets[0]
     line = rows_by_measure(workbook)[number]
     sheet.cell(line, 5, fact)

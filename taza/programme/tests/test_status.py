@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 AFTER_2025 = date(2026, 3, 1)  # the 2025 annual reports are due on 10 January 2026
 
 
-def verdict(number: int, region: str | None = None, as_of: date = AFTER_2025):
+def verdict(number: int, region: str | None = None, as_of: date = AFTER_2025) -> Any:
     snap = PlanSnapshot.load(as_of)
     region_id = Region.objects.get(code=region).pk if region else None
     return snap.verdict(Measure.objects.get(number=number), region_id)

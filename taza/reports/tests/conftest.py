@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from taza.reports.services import Submission, submit_report
@@ -10,7 +12,7 @@ ASTANA = (51.1694, 71.4491)
 MEDEU = (43.1575, 77.0586)
 
 
-def submission(**overrides) -> Submission:
+def submission(**overrides: Any) -> Submission:
     values = {
         "channel": "web",
         "category_code": "illegal_dump",

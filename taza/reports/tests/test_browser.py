@@ -3,7 +3,8 @@
 import pytest
 
 from taza.conftest import PASSWORD, make_user
-from taza.reports.models import Report, ReportState
+from taza.reports.choices import ReportState
+from taza.reports.models import Report
 from taza.reports.tests.images import photo_bytes
 from taza.web.tests.test_browser import browser  # noqa: F401 (the shared browser fixture)
 

@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 
 from taza.audit.querysets import history_for
-from taza.reports.models import PhotoKind, Report, ReportState
+from taza.reports.choices import PhotoKind, ReportState
+from taza.reports.models import Report
 from taza.reports.services import (
     IdempotencyConflict,
     ReportError,
@@ -192,6 +193,6 @@ def test_an_administrators_edit_of_a_category_reaches_the_intake_within_a_minute
     submit_report(submission())  # the category is now cached
     ServiceCategory.objects.filter(code="illegal_dump").update(is_active=False)
     start = real_time.monotonic()
-    monkeypatch.setattr(reference.time, "monotonic", lambda: start + reference.TTL_SECONDS + 1)
+    monkeypatch.setattr(real_time, "monotonic", lambda: start + reference.TTL_SECONDS + 1)
     with pytest.raises(ReportError, match="Unknown category"):
         submit_report(submission(lat=51.2, lon=71.5))

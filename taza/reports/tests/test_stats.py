@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from taza.core.params import ParamsInvalid
 from taza.demo.reports import generate_reports
+from taza.reports.choices import ReportState
 from taza.reports.mapdata import MAX_POINTS, MapQuery, map_items
-from taza.reports.models import DirtyDay, Report, ReportRollup, ReportState
+from taza.reports.models import DirtyDay, Report, ReportRollup
 from taza.reports.services import submit_report, transition_report
 from taza.reports.stats import median_hours, rebuild_all, refresh_dirty_days, statistics
 from taza.reports.tests.conftest import MEDEU, submission

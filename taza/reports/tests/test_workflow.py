@@ -1,6 +1,7 @@
 """The report life cycle: every transition, every refusal, deadlines and disputes."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from taza.audit.querysets import history_for
 from taza.bodies.models import Body
-from taza.reports.models import PhotoKind, ReportState
+from taza.reports.choices import PhotoKind, ReportState
 from taza.reports.services import (
     TransitionError,
     allowed_actions,
@@ -29,7 +30,7 @@ def astana(cast):
     return cast.astana_operator
 
 
-def walk_to(report, state, operator, proof):
+def walk_to(report: Any, state: Any, operator: Any, proof: Any) -> Any:
     """Bring a report to a state by the regular path."""
     path = {
         ReportState.ACCEPTED: ["accept"],

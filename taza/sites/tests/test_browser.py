@@ -1,5 +1,8 @@
-"""The monitoring centre in a real browser: import a list, scan a scene folder, watch
-the progress, verify candidates, assign and close a liquidation, see the figures move."""
+"""Walk the monitoring centre's day in a real browser, from import to liquidation.
+
+Import a list, scan a scene folder, watch the progress, verify candidates, assign and
+close a liquidation, see the figures move.
+"""
 
 from datetime import timedelta
 

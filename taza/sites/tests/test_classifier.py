@@ -18,7 +18,7 @@ SOILS = [Patch("bare_soil", 40 + 90 * n, 300, 20) for n in range(5)]
 
 @pytest.fixture
 def judged(tmp_path, cast):
-    """A scene, and operators' verdicts on sites in it: dumps verified, soil rejected."""
+    """Make a scene and operators' verdicts on it: dumps verified, soil rejected."""
     scene = tmp_path / "scenes" / "S2_T42UXE_20250715.tif"
     scene.parent.mkdir()
     origin = make_scene(scene, patches=tuple(DUMPS + SOILS))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -12,7 +14,7 @@ from taza.sites.services import Sighting, record_sighting
 pytestmark = pytest.mark.django_db
 
 
-def two_sites():
+def two_sites() -> Any:
     candidate, _ = record_sighting(
         Sighting(lat=47.78, lon=67.71, source=SiteSource.SATELLITE, score=0.9)
     )
@@ -67,7 +69,7 @@ def test_an_analyst_imports_a_list_through_the_page(client, cast):
     assert client.get("/sites/import/").status_code == 403
 
 
-def _file(text: str):
+def _file(text: str) -> Any:
     import io
 
     handle = io.BytesIO(text.encode())

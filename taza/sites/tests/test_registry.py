@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from taza.audit.models import AuditEntry
 from taza.bodies.models import Body
-from taza.reports.models import Channel
+from taza.reports.choices import Channel
 from taza.reports.services import Submission, submit_report
 from taza.reports.tests.images import photo_bytes, upload
 from taza.sites.indicators import indicators
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.django_db
 JEZKAZGAN = (47.78, 67.71)
 
 
-def dump_report(lat: float, lon: float, key: str):
+def dump_report(lat: float, lon: float, key: str) -> Any:
     return submit_report(
         Submission(
             channel=Channel.WEB,

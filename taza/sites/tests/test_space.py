@@ -1,10 +1,13 @@
-"""The pipeline on synthetic scenes: finds the dumps, masks clouds, ranks confusers out,
-and is exact about coordinates."""
+"""Run the pipeline on synthetic scenes: it finds dumps, masks clouds, ranks confusers out.
+
+It is also exact about coordinates.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -22,13 +25,13 @@ CLOUD = (Patch("cloud", 380, 120, 40), Patch("dump", 390, 130, 6))  # a dump und
 
 
 @pytest.fixture
-def scene(tmp_path) -> tuple[Path, tuple[float, float]]:
+def scene(tmp_path: Any) -> tuple[Path, tuple[float, float]]:
     path = tmp_path / "S2_T42UXE_20250715.tif"
     origin = make_scene(path, patches=DUMPS + CONFUSERS + CLOUD)
     return path, origin
 
 
-def centre_of(origin, patch: Patch) -> tuple[float, float]:
+def centre_of(origin: Any, patch: Patch) -> tuple[float, float]:
     middle = patch.size / 2
     return pixel_latlon(origin, patch.row + middle, patch.col + middle)
 

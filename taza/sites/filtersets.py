@@ -1,0 +1,27 @@
+"""Filter lists of waste sites: the registry map and its data."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from taza.core.params import code_choice
+from taza.geo.models import Region
+from taza.sites.models import SiteState, WasteSite
+
+
+class SiteFilterSet(django_filters.FilterSet):
+    """Narrow sites by state and region."""
+
+    state = django_filters.ChoiceFilter(
+        choices=SiteState.choices,
+        label=_("state"),
+        error_messages={"invalid_choice": _("No such state.")},
+    )
+    region = code_choice(
+        Region.objects.all(), field_name="region", label=_("region"), message=_("No such region.")
+    )
+
+    class Meta:
+        model = WasteSite
+        fields: list[str] = []
