@@ -89,14 +89,6 @@ def forget_scope(user: Any) -> None:
         del user._taza_scope
 
 
-def has_role(user: Any, role: Role) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if role == Role.ADMIN and user.is_superuser:
-        return True
-    return bool(user.role_assignments.filter(role=role).exists())
-
-
 def can_view(user: Any, obj: Territorial) -> bool:
     scope = scope_of(user)
     return scope.reads_all or scope.covers(obj.region_id, obj.district_id)

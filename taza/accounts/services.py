@@ -86,12 +86,6 @@ def revoke_role(*, actor: Any, assignment: RoleAssignment, reason: str) -> None:
     forget_scope(user)
 
 
-def set_active(*, actor: Any, user: User, active: bool, reason: str) -> None:
-    """Block or unblock an account without deleting what it did."""
-    _require_admin(actor)
-    update_audited(user, actor=actor, reason=reason, is_active=active)
-
-
 class SignupError(DomainError):
     """Refuse a sign-up, naming the field at fault."""
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.dateparse import parse_date
-from django.utils.timezone import get_current_timezone, make_aware
 from django.utils.translation import gettext as _
 
 from taza.accounts.permissions import can_view, require_reads_all, scope_of
 from taza.audit.export import csv_lines, jsonl_lines
 from taza.audit.querysets import entries, history_for
+from taza.core.dates import local_day_range
+from taza.core.params import PeriodFilterSet, bind
 
 
 @login_required
@@ -36,13 +34,6 @@ def record_history(request: HttpRequest, model_label: str, pk: str) -> HttpRespo
     return render(request, "audit/history.html", {"object": obj, "entries": history_for(obj)})
 
 
-def _day(value: str | None) -> datetime | None:
-    parsed = parse_date(value or "")
-    if parsed is None:
-        return None
-    return make_aware(datetime.combine(parsed, datetime.min.time()), get_current_timezone())
-
-
 @login_required
 def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Stream the trail as CSV or JSON Lines: ?format=csv|jsonl&since=YYYY-MM-DD&until=..."""
@@ -50,7 +41,9 @@ def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     fmt = request.GET.get("format", "csv")
     if fmt not in ("csv", "jsonl"):
         return HttpResponse(_("Unknown format: use csv or jsonl."), status=400)
-    qs = entries(since=_day(request.GET.get("since")), until=_day(request.GET.get("until")))
+    period = bind(PeriodFilterSet, request.GET).form.cleaned_data
+    since, until = local_day_range(period["since"], period["until"])
+    qs = entries(since=since, until=until)
     rows = qs.iterator(chunk_size=2000)
     lines = csv_lines(rows) if fmt == "csv" else jsonl_lines(rows)
     response = StreamingHttpResponse(

@@ -68,10 +68,6 @@ def language_of(telegram_id: int, hint: str | None = None) -> str:
     return guess if guess in LANGUAGES else "kk"
 
 
-def has_language(telegram_id: int) -> bool:
-    return TelegramProfile.objects.filter(telegram_id=telegram_id).exclude(language="").exists()
-
-
 def set_language(telegram_id: int, language: str) -> None:
     if language not in LANGUAGES:
         raise ValueError(language)

@@ -4,33 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.dateparse import parse_date
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from taza.campaigns.filtersets import EventFilterSet, TotalsFilterSet
 from taza.campaigns.models import CampaignKind
 from taza.campaigns.querysets import nearest_first, upcoming_events
 from taza.campaigns.totals import totals
-from taza.geo.models import Region
-
-
-def _number(request: Request, name: str, low: float, high: float) -> float | None:
-    text = request.query_params.get(name)
-    if text in (None, ""):
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValidationError({name: _("Must be a number.")}) from None
-    if not low <= value <= high:
-        raise ValidationError({name: _("Out of range.")})
-    return value
+from taza.core.params import bind
 
 
 @extend_schema(
@@ -45,15 +30,9 @@ def _number(request: Request, name: str, low: float, high: float) -> float | Non
 @permission_classes([AllowAny])
 def events_api(request: Request) -> Response:
     """Upcoming events: no personal data, just what, where, when and places."""
-    events = upcoming_events()
-    code = request.query_params.get("region")
-    if code:
-        region = Region.objects.filter(code=code).first()
-        if region is None:
-            raise ValidationError({"region": _("No such region.")})
-        events = events.filter(region=region)
-    lat, lon = _number(request, "lat", -90, 90), _number(request, "lon", -180, 180)
-    listed = list(events[:500])
+    filters = bind(EventFilterSet, request.query_params, upcoming_events())
+    lat, lon = filters.form.cleaned_data["lat"], filters.form.cleaned_data["lon"]
+    listed = list(filters.qs[:500])
     if lat is not None and lon is not None:
         listed = nearest_first(listed, lat, lon)
     return Response(
@@ -89,19 +68,9 @@ def events_api(request: Request) -> Response:
 @permission_classes([AllowAny])
 def totals_api(request: Request) -> Response:
     """Participants, volunteers, tonnes, hectares, trees and events from accepted results."""
-    params = request.query_params
-    since, until = parse_date(params.get("since") or ""), parse_date(params.get("until") or "")
-    for name in ("since", "until"):
-        if params.get(name) and parse_date(params[name]) is None:
-            raise ValidationError({name: _("Use the form YYYY-MM-DD.")})
-    region = None
-    if params.get("region"):
-        region = Region.objects.filter(code=params["region"]).first()
-        if region is None:
-            raise ValidationError({"region": _("No such region.")})
-    kind = params.get("kind") or None
-    if kind is not None and kind not in CampaignKind.values:
-        raise ValidationError({"kind": _("No such campaign kind.")})
+    query = bind(TotalsFilterSet, request.query_params).form.cleaned_data
+    since, until, region = query["since"], query["until"], query["region"]
+    kind = query["kind"] or None
     found = totals(since=since, until=until, region=region, campaign_kind=kind)
 
     def plain(figures: dict[str, Any]) -> dict[str, Any]:

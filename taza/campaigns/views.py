@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
 from django.contrib import messages
@@ -12,12 +11,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import scope_of
 from taza.campaigns import totals as campaign_totals
+from taza.campaigns.filtersets import EventFilterSet, TotalsFilterSet
 from taza.campaigns.forms import EventForm, ResultForm
 from taza.campaigns.models import (
     ACTIVE,
@@ -46,34 +45,19 @@ from taza.campaigns.services import (
     volunteer_record,
 )
 from taza.core.clients import intake_limited
-from taza.core.http import redirect_next
+from taza.core.http import act_and_return, decision
+from taza.core.params import bind
 from taza.geo.models import Region
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _float(value: str | None) -> float | None:
-    try:
-        number = float(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-    return number if number is not None and math.isfinite(number) else None
-
-
 def upcoming(request: HttpRequest) -> HttpResponse:
     """Events to come, by date, or nearest first when the visitor gives a position."""
-    events = upcoming_events()
-    region = Region.objects.filter(code=request.GET.get("region", "")).first()
-    if region is not None:
-        events = events.filter(region=region)
-    kind = request.GET.get("kind", "")
-    if kind in CampaignKind.values:
-        events = events.filter(campaign__kind=kind)
-    day = parse_date(request.GET.get("from", "") or "")
-    if day is not None:
-        events = events.filter(starts_at__date__gte=day)
-    lat, lon = _float(request.GET.get("lat")), _float(request.GET.get("lon"))
-    listed = list(events[:300])
+    filters = bind(EventFilterSet, request.GET, upcoming_events())
+    query = filters.form.cleaned_data
+    lat, lon, region, kind = query["lat"], query["lon"], query["region"], query["kind"]
+    listed = list(filters.qs[:300])
     if lat is not None and lon is not None:
         listed = nearest_first(listed, lat, lon)
     by_day: dict[date, list[Event]] = {}
@@ -279,18 +263,13 @@ def event_result(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def result_review(request: HttpRequest, pk: int) -> HttpResponse:
     result = get_object_or_404(EventResult, pk=pk)
-    accept = request.POST.get("decision") == "accept"
-    try:
-        review_result(
-            result, actor=request.user, accept=accept, comment=request.POST.get("comment", "")
-        )
-    except CampaignError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("The results were accepted.") if accept else _("The results were returned.")
-        )
-    return redirect_next(request, reverse("campaigns:review"))
+    accept, comment = decision(request)
+    return act_and_return(
+        request,
+        lambda: review_result(result, actor=request.user, accept=accept, comment=comment),
+        success=_("The results were accepted.") if accept else _("The results were returned."),
+        fallback=reverse("campaigns:review"),
+    )
 
 
 @login_required
@@ -339,19 +318,14 @@ def my_record(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/me.html", {"record": record, "upcoming": upcoming_places})
 
 
-def _period(request: HttpRequest) -> tuple[date, date]:
+def results_page(request: HttpRequest) -> HttpResponse:
+    query = bind(TotalsFilterSet, request.GET).form.cleaned_data
     today = timezone.localdate()
-    since = parse_date(request.GET.get("since", "") or "") or date(today.year - 1, 1, 1)
-    until = parse_date(request.GET.get("until", "") or "") or today
+    since = query["since"] or date(today.year - 1, 1, 1)
+    until = query["until"] or today
     if until < since:
         since, until = until, since
-    return since, until
-
-
-def results_page(request: HttpRequest) -> HttpResponse:
-    since, until = _period(request)
-    region = Region.objects.filter(code=request.GET.get("region", "")).first()
-    kind = request.GET.get("kind") if request.GET.get("kind") in CampaignKind.values else None
+    region, kind = query["region"], query["kind"] or None
     found = campaign_totals.totals(since=since, until=until, region=region, campaign_kind=kind)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):

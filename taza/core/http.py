@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,6 +30,27 @@ def safe_next(request: HttpRequest, fallback: str, *, param: str = "next") -> st
 def redirect_next(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     """Redirect to the request's safe ``next`` address, or to the fallback."""
     return HttpResponseRedirect(safe_next(request, fallback))
+
+
+def act_and_return(
+    request: HttpRequest, act: Callable[[], object], *, success: str, fallback: str
+) -> HttpResponseRedirect:
+    """Run a service call a form posted, tell the person how it went, and go back.
+
+    A refusal (a DomainError) is shown as the error it carries; nothing else is caught.
+    """
+    try:
+        act()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect_next(request, fallback)
+
+
+def decision(request: HttpRequest) -> tuple[bool, str]:
+    """Read a reviewer's decision from a form: accepted or not, and the comment."""
+    return request.POST.get("decision") == "accept", request.POST.get("comment", "")
 
 
 def refused_page(request: HttpRequest, exc: DomainError) -> HttpResponse:

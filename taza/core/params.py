@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import django_filters
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -127,6 +128,35 @@ class DayFilter(django_filters.DateFilter):
         super().__init__(*args, **kwargs)
 
 
+class BoundedNumberFilter(django_filters.NumberFilter):
+    """Read a finite number within bounds, such as a latitude; it filters nothing itself."""
+
+    field_class = forms.FloatField
+
+    def __init__(self, *args: Any, low: float, high: float, **kwargs: Any) -> None:
+        kwargs.setdefault("method", lambda qs, name, value: qs)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid": gettext_lazy("Must be a number."),
+                "min_value": gettext_lazy("Out of range."),
+                "max_value": gettext_lazy("Out of range."),
+            },
+        )
+        super().__init__(*args, min_value=low, max_value=high, **kwargs)
+
+
+class PeriodFilterSet(django_filters.FilterSet):
+    """Read a period in whole local days (``since`` and ``until``, both inclusive).
+
+    Subclasses add what else their page or endpoint filters by; the days themselves are
+    read from the form's cleaned data by the statistics, which count whole days.
+    """
+
+    since = DayFilter(method=lambda qs, name, value: qs, label=gettext_lazy("since"))
+    until = DayFilter(method=lambda qs, name, value: qs, label=gettext_lazy("until"))
+
+
 class TextFilter(django_filters.CharFilter):
     """Filter by a short text with no NUL byte (which PostgreSQL cannot store)."""
 
@@ -157,6 +187,10 @@ def bind(
     request: Any = None,
 ) -> F:
     """Bind a query to its FilterSet; raise ParamsInvalid naming every bad parameter."""
+    if queryset is None and filterset_class._meta.model is None:
+        # A FilterSet that only reads parameters (a period, a region) filters nothing,
+        # but django-filter still wants a queryset to hold.
+        queryset = ContentType.objects.none()
     filterset: F = filterset_class(data=data, queryset=queryset, request=request)
     if not filterset.is_valid():
         raise ParamsInvalid(

@@ -6,16 +6,16 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from taza.core.params import bind
 from taza.geo.models import Region
+from taza.programme.filtersets import PlanFilterSet
 from taza.programme.models import Indicator, Measure
 from taza.programme.scorecard import lagging_regions, scorecards
 from taza.programme.status import PlanSnapshot, Verdict, indicator_verdict
@@ -25,20 +25,13 @@ YEAR = OpenApiParameter("year", int, description="year of the scorecard, 2024–
 
 
 def _region(request: Request) -> Region | None:
-    code = request.query_params.get("region")
-    if not code:
-        return None
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise ValidationError({"region": _("No such region.")})
+    region: Region | None = bind(PlanFilterSet, request.query_params).form.cleaned_data["region"]
     return region
 
 
 def _year(request: Request) -> int:
-    text = request.query_params.get("year") or str(timezone.localdate().year)
-    if not text.isdigit() or not 2024 <= int(text) <= 2029:
-        raise ValidationError({"year": _("Choose a year from 2024 to 2029.")})
-    return int(text)
+    year = bind(PlanFilterSet, request.query_params).form.cleaned_data["year"]
+    return int(year) if year is not None else timezone.localdate().year
 
 
 def _verdict(verdict: Verdict) -> dict[str, Any]:

@@ -19,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from taza.bodies.models import Body
 from taza.geo.models import Region, in_language
 
+# The years of the Concept "Taza Qazaqstan" (2024–2029): pages and reports take no other.
+FIRST_YEAR, LAST_YEAR = 2024, 2029
+
 
 class Trilingual(models.Model):
     """Long names in three languages (measure names run past 200 characters)."""

@@ -18,10 +18,12 @@ from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import scope_of
 from taza.bodies.models import Body
-from taza.core.http import redirect_next
+from taza.core.http import act_and_return, decision
+from taza.core.params import bind
 from taza.geo.models import Region
 from taza.programme import documents, excel
 from taza.programme.charts import indicator_chart
+from taza.programme.filtersets import PlanFilterSet
 from taza.programme.models import (
     Assessment,
     Direction,
@@ -58,17 +60,19 @@ def _today() -> date:
     return timezone.localdate()
 
 
+def _query(request: HttpRequest) -> dict[str, Any]:
+    """Read the page's region and year; a malformed one is refused with a 400."""
+    return dict(bind(PlanFilterSet, request.GET).form.cleaned_data)
+
+
 def _region(request: HttpRequest) -> Region | None:
-    code = request.GET.get("region", "")
-    return Region.objects.filter(code=code).first() if code else None
+    region: Region | None = _query(request)["region"]
+    return region
 
 
 def _year(request: HttpRequest, default: int) -> int:
-    try:
-        year = int(request.GET.get("year", default))
-    except ValueError:
-        return default
-    return year if 2024 <= year <= 2029 else default
+    year = _query(request)["year"]
+    return int(year) if year is not None else default
 
 
 def plan(request: HttpRequest) -> HttpResponse:
@@ -217,18 +221,13 @@ def report_submit(request: HttpRequest, number: int) -> HttpResponse:
 @require_POST
 def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(ExecutorReport, pk=pk)
-    accept = request.POST.get("decision") == "accept"
-    try:
-        review_report(
-            report, actor=request.user, accept=accept, comment=request.POST.get("comment", "")
-        )
-    except ProgrammeError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("The report was accepted.") if accept else _("The report was returned.")
-        )
-    return redirect_next(request, reverse("programme:reporting"))
+    accept, comment = decision(request)
+    return act_and_return(
+        request,
+        lambda: review_report(report, actor=request.user, accept=accept, comment=comment),
+        success=_("The report was accepted.") if accept else _("The report was returned."),
+        fallback=reverse("programme:reporting"),
+    )
 
 
 @login_required

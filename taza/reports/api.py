@@ -19,11 +19,12 @@ from taza.bodies.models import Body
 from taza.core.clients import client_ip, intake_limited
 from taza.core.params import bind
 from taza.geo.cli import describe
+from taza.geo.filtersets import TerritoryPeriodFilterSet
 from taza.geo.lookup import LocationError
 from taza.geo.models import Region
 from taza.reports import serializers as s
 from taza.reports.choices import Channel, ReportState
-from taza.reports.filtersets import PeriodFilterSet, ReportFilterSet
+from taza.reports.filtersets import ReportFilterSet
 from taza.reports.mapdata import MapQuery, map_items
 from taza.reports.models import Report, ServiceCategory
 from taza.reports.querysets import public_history
@@ -231,7 +232,7 @@ def locate_point(request: Request) -> Response:
 @permission_classes([AllowAny])
 def statistics_api(request: Request) -> Response:
     """Open statistics: counts, share resolved, median time to resolve, overdue share."""
-    period = bind(PeriodFilterSet, request.query_params).form.cleaned_data
+    period = bind(TerritoryPeriodFilterSet, request.query_params).form.cleaned_data
     region = period.get("region")
     figures = statistics(
         since=period.get("since"),

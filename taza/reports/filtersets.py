@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from taza.core.params import DayFilter, MomentFilter, TextFilter, code_choice
+from taza.core.params import MomentFilter, TextFilter, code_choice
 from taza.geo.models import Region
 from taza.reports.choices import ReportState
 from taza.reports.models import Report, ServiceCategory
@@ -125,22 +125,4 @@ class MapFilterSet(ReportFilterSet):
 
     def keep(self, qs: QuerySet[Report], name: str, value: Any) -> QuerySet[Report]:
         """Leave the queryset alone: the zoom chooses how to aggregate, not what to keep."""
-        return qs
-
-
-class PeriodFilterSet(django_filters.FilterSet):
-    """Read the period and region of a statistics query, in whole local days."""
-
-    region = code_choice(
-        Region.objects.all(), field_name="region", label=_("region"), message=_("No such region.")
-    )
-    since = DayFilter(field_name="created_at", method="keep", label=_("since"))
-    until = DayFilter(field_name="created_at", method="keep", label=_("until"))
-
-    class Meta:
-        model = Report
-        fields: list[str] = []
-
-    def keep(self, qs: QuerySet[Report], name: str, value: Any) -> QuerySet[Report]:
-        """Leave the queryset alone: statistics read the days from rollups."""
         return qs

@@ -274,6 +274,19 @@ def submit_report(sub: Submission, *, now: datetime | None = None) -> IntakeResu
     raise ReportError(_("The report could not be stored; please try again."), "")
 
 
+# Checked by the database or by the intake itself; full_clean would query each of them.
+_RELATIONS = ("category", "region", "district", "body", "duplicate_of", "reporter")
+
+
+def _check_fields(report: Report) -> None:
+    """Check the model's own single-row rules (lengths, choices, e-mail) before saving."""
+    try:
+        report.full_clean(exclude=_RELATIONS, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        field, problems = next(iter(exc.message_dict.items()))
+        raise ReportError(" ".join(problems), field) from None
+
+
 def _create(
     sub: Submission,
     category: ServiceCategory,
@@ -285,7 +298,7 @@ def _create(
     now: datetime,
     nearby: list[Nearby],
 ) -> Report:
-    report = Report.objects.create(
+    report = Report(
         public_id=_new_public_id(),
         category=category,
         description=sub.description.strip(),
@@ -313,6 +326,8 @@ def _create(
         language=sub.language,
         reporter_token=secrets.token_urlsafe(32),
     )
+    _check_fields(report)
+    report.save(force_insert=True)
     for index, photo in enumerate(photos, start=1):
         _save_photo(report, photo, PhotoKind.REPORT, index)
     mark_dirty(now)

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 from taza.accounts.permissions import can_view_personal_data, scope_of, visible
 from taza.core.clients import intake_limited
 from taza.core.params import bind
+from taza.geo.filtersets import TerritoryPeriodFilterSet
 from taza.geo.models import Region
 from taza.reports.choices import Channel, ReportState
-from taza.reports.filtersets import OPEN, PeriodFilterSet, ReportFilterSet
+from taza.reports.filtersets import OPEN, ReportFilterSet
 from taza.reports.forms import ReportForm, TransitionForm
 from taza.reports.models import Report, ServiceCategory
 from taza.reports.querysets import public_history
@@ -197,7 +198,7 @@ def console_bulk(request: HttpRequest) -> HttpResponse:
 
 def statistics_page(request: HttpRequest) -> HttpResponse:
     """Open statistics: the figures the seeds report, by region and category."""
-    period = bind(PeriodFilterSet, request.GET).form.cleaned_data
+    period = bind(TerritoryPeriodFilterSet, request.GET).form.cleaned_data
     since, until, region = period["since"], period["until"], period["region"]
     figures = statistics(since=since, until=until, region_id=region.pk if region else None)
     regions = {r.pk: r for r in Region.objects.all()}

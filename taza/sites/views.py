@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import scope_of
 from taza.bodies.models import Body, BodyKind
-from taza.core.http import redirect_next
+from taza.core.http import act_and_return
 from taza.core.params import bind
+from taza.geo.filtersets import TerritoryPeriodFilterSet
 from taza.geo.models import Region
 from taza.sites import space
 from taza.sites.filtersets import SiteFilterSet
@@ -27,7 +28,7 @@ from taza.sites.indicators import indicators
 from taza.sites.models import ScanJob, SiteKind, SiteSighting, SiteSource, SiteState, WasteSite
 from taza.sites.querysets import verification_queue, visible_sites
 from taza.sites.scan import enqueue, eta_text, plan_scan
-from taza.sites.services import ImportRefused, SiteError, act, import_sites, may_act
+from taza.sites.services import ImportRefused, act, import_sites, may_act
 
 
 def registry(request: HttpRequest) -> HttpResponse:
@@ -95,8 +96,9 @@ def site_action(request: HttpRequest, pk: int) -> HttpResponse:
     site = get_object_or_404(WasteSite, pk=pk)
     body = Body.objects.filter(code=request.POST.get("body", "")).first()
     deadline = parse_date(request.POST.get("deadline", "") or "")
-    try:
-        act(
+    return act_and_return(
+        request,
+        lambda: act(
             site,
             request.POST.get("action", ""),
             actor=request.user,
@@ -104,12 +106,10 @@ def site_action(request: HttpRequest, pk: int) -> HttpResponse:
             body=body,
             deadline=deadline,
             proof=request.FILES.get("proof"),
-        )
-    except SiteError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Done."))
-    return redirect_next(request, site.get_absolute_url())
+        ),
+        success=_("Done."),
+        fallback=site.get_absolute_url(),
+    )
 
 
 def site_chip(request: HttpRequest, pk: int) -> HttpResponse:
@@ -140,10 +140,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def indicators_page(request: HttpRequest) -> HttpResponse:
+    query = bind(TerritoryPeriodFilterSet, request.GET).form.cleaned_data
     today = timezone.localdate()
-    since = parse_date(request.GET.get("since", "") or "") or date(today.year, 1, 1)
-    until = parse_date(request.GET.get("until", "") or "") or today
-    region = Region.objects.filter(code=request.GET.get("region", "")).first()
+    since = query["since"] or date(today.year, 1, 1)
+    until = query["until"] or today
+    region = query["region"]
     found = indicators(since=since, until=until, region=region)
     return render(
         request,

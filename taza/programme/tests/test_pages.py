@@ -125,13 +125,17 @@ def test_reporting_is_for_signed_in_executors_operators_and_analysts(client, cas
     assert 'id="queue"' in client.get("/programme/reporting/").content.decode()
 
 
-def test_unknown_records_are_404_and_bad_parameters_fall_back(client):
+def test_unknown_records_are_404_and_bad_parameters_are_refused_with_a_reason(client):
     assert client.get("/programme/measures/61/").status_code == 404
     assert client.get("/programme/indicators/NOPE/").status_code == 404
     assert client.get("/programme/regions/KZ99/").status_code == 404
-    assert client.get("/programme/regions/?year=abc").status_code == 200
-    assert client.get("/programme/?region=KZ99").status_code == 200
-    assert client.get("/programme/export/?format=pdf&year=1900").status_code == 200
+    bad_year = client.get("/programme/regions/?year=abc")
+    assert bad_year.status_code == 400
+    assert "Choose a year from 2024 to 2029." in bad_year.content.decode()
+    bad_region = client.get("/programme/?region=KZ99")
+    assert bad_region.status_code == 400
+    assert "No such region." in bad_region.content.decode()
+    assert client.get("/programme/export/?format=pdf&year=1900").status_code == 400
 
 
 def test_the_indicator_chart_keeps_svg_numbers_unlocalised_in_every_language():
