@@ -24,7 +24,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference data once for the whole session, as setup does."""
     from taza.bodies.services import load_bodies
     from taza.geo.services import load_territories
-    from taza.programme.services import load_plan
+    from taza.programme.plan import load_plan
     from taza.reports.catalogue import load_categories
 
     with django_db_blocker.unblock():

@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from taza.accounts.models import Role, RoleAssignment, User
 from taza.accounts.permissions import (
@@ -86,6 +87,10 @@ def revoke_role(*, actor: Any, assignment: RoleAssignment, reason: str) -> None:
     forget_scope(user)
 
 
+# Reasons in the audit trail are kept as written here and translated where shown.
+SIGNED_UP = gettext_noop("signed up on the site")
+
+
 class SignupError(DomainError):
     """Refuse a sign-up, naming the field at fault."""
 
@@ -110,11 +115,11 @@ def sign_up_citizen(
         password=password,
         first_name=first_name,
         email=email,
-        reason="signed up on the site",
+        reason=SIGNED_UP,
     )
     if language:
         update_audited(user, actor=user, preferred_language=language)
-    assign_role(actor=None, user=user, role=Role.CITIZEN, reason="signed up on the site")
+    assign_role(actor=None, user=user, role=Role.CITIZEN, reason=SIGNED_UP)
     return user
 
 

@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 
 from taza.audit.models import AuditAction, AuditEntry
 from taza.audit.services import diff, record, removal, snapshot
 
-ADMIN_REASON = "Edited in the administration site"
+ADMIN_REASON = gettext_noop("Edited in the administration site")
 
 
 class AuditedModelAdmin(admin.ModelAdmin[Any]):

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from taza.accounts.services import create_person
 from taza.audit.services import record_created
@@ -37,7 +38,7 @@ from taza.demo.reports import point_in
 from taza.geo.lookup import default_locator
 from taza.geo.models import District, Region
 
-REASON = "Demo data set"
+REASON = gettext_noop("Demo data set")
 WORLD_CLEANUP_DAY_2025 = 356_200
 MARCH_OF_PARKS_2025 = 218_400
 VOLUNTEER_SHARE = 0.15

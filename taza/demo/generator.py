@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from taza.accounts.models import Role, User
 from taza.accounts.services import assign_role, create_person
@@ -27,7 +28,7 @@ from taza.demo.sites import generate_sites
 from taza.geo.models import District, Region
 
 DEMO_PASSWORD = "taza-demo-2026"  # noqa: S105 (published on purpose; TAZA_DEMO guards it)
-REASON = "Demo data set"
+REASON = gettext_noop("Demo data set")
 
 _FIRST_NAMES = [
     "Айгерим",

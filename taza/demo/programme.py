@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from taza.audit.services import record_created
 from taza.bodies.models import Body, BodyKind
@@ -35,7 +36,7 @@ from taza.programme.models import (
 )
 from taza.programme.status import PlanSnapshot, due_date
 
-REASON = "Demo data set"
+REASON = gettext_noop("Demo data set")
 YEARS = (2025, 2026)
 # Regional yearly targets for countable measures: a base per region, scaled by weight.
 TARGET_BASES = {6: 60000, 13: 8, 7: 6, 57: 5, 48: 12, 3: 2, 15: 1500, 55: 1, 19: 1}

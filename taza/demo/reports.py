@@ -16,6 +16,7 @@ import h3
 import shapely
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from taza.audit.services import record_created
 from taza.bodies.models import Body
@@ -210,7 +211,7 @@ def _flush(rows: list[Report]) -> int:
         return 0
     Report.objects.bulk_create(rows, batch_size=BATCH)
     # bulk_create gives primary keys back on PostgreSQL and SQLite alike.
-    record_created(rows, reason="Demo data set", fields=("state", "channel"))
+    record_created(rows, reason=gettext_noop("Demo data set"), fields=("state", "channel"))
     n = len(rows)
     rows.clear()
     return n

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 import h3
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from taza.audit.services import record_created
 from taza.demo import facts
@@ -21,7 +22,7 @@ from taza.geo.models import District, Region
 from taza.sites.models import SiteKind, SiteSource, SiteState, WasteSite
 from taza.sites.services import H3_RESOLUTION
 
-REASON = "Demo data set"
+REASON = gettext_noop("Demo data set")
 
 
 def generate_sites(*, seed: int = 2026) -> int:

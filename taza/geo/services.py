@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 from pyproj import Geod
 from shapely.geometry import shape
 
@@ -16,7 +17,7 @@ from taza.geo.lookup import ADM1_FILE, ADM2_FILE
 from taza.geo.models import District, Region
 from taza.geo.names import REGION_NAMES, district_names
 
-REASON = "Reference data: administrative boundaries (geokz 2024)"
+REASON = gettext_noop("Reference data: administrative boundaries (geokz 2024)")
 _GEOD = Geod(ellps="WGS84")
 
 

@@ -12,7 +12,7 @@ is reported for the year its deadline falls in.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -270,111 +270,13 @@ class PlanSnapshot:
         return sum(facts, Decimal(0)) if facts else None
 
     def verdict(self, measure: Measure, region_id: int | None = None) -> Verdict:
-        """Apply the rules in order; the first that decides gives the status."""
-        today = self.as_of
-        if measure.removed_on is not None and measure.removed_on <= today:
-            return Verdict(
-                MeasureStatus.REMOVED,
-                (
-                    _("Removed from control on %(date)s.") % {"date": measure.removed_on},
-                    measure.removed_note,
-                ),
-                assessable=False,
-            )
-        rows = self.in_scope(measure, region_id)
-        reporters = self.reporters(measure, region_id)
-        due_periods = [p for p in periods_of(measure) if due_date(*p) <= today]
-        if not measure.is_recurring:
-            done = {(r.body_id, r.region_id) for r in rows if r.assessment == Assessment.DONE}
-            if reporters and all(pair in done for pair in reporters):
-                return Verdict(MeasureStatus.DONE, (_("Every executor has reported it done."),))
-            if today > measure.due:
-                missing = [pair for pair in reporters if pair not in done]
-                return Verdict(
-                    MeasureStatus.OVERDUE,
-                    (
-                        _(
-                            "The deadline, %(date)s, has passed without a report of completion "
-                            "from: %(who)s."
-                        )
-                        % {"date": measure.due, "who": self.names(missing)},
-                    ),
-                )
-        if not due_periods:
-            if today < date(measure.first_year, 1, 1):
-                reason = _("Starts in %(year)s; nothing is due yet.") % {"year": measure.first_year}
-            else:
-                first_due = due_date(*periods_of(measure)[0])
-                reason = _("The first report is due on %(date)s.") % {"date": first_due}
-            return Verdict(MeasureStatus.ON_TRACK, (reason,), assessable=False)
-        latest = due_periods[-1]
-        annual = [p for p in due_periods if p[1] == Period.YEAR]
-        checked = list(dict.fromkeys([*annual[-1:], latest]))
-        reported = {(r.body_id, r.region_id, r.year, r.period) for r in rows}
-        missing_reasons = []
-        for year, period in checked:
-            missing = [(b, r) for b, r in reporters if (b, r, year, period) not in reported]
-            if missing:
-                missing_reasons.append(
-                    _("No report for %(period)s from %(who)s.")
-                    % {"period": period_label(year, period), "who": self.names(missing)}
-                )
-        if missing_reasons:
-            return Verdict(MeasureStatus.NOT_REPORTED, tuple(missing_reasons))
-        reasons: list[str] = []
-        at_risk = False
-        if annual:
-            year = annual[-1][0]
-            target = self.target(measure, region_id, year)
-            fact = self.fact(rows, region_id, year)
-            if target is not None and fact is None:
-                at_risk = True
-                reasons.append(
-                    _("No fact is reported against the %(year)s target of %(target)s.")
-                    % {"year": year, "target": fmt(target)}
-                )
-            elif target is not None and fact is not None:
-                share = (fact / target * 100) if target else Decimal(100)
-                values = {
-                    "year": year,
-                    "fact": fmt(fact),
-                    "target": fmt(target),
-                    "share": fmt(share.quantize(Decimal(1))),
-                    "unit": measure.target_unit,
-                }
-                if fact < target:
-                    at_risk = True
-                    reasons.append(
-                        _("%(year)s: %(fact)s of %(target)s %(unit)s planned (%(share)s%%).")
-                        % values
-                    )
-                else:
-                    reasons.append(
-                        _("%(year)s: %(fact)s of %(target)s %(unit)s planned: met.") % values
-                    )
-        not_done = [
-            r for r in rows if (r.year, r.period) in checked and r.assessment == Assessment.NOT_DONE
-        ]
-        if not_done:
-            at_risk = True
-            reasons.append(
-                _("Reported not done by %(who)s.")
-                % {"who": self.names((r.body_id, r.region_id) for r in not_done)}
-            )
-        if any(r.status == ReportStatus.SUBMITTED for r in rows if (r.year, r.period) in checked):
-            reasons.append(_("Some of these reports still await an analyst's review."))
-        window_over = today > measure.due
-        if at_risk:
-            return Verdict(
-                MeasureStatus.OVERDUE if window_over else MeasureStatus.AT_RISK, tuple(reasons)
-            )
-        if window_over:
-            return Verdict(MeasureStatus.DONE, (_("Every period was reported and met."), *reasons))
-        reasons.insert(
-            0,
-            _("Reported for %(period)s.") % {"period": period_label(*latest)},
-        )
-        return Verdict(MeasureStatus.ON_TRACK, tuple(reasons))
+        """Apply the status rules in order; the first that decides gives the status."""
+        case = Case(self, measure, region_id)
+        for rule in MEASURE_RULES:
+            found = rule(case)
+            if found is not None:
+                return found
+        raise AssertionError("the last rule always decides")  # pragma: no cover
 
     def verdicts(self, region_id: int | None = None) -> dict[int, Verdict]:
         """Every measure's verdict, for the country or the measures a region carries out."""
@@ -383,6 +285,173 @@ class PlanSnapshot:
             for m in self.measures
             if region_id is None or self.applies_to(m, region_id)
         }
+
+
+# -- the status rules of a measure, in the order docs/programme.md lists them ------------
+
+
+@dataclass
+class Case:
+    """Hold what every rule reads about one measure, for the country or one region."""
+
+    snap: PlanSnapshot
+    measure: Measure
+    region_id: int | None
+    today: date = field(init=False)
+    rows: list[ReportRow] = field(init=False)
+    reporters: list[tuple[int, int | None]] = field(init=False)
+    due_periods: list[tuple[int, str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.today = self.snap.as_of
+        self.rows = list(self.snap.in_scope(self.measure, self.region_id))
+        self.reporters = list(self.snap.reporters(self.measure, self.region_id))
+        self.due_periods = [p for p in periods_of(self.measure) if due_date(*p) <= self.today]
+
+    @property
+    def annual(self) -> list[tuple[int, str]]:
+        """Return the yearly periods that are due."""
+        return [p for p in self.due_periods if p[1] == Period.YEAR]
+
+    @property
+    def checked(self) -> list[tuple[int, str]]:
+        """Return the periods the rules look at: the latest year due and the latest period."""
+        return list(dict.fromkeys([*self.annual[-1:], self.due_periods[-1]]))
+
+    def done_by(self) -> set[tuple[int, int | None]]:
+        """Return the executors (and regions) that reported the measure done."""
+        return {(r.body_id, r.region_id) for r in self.rows if r.assessment == Assessment.DONE}
+
+
+def removed_from_control(case: Case) -> Verdict | None:
+    """Rule 1: a measure removed from control, with why."""
+    measure = case.measure
+    if measure.removed_on is None or measure.removed_on > case.today:
+        return None
+    return Verdict(
+        MeasureStatus.REMOVED,
+        (
+            _("Removed from control on %(date)s.") % {"date": measure.removed_on},
+            measure.removed_note,
+        ),
+        assessable=False,
+    )
+
+
+def one_off_done(case: Case) -> Verdict | None:
+    """Rule 2: a one-off measure that every owing executor reported done."""
+    if case.measure.is_recurring or not case.reporters:
+        return None
+    done = case.done_by()
+    if all(pair in done for pair in case.reporters):
+        return Verdict(MeasureStatus.DONE, (_("Every executor has reported it done."),))
+    return None
+
+
+def one_off_overdue(case: Case) -> Verdict | None:
+    """Rule 3: a one-off measure past its final deadline without that, naming who owes."""
+    if case.measure.is_recurring or case.today <= case.measure.due:
+        return None
+    done = case.done_by()
+    missing = [pair for pair in case.reporters if pair not in done]
+    return Verdict(
+        MeasureStatus.OVERDUE,
+        (
+            _("The deadline, %(date)s, has passed without a report of completion from: %(who)s.")
+            % {"date": case.measure.due, "who": case.snap.names(missing)},
+        ),
+    )
+
+
+def nothing_due_yet(case: Case) -> Verdict | None:
+    """Rule 4: on track and not assessable, when nothing is due yet."""
+    if case.due_periods:
+        return None
+    measure = case.measure
+    if case.today < date(measure.first_year, 1, 1):
+        reason = _("Starts in %(year)s; nothing is due yet.") % {"year": measure.first_year}
+    else:
+        first_due = due_date(*periods_of(measure)[0])
+        reason = _("The first report is due on %(date)s.") % {"date": first_due}
+    return Verdict(MeasureStatus.ON_TRACK, (reason,), assessable=False)
+
+
+def not_reported(case: Case) -> Verdict | None:
+    """Rule 5: a report missing for the latest period due (or the latest year due)."""
+    reported = {(r.body_id, r.region_id, r.year, r.period) for r in case.rows}
+    reasons = []
+    for year, period in case.checked:
+        missing = [(b, r) for b, r in case.reporters if (b, r, year, period) not in reported]
+        if missing:
+            reasons.append(
+                _("No report for %(period)s from %(who)s.")
+                % {"period": period_label(year, period), "who": case.snap.names(missing)}
+            )
+    return Verdict(MeasureStatus.NOT_REPORTED, tuple(reasons)) if reasons else None
+
+
+def _against_target(case: Case) -> tuple[bool, list[str]]:
+    """Compare the latest year's fact with its target: behind it or not, and the figures."""
+    if not case.annual:
+        return False, []
+    year = case.annual[-1][0]
+    target = case.snap.target(case.measure, case.region_id, year)
+    fact = case.snap.fact(case.rows, case.region_id, year)
+    if target is None:
+        return False, []
+    if fact is None:
+        return True, [
+            _("No fact is reported against the %(year)s target of %(target)s.")
+            % {"year": year, "target": fmt(target)}
+        ]
+    share = (fact / target * 100) if target else Decimal(100)
+    values = {
+        "year": year,
+        "fact": fmt(fact),
+        "target": fmt(target),
+        "share": fmt(share.quantize(Decimal(1))),
+        "unit": case.measure.target_unit,
+    }
+    if fact < target:
+        return True, [
+            _("%(year)s: %(fact)s of %(target)s %(unit)s planned (%(share)s%%).") % values
+        ]
+    return False, [_("%(year)s: %(fact)s of %(target)s %(unit)s planned: met.") % values]
+
+
+def assessed(case: Case) -> Verdict:
+    """Rules 6 to 8: at risk (overdue once the period is over), done, or on track."""
+    at_risk, reasons = _against_target(case)
+    checked = case.checked
+    in_checked = [r for r in case.rows if (r.year, r.period) in checked]
+    not_done = [r for r in in_checked if r.assessment == Assessment.NOT_DONE]
+    if not_done:
+        at_risk = True
+        reasons.append(
+            _("Reported not done by %(who)s.")
+            % {"who": case.snap.names((r.body_id, r.region_id) for r in not_done)}
+        )
+    if any(r.status == ReportStatus.SUBMITTED for r in in_checked):
+        reasons.append(_("Some of these reports still await an analyst's review."))
+    window_over = case.today > case.measure.due
+    if at_risk:
+        status = MeasureStatus.OVERDUE if window_over else MeasureStatus.AT_RISK
+        return Verdict(status, tuple(reasons))
+    if window_over:
+        return Verdict(MeasureStatus.DONE, (_("Every period was reported and met."), *reasons))
+    latest = _("Reported for %(period)s.") % {"period": period_label(*case.due_periods[-1])}
+    return Verdict(MeasureStatus.ON_TRACK, (latest, *reasons))
+
+
+# The rules, first to last; each returns a verdict when it decides, None to pass on.
+MEASURE_RULES: tuple[Callable[[Case], Verdict | None], ...] = (
+    removed_from_control,
+    one_off_done,
+    one_off_overdue,
+    nothing_due_yet,
+    not_reported,
+    assessed,
+)
 
 
 # -- indicators ---------------------------------------------------------------------------

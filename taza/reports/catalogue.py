@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from taza.audit.services import create_audited
 from taza.reports.models import ServiceCategory
 
 CATEGORIES_FILE = Path(__file__).resolve().parent / "data" / "categories.json"
-REASON = "Reference data: service catalogue"
+REASON = gettext_noop("Reference data: service catalogue")
 
 
 @transaction.atomic

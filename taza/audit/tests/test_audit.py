@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from taza.audit.export import csv_lines, jsonl_lines
@@ -14,6 +15,7 @@ from taza.audit.querysets import entries, history_for
 from taza.audit.services import create_audited, delete_audited, update_audited
 from taza.bodies.models import Body
 from taza.conftest import PASSWORD
+from taza.reports.models import ServiceCategory
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +166,11 @@ def test_edits_in_the_admin_site_are_logged_with_the_administrator(cast, client)
     entry = history_for(body).last()
     assert entry.actor == cast.admin
     assert entry.changes == {"phone": ["", "+7 7172 74 00 10"]}
+
+
+def test_a_fixed_reason_is_shown_in_the_readers_language(cast):
+    category = ServiceCategory.objects.get(code="illegal_dump")
+    client = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    assert client.login(username=cast.analyst.username, password=PASSWORD)
+    page = client.get(f"/audit/reports.servicecategory/{category.pk}/").content.decode()
+    assert "Справочные данные: каталог услуг" in page

@@ -16,7 +16,7 @@ def site(live_server):
     from taza.bodies.services import load_bodies
     from taza.demo.programme import generate_programme
     from taza.geo.services import load_territories
-    from taza.programme.services import load_plan
+    from taza.programme.plan import load_plan
 
     load_territories()
     load_bodies()

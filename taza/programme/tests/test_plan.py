@@ -27,8 +27,8 @@ from taza.programme.models import (
     MeasureTarget,
     ReportSource,
 )
+from taza.programme.plan import load_plan
 from taza.programme.seed import one_line, read_seed
-from taza.programme.services import load_plan
 
 SHARED = Path(
     os.environ.get("TAZA_SHARED_DIR", Path(__file__).resolve().parents[3].parent / "shared")

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from taza.bodies.services import load_bodies
 from taza.geo.services import load_territories
-from taza.programme.services import load_plan
+from taza.programme.plan import load_plan
 from taza.reports.catalogue import load_categories
 from taza.reports.reference import forget
 
