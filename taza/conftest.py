@@ -11,6 +11,7 @@ import pytest
 from taza.accounts.models import Role, User
 from taza.accounts.services import assign_role, create_person
 from taza.bodies.models import Body
+from taza.core.actors import SYSTEM
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
 # make there are still synchronous.
@@ -76,7 +77,7 @@ def media_root(settings, tmp_path):
 
 def make_user(username: str, role: Role | None = None, body_code: str | None = None) -> User:
     user = create_person(
-        actor=None,
+        actor=SYSTEM,
         username=username,
         password=PASSWORD,
         first_name=username.title(),
@@ -86,7 +87,7 @@ def make_user(username: str, role: Role | None = None, body_code: str | None = N
     )
     if role is not None:
         body = Body.objects.get(code=body_code) if body_code else None
-        assign_role(actor=None, user=user, role=role, body=body)
+        assign_role(actor=SYSTEM, user=user, role=role, body=body)
     return user
 
 

@@ -20,18 +20,19 @@ from taza.accounts.permissions import (
 from taza.audit.models import AuditAction
 from taza.audit.services import create_audited, delete_audited, record, update_audited
 from taza.bodies.models import Body
+from taza.core.actors import SYSTEM, Actor, is_system
 from taza.core.errors import DomainError
 
 
-def _require_admin(actor: Any) -> None:
-    if actor is not None and not scope_of(actor).is_admin:
+def _require_admin(actor: Actor) -> None:
+    if not is_system(actor) and not scope_of(actor).is_admin:
         raise PermissionDenied(_("Only administrators can manage people and roles."))
 
 
 @transaction.atomic
 def create_person(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     password: str | None,
     first_name: str = "",
@@ -63,7 +64,7 @@ def create_person(
 
 
 def assign_role(
-    *, actor: Any, user: User, role: Role, body: Body | None = None, reason: str = ""
+    *, actor: Actor, user: User, role: Role, body: Body | None = None, reason: str = ""
 ) -> RoleAssignment:
     """Give a person a role; giving the same role again changes nothing."""
     _require_admin(actor)
@@ -80,7 +81,7 @@ def assign_role(
     return assignment
 
 
-def revoke_role(*, actor: Any, assignment: RoleAssignment, reason: str) -> None:
+def revoke_role(*, actor: Actor, assignment: RoleAssignment, reason: str) -> None:
     _require_admin(actor)
     user = assignment.user
     delete_audited(assignment, actor=actor, reason=reason)
@@ -110,7 +111,7 @@ def sign_up_citizen(
     except ValidationError as exc:
         raise SignupError(" ".join(exc.messages), "password") from None
     user = create_person(
-        actor=None,
+        actor=SYSTEM,
         username=username,
         password=password,
         first_name=first_name,
@@ -119,7 +120,7 @@ def sign_up_citizen(
     )
     if language:
         update_audited(user, actor=user, preferred_language=language)
-    assign_role(actor=None, user=user, role=Role.CITIZEN, reason=SIGNED_UP)
+    assign_role(actor=SYSTEM, user=user, role=Role.CITIZEN, reason=SIGNED_UP)
     return user
 
 
@@ -127,7 +128,7 @@ def sign_up_citizen(
 
 
 def update_body_contacts(
-    body: Body, *, actor: Any, reason: str, email: str = "", phone: str = "", website: str = ""
+    body: Body, *, actor: Actor, reason: str, email: str = "", phone: str = "", website: str = ""
 ) -> dict[str, list[Any]]:
     """Change a body's public office contacts, within the actor's own territory."""
     require_change(actor, body)

@@ -17,9 +17,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from taza.audit.models import AuditAction, AuditEntry
+from taza.core.actors import Actor, person
 
 M = TypeVar("M", bound=models.Model)
-SYSTEM = "system"
+SYSTEM_LABEL = "system"
 
 
 def _plain(value: Any) -> Any:
@@ -52,16 +53,16 @@ def _field_values(obj: models.Model) -> dict[str, Any]:
 def record(
     *,
     obj: models.Model,
-    actor: Any,
+    actor: Actor,
     action: str,
     changes: dict[str, list[Any]],
     reason: str = "",
 ) -> AuditEntry:
     """Store one audit entry for a change that the caller has just written."""
-    is_person = actor is not None and getattr(actor, "pk", None) is not None
+    user = person(actor)
     return AuditEntry.objects.create(
-        actor=actor if is_person else None,
-        actor_label=actor.get_username() if is_person else SYSTEM,
+        actor=user,
+        actor_label=user.get_username() if user is not None else SYSTEM_LABEL,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
@@ -89,7 +90,7 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
 
 
 @transaction.atomic
-def create_audited(model: type[M], *, actor: Any, reason: str = "", **values: Any) -> M:
+def create_audited(model: type[M], *, actor: Actor, reason: str = "", **values: Any) -> M:
     """Create a record and log every field it was created with."""
     obj = model(**values)
     obj.full_clean()
@@ -107,7 +108,7 @@ def create_audited(model: type[M], *, actor: Any, reason: str = "", **values: An
 
 @transaction.atomic
 def update_audited(
-    obj: M, *, actor: Any, reason: str = "", action: str = AuditAction.UPDATE, **values: Any
+    obj: M, *, actor: Actor, reason: str = "", action: str = AuditAction.UPDATE, **values: Any
 ) -> dict[str, list[Any]]:
     """Change fields of a record and log what changed; log nothing when nothing did."""
     before = _field_values(obj)
@@ -122,7 +123,7 @@ def update_audited(
 
 
 @transaction.atomic
-def delete_audited(obj: models.Model, *, actor: Any, reason: str = "") -> None:
+def delete_audited(obj: models.Model, *, actor: Actor, reason: str = "") -> None:
     """Delete a record and keep its last values in the trail."""
     before = _field_values(obj)
     record(
@@ -137,7 +138,12 @@ def delete_audited(obj: models.Model, *, actor: Any, reason: str = "") -> None:
 
 @transaction.atomic
 def upsert_audited(
-    model: type[M], *, lookup: dict[str, Any], values: dict[str, Any], actor: Any, reason: str = ""
+    model: type[M],
+    *,
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+    actor: Actor,
+    reason: str = "",
 ) -> tuple[M, bool]:
     """Create the record that lookup names, or bring it up to date; return (record, created).
 
@@ -161,7 +167,7 @@ def record_created(rows: Sequence[models.Model], *, reason: str, fields: tuple[s
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(
-                actor_label=SYSTEM,
+                actor_label=SYSTEM_LABEL,
                 content_type=content_type,
                 object_id=str(row.pk),
                 object_repr=str(row)[:200],

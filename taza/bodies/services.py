@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 
 from taza.audit.services import upsert_audited
 from taza.bodies.models import Body, BodyKind
+from taza.core.actors import SYSTEM, Actor
 from taza.geo.models import District, Region
 from taza.geo.names import district_akimat_names, region_akimat_names
 
@@ -26,7 +26,7 @@ def district_akimat_code(district: District) -> str:
 
 
 @transaction.atomic
-def load_bodies(*, actor: Any = None) -> int:
+def load_bodies(*, actor: Actor = SYSTEM) -> int:
     """Create or bring up to date the national bodies and every akimat; return how many."""
     data = json.loads(NATIONAL_BODIES_FILE.read_text(encoding="utf-8"))
     count = 0

@@ -39,6 +39,7 @@ from taza.campaigns.models import (
     ResultStatus,
 )
 from taza.campaigns.tasks import tell_place_freed
+from taza.core.actors import SYSTEM, Actor, person
 from taza.core.errors import DomainError
 from taza.geo.lookup import LocationError, default_locator
 from taza.geo.models import District, Region
@@ -78,10 +79,11 @@ class EventInput:
     target_sites: Sequence[Any] = ()
 
 
-def create_event(data: EventInput, *, actor: Any, now: datetime | None = None) -> Event:
+def create_event(data: EventInput, *, actor: Actor, now: datetime | None = None) -> Event:
     """Place an event, locate it to its region and district, and open registration."""
     now = now or timezone.now()
-    if actor is None or not actor.is_authenticated:
+    organiser = person(actor)
+    if organiser is None:
         raise PermissionDenied(_("Sign in to organise an event."))
     if not data.title.strip():
         raise CampaignError(_("Give the event a title."), "title")
@@ -125,9 +127,11 @@ def create_event(data: EventInput, *, actor: Any, now: datetime | None = None) -
         title=data.title.strip(),
         description=data.description.strip(),
         organiser_kind=data.organiser_kind,
-        organiser_name=data.organiser_name.strip() or actor.get_full_name() or actor.username,
+        organiser_name=data.organiser_name.strip()
+        or organiser.get_full_name()
+        or organiser.username,
         organiser_body=data.organiser_body,
-        organiser=actor,
+        organiser=organiser,
         lat=data.lat,
         lon=data.lon,
         area_geojson=data.area_geojson,
@@ -167,7 +171,7 @@ def require_organiser(user: Any, event: Event) -> None:
 
 
 @transaction.atomic
-def cancel_event(event: Event, *, actor: Any, reason: str) -> Event:
+def cancel_event(event: Event, *, actor: Actor, reason: str) -> Event:
     require_organiser(actor, event)
     if event.status == EventStatus.CANCELLED:
         return event
@@ -212,7 +216,8 @@ def register(
         return existing
     full = event.capacity is not None and _taken(event) >= event.capacity
     status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.REGISTERED
-    actor = user
+    # Someone who registers in the bot has no account: the registration is the system's.
+    actor: Actor = user if user is not None else SYSTEM
     if existing is not None:
         update_audited(
             existing,
@@ -236,7 +241,9 @@ def register(
 
 
 @transaction.atomic
-def cancel_registration(registration: Registration, *, actor: Any = None) -> Registration | None:
+def cancel_registration(
+    registration: Registration, *, actor: Actor = SYSTEM
+) -> Registration | None:
     """Give the place up; the first person on the waiting list takes it. Returns them."""
     event = Event.objects.select_for_update().get(pk=registration.event_id)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -264,7 +271,7 @@ def cancel_registration(registration: Registration, *, actor: Any = None) -> Reg
         return None
     update_audited(
         waiting,
-        actor=None,
+        actor=SYSTEM,
         action=AuditAction.TRANSITION,
         reason="a place became free",
         status=RegistrationStatus.REGISTERED,
@@ -280,7 +287,7 @@ def _tell_promoted(registration_id: int) -> None:
 
 
 @transaction.atomic
-def confirm_attendance(event: Event, attended: Iterable[int], *, actor: Any) -> int:
+def confirm_attendance(event: Event, attended: Iterable[int], *, actor: Actor) -> int:
     """Mark who came (the rest of those registered did not); return how many came."""
     require_organiser(actor, event)
     if event.starts_at > timezone.now():
@@ -452,7 +459,7 @@ def _same_figures_nearby(event: Event, data: ResultInput) -> Event | None:
 
 
 @transaction.atomic
-def submit_result(event: Event, data: ResultInput, *, actor: Any) -> EventResult:
+def submit_result(event: Event, data: ResultInput, *, actor: Actor) -> EventResult:
     """Take in an event's results, flagging implausible figures; one result per event."""
     require_organiser(actor, event)
     event = Event.objects.select_for_update().get(pk=event.pk)
@@ -497,7 +504,7 @@ def submit_result(event: Event, data: ResultInput, *, actor: Any) -> EventResult
 
 @transaction.atomic
 def review_result(
-    result: EventResult, *, actor: Any, accept: bool, comment: str = ""
+    result: EventResult, *, actor: Actor, accept: bool, comment: str = ""
 ) -> EventResult:
     """Accept results (flagged ones only with a comment saying why) or return them."""
     if not scope_of(actor).reads_all:
@@ -518,7 +525,7 @@ def review_result(
         action=AuditAction.TRANSITION,
         reason=comment,
         status=ResultStatus.ACCEPTED if accept else ResultStatus.RETURNED,
-        reviewed_by=actor,
+        reviewed_by=person(actor),
         reviewed_at=timezone.now(),
         review_comment=comment.strip(),
     )

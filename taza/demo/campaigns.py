@@ -33,6 +33,7 @@ from taza.campaigns.models import (
     OrganiserKind,
     ResultStatus,
 )
+from taza.core.actors import SYSTEM
 from taza.demo import facts
 from taza.demo.reports import point_in
 from taza.geo.lookup import default_locator
@@ -118,7 +119,7 @@ def generate_campaigns(*, seed: int = 2026, today: date | None = None) -> int:
     fallback = user_model.objects.filter(username="demo-admin").first()
     if fallback is None:  # demo campaigns without the demo people (tests)
         fallback = user_model.objects.filter(username="demo-organiser").first() or create_person(
-            actor=None, username="demo-organiser", password=None, reason=REASON
+            actor=SYSTEM, username="demo-organiser", password=None, reason=REASON
         )
     akimats: dict[int, Body] = {
         b.region_id: b for b in Body.objects.filter(kind=BodyKind.REGIONAL_AKIMAT) if b.region_id

@@ -21,6 +21,7 @@ from taza.accounts.models import Role, User
 from taza.accounts.services import assign_role, create_person
 from taza.bodies.models import Body
 from taza.bodies.services import district_akimat_code, regional_akimat_code
+from taza.core.actors import SYSTEM
 from taza.demo.campaigns import generate_campaigns
 from taza.demo.programme import generate_programme
 from taza.demo.reports import generate_reports
@@ -125,7 +126,7 @@ def _ensure_person(result: DemoResult, username: str, **fields: Any) -> User:
         result.existing_people += 1
         return existing
     result.created_people += 1
-    return create_person(actor=None, username=username, reason=REASON, **fields)
+    return create_person(actor=SYSTEM, username=username, reason=REASON, **fields)
 
 
 @transaction.atomic
@@ -151,7 +152,7 @@ def generate_demo(*, citizens: int = 500, reports: int = 0, seed: int = 2026) ->
             email=f"{login.username}@example.kz",
         )
         body = bodies[login.body_code] if login.body_code else None
-        assign_role(actor=None, user=user, role=Role(login.role), body=body, reason=REASON)
+        assign_role(actor=SYSTEM, user=user, role=Role(login.role), body=body, reason=REASON)
 
     # An operator account (no password: they sign in once real accounts exist) per akimat.
     for region in Region.objects.all():
@@ -169,7 +170,7 @@ def generate_demo(*, citizens: int = 500, reports: int = 0, seed: int = 2026) ->
             phone=_phone(rng),
             email="",
         )
-        assign_role(actor=None, user=user, role=Role.CITIZEN, reason=REASON)
+        assign_role(actor=SYSTEM, user=user, role=Role.CITIZEN, reason=REASON)
     result.created_reports = generate_reports(count=reports, seed=seed)
     result.programme_reports = generate_programme(seed=seed)
     result.campaign_events = generate_campaigns(seed=seed)
@@ -187,4 +188,4 @@ def _operator(result: DemoResult, rng: random.Random, body: Body, code: str) -> 
         phone=_phone(rng),
         email=f"operator-{code.lower()}@akimat.example.kz",
     )
-    assign_role(actor=None, user=user, role=Role.OPERATOR, body=body, reason=REASON)
+    assign_role(actor=SYSTEM, user=user, role=Role.OPERATOR, body=body, reason=REASON)

@@ -13,6 +13,7 @@ from pyproj import Geod
 from shapely.geometry import shape
 
 from taza.audit.services import upsert_audited
+from taza.core.actors import SYSTEM, Actor
 from taza.geo.lookup import ADM1_FILE, ADM2_FILE
 from taza.geo.models import District, Region
 from taza.geo.names import REGION_NAMES, district_names
@@ -39,7 +40,7 @@ def _features(path: Path) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def load_territories(*, actor: Any = None) -> LoadResult:
+def load_territories(*, actor: Actor = SYSTEM) -> LoadResult:
     """Create or bring up to date all regions and districts; safe to run again."""
     result = LoadResult()
     regions: dict[str, Region] = {}

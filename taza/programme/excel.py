@@ -37,9 +37,9 @@ from taza.programme.models import (
 from taza.programme.services import (
     ProgrammeError,
     ReportInput,
-    check_report,
     may_report,
     measures_for,
+    report_problems,
     submit_report,
 )
 from taza.programme.status import PlanSnapshot
@@ -211,6 +211,10 @@ def _number(value: Any) -> Decimal:
         raise ValueError from None
 
 
+# Where the service's findings go: its field names and the template's columns.
+SERVICE_COLUMNS = {"fact_value": "E", "assessment": "F", "text": "G", "links": "H"}
+
+
 def read_upload(handle: IO[bytes], *, user: Any) -> list[ReportInput]:
     """Check the whole file and return the reports it holds, or raise UploadError."""
     raw = handle.read(MAX_BYTES + 1)
@@ -307,7 +311,7 @@ def read_upload(handle: IO[bytes], *, user: Any) -> list[ReportInput]:
             try:
                 fact = _number(fact_cell)
             except ArithmeticError:
-                row_errors.append(CellError(line, "E", _("The fact cannot be negative.")))
+                fact = -_number(_text(fact_cell).lstrip("-"))  # the service refuses it
             except ValueError:
                 row_errors.append(
                     CellError(
@@ -316,31 +320,9 @@ def read_upload(handle: IO[bytes], *, user: Any) -> list[ReportInput]:
                         _("“%(value)s” is not a number.") % {"value": _text(fact_cell)[:40]},
                     )
                 )
-            else:
-                if fact >= Decimal("1e12"):
-                    row_errors.append(CellError(line, "E", _("The fact is too large.")))
         assessment = labels.get(_text(assessment_cell).lower())
-        if assessment is None:
-            message = (
-                _("Choose done, in progress or not done.")
-                if _text(assessment_cell)
-                else _("The assessment is required.")
-            )
-            row_errors.append(CellError(line, "F", message))
-        text = _text(text_cell)
-        if not text:
-            row_errors.append(CellError(line, "G", _("Describe what was done.")))
-        links = [link.strip() for link in re.split(r"[\s,;]+", _text(links_cell)) if link.strip()]
-        for link in links:
-            if not re.match(r"^https?://[^\s/]+\.[^\s]+$", link):
-                row_errors.append(
-                    CellError(
-                        line,
-                        "H",
-                        _("“%(link)s” is not a web link (http:// or https://).")
-                        % {"link": link[:100]},
-                    )
-                )
+        if assessment is None and not _text(assessment_cell):
+            row_errors.append(CellError(line, "F", _("The assessment is required.")))
         if number in accepted:
             row_errors.append(
                 CellError(
@@ -352,28 +334,26 @@ def read_upload(handle: IO[bytes], *, user: Any) -> list[ReportInput]:
                     ),
                 )
             )
-        if row_errors:
-            errors += row_errors
-            continue
         data = ReportInput(
             measure=measure,
             body=body,
             region=region,
             year=year,
             period=period,
-            text=text,
-            assessment=assessment or "",
+            text=_text(text_cell),
+            assessment=assessment or _text(assessment_cell),
             fact_value=fact,
-            links=links,
+            links=[link for link in re.split(r"[\s,;]+", _text(links_cell)) if link],
             source=ReportSource.EXCEL,
         )
-        try:
-            check_report(data)
-        except ProgrammeError as exc:
-            column = {"links": "H", "text": "G", "fact_value": "E", "assessment": "F"}.get(
-                exc.field, "A"
-            )
-            errors.append(CellError(line, column, exc.message))
+        # The rules are the service's: each problem it finds goes into its cell.
+        row_errors += [
+            CellError(line, SERVICE_COLUMNS.get(problem.field, "A"), problem.message)
+            for problem in report_problems(data)
+            if not (problem.field == "assessment" and assessment is None and not data.assessment)
+        ]
+        if row_errors:
+            errors += row_errors
             continue
         inputs.append(data)
     if errors:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 
 from taza.audit.services import upsert_audited
 from taza.bodies.models import Body, BodyKind
+from taza.core.actors import SYSTEM, Actor
 from taza.geo.models import Region
 from taza.programme.models import (
     Assessment,
@@ -54,7 +55,7 @@ def regional_akimat(region: Region | int) -> Body:
 
 
 @transaction.atomic
-def load_plan(*, actor: Any = None) -> int:
+def load_plan(*, actor: Actor = SYSTEM) -> int:
     """Create or bring up to date the plan, its targets and the published 2024 reports."""
     plan = read_plan()
     directions = {}
@@ -121,7 +122,7 @@ def load_plan(*, actor: Any = None) -> int:
 
 
 def _load_measure(
-    item: dict[str, Any], directions: dict[int, Direction], bodies: dict[str, Body], actor: Any
+    item: dict[str, Any], directions: dict[int, Direction], bodies: dict[str, Body], actor: Actor
 ) -> None:
     kk, ru, en = item["name"]
     form_kk, form_ru, form_en = item["form"]
@@ -188,7 +189,7 @@ def _load_measure(
         )
 
 
-def _load_published_reports(plan: dict[str, Any], bodies: dict[str, Body], actor: Any) -> None:
+def _load_published_reports(plan: dict[str, Any], bodies: dict[str, Body], actor: Actor) -> None:
     """Import the 2024 progress notes, and the 2025 facts the progress report gives."""
     measures = {m.number: m for m in Measure.objects.prefetch_related("executors__body")}
     regions = {r.code: r for r in Region.objects.all()}
@@ -263,7 +264,7 @@ def _upsert_published(
     text: str,
     fact: Decimal | None,
     assessment: str,
-    actor: Any,
+    actor: Actor,
 ) -> None:
     upsert_audited(
         ExecutorReport,

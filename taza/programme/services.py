@@ -23,6 +23,7 @@ from taza.accounts.permissions import scope_of
 from taza.audit.models import AuditAction
 from taza.audit.services import create_audited, record, update_audited
 from taza.bodies.models import Body, BodyKind
+from taza.core.actors import Actor, person
 from taza.core.errors import DomainError
 from taza.geo.models import Region
 from taza.programme.models import (
@@ -39,6 +40,8 @@ from taza.programme.models import (
 REGIONAL_GROUPS = frozenset({"MIO", "STATE-BODIES"})
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 MAX_TEXT = 20_000
+# A fact this large is a typing slip, not a measurement.
+MAX_FACT = Decimal("1e12")
 
 
 class ProgrammeError(DomainError):
@@ -116,52 +119,80 @@ class ReportInput:
     source: str = ReportSource.WEB
 
 
-def check_report(data: ReportInput) -> None:
-    """Refuse what cannot be a report on this measure, with the reason."""
+def report_problems(data: ReportInput) -> list[ProgrammeError]:
+    """List everything that keeps this from being a report on its measure, each with its field.
+
+    The web form shows the first; the Excel reader puts each one in its cell.
+    """
     measure = data.measure
     if measure.removed_on is not None:
-        raise ProgrammeError(_("This measure has been removed from control."), "measure")
+        return [ProgrammeError(_("This measure has been removed from control."), "measure")]
+    problems = []
     if not measure.first_year <= data.year <= measure.last_year:
-        raise ProgrammeError(
-            _("Measure %(number)s runs from %(first)s to %(last)s.")
-            % {"number": measure.number, "first": measure.first_year, "last": measure.last_year},
-            "year",
+        problems.append(
+            ProgrammeError(
+                _("Measure %(number)s runs from %(first)s to %(last)s.")
+                % {
+                    "number": measure.number,
+                    "first": measure.first_year,
+                    "last": measure.last_year,
+                },
+                "year",
+            )
         )
     if data.period not in Period.values:
-        raise ProgrammeError(_("Choose the first half-year or the whole year."), "period")
-    if data.assessment not in Assessment.values:
-        raise ProgrammeError(_("Choose done, in progress or not done."), "assessment")
-    if not data.text.strip():
-        raise ProgrammeError(_("Describe what was done."), "text")
-    if len(data.text) > MAX_TEXT:
-        raise ProgrammeError(_("The text is too long (20,000 characters at most)."), "text")
-    if data.fact_value is not None and data.fact_value < 0:
-        raise ProgrammeError(_("The fact cannot be negative."), "fact_value")
-    if data.fact_value is not None and data.fact_value >= Decimal("1e12"):
-        raise ProgrammeError(_("The fact is too large."), "fact_value")
+        problems.append(
+            ProgrammeError(_("Choose the first half-year or the whole year."), "period")
+        )
     if data.region is not None:
         if data.body.kind != BodyKind.REGIONAL_AKIMAT or data.body.region_id != data.region.pk:
-            raise ProgrammeError(_("Only the region's akimat reports for the region."), "body")
-        if not applies_to_region(measure, data.region.pk):
-            raise ProgrammeError(_("Akimats do not carry out this measure."), "measure")
+            problems.append(
+                ProgrammeError(_("Only the region's akimat reports for the region."), "body")
+            )
+        elif not applies_to_region(measure, data.region.pk):
+            problems.append(ProgrammeError(_("Akimats do not carry out this measure."), "measure"))
     elif not measure.executors.filter(body=data.body).exists():
-        raise ProgrammeError(_("This body is not an executor of the measure."), "body")
+        problems.append(ProgrammeError(_("This body is not an executor of the measure."), "body"))
+    if data.fact_value is not None and data.fact_value < 0:
+        problems.append(ProgrammeError(_("The fact cannot be negative."), "fact_value"))
+    elif data.fact_value is not None and data.fact_value >= MAX_FACT:
+        problems.append(ProgrammeError(_("The fact is too large."), "fact_value"))
+    if data.assessment not in Assessment.values:
+        problems.append(ProgrammeError(_("Choose done, in progress or not done."), "assessment"))
+    if not data.text.strip():
+        problems.append(ProgrammeError(_("Describe what was done."), "text"))
+    elif len(data.text) > MAX_TEXT:
+        problems.append(
+            ProgrammeError(_("The text is too long (20,000 characters at most)."), "text")
+        )
     validate_url = URLValidator(schemes=["http", "https"])
     for link in data.links:
         try:
             validate_url(link)
         except ValidationError:
-            raise ProgrammeError(
-                _("“%(link)s” is not a web link (http:// or https://).") % {"link": link[:100]},
-                "links",
-            ) from None
-    for _name, handle in data.files:
-        if getattr(handle, "size", 0) > MAX_EVIDENCE_BYTES:
-            raise ProgrammeError(_("An evidence file is larger than 20 MB."), "files")
+            problems.append(
+                ProgrammeError(
+                    _("“%(link)s” is not a web link (http:// or https://).") % {"link": link[:100]},
+                    "links",
+                )
+            )
+    problems.extend(
+        ProgrammeError(_("An evidence file is larger than 20 MB."), "files")
+        for _name, handle in data.files
+        if getattr(handle, "size", 0) > MAX_EVIDENCE_BYTES
+    )
+    return problems
+
+
+def check_report(data: ReportInput) -> None:
+    """Refuse what cannot be a report on this measure, with the first reason."""
+    problems = report_problems(data)
+    if problems:
+        raise problems[0]
 
 
 @transaction.atomic
-def submit_report(data: ReportInput, *, actor: Any) -> ExecutorReport:
+def submit_report(data: ReportInput, *, actor: Actor) -> ExecutorReport:
     """Take in (or replace, while not yet accepted) an executor's report for a period."""
     if not may_report(actor, data.body, data.region):
         raise PermissionDenied(_("You may only report for your own body and territory."))
@@ -178,13 +209,13 @@ def submit_report(data: ReportInput, *, actor: Any) -> ExecutorReport:
         .order_by("pk")  # no join on the nullable region: PostgreSQL locks no outer join
         .first()
     )
-    values = {
+    values: dict[str, Any] = {
         "text": data.text.strip(),
         "fact_value": data.fact_value,
         "assessment": data.assessment,
         "status": ReportStatus.SUBMITTED,
         "source": data.source,
-        "submitted_by": actor,
+        "submitted_by": person(actor),
         "submitted_at": timezone.now(),
         "reviewed_by": None,
         "reviewed_at": None,
@@ -224,7 +255,7 @@ def _add_evidence(
     report: ExecutorReport,
     links: Iterable[str],
     files: Iterable[tuple[str, IO[bytes]]],
-    actor: Any,
+    actor: Actor,
 ) -> None:
     known = set(report.evidence.values_list("url", flat=True))
     for link in links:
@@ -244,7 +275,7 @@ def _add_evidence(
 
 @transaction.atomic
 def review_report(
-    report: ExecutorReport, *, actor: Any, accept: bool, comment: str = ""
+    report: ExecutorReport, *, actor: Actor, accept: bool, comment: str = ""
 ) -> ExecutorReport:
     """Accept a report, or return it to the executor with the reason."""
     if not scope_of(actor).reads_all:
@@ -260,7 +291,7 @@ def review_report(
         action=AuditAction.TRANSITION,
         reason=comment,
         status=ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED,
-        reviewed_by=actor,
+        reviewed_by=person(actor),
         reviewed_at=timezone.now(),
         review_comment=comment.strip(),
     )

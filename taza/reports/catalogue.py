@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from taza.audit.services import create_audited
+from taza.core.actors import SYSTEM, Actor
 from taza.reports.models import ServiceCategory
 
 CATEGORIES_FILE = Path(__file__).resolve().parent / "data" / "categories.json"
@@ -17,7 +17,7 @@ REASON = gettext_noop("Reference data: service catalogue")
 
 
 @transaction.atomic
-def load_categories(*, actor: Any = None) -> int:
+def load_categories(*, actor: Actor = SYSTEM) -> int:
     """Create the shipped categories that are missing; never overwrite an administrator's edits."""
     created = 0
     data = json.loads(CATEGORIES_FILE.read_text(encoding="utf-8"))

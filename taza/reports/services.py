@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import IO, Any
+from typing import IO
 
 import h3
 from django.core.exceptions import ValidationError
@@ -21,11 +21,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taza.accounts.models import User
 from taza.accounts.permissions import can_change, scope_of
 from taza.audit.models import AuditAction
 from taza.audit.services import diff, record, snapshot
 from taza.bodies.models import Body
 from taza.bodies.services import district_akimat_code, regional_akimat_code
+from taza.core.actors import SYSTEM, Actor
 from taza.core.errors import Conflict, DomainError, Forbidden
 from taza.core.hooks import hooks
 from taza.core.models import max_length
@@ -80,7 +82,7 @@ class Submission:
     idempotency_key: str = ""
     client_id: str = ""
     channel_message_id: str = ""
-    reporter: Any = None
+    reporter: User | None = None
     reporter_name: str = ""
     reporter_email: str = ""
     reporter_phone: str = ""
@@ -333,7 +335,7 @@ def _create(
     mark_dirty(now)
     record(
         obj=report,
-        actor=sub.reporter,
+        actor=sub.reporter or SYSTEM,
         action=AuditAction.CREATE,
         changes={
             "state": [None, report.state],
@@ -348,7 +350,7 @@ def _create(
 
 # -- transitions ----------------------------------------------------------------------
 
-BODY, REPORTER, SUPERVISOR, SYSTEM = "body", "reporter", "supervisor", "system"
+BODY, REPORTER, SUPERVISOR, AUTOMATIC = "body", "reporter", "supervisor", "system"
 
 
 @dataclass(frozen=True)
@@ -375,11 +377,11 @@ ACTIONS: dict[str, Action] = {
     "dispute": Action((ReportState.RESOLVED,), ReportState.DISPUTED, REPORTER, True),
     "reopen": Action((ReportState.DISPUTED,), ReportState.IN_PROGRESS, SUPERVISOR, True),
     "uphold": Action((ReportState.DISPUTED,), ReportState.CLOSED, SUPERVISOR, True),
-    "close": Action((ReportState.RESOLVED,), ReportState.CLOSED, SYSTEM),
+    "close": Action((ReportState.RESOLVED,), ReportState.CLOSED, AUTOMATIC),
 }
 
 
-def allowed_actions(report: Report, actor: Any, *, reporter_token: str = "") -> list[str]:
+def allowed_actions(report: Report, actor: Actor, *, reporter_token: str = "") -> list[str]:
     """Return the actions this person may take on the report now."""
     return [
         name
@@ -388,13 +390,13 @@ def allowed_actions(report: Report, actor: Any, *, reporter_token: str = "") -> 
     ]
 
 
-def _is_reporter(report: Report, actor: Any, token: str) -> bool:
+def _is_reporter(report: Report, actor: Actor, token: str) -> bool:
     if token and secrets.compare_digest(token, report.reporter_token):
         return True
     return bool(getattr(actor, "pk", None)) and report.reporter_id == actor.pk
 
 
-def _may(action: Action, report: Report, actor: Any, token: str, system: bool = False) -> bool:
+def _may(action: Action, report: Report, actor: Actor, token: str, system: bool = False) -> bool:
     if action.by == BODY:
         return can_change(actor, report) or report.body_id in scope_of(actor).bodies
     if action.by == SUPERVISOR:
@@ -402,7 +404,7 @@ def _may(action: Action, report: Report, actor: Any, token: str, system: bool = 
         return scope.is_admin or report.region_id in scope.regions
     if action.by == REPORTER:
         return _is_reporter(report, actor, token)
-    return system  # SYSTEM: only the deadline processor
+    return system  # AUTOMATIC: only the deadline processor
 
 
 def _deadline(report: Report, state: str, now: datetime) -> datetime | None:
@@ -420,7 +422,7 @@ def transition_report(
     report: Report,
     *,
     action: str,
-    actor: Any = None,
+    actor: Actor = SYSTEM,
     note: str = "",
     proof: IO[bytes] | None = None,
     target_body: Body | None = None,
@@ -514,7 +516,7 @@ def _notify(report_id: int, action: str) -> None:
 # -- operators' tools -----------------------------------------------------------------
 
 
-def merge_reports(duplicate: Report, *, into: Report, actor: Any, note: str = "") -> None:
+def merge_reports(duplicate: Report, *, into: Report, actor: Actor, note: str = "") -> None:
     """Mark one report as a duplicate of another; both must be the operator's to change."""
     if duplicate.pk == into.pk:
         raise ReportError(_("A report cannot be a duplicate of itself."), "duplicate_of")
@@ -526,7 +528,7 @@ def merge_reports(duplicate: Report, *, into: Report, actor: Any, note: str = ""
     _set_duplicate(duplicate, into, actor, note or _("Merged as a duplicate"))
 
 
-def split_report(report: Report, *, actor: Any, note: str = "") -> None:
+def split_report(report: Report, *, actor: Actor, note: str = "") -> None:
     """Undo a duplicate link: the report stands on its own again."""
     if not can_change(actor, report):
         raise TransitionForbidden(_("You may not do this with this report."), "actor")
@@ -534,7 +536,7 @@ def split_report(report: Report, *, actor: Any, note: str = "") -> None:
 
 
 @transaction.atomic
-def _set_duplicate(report: Report, into: Report | None, actor: Any, note: str) -> None:
+def _set_duplicate(report: Report, into: Report | None, actor: Actor, note: str) -> None:
     before = snapshot(report)
     report.duplicate_of = into
     report.save(update_fields=["duplicate_of"])
@@ -574,7 +576,7 @@ def process_deadlines(*, now: datetime | None = None) -> DeadlineResult:
             mark_dirty(report.created_at)
             record(
                 obj=report,
-                actor=None,
+                actor=SYSTEM,
                 action=AuditAction.UPDATE,
                 changes=diff(before, snapshot(report)),
                 reason=_("The deadline passed: escalated to the regional akimat."),

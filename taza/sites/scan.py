@@ -24,6 +24,7 @@ from rasterio.windows import Window
 from rasterio.windows import bounds as window_bounds
 from shapely.geometry import box
 
+from taza.core.actors import SYSTEM, Actor, person
 from taza.geo.lookup import default_locator
 from taza.sites import space
 from taza.sites.classifier import configured, patch_features
@@ -66,12 +67,15 @@ def plan_scan(
     *,
     region: Any = None,
     before: Path | None = None,
-    actor: Any = None,
+    actor: Actor = SYSTEM,
     tile: int = space.TILE,
 ) -> ScanJob:
     """Create the scan and its tiles: only in-season scenes, only windows over the territory."""
     job = ScanJob.objects.create(
-        folder=str(folder), before_folder=str(before or ""), region=region, created_by=actor
+        folder=str(folder),
+        before_folder=str(before or ""),
+        region=region,
+        created_by=person(actor),
     )
     territory = _territory(job)
     tiles = []

@@ -29,6 +29,7 @@ from taza.accounts.permissions import scope_of
 from taza.audit.models import AuditAction
 from taza.audit.services import create_audited, update_audited
 from taza.bodies.models import Body
+from taza.core.actors import SYSTEM, Actor
 from taza.core.errors import DomainError
 from taza.geo.lookup import LocationError, default_locator, haversine_m
 from taza.geo.models import District, Region
@@ -112,7 +113,7 @@ def _sighted(site: WasteSite, data: Sighting, seen_at: datetime) -> None:
 
 
 @transaction.atomic
-def record_sighting(data: Sighting, *, actor: Any = None) -> tuple[WasteSite | None, str]:
+def record_sighting(data: Sighting, *, actor: Actor = SYSTEM) -> tuple[WasteSite | None, str]:
     """Create a site or join the one already at this place; return (site, what happened).
 
     What happened is "created", "joined", "reappeared" or "landfill" (a satellite
@@ -221,7 +222,7 @@ def act(
     site: WasteSite,
     action: str,
     *,
-    actor: Any,
+    actor: Actor,
     note: str = "",
     body: Body | None = None,
     deadline: date | None = None,
@@ -296,7 +297,7 @@ def check_targets(sites: list[WasteSite], lat: float, lon: float, region_id: int
             )
 
 
-def liquidate_by_event(site: WasteSite, event: Any, *, actor: Any) -> bool:
+def liquidate_by_event(site: WasteSite, event: Any, *, actor: Actor) -> bool:
     """Liquidate an event's target sites, its accepted result being the proof."""
     site = WasteSite.objects.select_for_update().get(pk=site.pk)
     if site.state not in CLEANABLE:
@@ -366,7 +367,7 @@ def _rows(name: str, content: bytes) -> list[dict[str, Any]]:
 
 
 def import_sites(
-    name: str, content: bytes, *, actor: Any, source: str = SiteSource.IMPORT
+    name: str, content: bytes, *, actor: Actor, source: str = SiteSource.IMPORT
 ) -> list[tuple[WasteSite | None, str]]:
     """Import a list of sites (CSV, XLSX or GeoJSON): all of it, or nothing."""
     if not scope_of(actor).reads_all:

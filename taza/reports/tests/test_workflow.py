@@ -178,9 +178,10 @@ def test_a_dispute_is_counted_goes_to_the_region_and_can_reopen(report, astana, 
     district_operator = cast.admin.__class__.objects.create(username="district-op")
     from taza.accounts.models import Role
     from taza.accounts.services import assign_role
+    from taza.core.actors import SYSTEM
 
     assign_role(
-        actor=None,
+        actor=SYSTEM,
         user=district_operator,
         role=Role.OPERATOR,
         body=Body.objects.get(code="AKIMAT-KZ711410"),
