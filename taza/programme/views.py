@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import IO, Any, cast
 
 from django.contrib import messages
@@ -24,6 +23,7 @@ from taza.geo.models import Region
 from taza.programme import documents, excel
 from taza.programme.charts import indicator_chart
 from taza.programme.filtersets import PlanFilterSet
+from taza.programme.forms import ExecutorReportForm
 from taza.programme.models import (
     Assessment,
     Direction,
@@ -36,6 +36,7 @@ from taza.programme.models import (
     ReportEvidence,
     ReportStatus,
 )
+from taza.programme.querysets import may_see_evidence, visible_reports
 from taza.programme.scorecard import COMPONENTS, lagging_regions, scorecards
 from taza.programme.services import (
     ProgrammeError,
@@ -113,21 +114,6 @@ def plan(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _visible_reports(request: HttpRequest, measure: Measure) -> list[ExecutorReport]:
-    """Tell who sees a report: accepted ones everyone, the rest analysts and its body."""
-    reports = (
-        ExecutorReport.objects.filter(measure=measure)
-        .select_related("body", "region", "reviewed_by")
-        .prefetch_related("evidence")
-        .order_by("-year", "-period", "region__code", "body__code")
-    )
-    scope = scope_of(request.user)
-    if scope.reads_all:
-        return list(reports)
-    own = set(scope.bodies)
-    return [r for r in reports if r.status == ReportStatus.ACCEPTED or r.body_id in own]
-
-
 def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
     measure = get_object_or_404(
         Measure.objects.select_related("direction").prefetch_related("executors__body"),
@@ -147,6 +133,7 @@ def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
         if may_report(request.user, body, region) and reports_on(measure, body, region)
     ]
     scope = scope_of(request.user)
+    reports = list(visible_reports(request.user, measure))
     return render(
         request,
         "programme/measure.html",
@@ -158,15 +145,14 @@ def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
             "by_region": by_region,
             "national_targets": [t for t in targets if t.region_id is None],
             "regional_targets": [t for t in targets if t.region_id is not None],
-            "reports": _visible_reports(request, measure),
+            "reports": reports,
+            "evidence_shown": {r.pk for r in reports if may_see_evidence(request.user, r)},
             "can_review": scope.reads_all,
             "reporting_pairs": pairs,
             "years": range(measure.first_year, measure.last_year + 1),
             "periods": Period.choices,
             "assessments": Assessment.choices,
             "show_original": request.GET.get("original") == "1",
-            "can_see_evidence": scope.reads_all,
-            "own_bodies": scope.bodies,
         },
     )
 
@@ -175,37 +161,27 @@ def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
 @require_POST
 def report_submit(request: HttpRequest, number: int) -> HttpResponse:
     measure = get_object_or_404(Measure, number=number)
-    body = get_object_or_404(Body, code=request.POST.get("body", ""))
-    region_code = request.POST.get("region", "")
-    region = get_object_or_404(Region, code=region_code) if region_code else None
-    fact_text = request.POST.get("fact_value", "").strip().replace(",", ".").replace(" ", "")
     back = reverse("programme:measure", args=[number]) + "#report-form"
-    try:
-        fact = Decimal(fact_text) if fact_text else None
-        if fact is not None and not fact.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        messages.error(request, _("The fact must be a number."))
+    form = ExecutorReportForm(request.POST)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form[name].label}: {error}")
         return redirect(back)
-    try:
-        year = int(request.POST.get("year", ""))
-    except ValueError:
-        messages.error(request, _("Choose the year."))
-        return redirect(back)
-    links = [line.strip() for line in request.POST.get("links", "").split() if line.strip()]
+    data = form.cleaned_data
     files = [(f.name or "evidence", cast(IO[bytes], f)) for f in request.FILES.getlist("files")]
     try:
         submit_report(
             ReportInput(
                 measure=measure,
-                body=body,
-                region=region,
-                year=year,
-                period=request.POST.get("period", ""),
-                text=request.POST.get("text", ""),
-                assessment=request.POST.get("assessment", ""),
-                fact_value=fact,
-                links=links,
+                body=data["body"],
+                region=data["region"],
+                year=data["year"],
+                period=data["period"],
+                text=data["text"],
+                assessment=data["assessment"],
+                fact_value=data["fact_value"],
+                links=data["links"],
                 files=files,
             ),
             actor=request.user,
@@ -233,8 +209,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(ReportEvidence.objects.select_related("report"), pk=pk)
-    scope = scope_of(request.user)
-    if not (scope.reads_all or evidence.report.body_id in scope.bodies):
+    if not may_see_evidence(request.user, evidence.report):
         raise PermissionDenied(_("Evidence files are for analysts and the reporting body."))
     if not evidence.file:
         raise Http404

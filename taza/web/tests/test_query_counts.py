@@ -15,8 +15,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from taza.campaigns.services import ResultInput, submit_result
 from taza.campaigns.tests.helpers import make_over, new_event
 from taza.conftest import PASSWORD
+from taza.programme.models import ExecutorReport, ReportStatus
+from taza.programme.tests.helpers import put_report
 from taza.reports.services import Submission, submit_report, transition_report
 from taza.sites.models import SiteSource
 from taza.sites.services import Sighting, record_sighting
@@ -53,6 +56,26 @@ def _events(n: int, cast: Any) -> None:
             make_over(event)
 
 
+REGIONS = ["KZ10", "KZ11", "KZ15", "KZ19", "KZ23", "KZ27", "KZ31", "KZ33", "KZ35", "KZ39"]
+
+
+def _executor_reports(n: int, cast: Any) -> None:
+    # A few measures for every region: each row of the desk is a (measure, region) report.
+    taken = ExecutorReport.objects.count()
+    for i in range(taken, taken + n):
+        put_report(
+            [3, 5, 6, 7][i // len(REGIONS) % 4],
+            region=REGIONS[i % len(REGIONS)],
+            status=ReportStatus.SUBMITTED,
+        )
+
+
+def _results(n: int, cast: Any) -> None:
+    for _i in range(n):
+        event = make_over(new_event(cast.astana_operator, capacity=10))
+        submit_result(event, ResultInput(participants=10, volunteers=5), actor=cast.astana_operator)
+
+
 def _signed_in(user: Any) -> Client:
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
@@ -84,6 +107,10 @@ LISTS: list[tuple[str, Callable[[int, Any], None], str | None]] = [
     ("/campaigns/events.geojson", _events, None),
     ("/api/v1/campaigns/events/", _events, None),
     ("/campaigns/console/", _events, "astana_operator"),
+    ("/campaigns/review/", _results, "analyst"),
+    ("/campaigns/results/", _results, None),
+    ("/programme/reporting/", _executor_reports, "analyst"),
+    ("/sites/indicators/", _sites, None),
 ]
 
 
