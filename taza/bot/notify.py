@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from taza.bot.handlers.callbacks import ConfirmResolution, DisputeResolution
 from taza.bot.runtime import make_bot
 from taza.reports.choices import ReportState
 from taza.reports.models import Report
@@ -28,10 +29,12 @@ def notify_telegram(report: Report, action: str, subject: str, body: str) -> Non
                 inline_keyboard=[
                     [
                         InlineKeyboardButton(
-                            text=_("Yes, it is fixed"), callback_data=f"confirm:{report.public_id}"
+                            text=_("Yes, it is fixed"),
+                            callback_data=ConfirmResolution(number=report.public_id).pack(),
                         ),
                         InlineKeyboardButton(
-                            text=_("No, reopen it"), callback_data=f"dispute:{report.public_id}"
+                            text=_("No, reopen it"),
+                            callback_data=DisputeResolution(number=report.public_id).pack(),
                         ),
                     ]
                 ]

@@ -8,7 +8,8 @@ from aiogram.client.telegram import TelegramAPIServer
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from taza.bot.handlers import build_router, drop_repeated_updates, limit_rate
+from taza.bot.handlers import build_router
+from taza.bot.handlers.middlewares import drop_repeated_updates, limit_rate
 from taza.bot.storage import DjangoStorage
 
 

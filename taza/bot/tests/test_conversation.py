@@ -296,6 +296,28 @@ def test_a_stale_button_is_refused_politely(telegram):
     assert not Report.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("join:abc", "Эта кнопка устарела."),
+        ("lang", "Эта кнопка устарела."),
+        ("card", "Эта кнопка устарела."),
+        ("edit", "Эта кнопка устарела."),
+        ("x" * 64, "Эта кнопка устарела."),
+        ("confirm:", "Это не ваше обращение."),
+        ("confirm:A-0000", "Это не ваше обращение."),
+    ],
+)
+def test_a_forged_or_malformed_button_is_refused_without_a_change(telegram, data, expected):
+    person = Person(telegram, 507)
+    person.says("/start")
+    person.presses_button("Русский")
+    person.presses(data)
+    answers = [p for m, p in telegram.fake.calls if m == "answerCallbackQuery"]
+    assert answers[-1].get("text") == expected
+    assert not Report.objects.exists()
+
+
 def test_a_repeated_delivery_is_handled_once(telegram):
     person = Person(telegram, 506)
     person.says("/start")

@@ -1,0 +1,22 @@
+"""The bot's conversations, one router each, tried in this order.
+
+``build_router`` makes a fresh router tree for every dispatcher (a restart, a test):
+starting and choosing the language, filing a report, following one's reports, finding
+and joining events, and last the answers to anything no step expects.
+"""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from taza.bot.handlers import events, fallback, filing, my_reports, start
+
+CONVERSATIONS = (start, filing, my_reports, events, fallback)
+
+
+def build_router() -> Router:
+    """Make the router tree of every conversation, in the order they are tried."""
+    router = Router(name="taza")
+    for conversation in CONVERSATIONS:
+        router.include_router(conversation.HANDLERS.router())
+    return router

@@ -1,0 +1,99 @@
+"""What every conversation shares: its handler list, the states, words and buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import Router
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from asgiref.sync import sync_to_async
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from taza.bot import services
+from taza.core.errors import DomainError
+
+Handler = Callable[..., Awaitable[Any]]
+
+
+class Handlers:
+    """Collect a conversation's handlers in the order they are tried.
+
+    Each dispatcher (a restart, a test) gets a fresh router from ``router()``: aiogram
+    binds a router to one parent only.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.handlers: list[tuple[str, tuple[Any, ...], Handler]] = []
+
+    def on(self, kind: str, *filters: Any) -> Callable[[Handler], Handler]:
+        """Register a handler for an update kind (message, callback_query) and filters."""
+
+        def register(handler: Handler) -> Handler:
+            self.handlers.append((kind, filters, handler))
+            return handler
+
+        return register
+
+    def router(self) -> Router:
+        """Make a fresh router with these handlers."""
+        router = Router(name=self.name)
+        for kind, filters, handler in self.handlers:
+            getattr(router, kind).register(handler, *filters)
+        return router
+
+
+class Filing(StatesGroup):
+    """Hold the steps of filing a report, and of disputing a resolution."""
+
+    category = State()
+    location = State()
+    photos = State()
+    description = State()
+    contact = State()
+    confirm = State()
+    disputing = State()
+
+
+def tr(language: str, text: str, **values: Any) -> str:
+    """Translate a message into the person's language."""
+    with translation.override(language):
+        message = _(text)
+        return message % values if values else message
+
+
+async def language(user_id: int, hint: str | None = None) -> str:
+    """Return the person's language: chosen, or guessed from Telegram's, or Kazakh."""
+    return await sync_to_async(services.language_of)(user_id, hint)
+
+
+def buttons(rows: list[list[tuple[str, str | CallbackData]]]) -> InlineKeyboardMarkup:
+    """Make an inline keyboard from rows of (label, callback data)."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=text, callback_data=data if isinstance(data, str) else data.pack()
+                )
+                for text, data in row
+            ]
+            for row in rows
+        ]
+    )
+
+
+async def refuse(target: Message | CallbackQuery, exc: DomainError, prefix: str = "") -> None:
+    """Tell the person why a step was refused: the one place the bot answers a DomainError.
+
+    The message is already in the person's language (services translate where they
+    refuse). A button gets an alert; a message gets a reply.
+    """
+    text = f"{prefix}{exc.message}"
+    if isinstance(target, CallbackQuery):
+        await target.answer(text, show_alert=True)
+    else:
+        await target.answer(text)

@@ -1,0 +1,94 @@
+"""Find the events near a place and join one."""
+
+from __future__ import annotations
+
+from aiogram import F
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import (
+    CallbackQuery,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from asgiref.sync import sync_to_async
+from django.utils.translation import gettext_noop
+
+from taza.bot import services
+from taza.bot.handlers.callbacks import (
+    JoinEvent,
+)
+from taza.bot.handlers.common import Handlers, buttons, language, tr
+
+HANDLERS = Handlers("events")
+
+
+class Joining(StatesGroup):
+    location = State()
+
+
+@HANDLERS.on("message", Command("events"))
+async def find_events(message: Message, state: FSMContext) -> None:
+    if message.from_user is None:
+        return
+    lang = await language(message.from_user.id, message.from_user.language_code)
+    await state.clear()
+    await state.set_state(Joining.location)
+    keyboard = ReplyKeyboardMarkup(
+        keyboard=[
+            [KeyboardButton(text=tr(lang, gettext_noop("Send my location")), request_location=True)]
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+    await message.answer(
+        tr(
+            lang,
+            gettext_noop(
+                "Send your location, and I will show the clean-ups and plantings nearest to you."
+            ),
+        ),
+        reply_markup=keyboard,
+    )
+
+
+@HANDLERS.on("message", Joining.location, F.location)
+async def events_near_location(message: Message, state: FSMContext) -> None:
+    if message.location is None:
+        return
+    lang = await language(message.chat.id)
+    await state.clear()
+    found = await sync_to_async(services.events_near)(
+        message.location.latitude, message.location.longitude
+    )
+    if not found:
+        await message.answer(
+            tr(lang, gettext_noop("No upcoming events yet. Try again in a few days.")),
+            reply_markup=ReplyKeyboardRemove(),
+        )
+        return
+    await message.answer(
+        tr(lang, gettext_noop("The nearest events. Press one to register:")),
+        reply_markup=buttons(
+            [[(line[:60], JoinEvent(event_id=event_id))] for event_id, line in found]
+        ),
+    )
+
+
+@HANDLERS.on("message", Joining.location)
+async def events_location_other(message: Message) -> None:
+    lang = await language(message.chat.id)
+    await message.answer(tr(lang, gettext_noop("Please send a location.")))
+
+
+@HANDLERS.on("callback_query", JoinEvent.filter())
+async def join_event(callback: CallbackQuery, callback_data: JoinEvent) -> None:
+    lang = await language(callback.from_user.id)
+    text = await sync_to_async(services.join_event)(
+        callback.from_user.id, callback_data.event_id, lang
+    )
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.answer(text)

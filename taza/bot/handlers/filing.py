@@ -1,0 +1,374 @@
+"""File a report step by step: category, place, photos, description, phone, send."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
+from aiogram.types import (
+    CallbackQuery,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from asgiref.sync import sync_to_async
+from django.utils.translation import gettext_noop
+
+from taza.bot import services
+from taza.bot.handlers.callbacks import (
+    Cancel,
+    ChooseCategory,
+    EditField,
+    PhotosDone,
+    SendReport,
+)
+from taza.bot.handlers.common import Filing, Handlers, buttons, language, refuse, tr
+from taza.geo.lookup import LocationError
+from taza.reports.models import MAX_DESCRIPTION
+from taza.reports.photos import MAX_BYTES
+from taza.reports.services import MAX_PHOTOS, ReportError
+
+HANDLERS = Handlers("filing")
+
+
+async def ask_category(message: Message, state: FSMContext, lang: str) -> None:
+    cats = await sync_to_async(services.categories)(lang)
+    rows: list[list[tuple[str, str | CallbackData]]] = [
+        [(name, ChooseCategory(code=code))] for code, name in cats
+    ]
+    rows.append([(tr(lang, gettext_noop("Cancel")), Cancel())])
+    await state.set_state(Filing.category)
+    await message.answer(
+        tr(lang, gettext_noop("What is the problem? Choose a category.")),
+        reply_markup=buttons(rows),
+    )
+
+
+@HANDLERS.on("message", Command("new"))
+async def new_report(message: Message, state: FSMContext) -> None:
+    if message.from_user is None:
+        return
+    lang = await language(message.from_user.id, message.from_user.language_code)
+    await state.clear()
+    await state.set_data({"photos": []})
+    await ask_category(message, state, lang)
+
+
+@HANDLERS.on("callback_query", Filing.category, ChooseCategory.filter())
+async def choose_category(
+    callback: CallbackQuery, callback_data: ChooseCategory, state: FSMContext
+) -> None:
+    lang = await language(callback.from_user.id)
+    code = callback_data.code
+    if not await sync_to_async(services.category_name)(code, lang):
+        await callback.answer(
+            tr(lang, gettext_noop("This button is out of date.")), show_alert=True
+        )
+        return
+    await state.update_data(category=code)
+    await callback.answer()
+    if not isinstance(callback.message, Message):
+        return
+    await next_step(callback.message, state, lang, Filing.location)
+
+
+async def next_step(message: Message, state: FSMContext, lang: str, step: State) -> None:
+    """Go to a step, or back to the summary when the person is editing one field."""
+    if (await state.get_data()).get("editing"):
+        await show_summary(message, state, lang)
+        return
+    await state.set_state(step)
+    if step == Filing.location:
+        await message.answer(
+            tr(
+                lang,
+                gettext_noop(
+                    "Send the location: the paperclip → Location, or type the coordinates "
+                    "as “51.17, 71.45”."
+                ),
+            )
+        )
+    elif step == Filing.photos:
+        await message.answer(
+            tr(lang, gettext_noop("Send one or more photos of the problem, then press “Done”.")),
+            reply_markup=buttons(
+                [
+                    [
+                        (tr(lang, gettext_noop("Done")), PhotosDone()),
+                        (tr(lang, gettext_noop("Skip")), PhotosDone()),
+                    ]
+                ]
+            ),
+        )
+    elif step == Filing.description:
+        await message.answer(tr(lang, gettext_noop("Describe the problem in a few words.")))
+    elif step == Filing.contact:
+        keyboard = ReplyKeyboardMarkup(
+            keyboard=[
+                [
+                    KeyboardButton(
+                        text=tr(lang, gettext_noop("Share my phone")), request_contact=True
+                    )
+                ],
+                [KeyboardButton(text=tr(lang, gettext_noop("Skip")))],
+            ],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+        await message.answer(
+            tr(
+                lang,
+                gettext_noop(
+                    "Share your phone number so the akimat can call you back, or press "
+                    "“Skip”. It is never published."
+                ),
+            ),
+            reply_markup=keyboard,
+        )
+
+
+async def take_point(message: Message, state: FSMContext, lat: float, lon: float) -> None:
+    lang = await language(message.chat.id)
+    try:
+        place = await sync_to_async(services.place_name)(lat, lon, lang)
+    except LocationError:
+        await message.answer(
+            tr(
+                lang,
+                gettext_noop("That point is outside Kazakhstan. Send a location in Kazakhstan."),
+            )
+        )
+        return
+    await state.update_data(lat=lat, lon=lon, place=place)
+    await next_step(message, state, lang, Filing.photos)
+
+
+@HANDLERS.on("message", Filing.location, F.location)
+async def location_shared(message: Message, state: FSMContext) -> None:
+    if message.location is None:
+        return
+    await take_point(message, state, message.location.latitude, message.location.longitude)
+
+
+@HANDLERS.on("message", Filing.location, F.text)
+async def location_typed(message: Message, state: FSMContext) -> None:
+    point = services.parse_coordinates(message.text or "")
+    if point is None:
+        lang = await language(message.chat.id)
+        await message.answer(
+            tr(
+                lang,
+                gettext_noop(
+                    "I could not read coordinates. Send a location, or type them as “51.17, 71.45”."
+                ),
+            )
+        )
+        return
+    await take_point(message, state, *point)
+
+
+@HANDLERS.on("message", Filing.location)
+async def location_other(message: Message) -> None:
+    lang = await language(message.chat.id)
+    await message.answer(tr(lang, gettext_noop("Please send a location.")))
+
+
+@HANDLERS.on("message", Filing.photos, F.photo | F.document)
+async def photo_received(message: Message, state: FSMContext) -> None:
+    lang = await language(message.chat.id)
+    if message.photo:
+        file_id, size = message.photo[-1].file_id, message.photo[-1].file_size or 0
+    else:
+        document = message.document
+        if document is None:
+            return
+        if not (document.mime_type or "").startswith("image/"):
+            await message.answer(tr(lang, gettext_noop("Please send a photo, or press “Done”.")))
+            return
+        file_id, size = document.file_id, document.file_size or 0
+    if size > MAX_BYTES:
+        await message.answer(
+            tr(
+                lang,
+                gettext_noop("This photo is too large: the limit is %(mb)d MB."),
+                mb=MAX_BYTES // 2**20,
+            )
+        )
+        return
+    photos = list((await state.get_data()).get("photos", []))
+    if len(photos) >= MAX_PHOTOS:
+        await message.answer(tr(lang, gettext_noop("That is enough photos. Press “Done”.")))
+        return
+    photos.append(file_id)
+    await state.update_data(photos=photos)
+    await message.answer(
+        tr(lang, gettext_noop("Photo %(n)d received. Send more, or press “Done”."), n=len(photos)),
+        reply_markup=buttons([[(tr(lang, gettext_noop("Done")), PhotosDone())]]),
+    )
+
+
+@HANDLERS.on("message", Filing.photos)
+async def photo_expected(message: Message) -> None:
+    lang = await language(message.chat.id)
+    await message.answer(tr(lang, gettext_noop("Please send a photo, or press “Done”.")))
+
+
+@HANDLERS.on("callback_query", Filing.photos, PhotosDone.filter())
+async def photos_done(callback: CallbackQuery, state: FSMContext) -> None:
+    lang = await language(callback.from_user.id)
+    await callback.answer()
+    if not isinstance(callback.message, Message):
+        return
+    await next_step(callback.message, state, lang, Filing.description)
+
+
+@HANDLERS.on("message", Filing.description, F.text)
+async def description_received(message: Message, state: FSMContext) -> None:
+    lang = await language(message.chat.id)
+    text = (message.text or "").strip()
+    if not text or text.startswith("/"):
+        await message.answer(tr(lang, gettext_noop("Describe the problem in a few words.")))
+        return
+    await state.update_data(description=text[:MAX_DESCRIPTION])
+    await next_step(message, state, lang, Filing.contact)
+
+
+@HANDLERS.on("message", Filing.description)
+async def description_expected(message: Message) -> None:
+    lang = await language(message.chat.id)
+    await message.answer(tr(lang, gettext_noop("Describe the problem in a few words.")))
+
+
+@HANDLERS.on("message", Filing.contact, F.contact)
+async def contact_shared(message: Message, state: FSMContext) -> None:
+    if message.contact is None or message.from_user is None:
+        return
+    if message.contact.user_id == message.from_user.id:  # their own number, not a friend's
+        await state.update_data(phone=message.contact.phone_number)
+        await sync_to_async(services.remember_phone)(
+            message.from_user.id, message.contact.phone_number
+        )
+    lang = await language(message.chat.id)
+    await show_summary(message, state, lang)
+
+
+@HANDLERS.on("message", Filing.contact)
+async def contact_skipped(message: Message, state: FSMContext) -> None:
+    lang = await language(message.chat.id)
+    await show_summary(message, state, lang)
+
+
+async def show_summary(message: Message, state: FSMContext, lang: str) -> None:
+    data = await state.get_data()
+    await state.update_data(editing=False)
+    await state.set_state(Filing.confirm)
+    name = await sync_to_async(services.category_name)(data.get("category", ""), lang)
+    text = tr(
+        lang,
+        gettext_noop(
+            "Please check your report:\nCategory: %(category)s\nPlace: %(place)s\n"
+            "Photos: %(photos)d\nDescription: %(description)s\nPhone: %(phone)s"
+        ),
+        category=name,
+        place=data.get("place", "—"),
+        photos=len(data.get("photos", [])),
+        description=data.get("description", "—"),
+        phone=data.get("phone") or "—",
+    )
+    await message.answer(tr(lang, gettext_noop("Almost done.")), reply_markup=ReplyKeyboardRemove())
+    await message.answer(
+        text,
+        reply_markup=buttons(
+            [
+                [(tr(lang, gettext_noop("Send")), SendReport())],
+                [
+                    (tr(lang, gettext_noop("Category")), EditField(field="category")),
+                    (tr(lang, gettext_noop("Location")), EditField(field="location")),
+                ],
+                [
+                    (tr(lang, gettext_noop("Photos")), EditField(field="photos")),
+                    (tr(lang, gettext_noop("Description")), EditField(field="description")),
+                ],
+                [(tr(lang, gettext_noop("Cancel")), Cancel())],
+            ]
+        ),
+    )
+
+
+@HANDLERS.on("callback_query", Filing.confirm, EditField.filter())
+async def edit_field(callback: CallbackQuery, callback_data: EditField, state: FSMContext) -> None:
+    lang = await language(callback.from_user.id)
+    await callback.answer()
+    if not isinstance(callback.message, Message):
+        return
+    field = callback_data.field
+    if field == "category":
+        await ask_category(callback.message, state, lang)
+    else:
+        step = {
+            "location": Filing.location,
+            "photos": Filing.photos,
+            "description": Filing.description,
+        }.get(field)
+        if step is None:
+            return
+        if field == "photos":
+            await state.update_data(photos=[])
+        await next_step(callback.message, state, lang, step)
+    await state.update_data(editing=True)
+
+
+@HANDLERS.on("callback_query", SendReport.filter())
+async def send_report(callback: CallbackQuery, state: FSMContext, bot: Bot) -> None:
+    lang = await language(callback.from_user.id)
+    summary = callback.message
+    if not isinstance(summary, Message):
+        return
+    if await state.get_state() != Filing.confirm.state:
+        # A second tap, or a retry after the report was filed: say which report it was.
+        number = await sync_to_async(services.filed_earlier)(summary.chat.id, summary.message_id)
+        await callback.answer()
+        if number:
+            await summary.answer(
+                tr(lang, gettext_noop("Report № %(number)s is already registered."), number=number)
+            )
+        else:
+            await summary.answer(tr(lang, gettext_noop("This button is out of date.")))
+        return
+    await callback.answer()
+    data = await state.get_data()
+    photos = []
+    for file_id in data.get("photos", []):
+        file = await bot.get_file(file_id)
+        if file.file_path:
+            stream = await bot.download_file(file.file_path)
+            if stream is not None:
+                photos.append(stream.read())
+    try:
+        filed = await sync_to_async(services.file_report)(
+            telegram_id=callback.from_user.id,
+            chat_id=summary.chat.id,
+            summary_message_id=summary.message_id,
+            data=data,
+            photos=photos,
+            language=lang,
+        )
+    except ReportError as exc:
+        prefix = tr(lang, gettext_noop("The report was not sent: %(why)s"), why="")
+        await refuse(summary, exc, prefix)
+        return
+    await state.clear()
+    await summary.answer(
+        tr(
+            lang,
+            gettext_noop(
+                "Report № %(number)s is registered and sent to: %(body)s.\nFollow it: %(link)s"
+            ),
+            number=filed.number,
+            body=filed.body,
+            link=filed.link,
+        )
+    )

@@ -1,0 +1,83 @@
+"""Start the conversation: choose the language; cancel anything at any time."""
+
+from __future__ import annotations
+
+from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import (
+    CallbackQuery,
+    Message,
+    ReplyKeyboardRemove,
+)
+from asgiref.sync import sync_to_async
+from django.utils.translation import gettext_noop
+
+from taza.bot import services
+from taza.bot.handlers.callbacks import (
+    Cancel,
+    ChooseLanguage,
+)
+from taza.bot.handlers.common import Handlers, buttons, language, tr
+
+HANDLERS = Handlers("start")
+
+
+LANGUAGE_BUTTONS = buttons(
+    [
+        [
+            ("Қазақша", ChooseLanguage(code="kk")),
+            ("Русский", ChooseLanguage(code="ru")),
+            ("English", ChooseLanguage(code="en")),
+        ]
+    ]
+)
+
+
+@HANDLERS.on("message", CommandStart())
+async def start(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(
+        "Тілді таңдаңыз · Выберите язык · Choose your language", reply_markup=LANGUAGE_BUTTONS
+    )
+
+
+@HANDLERS.on("callback_query", ChooseLanguage.filter())
+async def choose_language(callback: CallbackQuery, callback_data: ChooseLanguage) -> None:
+    chosen = callback_data.code
+    if chosen not in services.LANGUAGES:
+        await callback.answer()
+        return
+    await sync_to_async(services.set_language)(callback.from_user.id, chosen)
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.answer(
+            tr(
+                chosen,
+                gettext_noop(
+                    "Welcome to Taza Qazaqstan! Report a problem with /new, see your reports with "
+                    "/my, stop at any time with /cancel."
+                ),
+            )
+        )
+
+
+@HANDLERS.on("message", Command("cancel"))
+async def cancel(message: Message, state: FSMContext) -> None:
+    lang = await language(message.chat.id)
+    await state.clear()
+    await message.answer(
+        tr(lang, gettext_noop("Cancelled. Start again with /new.")),
+        reply_markup=ReplyKeyboardRemove(),
+    )
+
+
+@HANDLERS.on("callback_query", Cancel.filter())
+async def cancel_button(callback: CallbackQuery, state: FSMContext) -> None:
+    lang = await language(callback.from_user.id)
+    await state.clear()
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.answer(
+            tr(lang, gettext_noop("Cancelled. Start again with /new.")),
+            reply_markup=ReplyKeyboardRemove(),
+        )
