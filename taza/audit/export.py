@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from django.core.serializers.json import DjangoJSONEncoder
 
 from taza.audit.models import AuditEntry
+from taza.core.exports import csv_safe
 
 COLUMNS = ["at", "actor", "model", "object_id", "object", "action", "field", "old", "new", "reason"]
 
@@ -43,7 +44,7 @@ def csv_lines(entries: Iterable[AuditEntry]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(COLUMNS)
     for row in _rows(entries):
-        yield writer.writerow(row)
+        yield writer.writerow([csv_safe(value) for value in row])
 
 
 def jsonl_lines(entries: Iterable[AuditEntry]) -> Iterator[str]:

@@ -28,6 +28,7 @@ from taza.campaigns.models import (
     EventStatus,
     ResultStatus,
 )
+from taza.core.exports import append_row, csv_safe
 from taza.geo.models import Region
 
 FIGURES = (
@@ -160,7 +161,7 @@ def to_csv(found: Totals) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows_for_export(found):
-        writer.writerow([str(v) for v in row])
+        writer.writerow([csv_safe(str(v)) for v in row])
     return buffer.getvalue()
 
 
@@ -170,15 +171,15 @@ def to_xlsx(found: Totals) -> bytes:
     sheet = workbook.active
     sheet.title = _("By region")[:31]
     for row in rows_for_export(found):
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        append_row(sheet, [float(v) if isinstance(v, Decimal) else v for v in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 32
     months = workbook.create_sheet(_("By month")[:31])
     labels = figure_labels()
-    months.append([_("Month"), *[labels[key] for key in FIGURES]])
+    append_row(months, [_("Month"), *[labels[key] for key in FIGURES]])
     for month, figures in found.by_month:
-        months.append([month.strftime("%Y-%m"), *[float(figures[k]) for k in FIGURES]])
+        append_row(months, [month.strftime("%Y-%m"), *[float(figures[k]) for k in FIGURES]])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

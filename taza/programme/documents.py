@@ -22,6 +22,7 @@ from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from taza.core.exports import append_row
 from taza.geo.models import Region
 from taza.programme.models import (
     Direction,
@@ -212,15 +213,15 @@ def to_xlsx(year: int, region: Region | None, language: str) -> bytes:
         sheet = workbook.active
         sheet.title = str(year)
         plan_title, subtitle = title(region, year)
-        sheet.append([plan_title])
-        sheet.append([subtitle])
-        sheet.append(headers())
-        sheet.append([1, 2, 3, 4, 5, 6])
+        append_row(sheet, [plan_title])
+        append_row(sheet, [subtitle])
+        append_row(sheet, headers())
+        append_row(sheet, [1, 2, 3, 4, 5, 6])
         for cell in sheet[3]:
             cell.font = Font(bold=True)
         wrap = Alignment(wrap_text=True, vertical="top")
         for row in rows:
-            sheet.append(row.cells if row.kind == "measure" else [row.cells[0]])
+            append_row(sheet, row.cells if row.kind == "measure" else [row.cells[0]])
             line = sheet.max_row
             if row.kind != "measure":
                 sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=6)

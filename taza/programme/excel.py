@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from taza.bodies.models import Body
+from taza.core.exports import put
 from taza.geo.models import Region
 from taza.programme.models import (
     Assessment,
@@ -137,7 +138,7 @@ def make_template(
                 else None,
             ]
             for index, value in enumerate(values):
-                cell = sheet.cell(line, index + 1, value)
+                cell = put(sheet, line, index + 1, value)
                 cell.alignment = wrap
                 if index >= 4:
                     cell.protection = Protection(locked=False)
