@@ -150,6 +150,9 @@ with contextlib.suppress(OSError):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Private uploads (executors' evidence): outside MEDIA_ROOT, so no URL reaches them; only
+# a view that checks access serves them (taza/core/files.py).
+TAZA_PRIVATE_ROOT = Path(env_str("TAZA_PRIVATE_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

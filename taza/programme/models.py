@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taza.bodies.models import Body
+from taza.core.files import private_storage, upload_path
 from taza.geo.models import Region, in_language
 
 # The years of the Concept "Taza Qazaqstan" (2024–2029): pages and reports take no other.
@@ -356,7 +357,8 @@ class ReportEvidence(models.Model):
     report = models.ForeignKey(
         ExecutorReport, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("report")
     )
-    file = models.FileField(_("file"), upload_to="programme/evidence/%Y/%m/", blank=True)
+    # Private: stored outside MEDIA_ROOT under a random name, served by a checking view.
+    file = models.FileField(_("file"), upload_to=upload_path, storage=private_storage, blank=True)
     url = models.URLField(_("link"), max_length=500, blank=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
     added_at = models.DateTimeField(default=timezone.now)

@@ -25,6 +25,7 @@ from taza.audit.services import create_audited, record, update_audited
 from taza.bodies.models import Body, BodyKind
 from taza.core.actors import Actor, person
 from taza.core.errors import DomainError
+from taza.core.files import kind_of, private_name
 from taza.geo.models import Region
 from taza.programme.models import (
     Assessment,
@@ -176,11 +177,22 @@ def report_problems(data: ReportInput) -> list[ProgrammeError]:
                     "links",
                 )
             )
-    problems.extend(
-        ProgrammeError(_("An evidence file is larger than 20 MB."), "files")
-        for _name, handle in data.files
-        if getattr(handle, "size", 0) > MAX_EVIDENCE_BYTES
-    )
+    for name, handle in data.files:
+        content = handle.read(MAX_EVIDENCE_BYTES + 1)
+        handle.seek(0)
+        if len(content) > MAX_EVIDENCE_BYTES:
+            problems.append(ProgrammeError(_("An evidence file is larger than 20 MB."), "files"))
+        elif kind_of(content) is None:
+            problems.append(
+                ProgrammeError(
+                    _(
+                        "“%(name)s” is not a PDF, a photo (JPEG, PNG, WebP) or an office "
+                        "document (DOCX, XLSX, ODT, ODS)."
+                    )
+                    % {"name": name[:100]},
+                    "files",
+                )
+            )
     return problems
 
 
@@ -262,8 +274,12 @@ def _add_evidence(
         if link not in known:
             create_audited(ReportEvidence, actor=actor, report=report, url=link, title=link[:200])
     for name, handle in files:
+        content = handle.read()
+        kind = kind_of(content)
+        if kind is None:  # report_problems refused it already; never store an unknown kind
+            raise ProgrammeError(_("An evidence file of an unknown kind was refused."), "files")
         evidence = ReportEvidence(report=report, title=name[:200])
-        evidence.file.save(name, ContentFile(handle.read()), save=False)
+        evidence.file.save(private_name(kind), ContentFile(content), save=False)
         evidence.save()
         record(
             obj=evidence,

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 
 from taza.audit.models import AuditEntry
 from taza.bodies.models import Body
+from taza.conftest import PASSWORD
 from taza.geo.models import Region
-from taza.programme.models import ExecutorReport, Measure, ReportStatus
+from taza.programme.models import ExecutorReport, Measure, ReportEvidence, ReportStatus
 from taza.programme.services import (
     ProgrammeError,
     ReportInput,
@@ -160,3 +163,43 @@ def test_evidence_files_are_kept_and_only_staff_of_the_body_or_analysts_download
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("proof.html", b"<html><script>alert(document.cookie)</script></html>"),
+        ("proof.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+        ("act.pdf", b"<script>alert(1)</script>"),  # the extension decides nothing
+        ("archive.zip", b"PK\x03\x04not an office document"),
+    ],
+)
+def test_an_evidence_file_that_is_no_document_is_refused_by_its_content(cast, name, content):
+    with pytest.raises(ProgrammeError, match="is not a PDF"):
+        submit_report(ulytau_input(files=[(name, io.BytesIO(content))]), actor=cast.ulytau_operator)
+    assert not ReportEvidence.objects.exists()
+
+
+def test_evidence_is_stored_privately_under_a_random_name_and_served_as_a_download(
+    cast, client, settings
+):
+    report = submit_report(
+        ulytau_input(files=[("Акт приёмки.pdf", io.BytesIO(b"%PDF-1.4 act"))]),
+        actor=cast.ulytau_operator,
+    )
+    evidence = report.evidence.exclude(file="").get()
+    stored = Path(evidence.file.path)
+    assert stored.is_relative_to(settings.TAZA_PRIVATE_ROOT)
+    assert not stored.is_relative_to(settings.MEDIA_ROOT)
+    assert "Акт" not in stored.name and len(stored.stem) >= 30 and stored.suffix == ".pdf"
+    # No URL under /media/ reaches it, however it is guessed.
+    assert client.get(f"/media/{evidence.file.name}").status_code == 404
+    outsider = Client(raise_request_exception=False)
+    assert outsider.get(f"/media/../private/{evidence.file.name}").status_code in (400, 404)
+    client.login(username=cast.analyst.username, password=PASSWORD)
+    response = client.get(f"/programme/evidence/{evidence.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
