@@ -16,6 +16,8 @@ class User(AbstractUser):
     """A person who signs in. Name, e-mail and phone are personal data, never public."""
 
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Kept out of the audit trail: it records that they changed, never their values.
+    audit_personal = frozenset({"first_name", "last_name", "email", "phone"})
     preferred_language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, blank=True
     )

@@ -36,6 +36,28 @@ def _plain(value: Any) -> Any:
 
 # Fields whose values never enter the trail; a change still shows, as a fingerprint.
 SECRET_FIELDS = frozenset({"password"})
+# What a personal field's value is recorded as: the trail says it changed, never to what.
+# A model names its personal fields in ``audit_personal`` (a frozenset of field names).
+HIDDEN = "hidden"
+
+
+def personal_fields(obj: models.Model | type[models.Model]) -> frozenset[str]:
+    """Return the fields a model marks as personal data, kept out of the trail."""
+    model = obj if isinstance(obj, type) else type(obj)
+    return frozenset(getattr(model, "audit_personal", frozenset()))
+
+
+def without_personal_data(
+    obj: models.Model | type[models.Model], changes: dict[str, list[Any]]
+) -> dict[str, list[Any]]:
+    """Replace the values of personal fields by HIDDEN, keeping that they were set or not."""
+    personal = personal_fields(obj)
+    return {
+        name: [None if value in (None, "") else HIDDEN for value in pair]
+        if name in personal
+        else pair
+        for name, pair in changes.items()
+    }
 
 
 def _field_values(obj: models.Model) -> dict[str, Any]:
@@ -67,7 +89,7 @@ def record(
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
         action=action,
-        changes=changes,
+        changes=without_personal_data(obj, changes),
         reason=reason,
     )
 
@@ -172,7 +194,9 @@ def record_created(rows: Sequence[models.Model], *, reason: str, fields: tuple[s
                 object_id=str(row.pk),
                 object_repr=str(row)[:200],
                 action=AuditAction.CREATE,
-                changes={name: [None, _plain(getattr(row, name))] for name in fields},
+                changes=without_personal_data(
+                    row, {name: [None, _plain(getattr(row, name))] for name in fields}
+                ),
                 reason=reason,
             )
             for row in rows

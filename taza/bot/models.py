@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 class TelegramProfile(models.Model):
@@ -15,8 +16,10 @@ class TelegramProfile(models.Model):
     phone = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    audit_personal = frozenset({"telegram_id", "phone"})
+
     def __str__(self) -> str:
-        return f"telegram:{self.telegram_id}"
+        return _("Telegram user")
 
 
 class BotConversation(models.Model):

@@ -194,6 +194,9 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
+    # Who registered is personal data: the trail records that it was set, not who.
+    audit_personal = frozenset({"user", "telegram"})
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("registration")
@@ -215,7 +218,8 @@ class Registration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event_id}: {self.user_id or self.telegram_id} {self.status}"
+        # No Telegram id or login here: this text is the record's title in the audit trail.
+        return f"{self.event_id}: {self.status}"
 
 
 class ResultStatus(models.TextChoices):

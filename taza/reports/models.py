@@ -126,6 +126,11 @@ class Report(models.Model):
     # A secret that lets an anonymous reporter confirm or dispute from their link.
     reporter_token = models.CharField(max_length=43)
 
+    # The reporter's identity and contact are personal data, kept out of the audit trail.
+    audit_personal = frozenset(
+        {"reporter", "reporter_name", "reporter_email", "reporter_phone", "reporter_telegram_id"}
+    )
+
     objects = ReportQuerySet.as_manager()
 
     class Meta:
