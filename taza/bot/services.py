@@ -16,7 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from taza.bot.models import SeenUpdate, TelegramProfile
-from taza.campaigns.models import Event, RegistrationStatus
+from taza.campaigns.choices import RegistrationStatus
+from taza.campaigns.models import Event
 from taza.campaigns.querysets import nearest_first, upcoming_events
 from taza.campaigns.services import CampaignError, register
 from taza.core.urls import absolute_url

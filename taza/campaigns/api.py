@@ -11,8 +11,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from taza.campaigns.choices import CampaignKind
 from taza.campaigns.filtersets import EventFilterSet, TotalsFilterSet
-from taza.campaigns.models import CampaignKind
 from taza.campaigns.querysets import nearest_first, upcoming_events
 from taza.campaigns.totals import totals
 from taza.core.params import bind

@@ -5,7 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from taza.campaigns.models import CampaignKind, Event
+from taza.campaigns.choices import CampaignKind
+from taza.campaigns.models import Event
 from taza.core.params import BoundedNumberFilter, DayFilter
 from taza.geo.filtersets import TerritoryPeriodFilterSet, region_filter
 

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taza.bodies.models import Body, BodyKind
-from taza.campaigns.models import FIGURE_FIELDS, Campaign, EventResult, OrganiserKind
+from taza.campaigns.choices import OrganiserKind
+from taza.campaigns.models import FIGURE_FIELDS, Campaign, EventResult
 from taza.sites.models import WasteSite
 
 

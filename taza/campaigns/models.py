@@ -20,18 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from taza.bodies.models import Body
+from taza.campaigns.choices import (
+    CampaignKind,
+    EventStatus,
+    OrganiserKind,
+    RegistrationStatus,
+    ResultStatus,
+)
 from taza.geo.models import District, Region, in_language
-
-
-class CampaignKind(models.TextChoices):
-    TAZA_QAZAQSTAN = "taza_qazaqstan", _("“Taza Qazaqstan” action")
-    TAZA_OLKE = "taza_olke", _("“Taza ölke” (clean land)")
-    ZHASYL_AIMAQ = "zhasyl_aimaq", _("“Jasyl aimaq” (green zone)")
-    MOLDIR_BULAQ = "moldir_bulaq", _("“Möldir bulaq” (clear spring)")
-    KIELI_MEKEN = "kieli_meken", _("“Kieli meken” (sacred places)")
-    ONEGELI_URPAQ = "onegeli_urpaq", _("“Önegeli urpaq” (exemplary generation)")
-    WORLD_CLEANUP_DAY = "world_cleanup_day", _("World Cleanup Day")
-    MARCH_OF_PARKS = "march_of_parks", _("“March of Parks”")
 
 
 class Campaign(models.Model):
@@ -67,20 +63,6 @@ class Campaign(models.Model):
     @property
     def name(self) -> str:
         return in_language(self, "name", fallback="ru")
-
-
-class OrganiserKind(models.TextChoices):
-    AKIMAT = "akimat", _("akimat")
-    SCHOOL = "school", _("school")
-    UNIVERSITY = "university", _("university")
-    COMPANY = "company", _("company")
-    NGO = "ngo", _("NGO")
-    VOLUNTEERS = "volunteers", _("volunteer group")
-
-
-class EventStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("scheduled")
-    CANCELLED = "cancelled", _("cancelled")
 
 
 class Event(models.Model):
@@ -153,14 +135,6 @@ class Event(models.Model):
         return round(min((self.ends_at - self.starts_at).total_seconds() / 3600, 12), 1)
 
 
-class RegistrationStatus(models.TextChoices):
-    REGISTERED = "registered", _("registered")
-    WAITLISTED = "waitlisted", _("on the waiting list")
-    CANCELLED = "cancelled", _("cancelled")
-    ATTENDED = "attended", _("attended")
-    ABSENT = "absent", _("did not come")
-
-
 ACTIVE = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)
 
 
@@ -220,12 +194,6 @@ class Registration(models.Model):
     def __str__(self) -> str:
         # No Telegram id or login here: this text is the record's title in the audit trail.
         return f"{self.event_id}: {self.status}"
-
-
-class ResultStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("submitted")
-    ACCEPTED = "accepted", _("accepted")
-    RETURNED = "returned", _("returned")
 
 
 def tonnes(label: StrOrPromise) -> models.DecimalField[Decimal, Decimal]:

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from taza.campaigns.models import Event, EventStatus, RegistrationStatus
+from taza.campaigns.choices import EventStatus, RegistrationStatus
+from taza.campaigns.models import Event
 
 
 def upcoming_events() -> QuerySet[Event]:

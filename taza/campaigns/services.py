@@ -24,6 +24,7 @@ from taza.accounts.permissions import scope_of
 from taza.audit.models import AuditAction
 from taza.audit.services import create_audited, record, update_audited
 from taza.bodies.models import Body
+from taza.campaigns.choices import EventStatus, OrganiserKind, RegistrationStatus, ResultStatus
 from taza.campaigns.models import (
     ACTIVE,
     FIGURE_FIELDS,
@@ -31,12 +32,8 @@ from taza.campaigns.models import (
     Campaign,
     Event,
     EventResult,
-    EventStatus,
-    OrganiserKind,
     Registration,
-    RegistrationStatus,
     ResultPhoto,
-    ResultStatus,
 )
 from taza.campaigns.tasks import tell_place_freed
 from taza.core.actors import SYSTEM, Actor, person

@@ -20,14 +20,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from taza.campaigns.models import (
-    FIGURE_FIELDS,
-    RECYCLED_FIELDS,
-    Event,
-    EventResult,
-    EventStatus,
-    ResultStatus,
-)
+from taza.campaigns.choices import EventStatus, ResultStatus
+from taza.campaigns.models import FIGURE_FIELDS, RECYCLED_FIELDS, Event, EventResult
 from taza.core.exports import append_row, csv_safe
 from taza.geo.models import Region
 

@@ -16,19 +16,10 @@ from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import scope_of
 from taza.campaigns import totals as campaign_totals
+from taza.campaigns.choices import CampaignKind, EventStatus, RegistrationStatus, ResultStatus
 from taza.campaigns.filtersets import EventFilterSet, TotalsFilterSet
 from taza.campaigns.forms import EventForm, ResultForm
-from taza.campaigns.models import (
-    ACTIVE,
-    Campaign,
-    CampaignKind,
-    Event,
-    EventResult,
-    EventStatus,
-    Registration,
-    RegistrationStatus,
-    ResultStatus,
-)
+from taza.campaigns.models import ACTIVE, Campaign, Event, EventResult, Registration
 from taza.campaigns.querysets import nearest_first, organiser_console, upcoming_events
 from taza.campaigns.services import (
     CampaignError,

@@ -25,14 +25,8 @@ from django.utils.translation import gettext_noop
 from taza.accounts.services import create_person
 from taza.audit.services import record_created
 from taza.bodies.models import Body, BodyKind
-from taza.campaigns.models import (
-    Campaign,
-    CampaignKind,
-    Event,
-    EventResult,
-    OrganiserKind,
-    ResultStatus,
-)
+from taza.campaigns.choices import CampaignKind, OrganiserKind, ResultStatus
+from taza.campaigns.models import Campaign, Event, EventResult
 from taza.core.actors import SYSTEM
 from taza.demo import facts
 from taza.demo.reports import point_in

@@ -24,16 +24,8 @@ from django.utils.translation import gettext_noop
 from taza.audit.services import record_created
 from taza.bodies.models import Body, BodyKind
 from taza.geo.models import Region
-from taza.programme.models import (
-    Assessment,
-    ExecutorReport,
-    Measure,
-    MeasureTarget,
-    Period,
-    ReportSource,
-    ReportStatus,
-    TargetSource,
-)
+from taza.programme.choices import Assessment, Period, ReportSource, ReportStatus, TargetSource
+from taza.programme.models import ExecutorReport, Measure, MeasureTarget
 from taza.programme.status import PlanSnapshot, due_date
 
 REASON = gettext_noop("Demo data set")

@@ -19,7 +19,8 @@ from taza.demo import facts
 from taza.demo.reports import point_in
 from taza.geo.lookup import default_locator
 from taza.geo.models import District, Region
-from taza.sites.models import SiteKind, SiteSource, SiteState, WasteSite
+from taza.sites.choices import SiteKind, SiteSource, SiteState
+from taza.sites.models import WasteSite
 from taza.sites.services import H3_RESOLUTION
 
 REASON = gettext_noop("Demo data set")

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from taza.programme.models import Indicator, IndicatorValue, ValueKind
+from taza.programme.choices import ValueKind
+from taza.programme.models import Indicator, IndicatorValue
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 36

@@ -24,14 +24,8 @@ from openpyxl.styles import Alignment, Font
 
 from taza.core.exports import append_row
 from taza.geo.models import Region
-from taza.programme.models import (
-    Direction,
-    ExecutorReport,
-    Indicator,
-    Measure,
-    Period,
-    ReportStatus,
-)
+from taza.programme.choices import Period, ReportStatus
+from taza.programme.models import Direction, ExecutorReport, Indicator, Measure
 from taza.programme.status import PlanSnapshot
 from taza.programme.wording import deadline_text, executors_text, indicator_line
 

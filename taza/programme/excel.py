@@ -27,14 +27,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from taza.bodies.models import Body
 from taza.core.exports import put
 from taza.geo.models import Region
-from taza.programme.models import (
-    Assessment,
-    ExecutorReport,
-    Measure,
-    Period,
-    ReportSource,
-    ReportStatus,
-)
+from taza.programme.choices import Assessment, Period, ReportSource, ReportStatus
+from taza.programme.models import ExecutorReport, Measure
 from taza.programme.services import (
     ProgrammeError,
     ReportInput,

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from taza.bodies.models import Body
 from taza.geo.models import Region
-from taza.programme.models import FIRST_YEAR, LAST_YEAR, Assessment, Period
+from taza.programme.choices import Assessment, Period
+from taza.programme.models import FIRST_YEAR, LAST_YEAR
 from taza.programme.services import MAX_TEXT
 
 

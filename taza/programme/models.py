@@ -19,6 +19,15 @@ from django.utils.translation import gettext_lazy as _
 from taza.bodies.models import Body
 from taza.core.files import private_storage, upload_path
 from taza.geo.models import Region, in_language
+from taza.programme.choices import (
+    Assessment,
+    DeadlineKind,
+    Period,
+    ReportSource,
+    ReportStatus,
+    TargetSource,
+    ValueKind,
+)
 
 # The years of the Concept "Taza Qazaqstan" (2024–2029): pages and reports take no other.
 FIRST_YEAR, LAST_YEAR = 2024, 2029
@@ -78,11 +87,6 @@ class Indicator(Trilingual):
         return in_language(self, "count_unit", fallback="ru")
 
 
-class ValueKind(models.TextChoices):
-    PLAN = "plan", _("plan")
-    FACT = "fact", _("fact")
-
-
 class IndicatorValue(models.Model):
     """One yearly plan or fact of an indicator, for the country or one region."""
 
@@ -120,16 +124,6 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year} {self.kind}"
-
-
-class DeadlineKind(models.TextChoices):
-    ANNUAL = "annual", _("every year")
-    QUARTERLY = "quarterly", _("every quarter")
-    YEAR = "year", _("within a year")
-    MONTH = "month", _("by a month")
-    ACADEMIC_YEAR = "academic_year", _("within an academic year")
-    RELATIVE = "relative", _("relative to the Concept's approval")
-    UNTIL = "until", _("by a year")
 
 
 RECURRING = (DeadlineKind.ANNUAL, DeadlineKind.QUARTERLY, DeadlineKind.UNTIL)
@@ -213,13 +207,6 @@ class MeasureExecutor(models.Model):
         return f"{self.measure.number}: {self.wording}"
 
 
-class TargetSource(models.TextChoices):
-    PLAN = "plan", _("the national action plan")
-    REGIONAL_PLAN = "regional_plan", _("the region's plan")
-    PROGRESS_NOTE = "progress_note", _("a published progress note")
-    DEMO = "demo", _("demo data")
-
-
 class MeasureTarget(models.Model):
     """A quantitative target for one year, national (no region) or one region's."""
 
@@ -253,31 +240,6 @@ class MeasureTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.number} {self.region or '—'} {self.year}: {self.value}"
-
-
-class Period(models.TextChoices):
-    HALF_YEAR = "H1", _("first half-year")
-    YEAR = "Y", _("year")
-
-
-class Assessment(models.TextChoices):
-    DONE = "done", _("done")
-    IN_PROGRESS = "in_progress", _("in progress")
-    NOT_DONE = "not_done", _("not done")
-
-
-class ReportStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("submitted")
-    ACCEPTED = "accepted", _("accepted")
-    RETURNED = "returned", _("returned")
-
-
-class ReportSource(models.TextChoices):
-    WEB = "web", _("web form")
-    EXCEL = "excel", _("Excel template")
-    API = "api", _("API")
-    PUBLISHED = "published", _("published progress report")
-    DEMO = "demo", _("demo data")
 
 
 class ExecutorReport(models.Model):

@@ -20,8 +20,8 @@ from taza.audit.services import upsert_audited
 from taza.bodies.models import Body, BodyKind
 from taza.core.actors import SYSTEM, Actor
 from taza.geo.models import Region
+from taza.programme.choices import Assessment, Period, ReportSource, ReportStatus, TargetSource
 from taza.programme.models import (
-    Assessment,
     Direction,
     ExecutorReport,
     Indicator,
@@ -29,10 +29,6 @@ from taza.programme.models import (
     Measure,
     MeasureExecutor,
     MeasureTarget,
-    Period,
-    ReportSource,
-    ReportStatus,
-    TargetSource,
 )
 
 PLAN_FILE = Path(__file__).resolve().parent / "data" / "plan.json"

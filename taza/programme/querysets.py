@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from taza.accounts.permissions import scope_of
-from taza.programme.models import ExecutorReport, Measure, ReportStatus
+from taza.programme.choices import ReportStatus
+from taza.programme.models import ExecutorReport, Measure
 
 
 def visible_reports(user: Any, measure: Measure) -> QuerySet[ExecutorReport]:

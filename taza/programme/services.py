@@ -27,15 +27,8 @@ from taza.core.actors import Actor, person
 from taza.core.errors import DomainError
 from taza.core.files import kind_of, private_name
 from taza.geo.models import Region
-from taza.programme.models import (
-    Assessment,
-    ExecutorReport,
-    Measure,
-    Period,
-    ReportEvidence,
-    ReportSource,
-    ReportStatus,
-)
+from taza.programme.choices import Assessment, Period, ReportSource, ReportStatus
+from taza.programme.models import ExecutorReport, Measure, ReportEvidence
 
 # Executors that stand for every akimat: each region reports for itself.
 REGIONAL_GROUPS = frozenset({"MIO", "STATE-BODIES"})

@@ -24,17 +24,8 @@ from django.utils.translation import gettext_lazy
 
 from taza.bodies.models import Body, BodyKind
 from taza.geo.models import Region
-from taza.programme.models import (
-    Assessment,
-    ExecutorReport,
-    Indicator,
-    IndicatorValue,
-    Measure,
-    MeasureTarget,
-    Period,
-    ReportStatus,
-    ValueKind,
-)
+from taza.programme.choices import Assessment, Period, ReportStatus, ValueKind
+from taza.programme.models import ExecutorReport, Indicator, IndicatorValue, Measure, MeasureTarget
 from taza.programme.services import REGIONAL_GROUPS, applies_to_region
 
 HALF_YEAR_DUE = (7, 10)

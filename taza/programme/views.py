@@ -23,19 +23,17 @@ from taza.core.params import bind
 from taza.geo.models import Region
 from taza.programme import documents, excel
 from taza.programme.charts import indicator_chart
+from taza.programme.choices import Assessment, Period, ReportStatus
 from taza.programme.filtersets import PlanFilterSet
 from taza.programme.forms import ExecutorReportForm
 from taza.programme.models import (
-    Assessment,
     Direction,
     ExecutorReport,
     Indicator,
     Measure,
     MeasureTarget,
-    Period,
     RankingSettings,
     ReportEvidence,
-    ReportStatus,
 )
 from taza.programme.querysets import may_see_evidence, visible_reports
 from taza.programme.scorecard import COMPONENTS, lagging_regions, scorecards

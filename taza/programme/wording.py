@@ -12,7 +12,8 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from taza.programme.models import DeadlineKind, Indicator, IndicatorValue, Measure, ValueKind
+from taza.programme.choices import DeadlineKind, ValueKind
+from taza.programme.models import Indicator, IndicatorValue, Measure
 
 PROGRAMME_YEARS = (2024, 2029)
 

@@ -26,7 +26,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from taza.sites import space
-from taza.sites.models import SiteSighting, SiteState
+from taza.sites.choices import SiteState
+from taza.sites.models import SiteSighting
 
 CHIP = 16  # pixels each side: 160 m at 10 m
 POSITIVE = (SiteState.VERIFIED, SiteState.ASSIGNED, SiteState.LIQUIDATED, SiteState.REINSPECTED)

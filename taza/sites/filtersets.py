@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from taza.core.params import code_choice
 from taza.geo.models import Region
-from taza.sites.models import SiteState, WasteSite
+from taza.sites.choices import SiteState
+from taza.sites.models import WasteSite
 
 
 class SiteFilterSet(django_filters.FilterSet):

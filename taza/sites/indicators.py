@@ -13,7 +13,8 @@ from typing import Any
 from django.utils import timezone
 
 from taza.geo.models import Region
-from taza.sites.models import SiteKind, SiteSource, SiteState, WasteSite
+from taza.sites.choices import SiteKind, SiteSource, SiteState
+from taza.sites.models import WasteSite
 
 LIQUIDATED = (SiteState.LIQUIDATED, SiteState.REINSPECTED)
 COUNTED = (SiteKind.DUMP, SiteKind.LANDFILL_BREACH, SiteKind.WASTEWATER)

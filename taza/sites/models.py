@@ -16,24 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taza.bodies.models import Body
 from taza.geo.models import District, Region
-
-
-class SiteKind(models.TextChoices):
-    DUMP = "dump", _("unauthorised dump")
-    LANDFILL = "landfill", _("authorised landfill")
-    LANDFILL_BREACH = "landfill_breach", _("landfill boundary breach")
-    WASTEWATER = "wastewater", _("waste-water discharge")
-
-
-class SiteState(models.TextChoices):
-    CANDIDATE = "candidate", _("candidate")
-    VERIFIED = "verified", _("verified")
-    REJECTED = "rejected", _("rejected as a false positive")
-    ASSIGNED = "assigned", _("liquidation assigned")
-    LIQUIDATED = "liquidated", _("liquidated")
-    REINSPECTED = "reinspected", _("re-inspected: clean")
-    REAPPEARED = "reappeared", _("re-appeared")
-
+from taza.sites.choices import ScanStatus, SiteKind, SitePhotoKind, SiteSource, SiteState
 
 OPEN_STATES = (
     SiteState.CANDIDATE,
@@ -41,13 +24,6 @@ OPEN_STATES = (
     SiteState.ASSIGNED,
     SiteState.REAPPEARED,
 )
-
-
-class SiteSource(models.TextChoices):
-    CITIZEN = "citizen", _("citizen report")
-    SATELLITE = "satellite", _("space monitoring")
-    RAID = "raid", _("raid or inspection")
-    IMPORT = "import", _("imported list")
 
 
 class WasteSite(models.Model):
@@ -104,11 +80,6 @@ class WasteSite(models.Model):
         return reverse("sites:site", args=[self.pk])
 
 
-class SitePhotoKind(models.TextChoices):
-    SIGHTING = "sighting", _("sighting")
-    PROOF = "proof", _("proof of liquidation")
-
-
 class SitePhoto(models.Model):
     site = models.ForeignKey(WasteSite, on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField(max_length=10, choices=SitePhotoKind.choices)
@@ -139,13 +110,6 @@ class SiteSighting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site_id} {self.source} {self.seen_at:%Y-%m-%d}"
-
-
-class ScanStatus(models.TextChoices):
-    QUEUED = "queued", _("queued")
-    RUNNING = "running", _("running")
-    DONE = "done", _("done")
-    FAILED = "failed", _("failed")
 
 
 class ScanJob(models.Model):

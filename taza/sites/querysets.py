@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from taza.accounts.permissions import scope_of, visible
-from taza.sites.models import SiteState, WasteSite
+from taza.sites.choices import SiteState
+from taza.sites.models import WasteSite
 
 # Sites nobody has confirmed: a satellite's candidate, or one found not to be a dump.
 UNVERIFIED = (SiteState.CANDIDATE, SiteState.REJECTED)

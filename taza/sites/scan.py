@@ -27,8 +27,9 @@ from shapely.geometry import box
 from taza.core.actors import SYSTEM, Actor, person
 from taza.geo.lookup import default_locator
 from taza.sites import space
+from taza.sites.choices import ScanStatus, SiteSource
 from taza.sites.classifier import configured, patch_features
-from taza.sites.models import ScanJob, ScanStatus, ScanTile, SiteSource
+from taza.sites.models import ScanJob, ScanTile
 from taza.sites.services import Sighting, record_sighting
 from taza.sites.space import reproject
 

@@ -34,15 +34,8 @@ from taza.core.errors import DomainError
 from taza.geo.lookup import LocationError, default_locator, haversine_m
 from taza.geo.models import District, Region
 from taza.reports.photos import PhotoError, clean_photo
-from taza.sites.models import (
-    SiteKind,
-    SitePhoto,
-    SitePhotoKind,
-    SiteSighting,
-    SiteSource,
-    SiteState,
-    WasteSite,
-)
+from taza.sites.choices import SiteKind, SitePhotoKind, SiteSource, SiteState
+from taza.sites.models import SitePhoto, SiteSighting, WasteSite
 
 H3_RESOLUTION = 10  # cells of about 66 m across
 SAME_SITE_M = 100.0

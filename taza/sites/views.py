@@ -23,9 +23,10 @@ from taza.core.params import bind
 from taza.geo.filtersets import TerritoryPeriodFilterSet
 from taza.geo.models import Region
 from taza.sites import space
+from taza.sites.choices import SiteKind, SiteSource, SiteState
 from taza.sites.filtersets import SiteFilterSet
 from taza.sites.indicators import indicators
-from taza.sites.models import ScanJob, SiteKind, SiteSighting, SiteSource, SiteState, WasteSite
+from taza.sites.models import ScanJob, SiteSighting, WasteSite
 from taza.sites.querysets import verification_queue, visible_sites
 from taza.sites.scan import enqueue, eta_text, plan_scan
 from taza.sites.services import ImportRefused, act, import_sites, may_act

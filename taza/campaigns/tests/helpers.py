@@ -7,7 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from taza.campaigns.models import Campaign, CampaignKind, Event
+from taza.campaigns.choices import CampaignKind
+from taza.campaigns.models import Campaign, Event
 from taza.campaigns.services import EventInput, create_event
 
 ASTANA = (51.1694, 71.4491)  # Esil district of Astana

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from taza.audit.models import AuditEntry
 from taza.bodies.models import Body
-from taza.campaigns.models import Registration, RegistrationStatus
+from taza.campaigns.choices import RegistrationStatus
+from taza.campaigns.models import Registration
 from taza.campaigns.services import (
     CampaignError,
     cancel_event,

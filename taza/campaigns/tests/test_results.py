@@ -16,7 +16,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 
-from taza.campaigns.models import EventResult, ResultStatus
+from taza.campaigns.choices import ResultStatus
+from taza.campaigns.models import EventResult
 from taza.campaigns.services import (
     CampaignError,
     ResultInput,

@@ -10,7 +10,7 @@ import pytest
 from taza.audit.models import AuditEntry
 from taza.campaigns.services import CampaignError, ResultInput, review_result, submit_result
 from taza.campaigns.tests.helpers import ASTANA, make_over, new_event
-from taza.sites.models import SiteSource, SiteState
+from taza.sites.choices import SiteSource, SiteState
 from taza.sites.services import Sighting, act, record_sighting
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from taza.campaigns.services import CampaignError
 from taza.campaigns.tests.helpers import new_event
 from taza.core.errors import DomainError
 from taza.geo.lookup import OutsideKazakhstan, locate
-from taza.sites.models import SiteSource
+from taza.sites.choices import SiteSource
 from taza.sites.services import Sighting, SiteError, record_sighting
 
 ROOT = Path(__file__).resolve().parents[3]

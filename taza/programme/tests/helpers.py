@@ -7,14 +7,8 @@ from decimal import Decimal
 
 from taza.bodies.models import Body
 from taza.geo.models import Region
-from taza.programme.models import (
-    ExecutorReport,
-    Measure,
-    MeasureTarget,
-    ReportSource,
-    ReportStatus,
-    TargetSource,
-)
+from taza.programme.choices import ReportSource, ReportStatus, TargetSource
+from taza.programme.models import ExecutorReport, Measure, MeasureTarget
 
 
 def akimat(code: str) -> Body:

@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from taza.bodies.models import Body
 from taza.conftest import PASSWORD
 from taza.geo.models import Region
+from taza.programme.choices import ReportStatus
 from taza.programme.excel import (
     FIRST_ROW,
     UploadError,
@@ -20,7 +21,7 @@ from taza.programme.excel import (
     make_template,
     read_upload,
 )
-from taza.programme.models import ExecutorReport, Measure, ReportStatus
+from taza.programme.models import ExecutorReport, Measure
 from taza.programme.scorecard import lagging_regions, scorecards
 from taza.programme.status import MeasureStatus, PlanSnapshot
 from taza.programme.tests.helpers import put_report, put_target

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 
 from taza.conftest import PASSWORD
-from taza.programme.models import ExecutorReport, ReportStatus
+from taza.programme.choices import ReportStatus
+from taza.programme.models import ExecutorReport
 from taza.programme.tests.helpers import put_report
 
 pytestmark = pytest.mark.django_db

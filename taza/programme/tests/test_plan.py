@@ -18,6 +18,7 @@ from taza.programme.build_plan import (
     parse_deadline,
     split_executors,
 )
+from taza.programme.choices import ReportSource
 from taza.programme.models import (
     Direction,
     ExecutorReport,
@@ -25,7 +26,6 @@ from taza.programme.models import (
     IndicatorValue,
     Measure,
     MeasureTarget,
-    ReportSource,
 )
 from taza.programme.plan import load_plan
 from taza.programme.seed import one_line, read_seed

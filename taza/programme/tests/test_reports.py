@@ -14,7 +14,8 @@ from taza.audit.models import AuditEntry
 from taza.bodies.models import Body
 from taza.conftest import PASSWORD
 from taza.geo.models import Region
-from taza.programme.models import ExecutorReport, Measure, ReportEvidence, ReportStatus
+from taza.programme.choices import ReportStatus
+from taza.programme.models import ExecutorReport, Measure, ReportEvidence
 from taza.programme.services import (
     ProgrammeError,
     ReportInput,

@@ -61,7 +61,7 @@ def test_components_under_the_minimum_cases_are_left_out_and_the_region_may_go_u
 
 
 def test_liquidated_waste_sites_feed_the_scorecard(cast):
-    from taza.sites.models import SiteSource
+    from taza.sites.choices import SiteSource
     from taza.sites.services import Sighting, act, record_sighting
 
     def sites(code: str) -> Component:

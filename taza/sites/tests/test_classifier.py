@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
+from taza.sites.choices import SiteSource
 from taza.sites.classifier import Classifier, NotEnoughExamples, patch_features, train
-from taza.sites.models import SiteSource, WasteSite
+from taza.sites.models import WasteSite
 from taza.sites.scan import plan_scan, run_here
 from taza.sites.services import Sighting, act, record_sighting
 from taza.sites.synthetic import Patch, make_scene, pixel_latlon

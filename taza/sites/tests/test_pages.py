@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 
 from taza.conftest import PASSWORD
-from taza.sites.models import SiteSource, SiteState, WasteSite
+from taza.sites.choices import SiteSource, SiteState
+from taza.sites.models import WasteSite
 from taza.sites.services import Sighting, record_sighting
 
 pytestmark = pytest.mark.django_db

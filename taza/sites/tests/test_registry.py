@@ -16,8 +16,9 @@ from taza.bodies.models import Body
 from taza.reports.choices import Channel
 from taza.reports.services import Submission, submit_report
 from taza.reports.tests.images import photo_bytes, upload
+from taza.sites.choices import SiteKind, SiteSource, SiteState
 from taza.sites.indicators import indicators
-from taza.sites.models import SiteKind, SiteSource, SiteState, WasteSite
+from taza.sites.models import WasteSite
 from taza.sites.services import (
     ImportRefused,
     Sighting,

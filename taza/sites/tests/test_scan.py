@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from taza.geo.models import Region
-from taza.sites.models import ScanStatus, SiteSource, SiteState, WasteSite
+from taza.sites.choices import ScanStatus, SiteSource, SiteState
+from taza.sites.models import WasteSite
 from taza.sites.scan import plan_scan, run_here, run_tile
 from taza.sites.synthetic import Patch, make_scene
 

@@ -18,10 +18,11 @@ from django.test.utils import CaptureQueriesContext
 from taza.campaigns.services import ResultInput, submit_result
 from taza.campaigns.tests.helpers import make_over, new_event
 from taza.conftest import PASSWORD
-from taza.programme.models import ExecutorReport, ReportStatus
+from taza.programme.choices import ReportStatus
+from taza.programme.models import ExecutorReport
 from taza.programme.tests.helpers import put_report
 from taza.reports.services import Submission, submit_report, transition_report
-from taza.sites.models import SiteSource
+from taza.sites.choices import SiteSource
 from taza.sites.services import Sighting, record_sighting
 
 pytestmark = pytest.mark.django_db
