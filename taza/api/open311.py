@@ -7,6 +7,7 @@ name, e-mail or phone ever appears in an answer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -50,6 +51,17 @@ def _xml(root: str, item: str, rows: list[dict[str, Any]]) -> bytes:
     return XML_DECLARATION + bytes(ET.tostring(top, encoding="utf-8"))
 
 
+# Characters XML 1.0 cannot hold at all (C0 controls but tab, newline and return, and
+# the two non-characters): one in a citizen's text would make the whole list unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(value: Any) -> str:
+    """Return a value as XML text, without the characters XML cannot carry."""
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    return _NOT_XML.sub("", text)
+
+
 def _xml_fill(element: ET.Element, row: dict[str, Any]) -> None:
     for key, value in row.items():
         child = ET.SubElement(element, key)
@@ -62,9 +74,9 @@ def _xml_fill(element: ET.Element, row: dict[str, Any]) -> None:
                 if isinstance(entry, dict):
                     _xml_fill(sub, entry)
                 else:
-                    sub.text = str(entry)
+                    sub.text = _xml_text(entry)
         elif value is not None:
-            child.text = str(value).lower() if isinstance(value, bool) else str(value)
+            child.text = _xml_text(value)
 
 
 def _render(fmt: str, data: Any, root: str, item: str, status: int = 200) -> HttpResponse:

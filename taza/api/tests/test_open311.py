@@ -2,6 +2,7 @@
 
 import json
 from typing import Any
+from xml.etree import ElementTree
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -219,3 +220,13 @@ def test_the_photo_link_serves_the_clean_photo(client):
     photo = client.get(url.replace("http://testserver", ""))
     assert photo.status_code == 200
     assert b"Nikon" not in b"".join(photo.streaming_content)
+
+
+def test_a_control_character_in_one_description_leaves_the_xml_list_readable(client):
+    post(client, description="Мусор\x01 у дома\x0b\x1f, вывезти")
+    post(client, description="Вторая заявка")
+    response = client.get(f"{BASE}/requests.xml")
+    assert response.status_code == 200
+    root = ElementTree.fromstring(response.content)  # well-formed for every client
+    texts = [r.findtext("description") for r in root.iter("request")]
+    assert "Мусор у дома, вывезти" in texts and "Вторая заявка" in texts
