@@ -18,7 +18,6 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from taza.core.dates import day_start
@@ -197,26 +196,3 @@ def bind(
             {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
         )
     return filterset
-
-
-def cleaned(filterset: django_filters.FilterSet) -> dict[str, Any]:
-    """Return a bound and valid FilterSet's parsed values."""
-    return dict(filterset.form.cleaned_data)
-
-
-def refuse(name: str, message: str) -> ParamsInvalid:
-    """Make the error for one malformed parameter."""
-    return ParamsInvalid({name: [message]})
-
-
-def whole_number(value: str | None, name: str, *, low: int, high: int) -> int | None:
-    """Read an optional whole number within bounds, or refuse it naming the parameter."""
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        raise refuse(name, _("Must be a whole number.")) from None
-    if not low <= number <= high:
-        raise refuse(name, _("Must be between %(low)s and %(high)s.") % {"low": low, "high": high})
-    return number
