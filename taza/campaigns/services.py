@@ -40,7 +40,7 @@ from taza.core.actors import SYSTEM, Actor, person
 from taza.core.errors import DomainError
 from taza.geo.lookup import LocationError, default_locator
 from taza.geo.models import District, Region
-from taza.reports.photos import PhotoError, clean_photo
+from taza.reports.photos import PhotoError, clean_photos
 from taza.sites.services import SiteError, check_targets, liquidate_by_event
 
 # Thresholds past which a reported figure is flagged for an analyst, not summed silently.
@@ -466,7 +466,7 @@ def submit_result(event: Event, data: ResultInput, *, actor: Actor) -> EventResu
         raise CampaignError(_("Results are reported after the event has ended."), "event")
     _check(data)
     try:
-        photos = [clean_photo(p) for p in data.photos]
+        photos = clean_photos(data.photos)
     except PhotoError as exc:
         raise CampaignError(str(exc), "photos") from None
     values = {

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -20,12 +19,13 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from taza.bodies.models import Body
 from taza.core.exports import put
+from taza.core.spreadsheets import SpreadsheetError, open_workbook, sheet_rows
 from taza.geo.models import Region
 from taza.programme.choices import Assessment, Period, ReportSource, ReportStatus
 from taza.programme.models import ExecutorReport, Measure
@@ -33,6 +33,7 @@ from taza.programme.services import (
     ProgrammeError,
     ReportInput,
     may_report,
+    may_report_at_all,
     measures_for,
     report_problems,
     submit_report,
@@ -45,6 +46,7 @@ META_SHEET = "taza"
 FIRST_ROW = 7
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 500
+MAX_EXPANDED_BYTES = 20 * 1024 * 1024
 COLUMNS = ("A", "B", "C", "D", "E", "F", "G", "H")
 NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
@@ -212,22 +214,26 @@ SERVICE_COLUMNS = {"fact_value": "E", "assessment": "F", "text": "G", "links": "
 
 def read_upload(handle: IO[bytes], *, user: Any) -> list[ReportInput]:
     """Check the whole file and return the reports it holds, or raise UploadError."""
+    if not may_report_at_all(user):
+        raise UploadError(
+            [CellError(0, "", _("You may only report for your own body and territory."))]
+        )
     raw = handle.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
         raise UploadError([CellError(0, "", _("The file is larger than 5 MB."))])
     try:
-        workbook = load_workbook(io.BytesIO(raw), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise UploadError([CellError(0, "", _("This is not an Excel workbook (.xlsx)."))]) from None
-    if META_SHEET not in workbook.sheetnames:
-        raise UploadError(
-            [CellError(0, "", _("This is not a Taza template; download the template first."))]
-        )
-    meta = {
-        _text(row[0]): _text(row[1])
-        for row in workbook[META_SHEET].iter_rows(max_col=2, values_only=True)
-        if row and row[0]
-    }
+        workbook = open_workbook(raw, max_expanded_bytes=MAX_EXPANDED_BYTES)
+        if META_SHEET not in workbook.sheetnames:
+            raise UploadError(
+                [CellError(0, "", _("This is not a Taza template; download the template first."))]
+            )
+        meta = {
+            _text(row[0]): _text(row[1])
+            for _line, row in sheet_rows(workbook[META_SHEET], max_rows=50, max_col=2)
+            if row and row[0]
+        }
+    except SpreadsheetError as exc:
+        raise UploadError([CellError(0, "", exc.message)]) from None
     if meta.get("format") != FORMAT or meta.get("version") != VERSION:
         raise UploadError(
             [CellError(0, "", _("This is not a Taza template; download the template first."))]
@@ -261,11 +267,11 @@ def read_upload(handle: IO[bytes], *, user: Any) -> list[ReportInput]:
     errors: list[CellError] = []
     inputs: list[ReportInput] = []
     seen: dict[int, int] = {}
-    if sheet.max_row - FIRST_ROW + 1 > MAX_ROWS:
-        raise UploadError([CellError(0, "", _("The sheet has too many rows."))])
-    for line, row in enumerate(
-        sheet.iter_rows(min_row=FIRST_ROW, max_col=8, values_only=True), start=FIRST_ROW
-    ):
+    try:
+        rows = list(sheet_rows(sheet, min_row=FIRST_ROW, max_col=8, max_rows=MAX_ROWS))
+    except SpreadsheetError as exc:
+        raise UploadError([CellError(0, "", exc.message)]) from None
+    for line, row in rows:
         number_cell, _name, _plan, _unit, fact_cell, assessment_cell, text_cell, links_cell = (
             list(row) + [None] * 8
         )[:8]

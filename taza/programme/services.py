@@ -80,6 +80,11 @@ def may_report(user: Any, body: Body, region: Region | None) -> bool:
     )
 
 
+def may_report_at_all(user: Any) -> bool:
+    """Whether the user reports for any executor, checked before an upload is read."""
+    return scope_of(user).is_admin or bool(reporting_bodies(user))
+
+
 def reports_on(measure: Measure, body: Body, region: Region | None) -> bool:
     """Whether this executor (for this region) reports on the measure."""
     if measure.removed_on is not None:

@@ -35,7 +35,7 @@ from taza.geo.lookup import LocationError, haversine_m, locate
 from taza.geo.models import District, Region
 from taza.reports.choices import OPEN_STATES, Channel, PhotoKind, ReportState, ResponsibleLevel
 from taza.reports.models import MAX_DESCRIPTION, Report, ReportPhoto, ServiceCategory
-from taza.reports.photos import CleanPhoto, PhotoError, clean_photo
+from taza.reports.photos import CleanPhoto, PhotoError, clean_photo, clean_photos
 from taza.reports.reference import cached
 from taza.reports.stats import mark_dirty
 
@@ -233,7 +233,7 @@ def submit_report(sub: Submission, *, now: datetime | None = None) -> IntakeResu
         return IntakeResult(earlier, created=False)
     category = _validate(sub)
     try:
-        photos = [clean_photo(upload) for upload in sub.photos]
+        photos = clean_photos(sub.photos)
     except PhotoError as exc:
         raise ReportError(str(exc), "media") from None
     lat, lon = sub.lat, sub.lon

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
@@ -22,7 +22,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from shapely.geometry import shape
 
 from taza.accounts.permissions import scope_of
@@ -31,6 +30,8 @@ from taza.audit.services import create_audited, update_audited
 from taza.bodies.models import Body
 from taza.core.actors import SYSTEM, Actor
 from taza.core.errors import DomainError
+from taza.core.models import max_length
+from taza.core.spreadsheets import SpreadsheetError, open_workbook, sheet_rows
 from taza.geo.lookup import LocationError, default_locator, haversine_m
 from taza.geo.models import District, Region
 from taza.reports.photos import PhotoError, clean_photo
@@ -334,29 +335,81 @@ KIND_WORDS = {
 }
 
 
+MAX_IMPORT_ROWS = 20_000
+MAX_JSON_DEPTH = 64
+
+
+def _unreadable() -> ImportRefused:
+    return ImportRefused([ImportError_(0, _("The file cannot be read as CSV, XLSX or GeoJSON."))])
+
+
+def _feature_row(feature: Any) -> dict[str, Any]:
+    """Flatten a GeoJSON feature into a row; a broken geometry leaves lat and lon out."""
+    if not isinstance(feature, dict):
+        return {}
+    props = feature.get("properties")
+    row: dict[str, Any] = dict(props) if isinstance(props, dict) else {}
+    geometry = feature.get("geometry")
+    if not isinstance(geometry, dict):
+        return row
+    try:
+        if geometry.get("type") == "Point":
+            row["lon"], row["lat"] = geometry["coordinates"][:2]
+        elif geometry.get("type") == "Polygon":
+            outline = shape(geometry)
+            if not outline.is_valid or outline.is_empty:
+                return row
+            centre = outline.centroid
+            row["lon"], row["lat"] = centre.x, centre.y
+            row["outline"] = geometry
+    except Exception:  # shapely and the indexing above fail in many ways on bad geometry
+        row.pop("lon", None)
+        row.pop("lat", None)
+    return row
+
+
 def _rows(name: str, content: bytes) -> list[dict[str, Any]]:
+    """Read the rows of an import file, or raise ImportRefused saying why it is unreadable."""
     lower = name.lower()
     if lower.endswith((".geojson", ".json")):
-        data = json.loads(content.decode("utf-8"))
-        rows = []
-        for feature in data.get("features", []):
-            geometry = feature.get("geometry") or {}
-            props = dict(feature.get("properties") or {})
-            if geometry.get("type") == "Point":
-                props["lon"], props["lat"] = geometry["coordinates"][:2]
-            elif geometry.get("type") == "Polygon":
-                centre = shape(geometry).centroid
-                props["lon"], props["lat"] = centre.x, centre.y
-                props["outline"] = geometry
-            rows.append(props)
-        return rows
+        try:
+            data = json.loads(content.decode("utf-8-sig"))
+        except (ValueError, RecursionError):
+            raise _unreadable() from None
+        features = data.get("features") if isinstance(data, dict) else None
+        if not isinstance(features, list):
+            raise _unreadable()
+        if len(features) > MAX_IMPORT_ROWS:
+            raise ImportRefused([ImportError_(0, _("The list has too many rows."))])
+        return [_feature_row(feature) for feature in features]
     if lower.endswith(".xlsx"):
-        sheet = load_workbook(io.BytesIO(content), data_only=True).worksheets[0]
-        values = list(sheet.iter_rows(values_only=True))
+        try:
+            workbook = open_workbook(content)
+            sheet = workbook.worksheets[0] if workbook.worksheets else None
+            filled = sheet_rows(sheet, max_rows=MAX_IMPORT_ROWS + 1) if sheet else iter(())
+            values = [row for _line, row in filled]
+        except SpreadsheetError as exc:
+            raise ImportRefused([ImportError_(0, exc.message)]) from None
         header = [str(v or "").strip().lower() for v in values[0]] if values else []
-        return [dict(zip(header, row, strict=False)) for row in values[1:] if any(row)]
-    text = content.decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
+        return [dict(zip(header, row, strict=False)) for row in values[1:]]
+    try:
+        text = content.decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text)))
+    except (UnicodeDecodeError, csv.Error):
+        raise _unreadable() from None
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise ImportRefused([ImportError_(0, _("The list has too many rows."))])
+    return rows
+
+
+def _number(value: Any) -> float:
+    """Read a finite number from a cell, a JSON value or text with a decimal comma."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    number = float(str(value).replace(",", ".").strip()) if isinstance(value, str) else float(value)
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
 
 
 def import_sites(
@@ -365,30 +418,14 @@ def import_sites(
     """Import a list of sites (CSV, XLSX or GeoJSON): all of it, or nothing."""
     if not scope_of(actor).reads_all:
         raise PermissionDenied(_("Only monitoring analysts import lists of sites."))
-    try:
-        rows = _rows(name, content)
-    except (
-        ValueError,
-        KeyError,
-        IndexError,
-        TypeError,
-        UnicodeDecodeError,
-        OSError,
-        zipfile.BadZipFile,
-    ):
-        raise ImportRefused(
-            [ImportError_(0, _("The file cannot be read as CSV, XLSX or GeoJSON."))]
-        ) from None
+    rows = _rows(name, content)
     errors: list[ImportError_] = []
     sightings: list[Sighting] = []
     for number, row in enumerate(rows, start=2):
         row = {str(k).strip().lower(): v for k, v in row.items() if k is not None}
         try:
-            lat, lon = (
-                float(str(row.get("lat", "")).replace(",", ".")),
-                float(str(row.get("lon", "")).replace(",", ".")),
-            )
-        except ValueError:
+            lat, lon = _number(row.get("lat")), _number(row.get("lon"))
+        except (TypeError, ValueError, OverflowError):
             errors.append(ImportError_(number, _("lat and lon must be numbers.")))
             continue
         try:
@@ -404,14 +441,32 @@ def import_sites(
             continue
         area = row.get("area_m2")
         try:
-            area_value = float(area) if area not in (None, "") else None
-        except (TypeError, ValueError):
+            area_value = _number(area) if area not in (None, "") else None
+        except (TypeError, ValueError, OverflowError):
+            area_value = -1.0
+        if area_value is not None and area_value < 0:
             errors.append(ImportError_(number, _("area_m2 must be a number.")))
             continue
         found = row.get("found_at")
-        seen = parse_date(str(found)) if found not in (None, "") else None
+        try:
+            seen = parse_date(str(found)) if found not in (None, "") else None
+        except ValueError:
+            seen = None
         if found not in (None, "") and seen is None and not isinstance(found, datetime):
             errors.append(ImportError_(number, _("found_at must be a date (YYYY-MM-DD).")))
+            continue
+        owner, external_id = str(row.get("owner") or ""), str(row.get("id") or "")
+        waste_types = [w.strip() for w in str(row.get("waste_types") or "").split(";") if w.strip()]
+        if (
+            len(owner) > max_length(WasteSite, "owner")
+            or len(external_id) > max_length(WasteSite, "external_id")
+            or len(waste_types) > 50
+            or any(len(w) > 100 or "\x00" in w for w in waste_types)
+            or "\x00" in owner + external_id
+        ):
+            errors.append(
+                ImportError_(number, _("owner, id or waste_types is too long or not text."))
+            )
             continue
         when = (
             found
@@ -429,13 +484,11 @@ def import_sites(
                 source=source,
                 kind=kind,
                 area_m2=area_value,
-                waste_types=[
-                    w.strip() for w in str(row.get("waste_types") or "").split(";") if w.strip()
-                ],
-                owner=str(row.get("owner") or ""),
+                waste_types=waste_types,
+                owner=owner,
                 outline=row.get("outline"),
                 seen_at=when,
-                external_id=str(row.get("id") or ""),
+                external_id=external_id,
             )
         )
     if errors:

@@ -259,3 +259,24 @@ def test_upload_through_the_page_shows_errors_by_row_and_saves_on_success(cast, 
         {"body": "AKIMAT-KZ10", "region": "KZ10", "year": 2025, "period": "Y"},
     )
     assert forbidden.status_code == 403
+
+
+def test_an_upload_from_someone_who_reports_for_nobody_is_refused_before_it_is_read(cast):
+    """Anyone can sign up, so a citizen's workbook must cost nothing to refuse (M6)."""
+
+    class Unread(io.BytesIO):
+        def read(self, *args):
+            raise AssertionError("the upload was read")
+
+    with pytest.raises(UploadError) as caught:
+        read_upload(Unread(), user=cast.citizen)
+    assert "your own body and territory" in str(caught.value.errors[0])
+
+
+def test_a_template_with_thousands_of_rows_is_refused_while_streaming(cast):
+    workbook = template()
+    for line in range(FIRST_ROW, FIRST_ROW + 600):
+        workbook.worksheets[0][f"A{line}"] = 1
+    with pytest.raises(UploadError) as caught:
+        read_upload(as_file(workbook), user=cast.ulytau_operator)
+    assert "too many rows" in str(caught.value.errors[0])

@@ -5,7 +5,8 @@ import io
 import pytest
 from PIL import Image
 
-from taza.reports.photos import MAX_BYTES, PhotoError, clean_photo
+from taza.reports import photos
+from taza.reports.photos import MAX_BYTES, PhotoError, clean_photo, clean_photos
 from taza.reports.tests.images import photo_bytes
 
 
@@ -81,3 +82,32 @@ def test_a_decompression_bomb_is_refused():
     image.save(out, format="PNG")
     with pytest.raises(PhotoError):
         clean_photo(io.BytesIO(out.getvalue()))
+
+
+def _one_colour_png(side: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("L", (side, side)).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def test_the_photos_of_one_request_are_measured_together_before_any_is_decoded(monkeypatch):
+    """Five small one-colour files of 7,000 × 7,000 each pass alone, not together (M5)."""
+    big = _one_colour_png(7000)
+    assert len(big) < 300_000
+    decoded = []
+    monkeypatch.setattr(photos, "_clean", lambda data: decoded.append(data))
+    with pytest.raises(PhotoError, match="Together the photos have too many pixels"):
+        clean_photos([io.BytesIO(big) for _ in range(5)])
+    assert decoded == []
+
+
+def test_one_photo_over_the_pixel_limit_is_refused_from_its_header():
+    out = io.BytesIO()
+    Image.new("1", (7100, 7100)).save(out, format="PNG")  # 50.4 MP, a tiny file
+    with pytest.raises(PhotoError, match="too many pixels"):
+        clean_photo(io.BytesIO(out.getvalue()))
+
+
+def test_the_gps_position_is_rounded_to_about_ten_metres():
+    clean = clean_photo(io.BytesIO(photo_bytes(gps=(43.238912, 76.889709))))
+    assert clean.gps == (43.2389, 76.8897)

@@ -242,6 +242,86 @@ def test_indicators_count_found_liquidated_share_days_and_reappearance(cast):
 def test_unreadable_files_are_refused_clearly(cast, name, content):
     with pytest.raises(ImportRefused) as caught:
         import_sites(name, content, actor=cast.analyst)
-    assert "cannot be read" in str(caught.value.errors[0]) or "must be numbers" in str(
-        caught.value.errors[0]
-    )
+    message = str(caught.value.errors[0])
+    assert "cannot be read" in message or "not an Excel workbook" in message
+
+
+def _xlsx_with(member: str, content: bytes) -> bytes:
+    """Return a real workbook with one of its parts replaced."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["lat", "lon", "kind"])
+    book.active.append([43.25, 76.95, "dump"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            data = content if item.filename == member else source.read(item)
+            target.writestr(item.filename, data)
+    return out.getvalue()
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b"<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&lol2;</t></is></c></row>"
+    b"</sheetData></worksheet>"
+)
+HUGE_SHEET = (
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    + b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i) for i in range(1, 800_000))
+    + b"</sheetData></worksheet>"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("l.json", b"[1, 2, 3]"),
+        ("l.json", b'{"features": {"a": 1}}'),
+        ("l.json", b'{"features": [1, "x", null]}'),
+        ("l.json", b'{"features": [{"geometry": {"type": "Point", "coordinates": "ab"}}]}'),
+        ("l.json", b'{"features": [{"geometry": {"type": "Polygon", "coordinates": [[1]]}}]}'),
+        ("l.json", b'{"features": [{"geometry": {"type": "Point", "coordinates": [true, null]}}]}'),
+        ("l.json", b"[" * 100_000 + b"]" * 100_000),
+        ("l.json", b"\xff\xfe not json"),
+        ("l.csv", b"lat,lon\n\x00,\x00\n"),
+        ("l.csv", b"lat,lon\nnan,inf\n"),
+        ("l.csv", b"lat,lon,kind,owner\n47.7,67.7,dump," + b"x" * 5000 + b"\n"),
+        ("l.csv", b"lat,lon,kind,found_at\n47.7,67.7,dump,2024-02-30\n"),
+        ("l.csv", b"lat,lon,kind,area_m2\n47.7,67.7,dump,-5\n"),
+        ("l.xlsx", b"PK\x03\x04 not a zip at all"),
+        ("l.xlsx", b"just text"),
+        ("l.xlsx", _xlsx_with(SHEET, b"<worksheet><broken")),
+        ("l.xlsx", _xlsx_with(SHEET, LAUGHS)),
+        ("l.xlsx", _xlsx_with(SHEET, HUGE_SHEET)),
+        ("l.xlsx", _xlsx_with("xl/workbook.xml", b"garbage")),
+    ],
+)
+def test_garbage_import_files_are_refused_with_a_reason_and_save_nothing(cast, name, content):
+    """Eleven kinds of garbage gave 500s (L5); a DTD in an XLSX too (L6); bombs are bounded."""
+    with pytest.raises(ImportRefused) as caught:
+        import_sites(name, content, actor=cast.analyst)
+    assert caught.value.errors and all(str(e) for e in caught.value.errors)
+    assert not WasteSite.objects.exists()
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_parsed(monkeypatch):
+    from taza.core import spreadsheets
+
+    parsed = []
+    monkeypatch.setattr(spreadsheets, "load_workbook", lambda *a, **k: parsed.append(1))
+    bomb = _xlsx_with(SHEET, b"<worksheet>" + b" " * (31 * 1024 * 1024) + b"</worksheet>")
+    assert len(bomb) < 100_000
+    with pytest.raises(spreadsheets.SpreadsheetError, match="too large once unpacked"):
+        spreadsheets.open_workbook(bomb)
+    assert parsed == []
