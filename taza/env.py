@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from ipaddress import IPv4Network, IPv6Network, ip_network
 import secrets
 from pathlib import Path
 
@@ -54,6 +55,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if not value:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str, default: list[str]) -> list[IPv4Network | IPv6Network]:
+    """Return a comma-separated list of addresses or CIDR networks; refuse a typo."""
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(ip_network(item, strict=False))
+        except ValueError:
+            raise SettingError(f"{name}: {item!r} is not an IP address or network") from None
+    return networks
 
 
 def local_secret_key(path: Path) -> str:

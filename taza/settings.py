@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from taza.env import env_bool, env_int, env_list, env_str, local_secret_key
+from taza.env import env_bool, env_int, env_list, env_networks, env_str, local_secret_key
 
 # Let Django's generic classes be subscripted at run time (ModelAdmin[User]) for the types.
 django_stubs_ext.monkeypatch()
@@ -26,6 +27,12 @@ DEBUG = env_bool("DEBUG", False)
 # Production runs behind TLS; the embedded default is plain HTTP on localhost.
 TAZA_HTTPS = env_bool("TAZA_HTTPS", False)
 TAZA_BEHIND_PROXY = env_bool("TAZA_BEHIND_PROXY", False)
+# The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses or
+# networks. Behind a proxy on the same host the default is the loopback; a header that
+# comes from anywhere else is removed before any view or rate limit reads it.
+TAZA_TRUSTED_PROXIES = env_networks(
+    "TAZA_TRUSTED_PROXIES", ["127.0.0.1", "::1"] if TAZA_BEHIND_PROXY else []
+)
 SECRET_KEY = os.environ.get("SECRET_KEY") or local_secret_key(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -52,6 +59,8 @@ INSTALLED_APPS = [
     "django_filters",
     "huey.contrib.djhuey",
     "django_ratelimit",
+    "axes",
+    "csp",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -61,7 +70,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "taza.core.clients.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "taza.core.http.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -71,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "taza.core.http.DomainErrorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "taza.urls"
@@ -120,7 +133,23 @@ DATABASES["default"]["TEST"] = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["taza.accounts.backends.RoleBackend"]
+AUTHENTICATION_BACKENDS = [
+    "taza.accounts.backends.LoginThrottle",
+    "taza.accounts.backends.RoleBackend",
+]
+# Wrong passwords (django-axes): after TAZA_LOGIN_FAILURES failures for one login, or
+# from one client address, signing in is paused for TAZA_LOGIN_PAUSE_MINUTES. Attempts
+# are kept in the database, so every worker counts the same; successful sign-ins are
+# not logged, and a success clears the count.
+AXES_FAILURE_LIMIT = env_int("TAZA_LOGIN_FAILURES", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("TAZA_LOGIN_PAUSE_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_CLIENT_IP_CALLABLE = "taza.core.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "taza.accounts.backends.lockout_response"
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -274,6 +303,26 @@ SECURE_REFERRER_POLICY = "same-origin"
 if TAZA_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp) on every page: scripts, styles and everything else
+# only from the site itself, no inline script or style attribute, no plug-ins, no framing.
+# A response that sets its own policy (a private file: a sandbox) keeps it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Powerful browser features: only the position, which the report and event maps ask for.
+TAZA_PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=()"
 
 # Structured logs: one JSON object a line on stderr, ready for any log collector.
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
@@ -297,5 +346,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }

@@ -21,6 +21,7 @@ from taza.audit.models import AuditAction
 from taza.audit.services import create_audited, delete_audited, record, update_audited
 from taza.bodies.models import Body
 from taza.core.actors import SYSTEM, Actor, is_system
+from taza.core.db import serialize
 from taza.core.errors import DomainError
 
 
@@ -100,11 +101,24 @@ class SignupError(DomainError):
 def sign_up_citizen(
     *, username: str, first_name: str, email: str, password: str, language: str = ""
 ) -> User:
-    """Open an account for a citizen who signs up on the site (to join events, follow reports)."""
-    if User.objects.filter(username__iexact=username).exists():
-        raise SignupError(_("This login is taken; choose another."), "username")
-    if User.objects.filter(email__iexact=email).exists():
-        raise SignupError(_("An account with this e-mail already exists; log in instead."), "email")
+    """Open an account for a citizen who signs up on the site (to join events, follow reports).
+
+    A login or e-mail already in use is refused with one message for both, so the form
+    does not tell which of the two exists; the checks are serialized per login and
+    e-mail, so concurrent sign-ups cannot make two accounts or fail on the unique index.
+    """
+    serialize(f"signup-login:{username.lower()}", f"signup-email:{email.lower()}")
+    if (
+        User.objects.filter(username__iexact=username).exists()
+        or User.objects.filter(email__iexact=email).exists()
+    ):
+        raise SignupError(
+            _(
+                "This login or e-mail cannot be used. Choose another login, "
+                "or log in if you already have an account."
+            ),
+            "username",
+        )
     candidate = User(username=username, first_name=first_name, email=email)
     try:
         validate_password(password, candidate)

@@ -20,6 +20,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     next_url = safe_next(request, "/")
     if request.method == "POST" and form.is_valid():
+        # Every valid attempt counts, refused or not, so logins cannot be probed quickly.
         if intake_limited(request, "signup"):
             form.add_error(None, _("Too many sign-ups from this connection; try again later."))
         else:

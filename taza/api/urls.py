@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from taza.api import open311
@@ -24,7 +24,7 @@ urlpatterns = [
     path("api/v1/campaigns/events/", campaigns.events_api, name="api-events"),
     path("api/v1/campaigns/totals/", campaigns.totals_api, name="api-campaign-totals"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("open311/v2/discovery.<str:fmt>", open311.discovery, name="open311-discovery"),
     path("open311/v2/services.<str:fmt>", open311.services, name="open311-services"),
     path(

@@ -1,21 +1,59 @@
-"""Tell clients apart for rate limits, whatever server or proxy is in front."""
+"""Tell clients apart for rate limits, whatever server or proxy is in front.
+
+A client's address is the peer's address, unless the peer is one of the configured
+proxies (TAZA_TRUSTED_PROXIES): then it is the last address in X-Forwarded-For that is
+not itself a trusted proxy. Headers a proxy would set are removed from requests that did
+not come through one, so a client that reaches the application port directly cannot
+claim another address or claim HTTPS.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from ipaddress import ip_address
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import is_ratelimited
+
+PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
+
+
+def _trusted(address: str) -> bool:
+    try:
+        ip = ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in network for network in settings.TAZA_TRUSTED_PROXIES)
 
 
 def client_ip(request: HttpRequest) -> str:
-    """Return the client's address: the proxy's X-Forwarded-For where one is trusted."""
-    if settings.TAZA_BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            # The proxy appends the address it saw last; earlier entries are the client's claim.
-            return str(forwarded).split(",")[-1].strip()
+    """Return the client's address, believing X-Forwarded-For only from trusted proxies."""
+    peer = request.META.get("REMOTE_ADDR") or ""
+    if peer and _trusted(peer):
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        for hop in reversed([hop for hop in hops if hop]):
+            if _trusted(hop):
+                continue
+            try:
+                return str(ip_address(hop))
+            except ValueError:
+                break  # garbage from beyond the proxies: the nearest proxy is all we know
     # A unix socket or a test harness may give no address at all; they share one bucket.
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return peer or "unknown"
+
+
+class TrustedProxyMiddleware:
+    """Remove proxy headers from requests that did not come through a trusted proxy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _trusted(request.META.get("REMOTE_ADDR") or ""):
+            for header in PROXY_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
 
 
 def intake_limited(request: HttpRequest, group: str) -> bool:

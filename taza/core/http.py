@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -83,3 +84,15 @@ class DomainErrorMiddleware:
         if isinstance(exc, DomainError):
             return refused_page(request, exc)
         return None
+
+
+class PermissionsPolicyMiddleware:
+    """Switch off browser features no page uses (TAZA_PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.TAZA_PERMISSIONS_POLICY)
+        return response

@@ -96,3 +96,34 @@ def test_a_person_logs_in_and_out(page):
     assert page.locator(".who").count() == 0
     assert page.locator(".account a").first.inner_text() == "Кіру"
     assert page.locator(".account a").nth(1).inner_text() == "Тіркелу"
+
+
+def test_no_page_breaks_the_content_security_policy(browser, live_server, page):
+    """Every page works under a policy that forbids inline script and style (L9)."""
+    from taza.accounts.models import Role
+
+    make_user("csp-admin", Role.ADMIN)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    for url in ("/", "/reports/new/", "/map/", "/campaigns/", "/programme/regions/", "/api/docs/"):
+        response = page.goto(url)
+        assert (
+            response is not None
+            and "script-src 'self'" in response.headers["content-security-policy"]
+        )
+        page.wait_for_load_state("networkidle")
+    page.goto("/login/")
+    page.fill("#id_username", "csp-admin")
+    page.fill("#id_password", PASSWORD)
+    page.locator("form.login button").click()
+    for url in ("/sites/", "/programme/reporting/", "/admin/"):
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+    assert violations == []

@@ -75,3 +75,27 @@ def test_no_personal_data_appears_on_public_pages(client, cast):
     for url in (reverse("home"), reverse("territories")):
         page = client.get(url).content.decode()
         assert "@example.kz" not in page and "555 0101" not in page
+
+
+def test_no_template_holds_inline_script_style_or_event_handlers():
+    """The Content-Security-Policy forbids them; a new one would silently not work (L9)."""
+    import re
+    from pathlib import Path
+
+    import taza
+
+    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\son[a-z]+=\"|\sstyle=\"", re.I)
+    found = [
+        f"{path}: {match.group(0)}"
+        for path in Path(taza.__file__).parent.rglob("templates/**/*.html")
+        for match in inline.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_every_page_carries_the_policy_headers(client):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    assert "camera=()" in response["Permissions-Policy"]
