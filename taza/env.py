@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from ipaddress import IPv4Network, IPv6Network, ip_network
 import secrets
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})

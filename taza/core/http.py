@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from taza.core.errors import DomainError
 from taza.core.params import ParamsInvalid
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 30
 
 
 def safe_next(request: HttpRequest, fallback: str, *, param: str = "next") -> str:
@@ -80,10 +86,31 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
-        """Render a domain error as a refusal page with its status."""
+        """Render a domain error as a refusal page, a lost database as a 503."""
         if isinstance(exc, DomainError):
             return refused_page(request, exc)
+        if isinstance(exc, OperationalError | InterfaceError):
+            log.error("database unavailable", exc_info=exc)
+            return unavailable(request)
         return None
+
+
+def unavailable(request: HttpRequest) -> HttpResponse:
+    """Answer 503 with Retry-After while the database cannot be reached.
+
+    The API and Open311 answer in JSON, as their clients expect; pages get a page that
+    needs no database to render (no header with the signed-in person).
+    """
+    message = _("The service is briefly unavailable; please try again in a minute.")
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message, "code": "unavailable"}, status=503)
+    elif request.path.startswith("/open311/"):
+        response = JsonResponse([{"code": 503, "description": message}], status=503, safe=False)
+    else:
+        response = render(request, "core/unavailable.html", {"message": message}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 class PermissionsPolicyMiddleware:
