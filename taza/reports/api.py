@@ -175,7 +175,12 @@ class ReportViewSet(viewsets.GenericViewSet[Report]):
 
     @extend_schema(
         request=s.MergeSerializer,
-        responses={204: None, 400: s.ErrorSerializer, 403: s.ErrorSerializer},
+        responses={
+            204: None,
+            400: s.ErrorSerializer,
+            403: s.ErrorSerializer,
+            409: s.ErrorSerializer,
+        },
     )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def merge(self, request: Request, public_id: str) -> Response:
@@ -189,7 +194,9 @@ class ReportViewSet(viewsets.GenericViewSet[Report]):
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=None, responses={204: None, 403: s.ErrorSerializer})
+    @extend_schema(
+        request=None, responses={204: None, 403: s.ErrorSerializer, 409: s.ErrorSerializer}
+    )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def split(self, request: Request, public_id: str) -> Response:
         """Undo a duplicate link (operators)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import IO
 
@@ -31,6 +31,7 @@ from taza.core.actors import SYSTEM, Actor
 from taza.core.errors import Conflict, DomainError, Forbidden
 from taza.core.hooks import hooks
 from taza.core.models import max_length
+from taza.core.text import clean_text, is_blank
 from taza.geo.lookup import LocationError, haversine_m, locate
 from taza.geo.models import District, Region
 from taza.reports.choices import OPEN_STATES, Channel, PhotoKind, ReportState, ResponsibleLevel
@@ -140,7 +141,7 @@ def _validate(sub: Submission) -> ServiceCategory:
             _("Unknown category “%(code)s”.") % {"code": sub.category_code[:50]}, "service_code"
         )
     text = sub.description.strip()
-    if not text:
+    if is_blank(text):
         raise ReportError(_("Please describe the problem."), "description")
     if len(text) > MAX_DESCRIPTION:
         raise ReportError(
@@ -228,6 +229,14 @@ def _save_photo(report: Report, photo: CleanPhoto, kind: str, index: int) -> Rep
 
 def submit_report(sub: Submission, *, now: datetime | None = None) -> IntakeResult:
     """Validate, locate, route and store a report; a retry returns the first one."""
+    sub = replace(
+        sub,
+        description=clean_text(sub.description),
+        address=clean_text(sub.address),
+        reporter_name=clean_text(sub.reporter_name),
+        reporter_email=clean_text(sub.reporter_email),
+        reporter_phone=clean_text(sub.reporter_phone),
+    )
     earlier = _earlier(sub)
     if earlier is not None:
         return IntakeResult(earlier, created=False)
@@ -437,7 +446,7 @@ def transition_report(
             _("Unknown action “%(action)s”.") % {"action": action[:40]}, "action"
         )
     now = now or timezone.now()
-    note = note.strip()
+    note = clean_text(note)
     with transaction.atomic():
         # Lock the report's row only: a plain FOR UPDATE would also lock the joined
         # category row and make every change of that category's reports wait in line.
@@ -454,7 +463,7 @@ def transition_report(
             )
         if not _may(spec, report, actor, reporter_token, system):
             raise TransitionForbidden(_("You may not do this with this report."), "actor")
-        if spec.needs_note and not note:
+        if spec.needs_note and is_blank(note):
             raise TransitionError(_("Please give a reason."), "note")
         if len(note) > MAX_DESCRIPTION:
             raise TransitionError(_("The note is too long."), "note")
@@ -516,26 +525,51 @@ def _notify(report_id: int, action: str) -> None:
 # -- operators' tools -----------------------------------------------------------------
 
 
+MAX_DUPLICATE_CHAIN = 50
+
+
 def merge_reports(duplicate: Report, *, into: Report, actor: Actor, note: str = "") -> None:
-    """Mark one report as a duplicate of another; both must be the operator's to change."""
+    """Mark one report as a duplicate of another; both must be the operator's to change.
+
+    The link goes to the first report of the chain ``into`` belongs to, so chains stay one
+    step long and a merge that would close a loop (A into B, B into C, C into A) is refused.
+    """
     if duplicate.pk == into.pk:
         raise ReportError(_("A report cannot be a duplicate of itself."), "duplicate_of")
-    if into.duplicate_of_id == duplicate.pk:
-        raise ReportError(_("That report is already a duplicate of this one."), "duplicate_of")
     for report in (duplicate, into):
         if not can_change(actor, report):
             raise TransitionForbidden(_("You may not do this with this report."), "actor")
-    _set_duplicate(duplicate, into, actor, note or _("Merged as a duplicate"))
+    with transaction.atomic():
+        duplicate = Report.objects.select_for_update().get(pk=duplicate.pk)
+        root = Report.objects.select_for_update().get(pk=into.pk)
+        for _step in range(MAX_DUPLICATE_CHAIN):
+            if root.duplicate_of_id is None:
+                break
+            root = Report.objects.select_for_update().get(pk=root.duplicate_of_id)
+        if root.pk == duplicate.pk:
+            raise TransitionConflict(
+                _("That report is already a duplicate of this one."), "duplicate_of"
+            )
+        if duplicate.duplicate_of_id == root.pk:
+            raise TransitionConflict(
+                _("This report is already a duplicate of that one."), "duplicate_of"
+            )
+        if not can_change(actor, root):
+            raise TransitionForbidden(_("You may not do this with this report."), "actor")
+        _set_duplicate(duplicate, root, actor, note or _("Merged as a duplicate"))
 
 
 def split_report(report: Report, *, actor: Actor, note: str = "") -> None:
     """Undo a duplicate link: the report stands on its own again."""
     if not can_change(actor, report):
         raise TransitionForbidden(_("You may not do this with this report."), "actor")
-    _set_duplicate(report, None, actor, note or _("Split from its duplicate"))
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.duplicate_of_id is None:
+            raise TransitionConflict(_("This report is not marked as a duplicate."), "duplicate_of")
+        _set_duplicate(report, None, actor, note or _("Split from its duplicate"))
 
 
-@transaction.atomic
 def _set_duplicate(report: Report, into: Report | None, actor: Actor, note: str) -> None:
     before = snapshot(report)
     report.duplicate_of = into

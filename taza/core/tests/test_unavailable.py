@@ -9,7 +9,6 @@ from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 
 
-
 @pytest.fixture
 def lost_database(monkeypatch):
     """Make every query fail as it does when PostgreSQL restarts under the application."""

@@ -196,3 +196,25 @@ def test_an_administrators_edit_of_a_category_reaches_the_intake_within_a_minute
     monkeypatch.setattr(real_time, "monotonic", lambda: start + reference.TTL_SECONDS + 1)
     with pytest.raises(ReportError, match="Unknown category"):
         submit_report(submission(lat=51.2, lon=71.5))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["\u200b\u200b\u200b", "\u200d \ufeff\u2060", " \u202e ", "\x00\x01"])
+def test_a_description_that_shows_nothing_is_refused(text):
+    """Only zero-width characters passed as a description (L11)."""
+    with pytest.raises(ReportError, match="describe the problem"):
+        submit_report(submission(description=text))
+    assert not Report.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bidirectional_overrides_are_removed_and_emoji_kept():
+    report = submit_report(
+        submission(
+            description="Мусор \u202eexe.jpg\u202c за домом 🗑️",
+            address="ул. Абая\u200b 10",
+            reporter_name="Айгерим\u2066",
+        )
+    ).report
+    assert report.description == "Мусор exe.jpg за домом 🗑️"
+    assert report.address == "ул. Абая 10" and report.reporter_name == "Айгерим"

@@ -306,3 +306,24 @@ def test_a_transition_locks_the_report_row_and_nothing_else(report, astana):
         assert locks and all('FOR UPDATE OF "reports_report"' in sql for sql in locks)
     else:
         assert locks == []  # SQLite serialises writers on the whole file instead
+
+
+def test_merges_never_form_a_cycle_and_a_split_of_a_non_duplicate_is_refused(report, astana):
+    """A→B→C→A was possible, and each needless split wrote an empty audit entry (L3)."""
+    from taza.audit.models import AuditEntry
+
+    b = submit_report(submission(lat=51.18, lon=71.45)).report
+    c = submit_report(submission(lat=51.19, lon=71.46)).report
+    merge_reports(report, into=b, actor=astana)
+    merge_reports(b, into=c, actor=astana)
+    with pytest.raises(TransitionError, match="already a duplicate"):
+        merge_reports(c, into=report, actor=astana)  # report → b → c: c would loop
+    # A merge into a duplicate links to the first report of its chain.
+    d = submit_report(submission(lat=51.20, lon=71.47)).report
+    merge_reports(d, into=report, actor=astana)
+    d.refresh_from_db()
+    assert d.duplicate_of_id == c.pk
+    entries = AuditEntry.objects.count()
+    with pytest.raises(TransitionError, match="not marked as a duplicate"):
+        split_report(c, actor=astana)
+    assert AuditEntry.objects.count() == entries
