@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -61,6 +63,9 @@ def new_report(request: HttpRequest) -> HttpResponse:
                     address=data["address"],
                     photos=data["photos"],
                     idempotency_key=data["submission_key"],
+                    # The key is scoped to this browser: replayed from another, it finds
+                    # nothing of this one's, so it can never hand over the reporter's link.
+                    client_id=_browser_id(request),
                     reporter=user,
                     reporter_name=data["name"] or (user.get_full_name() if user else ""),
                     reporter_email=data["email"] or (user.email if user else ""),
@@ -82,6 +87,14 @@ def new_report(request: HttpRequest) -> HttpResponse:
             return redirect("reports:detail", public_id=report.public_id)
     status = 400 if request.method == "POST" else 200
     return render(request, "reports/new.html", {"form": form}, status=status)
+
+
+def _browser_id(request: HttpRequest) -> str:
+    """Return a random id kept in this browser's session (it survives signing in)."""
+    browser_id = request.session.get("taza-browser")
+    if not browser_id:
+        browser_id = request.session["taza-browser"] = secrets.token_hex(16)
+    return str(browser_id)
 
 
 def _token(request: HttpRequest, report: Report) -> str:

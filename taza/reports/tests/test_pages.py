@@ -55,6 +55,20 @@ def test_sending_the_form_twice_files_one_report(client, category_pk):
     assert Report.objects.count() == 1
 
 
+def test_a_submission_key_replayed_from_another_browser_gets_no_rights(client, category_pk):
+    """The key in the form, replayed elsewhere, handed over the reporter's secret link (L2)."""
+    from django.test import Client
+
+    client.post(reverse("reports:new"), form_data(category=category_pk))
+    first = Report.objects.get()
+    stranger = Client()
+    response = stranger.post(reverse("reports:new"), form_data(category=category_pk))
+    assert f"report-token-{first.public_id}" not in stranger.session
+    assert response["Location"] != reverse("reports:detail", args=[first.public_id])
+    page = stranger.get(reverse("reports:detail", args=[first.public_id])).content.decode()
+    assert first.reporter_token not in page and 'value="confirm"' not in page
+
+
 def test_a_point_outside_kazakhstan_is_shown_as_an_error(client, category_pk):
     response = client.post(
         reverse("reports:new"), form_data(category=category_pk, lat="0", lon="0")
