@@ -235,6 +235,9 @@ TAZA_SERVE_MEDIA = env_bool("TAZA_SERVE_MEDIA", True)
 # Space monitoring's second stage: an ONNX patch classifier made by
 # `manage.py train_site_classifier` (never downloaded); empty to use the index score alone.
 TAZA_SITES_CLASSIFIER = env_str("TAZA_SITES_CLASSIFIER", "")
+# Where satellite scenes are put for scanning: the scans page offers only the folders
+# under it, never a path typed by hand.
+TAZA_SCENES_ROOT = Path(env_str("TAZA_SCENES_ROOT", str(VAR_DIR / "scenes")))
 RATELIMIT_USE_CACHE = "default"
 # django-ratelimit checks that its cache is shared between workers. Django's own
 # RedisCache is shared and increments atomically, though not on the library's list:

@@ -7,6 +7,8 @@ through the audit trail (``services.py``).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -136,6 +138,15 @@ class ScanJob(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("scan")
         verbose_name_plural = _("scans")
+
+    @property
+    def folder_name(self) -> str:
+        """Name the folder as the scans page lists it: relative to the scenes root."""
+        folder = Path(self.folder)
+        try:
+            return str(folder.relative_to(settings.TAZA_SCENES_ROOT))
+        except ValueError:
+            return folder.name
 
     def __str__(self) -> str:
         return f"scan {self.pk}: {self.tiles_done}/{self.tiles_total}"

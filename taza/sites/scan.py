@@ -38,6 +38,22 @@ SCENE_SUFFIXES = (".tif", ".tiff")
 DROP_BELOW = 0.1  # the classifier is this sure it is not a dump
 
 
+def scene_folders(root: Path) -> list[str]:
+    """List the folders under the scenes root that hold scenes, as paths relative to it."""
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in sorted([root, *(p for p in root.rglob("*") if p.is_dir())]):
+        if any(p.suffix.lower() in SCENE_SUFFIXES for p in folder.iterdir() if p.is_file()):
+            found.append(str(folder.relative_to(root)) if folder != root else ".")
+    return found[:500]
+
+
+def scene_folder(root: Path, name: str) -> Path | None:
+    """Return a folder chosen from scene_folders, or None for anything else."""
+    return root / name if name and name in scene_folders(root) else None
+
+
 def scenes_in(folder: Path) -> list[Path]:
     if folder.is_file():
         return [folder]
@@ -63,6 +79,7 @@ def _territory(job: ScanJob) -> Any:
     return locator.region_geoms[locator.region_codes.index(job.region.code)]
 
 
+@transaction.atomic
 def plan_scan(
     folder: Path,
     *,
@@ -71,7 +88,10 @@ def plan_scan(
     actor: Actor = SYSTEM,
     tile: int = space.TILE,
 ) -> ScanJob:
-    """Create the scan and its tiles: only in-season scenes, only windows over the territory."""
+    """Create the scan and its tiles: only in-season scenes, only windows over the territory.
+
+    All or nothing: a scene that cannot be read leaves no job behind.
+    """
     job = ScanJob.objects.create(
         folder=str(folder),
         before_folder=str(before or ""),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -28,8 +30,10 @@ from taza.sites.filtersets import SiteFilterSet
 from taza.sites.indicators import indicators
 from taza.sites.models import ScanJob, SiteSighting, WasteSite
 from taza.sites.querysets import verification_queue, visible_sites
-from taza.sites.scan import enqueue, eta_text, plan_scan
+from taza.sites.scan import enqueue, eta_text, plan_scan, scene_folder, scene_folders
 from taza.sites.services import ImportRefused, act, import_sites, may_act
+
+logger = logging.getLogger(__name__)
 
 
 def registry(request: HttpRequest) -> HttpResponse:
@@ -196,22 +200,20 @@ def scans(request: HttpRequest) -> HttpResponse:
     if not scope_of(request.user).reads_all:
         raise PermissionDenied(_("Only monitoring analysts run scans."))
     error = ""
+    root = settings.TAZA_SCENES_ROOT
     if request.method == "POST":
-        folder = Path(request.POST.get("folder", "").strip())
+        folder = scene_folder(root, request.POST.get("folder", ""))
+        before_name = request.POST.get("before", "")
+        before = scene_folder(root, before_name) if before_name else None
         region = Region.objects.filter(code=request.POST.get("region", "")).first()
-        before = request.POST.get("before", "").strip()
-        if not str(folder) or not folder.exists():
-            error = _("The folder does not exist on the server.")
+        if folder is None or (before_name and before is None):
+            error = _("Choose a scene folder from the list.")
         else:
             try:
-                job = plan_scan(
-                    folder,
-                    region=region,
-                    before=Path(before) if before else None,
-                    actor=request.user,
-                )
-            except (ValueError, OSError) as exc:
-                error = str(exc)
+                job = plan_scan(folder, region=region, before=before, actor=request.user)
+            except (ValueError, OSError):
+                logger.warning("scan refused", exc_info=True, extra={"folder": str(folder)})
+                error = _("The scenes in this folder cannot be read; nothing was started.")
             else:
                 enqueue(job)
                 return redirect("sites:scan", pk=job.pk)
@@ -220,6 +222,7 @@ def scans(request: HttpRequest) -> HttpResponse:
         "sites/scans.html",
         {
             "jobs": ScanJob.objects.all()[:50],
+            "folders": scene_folders(root),
             "regions": Region.objects.order_by("code"),
             "error": error,
         },

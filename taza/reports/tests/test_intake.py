@@ -199,7 +199,9 @@ def test_an_administrators_edit_of_a_category_reaches_the_intake_within_a_minute
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("text", ["\u200b\u200b\u200b", "\u200d \ufeff\u2060", " \u202e ", "\x00\x01"])
+@pytest.mark.parametrize(
+    "text", ["\u200b\u200b\u200b", "\u200d \ufeff\u2060", " \u202e ", "\x00\x01"]
+)
 def test_a_description_that_shows_nothing_is_refused(text):
     """Only zero-width characters passed as a description (L11)."""
     with pytest.raises(ReportError, match="describe the problem"):

@@ -27,13 +27,14 @@ def site(live_server):
     return live_server.url
 
 
-def test_from_a_scene_folder_to_a_liquidated_site(browser, site, tmp_path):  # noqa: F811
+def test_from_a_scene_folder_to_a_liquidated_site(browser, site, tmp_path, settings):  # noqa: F811
     from taza.reports.tests.images import photo_bytes
     from taza.sites.models import WasteSite
     from taza.sites.synthetic import Patch, make_scene
 
-    scenes = tmp_path / "scenes"
-    scenes.mkdir()
+    settings.TAZA_SCENES_ROOT = tmp_path / "delivered"
+    scenes = settings.TAZA_SCENES_ROOT / "2025-07"
+    scenes.mkdir(parents=True)
     make_scene(scenes / "S2_T42UXE_20250715.tif", patches=(Patch("dump", 100, 100, 8),))
     listing = tmp_path / "raid.csv"
     listing.write_text("lat,lon,kind,id\n47.78,67.71,dump,R-1\n", encoding="utf-8")
@@ -52,7 +53,7 @@ def test_from_a_scene_folder_to_a_liquidated_site(browser, site, tmp_path):  # n
     assert "Imported: 1 new sites, 0 already registered." in page.locator("main").inner_text()
 
     page.goto("/sites/scans/")
-    page.fill("#scan-form input[name=folder]", str(scenes))
+    page.select_option("#scan-form select[name=folder]", "2025-07")
     page.locator("#scan-form button").click()
     page.wait_for_url("**/sites/scans/*/")
     assert page.locator("#scan-progress").get_attribute("value") == "1"

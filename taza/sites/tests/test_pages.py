@@ -76,3 +76,24 @@ def _file(text: str) -> Any:
     handle = io.BytesIO(text.encode())
     handle.name = "list.csv"
     return handle
+
+
+def test_the_scans_page_offers_only_delivered_folders(client, cast, settings, tmp_path):
+    """Analysts typed server paths, learnt which existed, and failures left jobs (L7)."""
+    from taza.sites.models import ScanJob
+
+    settings.TAZA_SCENES_ROOT = tmp_path / "scenes"
+    good = settings.TAZA_SCENES_ROOT / "2025-07"
+    good.mkdir(parents=True)
+    (good / "S2_T42UXE_20250715.tif").write_bytes(b"not a GeoTIFF at all")
+    client.login(username="analyst", password=PASSWORD)
+    page = client.get("/sites/scans/").content.decode()
+    assert '<option value="2025-07">' in page and str(tmp_path) not in page
+    for folder in ("/etc", "../../etc", str(good), "/nonexistent", "2025-07/../.."):
+        response = client.post("/sites/scans/", {"folder": folder})
+        assert response.status_code == 400
+        assert "Choose a scene folder from the list." in response.content.decode()
+    broken = client.post("/sites/scans/", {"folder": "2025-07"})
+    assert broken.status_code == 400 and "cannot be read" in broken.content.decode()
+    assert str(tmp_path) not in broken.content.decode()
+    assert not ScanJob.objects.exists()
