@@ -9,6 +9,7 @@ API, the bot and services all ask these functions and nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -17,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from taza.accounts.models import Role
+from taza.accounts.models import Role, RoleAssignment
 from taza.bodies.models import BodyKind
 
 Q_T = TypeVar("Q_T", bound=models.QuerySet[Any])
@@ -107,6 +108,21 @@ def require_change(user: Any, obj: Territorial) -> None:
     """Raise PermissionDenied with a message a person understands."""
     if not can_change(user, obj):
         raise PermissionDenied(_("You can only change records in your own territory."))
+
+
+def actor_namer(viewer: Any) -> Callable[[int | None, str], str]:
+    """Return how a viewer sees who made a change: staff by login, citizens as "a citizen".
+
+    A citizen's login name is personal data; staff act in an official capacity and are
+    named, so the trail still says who did what. Administrators see every login.
+    """
+    if scope_of(viewer).is_admin:
+        return lambda _actor_id, label: label
+    staff = frozenset(
+        RoleAssignment.objects.exclude(role=Role.CITIZEN).values_list("user_id", flat=True)
+    )
+    citizen = _("a citizen")
+    return lambda actor_id, label: label if actor_id is None or actor_id in staff else citizen
 
 
 def require_reads_all(user: Any) -> None:

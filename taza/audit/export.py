@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.core.serializers.json import DjangoJSONEncoder
 
@@ -14,7 +14,14 @@ from taza.core.exports import csv_safe
 COLUMNS = ["at", "actor", "model", "object_id", "object", "action", "field", "old", "new", "reason"]
 
 
-def _rows(entries: Iterable[AuditEntry]) -> Iterator[list[str]]:
+ActorNamer = Callable[[int | None, str], str]
+
+
+def _as_recorded(_actor_id: int | None, label: str) -> str:
+    return label
+
+
+def _rows(entries: Iterable[AuditEntry], name: ActorNamer) -> Iterator[list[str]]:
     """Yield one row per changed field, so a spreadsheet can filter by field."""
     for entry in entries:
         model = f"{entry.content_type.app_label}.{entry.content_type.model}"
@@ -22,7 +29,7 @@ def _rows(entries: Iterable[AuditEntry]) -> Iterator[list[str]]:
         for field, (old, new) in fields:
             yield [
                 entry.at.isoformat(),
-                entry.actor_label,
+                name(entry.actor_id, entry.actor_label),
                 model,
                 entry.object_id,
                 entry.object_repr,
@@ -39,22 +46,22 @@ class _Echo:
         return value
 
 
-def csv_lines(entries: Iterable[AuditEntry]) -> Iterator[str]:
-    """Yield the CSV text line by line, header first."""
+def csv_lines(entries: Iterable[AuditEntry], name: ActorNamer = _as_recorded) -> Iterator[str]:
+    """Yield the CSV text line by line, header first; name says how actors are shown."""
     writer = csv.writer(_Echo())
     yield writer.writerow(COLUMNS)
-    for row in _rows(entries):
+    for row in _rows(entries, name):
         yield writer.writerow([csv_safe(value) for value in row])
 
 
-def jsonl_lines(entries: Iterable[AuditEntry]) -> Iterator[str]:
-    """Yield one JSON object per entry, each on its own line."""
+def jsonl_lines(entries: Iterable[AuditEntry], name: ActorNamer = _as_recorded) -> Iterator[str]:
+    """Yield one JSON object per entry, each on its own line; name says how actors are shown."""
     for entry in entries:
         yield (
             json.dumps(
                 {
                     "at": entry.at.isoformat(),
-                    "actor": entry.actor_label,
+                    "actor": name(entry.actor_id, entry.actor_label),
                     "model": f"{entry.content_type.app_label}.{entry.content_type.model}",
                     "object_id": entry.object_id,
                     "object": entry.object_repr,

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from taza.accounts.permissions import can_view, require_reads_all, scope_of
+from taza.accounts.permissions import actor_namer, can_view, require_reads_all, scope_of
 from taza.audit.export import csv_lines, jsonl_lines
 from taza.audit.querysets import entries, history_for
 from taza.core.dates import local_day_range
@@ -31,7 +31,9 @@ def record_history(request: HttpRequest, model_label: str, pk: str) -> HttpRespo
     territorial = hasattr(obj, "region_id") and hasattr(obj, "district_id")
     if not (scope.reads_all or (territorial and can_view(request.user, obj))):
         raise PermissionDenied(_("You cannot see the history of this record."))
-    return render(request, "audit/history.html", {"object": obj, "entries": history_for(obj)})
+    name = actor_namer(request.user)
+    shown = [(entry, name(entry.actor_id, entry.actor_label)) for entry in history_for(obj)]
+    return render(request, "audit/history.html", {"object": obj, "entries": shown})
 
 
 @login_required
@@ -45,7 +47,8 @@ def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     since, until = local_day_range(period["since"], period["until"])
     qs = entries(since=since, until=until)
     rows = qs.iterator(chunk_size=2000)
-    lines = csv_lines(rows) if fmt == "csv" else jsonl_lines(rows)
+    name = actor_namer(request.user)
+    lines = csv_lines(rows, name) if fmt == "csv" else jsonl_lines(rows, name)
     response = StreamingHttpResponse(
         lines, content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson"
     )

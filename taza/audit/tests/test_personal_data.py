@@ -105,3 +105,28 @@ def test_no_personal_value_reaches_the_trail_its_pages_or_its_export(cast):
         text = body.decode()
         assert not [s for s in SECRETS if s in text]
     assert User.objects.get(pk=person.pk).phone == "+7 701 999 88 77"  # kept where it belongs
+
+
+def test_a_citizens_login_is_not_shown_to_staff_in_a_reports_history(cast):
+    """A signed-in reporter's login name showed in the report's history (H2)."""
+    from taza.accounts.models import Role
+    from taza.conftest import make_user
+    from taza.reports.services import submit_report
+    from taza.reports.tests.conftest import submission
+
+    citizen = make_user("aigerim77", Role.CITIZEN)
+    report = submit_report(submission(reporter=citizen, description="Свалка у реки")).report
+    update_audited(report, actor=citizen, address="ул. Абая 1")
+    operator = Client()
+    assert operator.login(username=cast.analyst.username, password=PASSWORD)
+    page = operator.get(f"/audit/reports.report/{report.pk}/").content.decode()
+    assert citizen.username not in page and "a citizen" in page
+    for fmt in ("csv", "jsonl"):
+        response = operator.get(f"/audit/export/?format={fmt}")
+        lines = b"".join(response).decode().splitlines()
+        report_lines = [line for line in lines if "reports.report" in line]
+        assert report_lines and all(citizen.username not in line for line in report_lines)
+        assert all("a citizen" in line for line in report_lines)
+    admin = Client()
+    assert admin.login(username=cast.admin.username, password=PASSWORD)
+    assert citizen.username in admin.get(f"/audit/reports.report/{report.pk}/").content.decode()
