@@ -139,6 +139,9 @@ class ScanJob(models.Model):
         verbose_name = _("scan")
         verbose_name_plural = _("scans")
 
+    def __str__(self) -> str:
+        return f"scan {self.pk}: {self.tiles_done}/{self.tiles_total}"
+
     @property
     def folder_name(self) -> str:
         """Name the folder as the scans page lists it: relative to the scenes root."""
@@ -147,9 +150,6 @@ class ScanJob(models.Model):
             return str(folder.relative_to(settings.TAZA_SCENES_ROOT))
         except ValueError:
             return folder.name
-
-    def __str__(self) -> str:
-        return f"scan {self.pk}: {self.tiles_done}/{self.tiles_total}"
 
     @property
     def eta_seconds(self) -> float | None:
