@@ -34,3 +34,8 @@ def media(request: HttpRequest, path: str) -> HttpResponseBase:
 
 if settings.TAZA_SERVE_MEDIA:
     urlpatterns.append(re_path(r"^media/(?P<path>.*)$", media))
+
+handler400 = "taza.web.errors.bad_request"
+handler403 = "taza.web.errors.permission_denied"
+handler404 = "taza.web.errors.page_not_found"
+handler500 = "taza.web.errors.server_error"

@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from taza.campaigns import serializers as shapes
 from taza.campaigns.choices import CampaignKind
 from taza.campaigns.filtersets import EventFilterSet, TotalsFilterSet
 from taza.campaigns.querysets import nearest_first, upcoming_events
@@ -24,7 +25,7 @@ from taza.core.params import bind
         OpenApiParameter("lon", float),
         OpenApiParameter("region", str),
     ],
-    responses={200: OpenApiTypes.OBJECT},
+    responses={200: shapes.EventSerializer(many=True)},
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])
@@ -62,7 +63,7 @@ def events_api(request: Request) -> Response:
         OpenApiParameter("region", str),
         OpenApiParameter("kind", str, enum=CampaignKind.values),
     ],
-    responses={200: OpenApiTypes.OBJECT},
+    responses={200: shapes.TotalsSerializer},
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])

@@ -1,14 +1,14 @@
 """Read query parameters through one layer: django-filter sets with strict fields.
 
 Every list (pages, the REST API, Open311, the map) binds its query to a FilterSet. A
-malformed value (an impossible date, an offset no clock has, a NUL byte, an unknown
+malformed value (an impossible date, an offset beyond ±23:59, a NUL byte, an unknown
 code, a number too large) is refused with a 400 that names the parameter, in the
 person's language, and changes nothing; it never reaches the database.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 import django_filters
@@ -23,8 +23,6 @@ from django.utils.translation import gettext_lazy
 from taza.core.dates import day_start
 from taza.core.errors import DomainError
 
-# Real clocks run from UTC-12:00 to UTC+14:00.
-MAX_UTC_OFFSET = timedelta(hours=14)
 MAX_PARAM_LENGTH = 64
 # The largest number a bigint column holds; larger ones would fail in the database.
 MAX_BIGINT = 2**63 - 1
@@ -65,10 +63,14 @@ def parse_moment(value: str) -> date | datetime | None:
         return None
     if moment is None:
         return None
-    offset = moment.utcoffset()
-    if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    try:
+        # Any offset ISO 8601 allows (up to ±23:59) is read; the moment is kept in UTC,
+        # which every database stores, so an unusual offset never reaches the driver.
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):  # 0001-01-01T00:00-05:00 is before year 1 in UTC
         return None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 class MomentField(forms.Field):
@@ -112,6 +114,8 @@ class MomentFilter(django_filters.Filter):
         if self.end:
             if isinstance(value, datetime):
                 return qs.filter(**{f"{self.field_name}__lte": value})
+            if value >= date.max - timedelta(days=1):
+                return qs  # the end of the calendar bounds nothing
             return qs.filter(**{f"{self.field_name}__lt": day_start(value + timedelta(days=1))})
         start = value if isinstance(value, datetime) else day_start(value)
         return qs.filter(**{f"{self.field_name}__gte": start})

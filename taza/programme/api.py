@@ -6,7 +6,6 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
@@ -15,6 +14,7 @@ from rest_framework.response import Response
 
 from taza.core.params import bind
 from taza.geo.models import Region
+from taza.programme import serializers as shapes
 from taza.programme.filtersets import PlanFilterSet
 from taza.programme.models import Indicator, Measure
 from taza.programme.scorecard import lagging_regions, scorecards
@@ -72,7 +72,7 @@ def _measure(measure: Measure, verdict: Verdict | None) -> dict[str, Any]:
     }
 
 
-@extend_schema(parameters=[REGION], responses={200: OpenApiTypes.OBJECT})
+@extend_schema(parameters=[REGION], responses={200: shapes.MeasureSerializer(many=True)})
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def measures_api(request: Request) -> Response:
@@ -87,7 +87,9 @@ def measures_api(request: Request) -> Response:
 
 
 @extend_schema(
-    parameters=[REGION], responses={200: OpenApiTypes.OBJECT}, operation_id="programme_measure"
+    parameters=[REGION],
+    responses={200: shapes.MeasureSerializer},
+    operation_id="programme_measure",
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])
@@ -101,7 +103,7 @@ def measure_api(request: Request, number: int) -> Response:
     return Response(_measure(measure, snap.verdict(measure, region.pk if region else None)))
 
 
-@extend_schema(responses={200: OpenApiTypes.OBJECT})
+@extend_schema(responses={200: shapes.IndicatorSerializer(many=True)})
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def indicators_api(request: Request) -> Response:
@@ -139,7 +141,7 @@ def indicators_api(request: Request) -> Response:
     return Response(result)
 
 
-@extend_schema(parameters=[YEAR], responses={200: OpenApiTypes.OBJECT})
+@extend_schema(parameters=[YEAR], responses={200: shapes.ScorecardSerializer(many=True)})
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def scorecards_api(request: Request) -> Response:
@@ -173,7 +175,7 @@ def scorecards_api(request: Request) -> Response:
     )
 
 
-@extend_schema(parameters=[YEAR], responses={200: OpenApiTypes.OBJECT})
+@extend_schema(parameters=[YEAR], responses={200: shapes.LaggingRegionSerializer(many=True)})
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def lagging_api(request: Request) -> Response:

@@ -22,8 +22,37 @@ MAX_ZOOM = 22
 STATE_CHOICES = [(OPEN, _("open")), (CLOSED, _("closed")), *ReportState.choices]
 
 
-class NumbersFilter(django_filters.BaseInFilter, django_filters.CharFilter):
+MAX_NUMBERS = 100
+
+
+class NumbersField(forms.CharField):
+    """Read up to MAX_NUMBERS report numbers (eight digits each), comma-separated."""
+
+    default_error_messages = {
+        "invalid": _("Give up to 100 report numbers of eight digits, separated by commas.")
+    }
+
+    def to_python(self, value: Any) -> list[str] | None:  # type: ignore[override]
+        """Split and check the numbers, refusing anything that is not one."""
+        text = super().to_python(value)
+        if not text:
+            return None
+        numbers = text.split(",")
+        if len(numbers) > MAX_NUMBERS or not all(
+            len(n) == 8 and n.isascii() and n.isdigit() for n in numbers
+        ):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return numbers
+
+
+class NumbersFilter(django_filters.Filter):
     """Keep the reports whose numbers a comma-separated list gives."""
+
+    field_class = NumbersField
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        """Narrow the queryset to the given numbers."""
+        return qs if not value else qs.filter(**{f"{self.field_name}__in": value})
 
 
 class ReportFilterSet(django_filters.FilterSet):
@@ -87,14 +116,13 @@ class BboxField(forms.CharField):
             parts = [float(v) for v in text.split(",")]
         except ValueError:
             parts = []
-        if (
-            len(parts) != 4
-            or not all(math.isfinite(v) for v in parts)
-            or not (-180 <= parts[0] <= 180 and -180 <= parts[2] <= 180)
-            or not (-90 <= parts[1] <= 90 and -90 <= parts[3] <= 90)
-        ):
+        if len(parts) != 4 or not all(math.isfinite(v) for v in parts):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return (parts[0], parts[1], parts[2], parts[3])
+        # A map that wraps around the world reports longitudes beyond ±180: the box is
+        # clipped to the globe rather than refused, and its corners put in order.
+        west, east = sorted(max(-180.0, min(180.0, v)) for v in (parts[0], parts[2]))
+        south, north = sorted(max(-90.0, min(90.0, v)) for v in (parts[1], parts[3]))
+        return (west, south, east, north)
 
 
 class BboxFilter(django_filters.Filter):

@@ -38,6 +38,9 @@ class PhotoSerializer(serializers.ModelSerializer[ReportPhoto]):
         fields = ["kind", "image", "thumbnail", "width", "height"]
 
 
+STAFF_ONLY = "Only for the akimat handling the report, analysts and administrators."
+
+
 class ReportSerializer(serializers.ModelSerializer[Report]):
     """A report as anyone may see it."""
 
@@ -84,6 +87,28 @@ class ReportSerializer(serializers.ModelSerializer[Report]):
             "resolved_at",
             "closed_at",
             "photos",
+        ]
+
+
+class ReportAsSeenSerializer(ReportSerializer):
+    """Describe a report as the API answers it, for the OpenAPI description only.
+
+    Everyone gets the public fields. The channel and the reporter's contact are added
+    only for the akimat that handles the report, analysts and administrators.
+    """
+
+    channel = serializers.CharField(required=False, help_text=STAFF_ONLY)
+    reporter_name = serializers.CharField(required=False, help_text=STAFF_ONLY)
+    reporter_email = serializers.CharField(required=False, help_text=STAFF_ONLY)
+    reporter_phone = serializers.CharField(required=False, help_text=STAFF_ONLY)
+
+    class Meta(ReportSerializer.Meta):
+        fields = [
+            *ReportSerializer.Meta.fields,
+            "channel",
+            "reporter_name",
+            "reporter_email",
+            "reporter_phone",
         ]
 
 
@@ -153,8 +178,3 @@ class HistorySerializer(serializers.ModelSerializer[AuditEntry]):
     def get_state(self, entry: AuditEntry) -> str | None:
         state = entry.changes.get("state")
         return str(state[1]) if state else None
-
-
-class ErrorSerializer(serializers.Serializer[dict[str, Any]]):
-    detail = serializers.CharField()
-    field = serializers.CharField(required=False)

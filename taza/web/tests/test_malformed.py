@@ -48,7 +48,7 @@ PARAMS = [
     "bbox", "lat", "lon", "limit", "offset", "page", "ids", "overdue", "text",
     "service_request_id", "service_code", "start_date", "end_date", "status",
 ]  # fmt: skip
-VALUES = ["2024-02-30", "2026-03-01T00:00:00+17:00", "\x00", "9" * 30, "é", "nan"]
+VALUES = ["2024-02-30", "2026-03-01T00:00:00+24:00", "\x00", "9" * 30, "é", "nan"]
 # Pages that answer only signed-in staff are walked as an analyst too.
 STAFF_URLS = [
     "/console/",
@@ -79,7 +79,7 @@ def test_no_malformed_parameter_makes_a_server_error(cast, who):
     ("url", "params", "field"),
     [
         ("/api/v1/reports/", {"since": "2024-02-30"}, "since"),
-        ("/api/v1/reports/", {"until": "2026-03-01T00:00:00+17:00"}, "until"),
+        ("/api/v1/reports/", {"until": "2026-03-01T00:00:00+24:00"}, "until"),
         ("/api/v1/reports/", {"category": "\x00"}, "category"),
         ("/api/v1/reports/", {"offset": "9" * 30}, "offset"),
         ("/api/v1/statistics/", {"region": "KZ00"}, "region"),
