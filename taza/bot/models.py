@@ -52,3 +52,58 @@ class SeenUpdate(models.Model):
 
     def __str__(self) -> str:
         return str(self.update_id)
+
+
+class InboundUpdate(models.Model):
+    """An update as Telegram sent it, kept before it is acknowledged (see inbox.py).
+
+    It holds what a person wrote, so handled updates are deleted after a week.
+    """
+
+    update_id = models.BigIntegerField(primary_key=True)
+    chat_id = models.BigIntegerField()
+    payload = models.JSONField()
+    received_at = models.DateTimeField(default=timezone.now)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["chat_id", "update_id"],
+                condition=models.Q(handled_at__isnull=True),
+                name="bot_inbound_pending",
+            ),
+            models.Index(fields=["handled_at"], name="bot_inbound_handled"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.update_id)
+
+
+class OutboundMessage(models.Model):
+    """A message for a citizen's chat, delivered by the bot process (see outbox.py)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    chat_id = models.BigIntegerField()
+    text = models.TextField()
+    reply_markup = models.JSONField(null=True, blank=True)
+    photo = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    given_up_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(sent_at__isnull=True, given_up_at__isnull=True),
+                name="bot_outbound_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,30 +1,45 @@
-"""Tell a reporter who wrote through the bot that their report moved on."""
+"""Tell a reporter who wrote through the bot that their report moved on.
+
+The message goes into the outbox (``outbox.py``), which the bot process delivers with
+retries; writing it twice for one change (a retried task) is harmless, as it is keyed
+by the change's audit entry. It says the report's number, the new state in the
+reporter's language, the akimat's reason or note, and on "resolved" it carries the
+proof photo and the buttons to confirm or dispute.
+"""
 
 from __future__ import annotations
-
-import asyncio
-from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from taza.bot import outbox
 from taza.bot.handlers.callbacks import ConfirmResolution, DisputeResolution
-from taza.bot.runtime import make_bot
-from taza.reports.choices import ReportState
+from taza.core.urls import absolute_url
+from taza.reports.choices import PhotoKind, ReportState
 from taza.reports.models import Report
+from taza.reports.querysets import public_history
 
 
 def notify_telegram(report: Report, action: str, subject: str, body: str) -> None:
-    """Send the change to the reporter's chat; the task queue retries it on failure."""
+    """Put the change in the outbox for the reporter's chat (a TAZA_REPORT_NOTIFIERS hook)."""
     if not report.reporter_telegram_id or not settings.TAZA_BOT_TOKEN:
         return
+    history = public_history(report)
+    last = history[-1] if history else None
     markup = None
+    photo = ""
     with translation.override(report.language):
-        text = body
+        lines = [
+            _("Report № %(number)s: %(state)s")
+            % {"number": report.public_id, "state": report.get_state_display()},
+            report.category.name,
+        ]
+        if last is not None and last.reason:
+            lines.append(_("The akimat's note: %(note)s") % {"note": _(last.reason)})
         if report.state == ReportState.RESOLVED:
-            text += "\n\n" + _("The akimat says the problem is resolved. Is it?")
+            lines.append(_("The akimat says the problem is resolved. Is it?"))
             markup = InlineKeyboardMarkup(
                 inline_keyboard=[
                     [
@@ -39,13 +54,13 @@ def notify_telegram(report: Report, action: str, subject: str, body: str) -> Non
                     ]
                 ]
             )
-    asyncio.run(_send(report.reporter_telegram_id, text, markup))
-
-
-async def _send(chat_id: int, text: str, markup: Any) -> None:
-
-    bot = make_bot()
-    try:
-        await bot.send_message(chat_id, text, reply_markup=markup)
-    finally:
-        await bot.session.close()
+            proof = report.photos.filter(kind=PhotoKind.PROOF).order_by("-pk").first()
+            photo = proof.image.path if proof and proof.image else ""
+        lines.append(_("Follow it: %(link)s") % {"link": absolute_url(report)})
+    outbox.enqueue(
+        key=f"report:{report.pk}:{last.pk if last else action}",
+        chat_id=report.reporter_telegram_id,
+        text="\n\n".join(lines),
+        markup=markup,
+        photo=photo,
+    )

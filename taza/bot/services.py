@@ -47,26 +47,46 @@ def mark_seen(update_id: int) -> None:
     SeenUpdate.objects.bulk_create([SeenUpdate(update_id=update_id)], ignore_conflicts=True)
 
 
-def over_rate(telegram_id: int) -> bool:
-    """Count one message from a person; True when they send more than the bot accepts."""
-    limit = settings.TAZA_BOT_MESSAGES_PER_MINUTE
+RATE_WINDOW_SECONDS = 10
+
+
+def over_rate(telegram_id: int, album: str = "") -> int:
+    """Count one message from a person; return by how many they are over the limit.
+
+    The limit is half of TAZA_BOT_MESSAGES_PER_MINUTE in any window of ten seconds (a
+    person typing fast stays well under it), so a burst is cut off but nobody is held
+    back for more than a few seconds after it; the photos of one album count as one.
+    0: within the limit; 1: the first one over (answer it); more: later ones in the same
+    window (stay silent).
+    """
+    if album and not cache.add(f"bot-album:{telegram_id}:{album}", 1, timeout=60):
+        return 0
+    limit = max(5, settings.TAZA_BOT_MESSAGES_PER_MINUTE // 2)
     key = f"bot-rate:{telegram_id}"
-    if cache.add(key, 1, timeout=60):
-        return False
+    if cache.add(key, 1, timeout=RATE_WINDOW_SECONDS):
+        return 0
     try:
-        return cache.incr(key) > limit
+        count = int(cache.incr(key))
     except ValueError:  # the key expired between add and incr
-        cache.add(key, 1, timeout=60)
-        return False
+        cache.add(key, 1, timeout=RATE_WINDOW_SECONDS)
+        return 0
+    return max(0, count - limit)
 
 
 def language_of(telegram_id: int, hint: str | None = None) -> str:
-    """Return the person's chosen language, or a guess from Telegram's, or Kazakh."""
+    """Return the person's chosen language, else their Telegram client's, else Kazakh.
+
+    A client in Kazakh, Russian or English gets that language; a client in another
+    language (Ukrainian, Uzbek, Kyrgyz…) gets Russian, the language most of them read;
+    a client that says nothing gets Kazakh, the state language.
+    """
     profile = TelegramProfile.objects.filter(telegram_id=telegram_id).first()
     if profile and profile.language:
         return profile.language
-    guess = (hint or "")[:2]
-    return guess if guess in LANGUAGES else "kk"
+    guess = (hint or "").lower()[:2]
+    if not guess:
+        return "kk"
+    return guess if guess in LANGUAGES else "ru"
 
 
 def set_language(telegram_id: int, language: str) -> None:

@@ -1,8 +1,10 @@
 """The bot's conversations, one router each, tried in this order.
 
-``build_router`` makes a fresh router tree for every dispatcher (a restart, a test):
-starting and choosing the language, filing a report, following one's reports, finding
-and joining events, and last the answers to anything no step expects.
+``build_router`` makes a fresh router tree for every dispatcher (a restart, a test).
+Commands come first, from every conversation, so that ``/cancel``, ``/my``,
+``/events``, ``/language`` and ``/help`` work in the middle of any step; then the
+steps: starting and choosing the language, filing a report, following one's reports,
+finding and joining events, and last the answers to anything no step expects.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ CONVERSATIONS = (start, filing, my_reports, events, fallback)
 def build_router() -> Router:
     """Make the router tree of every conversation, in the order they are tried."""
     router = Router(name="taza")
-    for conversation in CONVERSATIONS:
-        router.include_router(conversation.HANDLERS.router())
+    for commands in (True, False):
+        for conversation in CONVERSATIONS:
+            router.include_router(conversation.HANDLERS.router(commands=commands))
     return router

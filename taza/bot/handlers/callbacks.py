@@ -29,13 +29,22 @@ class PhotosDone(CallbackData, prefix="photos"):
 
 
 class EditField(CallbackData, prefix="edit"):
-    """Change one field of the report from its summary."""
+    """Change one field of the report from its summary (of this draft and version)."""
 
     field: str
+    draft: str = ""
+    version: int = 0
 
 
 class SendReport(CallbackData, prefix="send"):
-    """Send the report shown in the summary."""
+    """Send the report shown in the summary: the draft and the version of its summary.
+
+    A press under an older summary, or under another draft's, never sends the current
+    one: the handler compares both with the conversation's.
+    """
+
+    draft: str = ""
+    version: int = 0
 
 
 class Cancel(CallbackData, prefix="cancel"):

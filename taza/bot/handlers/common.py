@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 from aiogram import Router
+from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -39,11 +41,12 @@ class Handlers:
 
         return register
 
-    def router(self) -> Router:
-        """Make a fresh router with these handlers."""
-        router = Router(name=self.name)
+    def router(self, *, commands: bool) -> Router:
+        """Make a fresh router with these handlers: the commands, or all the others."""
+        router = Router(name=f"{self.name}-{'commands' if commands else 'steps'}")
         for kind, filters, handler in self.handlers:
-            getattr(router, kind).register(handler, *filters)
+            if any(isinstance(f, Command) for f in filters) == commands:
+                getattr(router, kind).register(handler, *filters)
         return router
 
 
@@ -66,9 +69,14 @@ def tr(language: str, text: str, **values: Any) -> str:
         return message % values if values else message
 
 
+# The language of the Telegram client that sent the update being handled (set by
+# middlewares.remember_client_language), used until the person picks one.
+client_language: ContextVar[str | None] = ContextVar("client_language", default=None)
+
+
 async def language(user_id: int, hint: str | None = None) -> str:
-    """Return the person's language: chosen, or guessed from Telegram's, or Kazakh."""
-    return await sync_to_async(services.language_of)(user_id, hint)
+    """Return the person's language: chosen, else their Telegram client's, else Kazakh."""
+    return await sync_to_async(services.language_of)(user_id, hint or client_language.get())
 
 
 def buttons(rows: list[list[tuple[str, str | CallbackData]]]) -> InlineKeyboardMarkup:

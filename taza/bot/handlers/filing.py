@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
 from aiogram import Bot, F
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
@@ -18,6 +21,7 @@ from asgiref.sync import sync_to_async
 from django.utils.translation import gettext_noop
 
 from taza.bot import services
+from taza.bot.delivery import shorten
 from taza.bot.handlers.callbacks import (
     Cancel,
     ChooseCategory,
@@ -32,6 +36,10 @@ from taza.reports.photos import MAX_BYTES
 from taza.reports.services import MAX_PHOTOS, ReportError
 
 HANDLERS = Handlers("filing")
+OUT_OF_DATE = gettext_noop("This summary is out of date: use the buttons under the latest one.")
+SUMMARY_DESCRIPTION = 1000  # the full text is kept and filed; the summary shows its start
+SPLIT_PART = 4000
+SPLIT_WINDOW_SECONDS = 3
 
 
 async def ask_category(message: Message, state: FSMContext, lang: str) -> None:
@@ -53,7 +61,7 @@ async def new_report(message: Message, state: FSMContext) -> None:
         return
     lang = await language(message.from_user.id, message.from_user.language_code)
     await state.clear()
-    await state.set_data({"photos": []})
+    await state.set_data({"photos": [], "draft": secrets.token_hex(4), "version": 0})
     await ask_category(message, state, lang)
 
 
@@ -177,7 +185,8 @@ async def location_other(message: Message) -> None:
 
 
 @HANDLERS.on("message", Filing.photos, F.photo | F.document)
-async def photo_received(message: Message, state: FSMContext) -> None:
+async def photo_received(message: Message, state: FSMContext, album_more: bool = False) -> None:
+    """Keep a photo; of an album, answer once, after its last photo."""
     lang = await language(message.chat.id)
     if message.photo:
         file_id, size = message.photo[-1].file_id, message.photo[-1].file_size or 0
@@ -186,7 +195,16 @@ async def photo_received(message: Message, state: FSMContext) -> None:
         if document is None:
             return
         if not (document.mime_type or "").startswith("image/"):
-            await message.answer(tr(lang, gettext_noop("Please send a photo, or press “Done”.")))
+            await message.answer(
+                tr(
+                    lang,
+                    gettext_noop(
+                        "“%(name)s” is not a photo. Send a photo (JPEG, PNG, WebP or HEIC), "
+                        "or press “Done”."
+                    ),
+                    name=(document.file_name or "?")[:64],
+                )
+            )
             return
         file_id, size = document.file_id, document.file_size or 0
     if size > MAX_BYTES:
@@ -204,6 +222,8 @@ async def photo_received(message: Message, state: FSMContext) -> None:
         return
     photos.append(file_id)
     await state.update_data(photos=photos)
+    if album_more:
+        return
     await message.answer(
         tr(lang, gettext_noop("Photo %(n)d received. Send more, or press “Done”."), n=len(photos)),
         reply_markup=buttons([[(tr(lang, gettext_noop("Done")), PhotosDone())]]),
@@ -232,8 +252,39 @@ async def description_received(message: Message, state: FSMContext) -> None:
     if not text or text.startswith("/"):
         await message.answer(tr(lang, gettext_noop("Describe the problem in a few words.")))
         return
-    await state.update_data(description=text[:MAX_DESCRIPTION])
+    if len(text) > MAX_DESCRIPTION:
+        await too_long(message, lang)
+        return
+    await state.update_data(description=text, described_at=message.date.timestamp())
     await next_step(message, state, lang, Filing.contact)
+
+
+async def too_long(message: Message, lang: str) -> None:
+    await message.answer(
+        tr(
+            lang,
+            gettext_noop(
+                "The description is too long: at most %(n)d characters. Please shorten it "
+                "and send it again."
+            ),
+            n=MAX_DESCRIPTION,
+        )
+    )
+
+
+def continues_description(data: dict[str, Any], message: Message) -> bool:
+    """Tell whether a text is the rest of a description the client split in two.
+
+    Telegram clients cut a text longer than 4,096 characters into several messages sent
+    within a second or two; the first part is then close to the limit.
+    """
+    described_at = data.get("described_at")
+    return (
+        bool(message.text)
+        and described_at is not None
+        and len(data.get("description", "")) >= SPLIT_PART
+        and 0 <= message.date.timestamp() - described_at <= SPLIT_WINDOW_SECONDS
+    )
 
 
 @HANDLERS.on("message", Filing.description)
@@ -258,12 +309,22 @@ async def contact_shared(message: Message, state: FSMContext) -> None:
 @HANDLERS.on("message", Filing.contact)
 async def contact_skipped(message: Message, state: FSMContext) -> None:
     lang = await language(message.chat.id)
+    data = await state.get_data()
+    if continues_description(data, message):
+        joined = data["description"] + (message.text or "")
+        if len(joined) > MAX_DESCRIPTION:
+            await state.set_state(Filing.description)
+            await too_long(message, lang)
+            return
+        await state.update_data(description=joined, described_at=message.date.timestamp())
+        return  # the contact question was already asked after the first part
     await show_summary(message, state, lang)
 
 
 async def show_summary(message: Message, state: FSMContext, lang: str) -> None:
     data = await state.get_data()
-    await state.update_data(editing=False)
+    draft, version = str(data.get("draft", "")), int(data.get("version", 0)) + 1
+    await state.update_data(editing=False, version=version)
     await state.set_state(Filing.confirm)
     name = await sync_to_async(services.category_name)(data.get("category", ""), lang)
     text = tr(
@@ -275,7 +336,7 @@ async def show_summary(message: Message, state: FSMContext, lang: str) -> None:
         category=name,
         place=data.get("place", "—"),
         photos=len(data.get("photos", [])),
-        description=data.get("description", "—"),
+        description=shorten(data.get("description", "—"), SUMMARY_DESCRIPTION),
         phone=data.get("phone") or "—",
     )
     await message.answer(tr(lang, gettext_noop("Almost done.")), reply_markup=ReplyKeyboardRemove())
@@ -283,14 +344,14 @@ async def show_summary(message: Message, state: FSMContext, lang: str) -> None:
         text,
         reply_markup=buttons(
             [
-                [(tr(lang, gettext_noop("Send")), SendReport())],
+                [(tr(lang, gettext_noop("Send")), SendReport(draft=draft, version=version))],
                 [
-                    (tr(lang, gettext_noop("Category")), EditField(field="category")),
-                    (tr(lang, gettext_noop("Location")), EditField(field="location")),
+                    (tr(lang, gettext_noop("Category")), edit("category", draft, version)),
+                    (tr(lang, gettext_noop("Location")), edit("location", draft, version)),
                 ],
                 [
-                    (tr(lang, gettext_noop("Photos")), EditField(field="photos")),
-                    (tr(lang, gettext_noop("Description")), EditField(field="description")),
+                    (tr(lang, gettext_noop("Photos")), edit("photos", draft, version)),
+                    (tr(lang, gettext_noop("Description")), edit("description", draft, version)),
                 ],
                 [(tr(lang, gettext_noop("Cancel")), Cancel())],
             ]
@@ -298,9 +359,21 @@ async def show_summary(message: Message, state: FSMContext, lang: str) -> None:
     )
 
 
+def edit(field: str, draft: str, version: int) -> EditField:
+    return EditField(field=field, draft=draft, version=version)
+
+
+def is_current(data: dict[str, Any], draft: str, version: int) -> bool:
+    """Tell whether a summary's button belongs to the summary now on screen."""
+    return str(data.get("draft", "")) == draft and int(data.get("version", 0)) == version
+
+
 @HANDLERS.on("callback_query", Filing.confirm, EditField.filter())
 async def edit_field(callback: CallbackQuery, callback_data: EditField, state: FSMContext) -> None:
     lang = await language(callback.from_user.id)
+    if not is_current(await state.get_data(), callback_data.draft, callback_data.version):
+        await callback.answer(tr(lang, OUT_OF_DATE), show_alert=True)
+        return
     await callback.answer()
     if not isinstance(callback.message, Message):
         return
@@ -322,24 +395,29 @@ async def edit_field(callback: CallbackQuery, callback_data: EditField, state: F
 
 
 @HANDLERS.on("callback_query", SendReport.filter())
-async def send_report(callback: CallbackQuery, state: FSMContext, bot: Bot) -> None:
+async def send_report(
+    callback: CallbackQuery, callback_data: SendReport, state: FSMContext, bot: Bot
+) -> None:
     lang = await language(callback.from_user.id)
     summary = callback.message
     if not isinstance(summary, Message):
         return
-    if await state.get_state() != Filing.confirm.state:
-        # A second tap, or a retry after the report was filed: say which report it was.
-        number = await sync_to_async(services.filed_earlier)(summary.chat.id, summary.message_id)
+    # A second tap, or a retry after this summary's report was filed: say which it was.
+    number = await sync_to_async(services.filed_earlier)(summary.chat.id, summary.message_id)
+    if number:
         await callback.answer()
-        if number:
-            await summary.answer(
-                tr(lang, gettext_noop("Report № %(number)s is already registered."), number=number)
-            )
-        else:
-            await summary.answer(tr(lang, gettext_noop("This button is out of date.")))
+        await summary.answer(
+            tr(lang, gettext_noop("Report № %(number)s is already registered."), number=number)
+        )
+        return
+    data = await state.get_data()
+    if await state.get_state() != Filing.confirm.state or not is_current(
+        data, callback_data.draft, callback_data.version
+    ):
+        # The button of an older summary, or of another draft: it never sends this one.
+        await callback.answer(tr(lang, OUT_OF_DATE), show_alert=True)
         return
     await callback.answer()
-    data = await state.get_data()
     photos = []
     for file_id in data.get("photos", []):
         file = await bot.get_file(file_id)

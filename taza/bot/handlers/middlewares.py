@@ -10,7 +10,7 @@ from asgiref.sync import sync_to_async
 from django.utils.translation import gettext_noop
 
 from taza.bot import services
-from taza.bot.handlers.common import language, tr
+from taza.bot.handlers.common import client_language, language, tr
 
 
 async def drop_repeated_updates(
@@ -33,17 +33,36 @@ async def drop_repeated_updates(
     return result
 
 
+async def remember_client_language(
+    handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+    update: TelegramObject,
+    data: dict[str, Any],
+) -> Any:
+    """Let every step know the sender's Telegram language, for those who chose none."""
+    user = data.get("event_from_user")
+    token = client_language.set(getattr(user, "language_code", None))
+    try:
+        return await handler(update, data)
+    finally:
+        client_language.reset(token)
+
+
 async def limit_rate(
     handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
     message: TelegramObject,
     data: dict[str, Any],
 ) -> Any:
-    if (
-        isinstance(message, Message)
-        and message.from_user
-        and await sync_to_async(services.over_rate)(message.from_user.id)
-    ):
+    """Drop messages over the rate, answering the first of them only."""
+    if not isinstance(message, Message) or message.from_user is None:
+        return await handler(message, data)
+    over = await sync_to_async(services.over_rate)(
+        message.from_user.id, message.media_group_id or ""
+    )
+    if over == 0:
+        return await handler(message, data)
+    if over == 1:
         lang = await language(message.from_user.id, message.from_user.language_code)
-        await message.answer(tr(lang, gettext_noop("Too many messages; please wait a minute.")))
-        return None
-    return await handler(message, data)
+        await message.answer(
+            tr(lang, gettext_noop("Too many messages at once; please wait a few seconds."))
+        )
+    return None

@@ -20,6 +20,10 @@ from taza.bot.handlers.callbacks import (
 from taza.bot.handlers.common import Handlers, buttons, language, tr
 
 HANDLERS = Handlers("start")
+HELP = gettext_noop(
+    "Welcome to Taza Qazaqstan! Report a problem with /new, see your reports with "
+    "/my, stop at any time with /cancel."
+)
 
 
 LANGUAGE_BUTTONS = buttons(
@@ -41,6 +45,19 @@ async def start(message: Message, state: FSMContext) -> None:
     )
 
 
+@HANDLERS.on("message", Command("language"))
+async def choose_language_again(message: Message) -> None:
+    await message.answer(
+        "Тілді таңдаңыз · Выберите язык · Choose your language", reply_markup=LANGUAGE_BUTTONS
+    )
+
+
+@HANDLERS.on("message", Command("help"))
+async def help_text(message: Message) -> None:
+    lang = await language(message.chat.id)
+    await message.answer(tr(lang, HELP))
+
+
 @HANDLERS.on("callback_query", ChooseLanguage.filter())
 async def choose_language(callback: CallbackQuery, callback_data: ChooseLanguage) -> None:
     chosen = callback_data.code
@@ -50,15 +67,7 @@ async def choose_language(callback: CallbackQuery, callback_data: ChooseLanguage
     await sync_to_async(services.set_language)(callback.from_user.id, chosen)
     await callback.answer()
     if isinstance(callback.message, Message):
-        await callback.message.answer(
-            tr(
-                chosen,
-                gettext_noop(
-                    "Welcome to Taza Qazaqstan! Report a problem with /new, see your reports with "
-                    "/my, stop at any time with /cancel."
-                ),
-            )
-        )
+        await callback.message.answer(tr(chosen, HELP))
 
 
 @HANDLERS.on("message", Command("cancel"))

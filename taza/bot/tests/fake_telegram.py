@@ -37,8 +37,12 @@ def _multipart(body: bytes, content_type: str) -> dict[str, str]:
 class FakeTelegram:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.refused: list[tuple[str, dict[str, Any]]] = []
         self.files: dict[str, bytes] = {}
         self.fail_next: int = 0  # answer this many calls with a network-level failure
+        # Answer the next calls of a method with 429 and this retry_after, as Telegram
+        # does under flood control: {"sendMessage": [1, 1]} refuses two calls.
+        self.flood: dict[str, list[int]] = {}
         self._ids = itertools.count(5000)
         self._lock = threading.Lock()
         fake = self
@@ -46,6 +50,27 @@ class FakeTelegram:
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: Any) -> None:
                 return None
+
+            def _error(self, code: int, description: str, retry_after: int | None) -> None:
+                body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+                if retry_after is not None:
+                    body["parameters"] = {"retry_after": retry_after}
+                payload = json.dumps(body).encode()
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def _chunked(self) -> bytes:
+                body = b""
+                while True:
+                    size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                    if size == 0:
+                        self.rfile.readline()
+                        return body
+                    body += self.rfile.read(size)
+                    self.rfile.readline()
 
             def do_GET(self) -> None:
                 if self.path.startswith("/file/bot"):
@@ -62,8 +87,11 @@ class FakeTelegram:
 
             def _api(self) -> None:
                 method = self.path.rsplit("/", 1)[-1]
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
+                if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                    body = self._chunked()  # aiohttp streams uploaded files this way
+                else:
+                    length = int(self.headers.get("Content-Length") or 0)
+                    body = self.rfile.read(length) if length else b""
                 kind = self.headers.get("Content-Type", "")
                 if kind.startswith("multipart/form-data"):
                     params: dict[str, Any] = _multipart(body, kind)
@@ -80,6 +108,11 @@ class FakeTelegram:
                         fake.fail_next -= 1
                         self.close_connection = True
                         return  # the client sees a dropped connection
+                    refusal = fake.refusal(method, params)
+                    if refusal is not None:
+                        fake.refused.append((method, params))
+                        self._error(*refusal)
+                        return
                     result = fake.answer(method, params)
                     if isinstance(result, dict) and "message_id" in result:
                         params["message_id_sent"] = result["message_id"]
@@ -106,6 +139,18 @@ class FakeTelegram:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def refusal(self, method: str, params: dict[str, Any]) -> tuple[int, str, int | None] | None:
+        """Refuse a call as the Bot API documents: flood control and the length limits."""
+        waits = self.flood.get(method)
+        if waits:
+            wait = waits.pop(0)
+            return 429, f"Too Many Requests: retry after {wait}", wait
+        if len(str(params.get("text", ""))) > 4096:
+            return 400, "Bad Request: message is too long", None
+        if len(str(params.get("caption", ""))) > 1024:
+            return 400, "Bad Request: message caption is too long", None
+        return None
 
     def answer(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
@@ -134,11 +179,15 @@ class FakeTelegram:
     # -- reading what the bot did ---------------------------------------------------------
 
     def sent(self, chat_id: int | None = None) -> list[dict[str, Any]]:
-        """Return the messages sent (to one chat), oldest first."""
+        """Return the messages and photos sent (to one chat), oldest first.
+
+        A photo's caption stands as its text.
+        """
         return [
-            p
+            p if m == "sendMessage" else {**p, "text": p.get("caption", "")}
             for m, p in self.calls
-            if m == "sendMessage" and (chat_id is None or p.get("chat_id") == chat_id)
+            if m in ("sendMessage", "sendPhoto")
+            and (chat_id is None or p.get("chat_id") == chat_id)
         ]
 
     def last_text(self, chat_id: int) -> str:

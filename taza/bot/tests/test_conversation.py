@@ -26,22 +26,6 @@ TOKEN = "7000001:TEST-TOKEN"
 _ids = itertools.count(100)
 
 
-@pytest.fixture
-def fake():
-    server = FakeTelegram().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def telegram(fake, settings):
-    settings.TAZA_BOT_TOKEN = TOKEN
-    settings.TAZA_BOT_API_URL = fake.url
-    runtime = Runtime(fake)
-    yield runtime
-    runtime.close()
-
-
 class Runtime:
     """The bot process: a bot and a dispatcher; restarting makes new ones."""
 
@@ -59,6 +43,18 @@ class Runtime:
     def restart(self) -> None:
         self.close()
         self.start()
+
+    def deliver(self) -> int:
+        """Deliver the outbox as the bot process does, without the per-chat pause."""
+        return int(async_to_sync(self._deliver)())
+
+    async def _deliver(self) -> int:
+        from taza.bot.outbox import Outbox
+
+        try:
+            return await Outbox(self.bot, per_chat_seconds=0).deliver_due()
+        finally:
+            await self.bot.session.close()
 
     def feed(self, update: dict[str, Any]) -> None:
         parsed = Update.model_validate(update, context={"bot": self.bot})
@@ -153,6 +149,7 @@ class Person:
 
     def presses_button(self, label: str) -> dict[str, Any]:
         """Press a button, by its text, in the latest message that has it."""
+        self.runtime.deliver()
         for message in reversed(self.runtime.fake.sent(self.id)):
             data = self.runtime.fake.buttons(message).get(label)
             if data:
@@ -160,6 +157,7 @@ class Person:
         raise AssertionError(f"no button {label!r} in {self.texts()[-3:]}")
 
     def texts(self) -> list[str]:
+        self.runtime.deliver()  # what the outbox holds for the chat arrives first
         return [str(m["text"]) for m in self.runtime.fake.sent(self.id)]
 
     def last(self) -> str:
@@ -257,7 +255,7 @@ def test_a_kazakh_conversation_with_typed_coordinates_and_no_contact(telegram):
         ("gibberish", "Не удалось прочитать координаты"),
         ("text_for_photo", "Пожалуйста, отправьте фото"),
         ("huge_photo", "слишком большая"),
-        ("pdf_for_photo", "Пожалуйста, отправьте фото"),
+        ("pdf_for_photo", "«act.pdf» — это не фото"),
     ],
 )
 def test_each_step_validates_and_asks_again(telegram, step, expected):
@@ -278,6 +276,7 @@ def test_each_step_validates_and_asks_again(telegram, step, expected):
                 document={
                     "file_id": "d1",
                     "file_unique_id": "d1",
+                    "file_name": "act.pdf",
                     "mime_type": "application/pdf",
                     "file_size": 100,
                 }
@@ -380,15 +379,24 @@ def test_editing_a_field_from_the_summary(telegram):
     assert Report.objects.get().description == "Исправленное описание"
 
 
-def test_a_flood_from_one_person_is_slowed(telegram, settings):
+def test_a_flood_is_answered_once_and_an_album_counts_as_one_message(telegram, settings):
     from django.core.cache import cache
 
     cache.clear()
-    settings.TAZA_BOT_MESSAGES_PER_MINUTE = 3
+    settings.TAZA_BOT_MESSAGES_PER_MINUTE = 10  # five messages in ten seconds
     person = Person(telegram, 512)
-    for _ in range(5):
+    for _ in range(12):
         person.says("привет")
-    assert person.last() == "Слишком много сообщений; подождите минуту."
+    warnings = [t for t in person.texts() if t.startswith("Слишком много сообщений")]
+    assert warnings == ["Слишком много сообщений сразу; подождите несколько секунд."]
+    cache.clear()
+    flooded = len(telegram.fake.sent(512))
+    for n in range(8):
+        person.message(
+            media_group_id="album-1",
+            photo=[{"file_id": f"a{n}", "file_unique_id": f"a{n}", "width": 9, "height": 9}],
+        )
+    assert not any(t.startswith("Слишком много") for t in person.texts()[flooded:])
     cache.clear()
 
 
@@ -458,7 +466,7 @@ def test_someone_else_cannot_confirm_anothers_report(telegram, cast):
 def test_the_webhook_checks_telegrams_secret_token(telegram, settings):
     from aiohttp.test_utils import TestClient, TestServer
 
-    from taza.bot.webhook import WEBHOOK_PATH, webhook_app
+    from taza.bot.runner import WEBHOOK_PATH, Runner
 
     settings.TAZA_BOT_WEBHOOK_SECRET = "s3cret-token"
     update = {
@@ -474,8 +482,8 @@ def test_the_webhook_checks_telegrams_secret_token(telegram, settings):
     }
 
     async def scenario() -> tuple[int, int]:
-        app = webhook_app(telegram.bot, telegram.dp)
-        async with TestClient(TestServer(app)) as client:
+        runner = Runner(telegram.bot, telegram.dp)
+        async with TestClient(TestServer(runner.webhook_app())) as client:
             forged = await client.post(
                 WEBHOOK_PATH, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
             )
@@ -484,6 +492,7 @@ def test_the_webhook_checks_telegrams_secret_token(telegram, settings):
                 json=update,
                 headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"},
             )
+            await runner.inbox.settle()  # answered once stored; handled right after
         await telegram.bot.session.close()
         return forged.status, real.status
 

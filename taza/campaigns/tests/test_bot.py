@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from taza.bot.tests.test_conversation import Person, fake, telegram  # noqa: F401 (fixtures)
+from taza.bot.tests.conftest import fake, fresh_rate_limits, telegram  # noqa: F401 (fixtures)
+from taza.bot.tests.test_conversation import Person
 from taza.campaigns.models import Registration
 from taza.campaigns.tests.helpers import new_event
 

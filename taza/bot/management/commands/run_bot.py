@@ -9,8 +9,8 @@ from aiohttp import web
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from taza.bot.runner import Runner, set_commands, stop_on_signals
 from taza.bot.runtime import make_bot, make_dispatcher
-from taza.bot.webhook import webhook_app
 
 
 class Command(BaseCommand):
@@ -35,16 +35,29 @@ class Command(BaseCommand):
 
     async def _polling(self) -> None:
         bot = make_bot()
+        runner = Runner(bot, make_dispatcher())
+        stop_on_signals(runner)
         await bot.delete_webhook(drop_pending_updates=False)
+        await set_commands(bot)
         self.stdout.write("Polling Telegram for updates (Ctrl+C stops)…")
-        await make_dispatcher().start_polling(bot, handle_signals=True)
+        try:
+            await runner.poll()
+        finally:
+            await bot.session.close()
 
     async def _webhook(self, url: str, host: str, port: int) -> None:
-
         bot = make_bot()
+        runner = Runner(bot, make_dispatcher())
+        stop_on_signals(runner)
+        await set_commands(bot)
+        delivery = await runner.start()
         await bot.set_webhook(url, secret_token=settings.TAZA_BOT_WEBHOOK_SECRET)
-        runner = web.AppRunner(webhook_app(bot, make_dispatcher()))
-        await runner.setup()
-        await web.TCPSite(runner, host, port).start()
+        app_runner = web.AppRunner(runner.webhook_app())
+        await app_runner.setup()
+        await web.TCPSite(app_runner, host, port).start()
         self.stdout.write(f"Webhook server on {host}:{port}, Telegram posts to {url}")
-        await asyncio.Event().wait()
+        await runner.stopping.wait()
+        await app_runner.cleanup()
+        await runner.inbox.settle()
+        await delivery
+        await bot.session.close()
