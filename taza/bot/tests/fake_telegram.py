@@ -43,6 +43,10 @@ class FakeTelegram:
         # Answer the next calls of a method with 429 and this retry_after, as Telegram
         # does under flood control: {"sendMessage": [1, 1]} refuses two calls.
         self.flood: dict[str, list[int]] = {}
+        # Updates waiting for getUpdates, as Telegram keeps them until a later call's
+        # offset acknowledges them; and seconds to stall chosen methods (a slow network).
+        self.updates: list[dict[str, Any]] = []
+        self.stall: dict[str, float] = {}
         self._ids = itertools.count(5000)
         self._lock = threading.Lock()
         fake = self
@@ -50,6 +54,10 @@ class FakeTelegram:
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: Any) -> None:
                 return None
+
+            def handle(self) -> None:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    super().handle()  # a client killed mid-request (the kill test) hangs up
 
             def _error(self, code: int, description: str, retry_after: int | None) -> None:
                 body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
@@ -103,6 +111,11 @@ class FakeTelegram:
                     if isinstance(params.get(key), str):
                         with contextlib.suppress(ValueError):
                             params[key] = json.loads(params[key])
+                if method == "getUpdates":
+                    self._answer(fake.get_updates(params))
+                    return
+                if method in fake.stall:
+                    time.sleep(fake.stall[method])
                 with fake._lock:
                     if fake.fail_next:
                         fake.fail_next -= 1
@@ -117,6 +130,9 @@ class FakeTelegram:
                     if isinstance(result, dict) and "message_id" in result:
                         params["message_id_sent"] = result["message_id"]
                     fake.calls.append((method, params))
+                self._answer(result)
+
+            def _answer(self, result: Any) -> None:
                 payload = json.dumps({"ok": True, "result": result}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -139,6 +155,18 @@ class FakeTelegram:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Answer getUpdates: forget what the offset acknowledges, wait briefly for more."""
+        offset = int(params.get("offset") or 0)
+        deadline = time.monotonic() + min(float(params.get("timeout") or 0), 0.5)
+        while True:
+            with self._lock:
+                self.updates = [u for u in self.updates if u["update_id"] >= offset]
+                waiting = list(self.updates)
+            if waiting or time.monotonic() >= deadline:
+                return waiting
+            time.sleep(0.05)
 
     def refusal(self, method: str, params: dict[str, Any]) -> tuple[int, str, int | None] | None:
         """Refuse a call as the Bot API documents: flood control and the length limits."""
