@@ -7,6 +7,7 @@ services, so the bot only translates chat messages into their calls.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,15 +120,26 @@ def place_name(lat: float, lon: float, language: str) -> str:
         return f"{district.name}, {region}" if district else region
 
 
+COORDINATE = re.compile(r"-?\d{1,3}(?:[.,]\d+)?")
+
+
 def parse_coordinates(text: str) -> tuple[float, float] | None:
-    """Read "51.17, 71.45" or "51.17 71.45"; None when it is not two numbers."""
-    parts = text.replace(";", " ").replace(",", " ").split()
-    if len(parts) != 2:
+    """Read two numbers as latitude and longitude; None when there are not two.
+
+    Accepts "51.17, 71.45", "51.17 71.45", "51,1694 71,4491" (a decimal comma) and
+    "51,1694; 71,4491". Kazakhstan lies between 40° and 56° north and 46° and 88° east,
+    so a pair given longitude first ("71.45, 51.17") is put in order.
+    """
+    numbers = COORDINATE.findall(text)
+    if len(numbers) != 2:
         return None
     try:
-        return float(parts[0]), float(parts[1])
+        first, second = (float(n.replace(",", ".")) for n in numbers)
     except ValueError:
         return None
+    if first > 56 and 40 <= second <= 56:
+        first, second = second, first
+    return first, second
 
 
 @dataclass(frozen=True)

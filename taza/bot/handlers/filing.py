@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -40,6 +41,7 @@ OUT_OF_DATE = gettext_noop("This summary is out of date: use the buttons under t
 SUMMARY_DESCRIPTION = 1000  # the full text is kept and filed; the summary shows its start
 SPLIT_PART = 4000
 SPLIT_WINDOW_SECONDS = 3
+PHONE = re.compile(r"\+?[0-9][0-9 ()-]{8,18}[0-9]")
 
 
 async def ask_category(message: Message, state: FSMContext, lang: str) -> None:
@@ -97,7 +99,19 @@ async def next_step(message: Message, state: FSMContext, lang: str, step: State)
                     "Send the location: the paperclip → Location, or type the coordinates "
                     "as “51.17, 71.45”."
                 ),
-            )
+            ),
+            reply_markup=ReplyKeyboardMarkup(
+                keyboard=[
+                    [
+                        KeyboardButton(
+                            text=tr(lang, gettext_noop("Send my location")),
+                            request_location=True,
+                        )
+                    ]
+                ],
+                resize_keyboard=True,
+                one_time_keyboard=True,
+            ),
         )
     elif step == Filing.photos:
         await message.answer(
@@ -297,12 +311,20 @@ async def description_expected(message: Message) -> None:
 async def contact_shared(message: Message, state: FSMContext) -> None:
     if message.contact is None or message.from_user is None:
         return
-    if message.contact.user_id == message.from_user.id:  # their own number, not a friend's
-        await state.update_data(phone=message.contact.phone_number)
-        await sync_to_async(services.remember_phone)(
-            message.from_user.id, message.contact.phone_number
-        )
     lang = await language(message.chat.id)
+    if message.contact.user_id != message.from_user.id:  # a friend's card, not their own
+        await message.answer(
+            tr(
+                lang,
+                gettext_noop(
+                    "That is someone else's contact. Press “Share my phone” to share your "
+                    "own number, or “Skip”."
+                ),
+            )
+        )
+        return
+    await state.update_data(phone=message.contact.phone_number)
+    await sync_to_async(services.remember_phone)(message.from_user.id, message.contact.phone_number)
     await show_summary(message, state, lang)
 
 
@@ -318,6 +340,9 @@ async def contact_skipped(message: Message, state: FSMContext) -> None:
             return
         await state.update_data(description=joined, described_at=message.date.timestamp())
         return  # the contact question was already asked after the first part
+    typed = (message.text or "").strip()
+    if PHONE.fullmatch(typed):  # a number typed instead of shared is taken as it is
+        await state.update_data(phone=typed)
     await show_summary(message, state, lang)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import random
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -47,6 +48,9 @@ class FakeTelegram:
         # offset acknowledges them; and seconds to stall chosen methods (a slow network).
         self.updates: list[dict[str, Any]] = []
         self.stall: dict[str, float] = {}
+        # A share of sendMessage calls refused with 429 at random (for the benchmark).
+        self.flood_share = 0.0
+        self._random = random.Random(7)  # noqa: S311 (test traffic, not secrets)
         self._ids = itertools.count(5000)
         self._lock = threading.Lock()
         fake = self
@@ -174,6 +178,8 @@ class FakeTelegram:
         if waits:
             wait = waits.pop(0)
             return 429, f"Too Many Requests: retry after {wait}", wait
+        if method == "sendMessage" and self._random.random() < self.flood_share:
+            return 429, "Too Many Requests: retry after 1", 1
         if len(str(params.get("text", ""))) > 4096:
             return 400, "Bad Request: message is too long", None
         if len(str(params.get("caption", ""))) > 1024:

@@ -280,3 +280,23 @@ def test_the_outbox_paces_one_chat_at_a_message_a_second(telegram):
 
     assert async_to_sync(one_round)() == 1
     assert outbox.enqueue(key="k0", chat_id=616, text="again") is False  # keyed: once
+
+
+def test_coordinates_with_a_decimal_comma_or_swapped_are_understood(telegram):
+    person = Person(telegram, 617)
+    start_filing(person, location=None)
+    person.says("71,4491 51,1694")
+    assert "Байконыр" in "".join(person.texts()[-2:]) or "фото" in person.last()
+    data = telegram.fake.sent(617)
+    assert any(m.get("reply_markup", {}).get("keyboard") for m in data)  # "Send my location"
+
+
+def test_someone_elses_contact_is_refused_and_a_typed_phone_taken(telegram):
+    person = Person(telegram, 618)
+    start_filing(person)
+    person.presses_button("Пропустить")
+    person.says("Свалка")
+    person.shares_contact("+77010000000", own=False)
+    assert "чужой контакт" in person.last()
+    person.says("+7 701 234 56 78")
+    assert "Телефон: +7 701 234 56 78" in person.last()
