@@ -36,6 +36,7 @@ COMMANDS = (
     ("new", gettext_noop("report a problem")),
     ("my", gettext_noop("my reports")),
     ("events", gettext_noop("clean-ups near me")),
+    ("mine", gettext_noop("my events")),
     ("language", gettext_noop("change the language")),
     ("help", gettext_noop("what the bot does")),
     ("cancel", gettext_noop("stop")),

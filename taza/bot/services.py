@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 
 from taza.bot.models import SeenUpdate, TelegramProfile
 from taza.campaigns.choices import RegistrationStatus
-from taza.campaigns.models import Event
+from taza.campaigns.models import Event, Registration
 from taza.campaigns.querysets import nearest_first, upcoming_events
-from taza.campaigns.services import CampaignError, register
+from taza.campaigns.services import CampaignError, cancel_registration, register
 from taza.core.urls import absolute_url
 from taza.geo.lookup import locate
 from taza.geo.models import District, Region
-from taza.reports.choices import Channel
+from taza.reports.choices import Channel, ReportState
 from taza.reports.models import Report, ServiceCategory
 from taza.reports.querysets import public_history
 from taza.reports.services import (
@@ -202,6 +202,11 @@ def my_reports(telegram_id: int, language: str) -> list[tuple[str, str]]:
 
 
 def report_card(telegram_id: int, number: str, language: str) -> str | None:
+    """Describe one of the person's reports: its state and its history, in their language.
+
+    Each step of the history shows the state it led to (translated), in local time, with
+    the akimat's note; nothing in it is a code.
+    """
     report = Report.objects.filter(public_id=number, reporter_telegram_id=telegram_id).first()
     if report is None:
         return None
@@ -213,9 +218,10 @@ def report_card(telegram_id: int, number: str, language: str) -> str | None:
             "",
         ]
         for entry in public_history(report):
-            event = entry.changes.get("action", [None, "reported"])[1]
-            note = f" — {entry.reason}" if entry.reason and event != "reported" else ""
-            lines.append(f"{entry.at:%Y-%m-%d %H:%M} {event}{note}")
+            state = entry.changes.get("state", [None, ReportState.NEW])[1]
+            label = ReportState(state).label if state in ReportState.values else str(state)
+            note = f" — {_(entry.reason)}" if entry.reason and "action" in entry.changes else ""
+            lines.append(f"{timezone.localtime(entry.at):%d.%m.%Y %H:%M} {label}{note}")
         return "\n".join(lines)
 
 
@@ -239,16 +245,57 @@ def remember_phone(telegram_id: int, phone: str) -> None:
 # -- events ------------------------------------------------------------------------------
 
 
-def events_near(lat: float, lon: float, limit: int = 5) -> list[tuple[int, str]]:
-    """Return the nearest upcoming events as (id, a line to show), nearest first."""
-    events = nearest_first(upcoming_events()[:2000], lat, lon)
-    return [
-        (
-            e.pk,
-            f"{timezone.localtime(e.starts_at):%d.%m %H:%M} · {e.title} · {e.region.name}",
+def events_near(lat: float, lon: float, language: str, limit: int = 5) -> list[tuple[int, str]]:
+    """Return the nearest upcoming events as (id, a line to show), soonest first.
+
+    The ``limit`` nearest are taken, then shown in date order, with the year, the local
+    time and the region's name in the person's language. A point outside Kazakhstan
+    raises LocationError: there is nothing near it to offer.
+    """
+    locate(lat, lon)
+    nearest = nearest_first(list(upcoming_events()[:2000]), lat, lon)[:limit]
+    with translation.override(language):
+        return [
+            (e.pk, f"{timezone_day(e.starts_at)} · {e.title} · {e.region.name}")
+            for e in sorted(nearest, key=lambda e: e.starts_at)
+        ]
+
+
+def my_registrations(telegram_id: int, language: str) -> list[tuple[int, str]]:
+    """Return the person's places at upcoming events, soonest first."""
+    registrations = (
+        Registration.objects.filter(
+            telegram__telegram_id=telegram_id,
+            status__in=(RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED),
+            event__starts_at__gte=timezone.now(),
         )
-        for e in events[:limit]
-    ]
+        .select_related("event")
+        .order_by("event__starts_at")
+    )
+    with translation.override(language):
+        return [
+            (r.event_id, f"{timezone_day(r.event.starts_at)} · {r.event.title}")
+            for r in registrations
+        ]
+
+
+def leave_event(telegram_id: int, event_id: int, language: str) -> str:
+    """Give up the person's place at an event; return the message to show."""
+    registration = Registration.objects.filter(
+        telegram__telegram_id=telegram_id,
+        event_id=event_id,
+        status__in=(RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED),
+    ).first()
+    with translation.override(language):
+        if registration is None:
+            return _("You are not registered for this event.")
+        try:
+            cancel_registration(registration)
+        except CampaignError as exc:
+            return exc.message
+        return _("Your registration for “%(event)s” is cancelled.") % {
+            "event": registration.event.title
+        }
 
 
 def join_event(telegram_id: int, event_id: int, language: str) -> str:

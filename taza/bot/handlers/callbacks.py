@@ -73,3 +73,9 @@ class JoinEvent(CallbackData, prefix="join"):
     """Register for an event."""
 
     event_id: int
+
+
+class LeaveEvent(CallbackData, prefix="leave"):
+    """Give up one's place at an event."""
+
+    event_id: int

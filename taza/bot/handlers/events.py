@@ -17,10 +17,9 @@ from asgiref.sync import sync_to_async
 from django.utils.translation import gettext_noop
 
 from taza.bot import services
-from taza.bot.handlers.callbacks import (
-    JoinEvent,
-)
+from taza.bot.handlers.callbacks import JoinEvent, LeaveEvent
 from taza.bot.handlers.common import Handlers, buttons, language, tr
+from taza.geo.lookup import LocationError
 
 HANDLERS = Handlers("events")
 
@@ -59,10 +58,19 @@ async def events_near_location(message: Message, state: FSMContext) -> None:
     if message.location is None:
         return
     lang = await language(message.chat.id)
+    try:
+        found = await sync_to_async(services.events_near)(
+            message.location.latitude, message.location.longitude, lang
+        )
+    except LocationError:
+        await message.answer(
+            tr(
+                lang,
+                gettext_noop("That point is outside Kazakhstan. Send a location in Kazakhstan."),
+            )
+        )
+        return
     await state.clear()
-    found = await sync_to_async(services.events_near)(
-        message.location.latitude, message.location.longitude
-    )
     if not found:
         await message.answer(
             tr(lang, gettext_noop("No upcoming events yet. Try again in a few days.")),
@@ -70,11 +78,41 @@ async def events_near_location(message: Message, state: FSMContext) -> None:
         )
         return
     await message.answer(
-        tr(lang, gettext_noop("The nearest events. Press one to register:")),
-        reply_markup=buttons(
-            [[(line[:60], JoinEvent(event_id=event_id))] for event_id, line in found]
-        ),
+        tr(lang, gettext_noop("The nearest events, soonest first. Press one to register:")),
+        reply_markup=buttons([[(label(line), JoinEvent(event_id=pk))] for pk, line in found]),
     )
+
+
+def label(line: str, limit: int = 64) -> str:
+    """Shorten a button's text at a word, never in the middle of one."""
+    if len(line) <= limit:
+        return line
+    return line[: limit - 1].rsplit(" ", 1)[0].rstrip(" ·") + "…"
+
+
+@HANDLERS.on("message", Command("mine"))
+async def my_events(message: Message) -> None:
+    """List the person's places at upcoming events, each with a button to leave it."""
+    lang = await language(message.chat.id)
+    mine = await sync_to_async(services.my_registrations)(message.chat.id, lang)
+    if not mine:
+        await message.answer(tr(lang, gettext_noop("You are not registered for any event.")))
+        return
+    await message.answer(
+        tr(lang, gettext_noop("Your events. Press one to cancel your registration:")),
+        reply_markup=buttons([[(label(line), LeaveEvent(event_id=pk))] for pk, line in mine]),
+    )
+
+
+@HANDLERS.on("callback_query", LeaveEvent.filter())
+async def leave_event(callback: CallbackQuery, callback_data: LeaveEvent) -> None:
+    lang = await language(callback.from_user.id)
+    text = await sync_to_async(services.leave_event)(
+        callback.from_user.id, callback_data.event_id, lang
+    )
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.answer(text)
 
 
 @HANDLERS.on("message", Joining.location)

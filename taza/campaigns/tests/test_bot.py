@@ -33,7 +33,10 @@ def test_a_telegram_user_finds_the_nearest_event_and_registers(telegram, cast): 
     second.presses_button("Русский")
     second.says("/events")
     second.shares_location(51.17, 71.45)
-    second.presses_button(labels[0])
+    russian = telegram.fake.buttons(telegram.fake.sent(902)[-1])
+    first = next(iter(russian))
+    assert "город Астана" in first  # the region's name in the person's language
+    second.presses_button(first)
     assert "листе ожидания" in second.last()
 
 
@@ -46,3 +49,32 @@ def test_asking_without_a_location_is_answered_and_stale_events_are_refused(tele
     assert person.last() == "Please send a location."
     person.presses("join:999999")
     assert person.last() == "This event no longer exists."
+
+
+def test_events_are_listed_soonest_first_with_the_year_and_can_be_left(telegram, cast):  # noqa: F811
+    from django.utils import timezone
+
+    later = new_event(cast.executor, title="Позже", days=20)
+    sooner = new_event(cast.executor, title="Раньше", days=3)
+    person = Person(telegram, 904, "ru")
+    person.says("/events")
+    person.shares_location(51.17, 71.45)
+    labels = list(telegram.fake.buttons(telegram.fake.sent(904)[-1]))
+    assert labels[0].startswith(f"{timezone.localtime(sooner.starts_at):%d.%m.%Y}")
+    assert "Раньше" in labels[0] and "Позже" in labels[1] and "город Астана" in labels[0]
+    person.presses_button(labels[1])
+    person.says("/mine")
+    assert "Позже" in "".join(telegram.fake.buttons(telegram.fake.sent(904)[-1]))
+    person.presses_button(next(iter(telegram.fake.buttons(telegram.fake.sent(904)[-1]))))
+    assert "отменена" in person.last()
+    assert not Registration.objects.filter(event=later, status="registered").exists()
+    person.says("/mine")
+    assert person.last() == "Вы не записаны ни на одно мероприятие."
+
+
+def test_a_location_outside_kazakhstan_is_answered_as_such(telegram, cast):  # noqa: F811
+    new_event(cast.executor, title="Сенбілік")
+    person = Person(telegram, 905, "ru")
+    person.says("/events")
+    person.shares_location(55.75, 37.61)  # Moscow
+    assert "за пределами Казахстана" in person.last()

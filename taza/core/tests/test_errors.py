@@ -83,8 +83,8 @@ def _passes_on(args: list[ast.expr]) -> bool:
     joined, or a variable holding a message built above.
     """
     for expr in args:
-        if isinstance(expr, ast.Attribute) and expr.attr == "message":
-            return True
+        if any(isinstance(n, ast.Attribute) and n.attr == "message" for n in ast.walk(expr)):
+            return True  # also inside a list of row errors: [CellError(0, "", exc.message)]
         if isinstance(expr, ast.Call) and getattr(expr.func, "id", "") == "str":
             return True
         if isinstance(expr, ast.Call) and getattr(expr.func, "attr", "") == "join":
