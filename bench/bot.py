@@ -27,6 +27,7 @@ import platform
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -127,9 +128,10 @@ async def _conversations(fake: Any, chats: list[int]) -> tuple[int, float]:
     inbox = Inbox(bot, make_dispatcher(), album_wait=0)
 
     def last(chat: int) -> dict[str, Any]:
-        return fake.sent(chat)[-1]
+        message: dict[str, Any] = fake.sent(chat)[-1]
+        return message
 
-    phases = [
+    phases: list[Callable[[int], dict[str, Any]]] = [
         lambda c: _message(c, text="/new"),
         lambda c: _press(c, ChooseCategory(code="illegal_dump").pack(), last(c)["message_id_sent"]),
         lambda c: _message(c, text="51.1694, 71.4491"),

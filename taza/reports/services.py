@@ -20,6 +20,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django_stubs_ext import StrOrPromise
 
 from taza.accounts.models import User
 from taza.accounts.permissions import can_change, scope_of
@@ -369,24 +371,48 @@ class Action:
     by: str
     needs_note: bool = False
     needs_proof: bool = False
+    label: StrOrPromise = ""  # what people see: a button, a line of the history, a refusal
 
 
 ACTIONS: dict[str, Action] = {
-    "accept": Action((ReportState.NEW,), ReportState.ACCEPTED, BODY),
-    "start": Action((ReportState.ACCEPTED,), ReportState.IN_PROGRESS, BODY),
+    "accept": Action((ReportState.NEW,), ReportState.ACCEPTED, BODY, label=_l("Accept")),
+    "start": Action((ReportState.ACCEPTED,), ReportState.IN_PROGRESS, BODY, label=_l("Start work")),
     "resolve": Action(
         (ReportState.ACCEPTED, ReportState.IN_PROGRESS),
         ReportState.RESOLVED,
         BODY,
         needs_proof=True,
+        label=_l("Mark resolved"),
     ),
-    "reject": Action((ReportState.NEW, ReportState.ACCEPTED), ReportState.REJECTED, BODY, True),
-    "redirect": Action((ReportState.NEW, ReportState.ACCEPTED), ReportState.NEW, BODY, True),
-    "confirm": Action((ReportState.RESOLVED,), ReportState.CLOSED, REPORTER),
-    "dispute": Action((ReportState.RESOLVED,), ReportState.DISPUTED, REPORTER, True),
-    "reopen": Action((ReportState.DISPUTED,), ReportState.IN_PROGRESS, SUPERVISOR, True),
-    "uphold": Action((ReportState.DISPUTED,), ReportState.CLOSED, SUPERVISOR, True),
-    "close": Action((ReportState.RESOLVED,), ReportState.CLOSED, AUTOMATIC),
+    "reject": Action(
+        (ReportState.NEW, ReportState.ACCEPTED),
+        ReportState.REJECTED,
+        BODY,
+        True,
+        label=_l("Reject"),
+    ),
+    "redirect": Action(
+        (ReportState.NEW, ReportState.ACCEPTED), ReportState.NEW, BODY, True, label=_l("Redirect")
+    ),
+    "confirm": Action(
+        (ReportState.RESOLVED,), ReportState.CLOSED, REPORTER, label=_l("Confirm it is fixed")
+    ),
+    "dispute": Action(
+        (ReportState.RESOLVED,), ReportState.DISPUTED, REPORTER, True, label=_l("It is not fixed")
+    ),
+    "reopen": Action(
+        (ReportState.DISPUTED,), ReportState.IN_PROGRESS, SUPERVISOR, True, label=_l("Reopen")
+    ),
+    "uphold": Action(
+        (ReportState.DISPUTED,),
+        ReportState.CLOSED,
+        SUPERVISOR,
+        True,
+        label=_l("Uphold the resolution"),
+    ),
+    "close": Action(
+        (ReportState.RESOLVED,), ReportState.CLOSED, AUTOMATIC, label=_l("Closed automatically")
+    ),
 }
 
 
@@ -458,7 +484,7 @@ def transition_report(
         if report.state not in spec.sources:
             raise TransitionConflict(
                 _("A report that is “%(state)s” cannot be given the action “%(action)s”.")
-                % {"state": report.get_state_display(), "action": action},
+                % {"state": report.get_state_display(), "action": spec.label},
                 "action",
             )
         if not _may(spec, report, actor, reporter_token, system):
