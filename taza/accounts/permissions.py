@@ -42,6 +42,11 @@ class Scope:
     districts: frozenset[int] = field(default_factory=frozenset)
     bodies: frozenset[int] = field(default_factory=frozenset)
 
+    @property
+    def works_reports(self) -> bool:
+        """Tell whether the person handles or oversees reports (the console is theirs)."""
+        return bool(self.reads_all or self.regions or self.districts or self.bodies)
+
     def covers(self, region_id: int | None, district_id: int | None) -> bool:
         """Tell whether a place lies in this person's own territory."""
         if self.is_admin:

@@ -148,7 +148,7 @@ def report_action(request: HttpRequest, public_id: str) -> HttpResponse:
 def console(request: HttpRequest) -> HttpResponse:
     """Show the operator's queue: reports of their territory, the nearest deadline first."""
     scope = scope_of(request.user)
-    if not (scope.reads_all or scope.regions or scope.districts or scope.bodies):
+    if not scope.works_reports:
         raise PermissionDenied(_("The console is for akimat operators and analysts."))
     mine = visible(request.user, Report.objects.all()).values("pk")
     qs = Report.objects.public().filter(Q(pk__in=mine) | Q(body_id__in=scope.bodies))

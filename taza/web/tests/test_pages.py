@@ -99,3 +99,13 @@ def test_every_page_carries_the_policy_headers(client):
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
     assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_the_console_link_is_shown_only_to_those_it_serves(client, cast):
+    """The header showed "Console" to citizens, which led to a 403 (#14)."""
+    from taza.conftest import PASSWORD
+
+    client.login(username=cast.citizen.username, password=PASSWORD)
+    assert 'href="/console/"' not in client.get("/").content.decode()
+    client.login(username=cast.astana_operator.username, password=PASSWORD)
+    assert 'href="/console/"' in client.get("/").content.decode()
