@@ -10,7 +10,14 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+)
 from asgiref.sync import sync_to_async
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -77,6 +84,22 @@ client_language: ContextVar[str | None] = ContextVar("client_language", default=
 async def language(user_id: int, hint: str | None = None) -> str:
     """Return the person's language: chosen, else their Telegram client's, else Kazakh."""
     return await sync_to_async(services.language_of)(user_id, hint or client_language.get())
+
+
+def main_menu() -> ReplyKeyboardMarkup:
+    """Return the keyboard shown between conversations: the commands one taps most.
+
+    Its buttons send the commands themselves, which work in every language and in any
+    step; the command menu (set by ``run_bot``) explains them in the person's language.
+    """
+    return ReplyKeyboardMarkup(
+        keyboard=[
+            [KeyboardButton(text="/new"), KeyboardButton(text="/my")],
+            [KeyboardButton(text="/events"), KeyboardButton(text="/help")],
+        ],
+        resize_keyboard=True,
+        is_persistent=True,
+    )
 
 
 def buttons(rows: list[list[tuple[str, str | CallbackData]]]) -> InlineKeyboardMarkup:

@@ -11,14 +11,13 @@ from aiogram.types import (
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
 )
 from asgiref.sync import sync_to_async
 from django.utils.translation import gettext_noop
 
 from taza.bot import services
 from taza.bot.handlers.callbacks import JoinEvent, LeaveEvent
-from taza.bot.handlers.common import Handlers, buttons, language, tr
+from taza.bot.handlers.common import Handlers, buttons, language, main_menu, tr
 from taza.geo.lookup import LocationError
 
 HANDLERS = Handlers("events")
@@ -74,7 +73,7 @@ async def events_near_location(message: Message, state: FSMContext) -> None:
     if not found:
         await message.answer(
             tr(lang, gettext_noop("No upcoming events yet. Try again in a few days.")),
-            reply_markup=ReplyKeyboardRemove(),
+            reply_markup=main_menu(),
         )
         return
     await message.answer(

@@ -30,7 +30,15 @@ from taza.bot.handlers.callbacks import (
     PhotosDone,
     SendReport,
 )
-from taza.bot.handlers.common import Filing, Handlers, buttons, language, refuse, tr
+from taza.bot.handlers.common import (
+    Filing,
+    Handlers,
+    buttons,
+    language,
+    main_menu,
+    refuse,
+    tr,
+)
 from taza.geo.lookup import LocationError
 from taza.reports.models import MAX_DESCRIPTION
 from taza.reports.photos import MAX_BYTES
@@ -332,7 +340,7 @@ async def contact_shared(message: Message, state: FSMContext) -> None:
 async def contact_skipped(message: Message, state: FSMContext) -> None:
     lang = await language(message.chat.id)
     data = await state.get_data()
-    if continues_description(data, message):
+    if continues_description(data, message) and message.text != tr(lang, gettext_noop("Skip")):
         joined = data["description"] + (message.text or "")
         if len(joined) > MAX_DESCRIPTION:
             await state.set_state(Filing.description)
@@ -473,5 +481,6 @@ async def send_report(
             number=filed.number,
             body=filed.body,
             link=filed.link,
-        )
+        ),
+        reply_markup=main_menu(),
     )

@@ -7,7 +7,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     CallbackQuery,
     Message,
-    ReplyKeyboardRemove,
 )
 from asgiref.sync import sync_to_async
 from django.utils.translation import gettext_noop
@@ -17,7 +16,7 @@ from taza.bot.handlers.callbacks import (
     Cancel,
     ChooseLanguage,
 )
-from taza.bot.handlers.common import Handlers, buttons, language, tr
+from taza.bot.handlers.common import Handlers, buttons, language, main_menu, tr
 
 HANDLERS = Handlers("start")
 HELP = gettext_noop(
@@ -55,7 +54,7 @@ async def choose_language_again(message: Message) -> None:
 @HANDLERS.on("message", Command("help"))
 async def help_text(message: Message) -> None:
     lang = await language(message.chat.id)
-    await message.answer(tr(lang, HELP))
+    await message.answer(tr(lang, HELP), reply_markup=main_menu())
 
 
 @HANDLERS.on("callback_query", ChooseLanguage.filter())
@@ -67,7 +66,7 @@ async def choose_language(callback: CallbackQuery, callback_data: ChooseLanguage
     await sync_to_async(services.set_language)(callback.from_user.id, chosen)
     await callback.answer()
     if isinstance(callback.message, Message):
-        await callback.message.answer(tr(chosen, HELP))
+        await callback.message.answer(tr(chosen, HELP), reply_markup=main_menu())
 
 
 @HANDLERS.on("message", Command("cancel"))
@@ -76,7 +75,7 @@ async def cancel(message: Message, state: FSMContext) -> None:
     await state.clear()
     await message.answer(
         tr(lang, gettext_noop("Cancelled. Start again with /new.")),
-        reply_markup=ReplyKeyboardRemove(),
+        reply_markup=main_menu(),
     )
 
 
@@ -88,5 +87,5 @@ async def cancel_button(callback: CallbackQuery, state: FSMContext) -> None:
     if isinstance(callback.message, Message):
         await callback.message.answer(
             tr(lang, gettext_noop("Cancelled. Start again with /new.")),
-            reply_markup=ReplyKeyboardRemove(),
+            reply_markup=main_menu(),
         )

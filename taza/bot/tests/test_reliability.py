@@ -300,3 +300,16 @@ def test_someone_elses_contact_is_refused_and_a_typed_phone_taken(telegram):
     assert "чужой контакт" in person.last()
     person.says("+7 701 234 56 78")
     assert "Телефон: +7 701 234 56 78" in person.last()
+
+
+def test_a_main_menu_keyboard_follows_the_language_choice_and_a_filed_report(telegram):
+    person = Person(telegram, 619)
+    report = file_a_report(person)
+    assert report is not None
+    keyboards = [
+        m["reply_markup"]["keyboard"]
+        for m in telegram.fake.sent(619)
+        if isinstance(m.get("reply_markup"), dict) and "keyboard" in m["reply_markup"]
+    ]
+    menus = [k for k in keyboards if k[0][0]["text"] == "/new"]
+    assert len(menus) >= 2  # after choosing the language, and after Send
