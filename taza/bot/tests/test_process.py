@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -37,7 +38,8 @@ def _database_url() -> str:
     if connection.vendor == "sqlite":
         return f"sqlite:///{data['NAME']}"
     user, host = data.get("USER") or "postgres", data.get("HOST") or "127.0.0.1"
-    return f"postgres://{user}@{host}:{data.get('PORT') or 5432}/{data['NAME']}"
+    password = f":{quote(data['PASSWORD'])}" if data.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{host}:{data.get('PORT') or 5432}/{data['NAME']}"
 
 
 def _bot_process(fake: FakeTelegram) -> subprocess.Popen[bytes]:
