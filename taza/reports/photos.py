@@ -121,6 +121,15 @@ def _probe(upload: IO[bytes]) -> _Probed:
     return _Probed(data, pixels)
 
 
+def check_photo(upload: IO[bytes]) -> None:
+    """Refuse a file that could not be accepted as a photo, reading only its header.
+
+    A channel that receives files one at a time (the bot) checks each on arrival, so the
+    person hears about a bad one at once rather than when the report is sent.
+    """
+    _probe(upload)
+
+
 def _clean(data: bytes) -> CleanPhoto:
     try:
         with Image.open(io.BytesIO(data)) as image:

@@ -41,7 +41,7 @@ from taza.bot.handlers.common import (
 )
 from taza.geo.lookup import LocationError
 from taza.reports.models import MAX_DESCRIPTION
-from taza.reports.photos import MAX_BYTES
+from taza.reports.photos import MAX_BYTES, PhotoError, check_photo
 from taza.reports.services import MAX_PHOTOS, ReportError
 
 HANDLERS = Handlers("filing")
@@ -207,7 +207,9 @@ async def location_other(message: Message) -> None:
 
 
 @HANDLERS.on("message", Filing.photos, F.photo | F.document)
-async def photo_received(message: Message, state: FSMContext, album_more: bool = False) -> None:
+async def photo_received(
+    message: Message, state: FSMContext, bot: Bot, album_more: bool = False
+) -> None:
     """Keep a photo; of an album, answer once, after its last photo."""
     lang = await language(message.chat.id)
     if message.photo:
@@ -229,6 +231,18 @@ async def photo_received(message: Message, state: FSMContext, album_more: bool =
             )
             return
         file_id, size = document.file_id, document.file_size or 0
+        if size <= MAX_BYTES and not await is_photo(bot, file_id):
+            await message.answer(
+                tr(
+                    lang,
+                    gettext_noop(
+                        "“%(name)s” is not a photo. Send a photo (JPEG, PNG, WebP or HEIC), "
+                        "or press “Done”."
+                    ),
+                    name=(document.file_name or "?")[:64],
+                )
+            )
+            return
     if size > MAX_BYTES:
         await message.answer(
             tr(
@@ -250,6 +264,21 @@ async def photo_received(message: Message, state: FSMContext, album_more: bool =
         tr(lang, gettext_noop("Photo %(n)d received. Send more, or press “Done”."), n=len(photos)),
         reply_markup=buttons([[(tr(lang, gettext_noop("Done")), PhotosDone())]]),
     )
+
+
+async def is_photo(bot: Bot, file_id: str) -> bool:
+    """Download a file sent as a document and tell whether it is a photo we accept."""
+    file = await bot.get_file(file_id)
+    if not file.file_path:
+        return False
+    stream = await bot.download_file(file.file_path)
+    if stream is None:
+        return False
+    try:
+        await sync_to_async(check_photo)(stream)
+    except PhotoError:
+        return False
+    return True
 
 
 @HANDLERS.on("message", Filing.photos)

@@ -313,3 +313,26 @@ def test_a_main_menu_keyboard_follows_the_language_choice_and_a_filed_report(tel
     ]
     menus = [k for k in keyboards if k[0][0]["text"] == "/new"]
     assert len(menus) >= 2  # after choosing the language, and after Send
+
+
+@pytest.mark.parametrize(
+    ("content", "accepted"), [(b"not a picture at all", False), (photo_bytes(), True)]
+)
+def test_a_document_is_checked_when_it_arrives_and_named_if_refused(telegram, content, accepted):
+    """A non-image file sent as a document was refused only at Send, unnamed."""
+    person = Person(telegram, 620)
+    telegram.fake.files["photos/doc1.jpg"] = content
+    start_filing(person)
+    person.message(
+        document={
+            "file_id": "doc1",
+            "file_unique_id": "doc1",
+            "file_name": "IMG_2041.jpg",
+            "mime_type": "image/jpeg",
+            "file_size": len(content),
+        }
+    )
+    if accepted:
+        assert person.last().startswith("Фото 1 получено")
+    else:
+        assert person.last().startswith("«IMG_2041.jpg» — это не фото")
