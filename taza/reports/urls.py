@@ -5,6 +5,7 @@ from taza.reports import views
 app_name = "reports"
 urlpatterns = [
     path("reports/new/", views.new_report, name="new"),
+    path("reports/mine/", views.my_reports, name="mine"),
     path("reports/<str:public_id>/", views.report_detail, name="detail"),
     path("reports/<str:public_id>/action/", views.report_action, name="action"),
     path("console/", views.console, name="console"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import secrets
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from taza.accounts.permissions import can_view_personal_data, scope_of, visible
 from taza.core.clients import intake_limited
 from taza.core.params import bind
+from taza.core.urls import absolute_url
 from taza.geo.filtersets import TerritoryPeriodFilterSet
 from taza.geo.models import Region
 from taza.reports.choices import Channel, ReportState
@@ -104,6 +106,9 @@ def _token(request: HttpRequest, report: Report) -> str:
 def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     report = get_object_or_404(Report.objects.public(), public_id=public_id)
     token = _token(request, report)
+    holds_secret = bool(token) and hmac.compare_digest(token, report.reporter_token)
+    if holds_secret:  # opened from the private link: this browser may now act as well
+        request.session[f"report-token-{report.public_id}"] = token
     return render(
         request,
         "reports/detail.html",
@@ -113,8 +118,23 @@ def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "actions": allowed_actions(report, request.user, reporter_token=token),
             "show_contact": can_view_personal_data(request.user, report),
             "form": TransitionForm(),
+            # The reporter's own link, shown only to the browser that holds it, so that
+            # they can confirm or dispute later from any device.
+            "secret_link": (
+                absolute_url(f"{report.get_absolute_url()}?token={report.reporter_token}")
+                if holds_secret
+                else ""
+            ),
         },
     )
+
+
+@login_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """List the signed-in person's own reports, newest first."""
+    mine = Report.objects.filter(reporter_id=request.user.pk).select_related("category", "region")
+    page = Paginator(mine.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "reports/mine.html", {"page": page})
 
 
 @require_POST

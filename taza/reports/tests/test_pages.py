@@ -166,3 +166,43 @@ def test_errors_speak_the_visitors_language(category_pk):
     russian = Client(HTTP_ACCEPT_LANGUAGE="ru")
     page = russian.post(reverse("reports:new"), form_data(category=category_pk, lat="0", lon="0"))
     assert "находится за пределами Казахстана." in page.content.decode()
+
+
+def test_an_anonymous_reporter_is_shown_their_private_link_and_it_works_elsewhere(
+    client, category_pk, cast
+):
+    """A fresh browser had no way to confirm or dispute (#14)."""
+    from django.test import Client
+
+    from taza.reports.services import transition_report
+
+    response = client.post(
+        reverse("reports:new"), form_data(category=category_pk, submission_key="secret-1")
+    )
+    report = Report.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert f"?token={report.reporter_token}" in page
+    assert report.reporter_token not in Client().get(response["Location"]).content.decode()
+    transition_report(report, action="accept", actor=cast.astana_operator)
+    transition_report(
+        report, action="resolve", actor=cast.astana_operator, proof=upload(photo_bytes())
+    )
+    elsewhere = Client()
+    link = f"{response['Location']}?token={report.reporter_token}"
+    assert 'value="confirm"' in elsewhere.get(link).content.decode()
+    elsewhere.post(reverse("reports:action", args=[report.public_id]), {"action": "confirm"})
+    report.refresh_from_db()
+    assert report.state == "closed"
+
+
+def test_a_signed_in_citizen_has_a_my_reports_page(client, category_pk, cast):
+    from taza.conftest import PASSWORD
+
+    assert client.get(reverse("reports:mine"))["Location"].startswith("/login/")
+    client.login(username=cast.citizen.username, password=PASSWORD)
+    client.post(reverse("reports:new"), form_data(category=category_pk, submission_key="m1"))
+    mine = Report.objects.get()
+    page = client.get(reverse("reports:mine")).content.decode()
+    assert mine.public_id in page
+    client.login(username=cast.analyst.username, password=PASSWORD)
+    assert mine.public_id not in client.get(reverse("reports:mine")).content.decode()
