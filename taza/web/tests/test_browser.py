@@ -127,3 +127,24 @@ def test_no_page_breaks_the_content_security_policy(browser, live_server, page):
         page.goto(url)
         page.wait_for_load_state("networkidle")
     assert violations == []
+
+
+def test_on_a_phone_the_header_folds_and_no_page_scrolls_sideways(browser, live_server, page):
+    """At 390 px the header took 207 of 844 px and statistics were 1,281 px wide (#14)."""
+    phone = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="ru-RU"
+    )
+    tab = phone.new_page()
+    tab.goto("/")
+    header = tab.locator("header.top").bounding_box()
+    assert header is not None and header["height"] < 100
+    assert not tab.get_by_role("link", name="Статистика").is_visible()
+    tab.get_by_role("button", name="Меню").click()
+    assert tab.locator("#menu-toggle").get_attribute("aria-expanded") == "true"
+    tab.get_by_role("link", name="Статистика").click()
+    tab.wait_for_url("**/statistics/")
+    for url in ("/statistics/", "/campaigns/results/", "/programme/"):
+        tab.goto(url)
+        width = tab.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (url, width)
+    phone.close()
