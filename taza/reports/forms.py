@@ -35,7 +35,7 @@ class ReportForm(forms.Form):
     )
     description = forms.CharField(
         label=_("Describe it"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "aria-required": "true"}),
         max_length=MAX_DESCRIPTION,
     )
     lat = forms.FloatField(label=_("Latitude"), required=False, widget=forms.HiddenInput)
@@ -46,7 +46,12 @@ class ReportForm(forms.Form):
     photos = PhotosField(
         label=_("Photos"),
         required=False,
-        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"}),
+        widget=MultipleFileInput(
+            attrs={
+                "accept": "image/jpeg,image/png,image/webp,image/heic",
+                "aria-describedby": "photos-hint",
+            }
+        ),
     )
     name = forms.CharField(
         label=_("Your name"), required=False, max_length=max_length(Report, "reporter_name")

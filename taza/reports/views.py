@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,8 +27,10 @@ from taza.reports.choices import Channel, ReportState
 from taza.reports.filtersets import OPEN, ReportFilterSet
 from taza.reports.forms import ReportForm, TransitionForm
 from taza.reports.models import Report, ServiceCategory
+from taza.reports.photos import MAX_BYTES
 from taza.reports.querysets import public_history
 from taza.reports.services import (
+    MAX_PHOTOS,
     ReportError,
     Submission,
     allowed_actions,
@@ -51,7 +54,7 @@ def new_report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if intake_limited(request, "web-intake"):
             form.add_error(None, _("Too many reports from this connection; try again later."))
-            return render(request, "reports/new.html", {"form": form}, status=429)
+            return render(request, "reports/new.html", _form_context(form), status=429)
         data = form.cleaned_data
         user = request.user if request.user.is_authenticated else None
         try:
@@ -88,7 +91,12 @@ def new_report(request: HttpRequest) -> HttpResponse:
             )
             return redirect("reports:detail", public_id=report.public_id)
     status = 400 if request.method == "POST" else 200
-    return render(request, "reports/new.html", {"form": form}, status=status)
+    return render(request, "reports/new.html", _form_context(form), status=status)
+
+
+def _form_context(form: ReportForm) -> dict[str, Any]:
+    """Give the form page its limits, so they are stated before anything is sent."""
+    return {"form": form, "max_photos": MAX_PHOTOS, "max_mb": MAX_BYTES // 2**20}
 
 
 def _browser_id(request: HttpRequest) -> str:

@@ -206,3 +206,17 @@ def test_a_signed_in_citizen_has_a_my_reports_page(client, category_pk, cast):
     assert mine.public_id in page
     client.login(username=cast.analyst.username, password=PASSWORD)
     assert mine.public_id not in client.get(reverse("reports:mine")).content.decode()
+
+
+def test_the_form_states_its_limits_and_lists_every_error_at_once(client, category_pk):
+    """Errors came one layer per submit; the 15 MB limit was stated only after (#14)."""
+    page = client.get(reverse("reports:new")).content.decode()
+    assert "at most 15 MB each" in page and "Up to 5 photos" in page
+    response = client.post(
+        reverse("reports:new"),
+        form_data(category=category_pk, description="", email="not-an-email"),
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and 'role="alert"' in body
+    summary = body.split('id="form-errors"')[1].split("</div>")[0]
+    assert "Describe it" in summary and "E-mail" in summary
