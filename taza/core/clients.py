@@ -16,6 +16,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import is_ratelimited
 
+UNKNOWN_CLIENT = "0.0.0.0"  # noqa: S104 (a bucket name, not an address to bind)
 PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
 
 
@@ -39,8 +40,9 @@ def client_ip(request: HttpRequest) -> str:
                 return str(ip_address(hop))
             except ValueError:
                 break  # garbage from beyond the proxies: the nearest proxy is all we know
-    # A unix socket or a test harness may give no address at all; they share one bucket.
-    return peer or "unknown"
+    # A unix socket or a test harness may give no address at all: they share one bucket,
+    # under an address that a database's address column (django-axes) can store.
+    return peer or UNKNOWN_CLIENT
 
 
 class TrustedProxyMiddleware:

@@ -28,7 +28,7 @@ def proxies(settings):
         ("::1", "2001:db8::5", "2001:db8::5"),
         ("10.0.0.5", "not-an-address", "10.0.0.5"),
         ("10.0.0.5", "", "10.0.0.5"),
-        ("", "198.51.100.1", "unknown"),
+        ("", "198.51.100.1", "0.0.0.0"),  # noqa: S104 (a bucket name)
     ],
 )
 def test_the_client_address_comes_from_the_nearest_untrusted_hop(
