@@ -36,7 +36,7 @@ def test_a_report_filed_in_the_browser_is_followed_to_resolution(browser, site, 
     page.goto("/")
     page.get_by_role("link", name="Сообщить о проблеме").click()
     page.select_option("#id_category", label="Несанкционированная свалка")
-    page.wait_for_function("window.tazaMap !== undefined")
+    page.wait_for_selector("#map.leaflet-container", state="attached")  # no eval: CSP
     page.evaluate("window.tazaMap.place(51.1694, 71.4491, 12)")  # as a click on the map does
     page.fill("#id_description", "Строительный мусор за гаражами")
     page.set_input_files("#id_photos", str(photo))
@@ -81,11 +81,11 @@ def test_the_public_map_draws_aggregated_circles_and_zooms_to_reports(browser, s
     generate_reports(count=400, seed=2)
     page = browser.new_context(base_url=site, locale="en-US").new_page()
     page.goto("/map/")
-    page.wait_for_function("document.getElementById('map').dataset.level === 'region'")
+    page.wait_for_selector("#map[data-level='region']", state="attached")
     assert int(page.locator("#map").get_attribute("data-count")) >= 10
     assert page.locator("path.leaflet-interactive").count() >= 10
     page.evaluate("window.tazaReportsMap.setView([43.25, 76.92], 15)")  # central Almaty
-    page.wait_for_function("document.getElementById('map').dataset.level === 'report'")
+    page.wait_for_selector("#map[data-level='report']", state="attached")
     page.select_option("select[name=state]", "open")
     page.wait_for_timeout(300)
     assert page.locator("#map").get_attribute("data-level") == "report"
