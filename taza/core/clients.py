@@ -21,6 +21,10 @@ PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWA
 
 
 def _trusted(address: str) -> bool:
+    if not address:
+        # No peer address: a unix socket, which only a process on this host can reach;
+        # behind a proxy that is the proxy itself.
+        return bool(settings.TAZA_BEHIND_PROXY)
     try:
         ip = ip_address(address.strip())
     except ValueError:
@@ -31,7 +35,7 @@ def _trusted(address: str) -> bool:
 def client_ip(request: HttpRequest) -> str:
     """Return the client's address, believing X-Forwarded-For only from trusted proxies."""
     peer = request.META.get("REMOTE_ADDR") or ""
-    if peer and _trusted(peer):
+    if _trusted(peer):
         hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         for hop in reversed([hop for hop in hops if hop]):
             if _trusted(hop):

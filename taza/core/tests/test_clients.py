@@ -77,3 +77,13 @@ def test_a_forged_header_does_not_escape_the_rate_limit(proxies, client, setting
         for n in range(4)
     ]
     assert codes[:2] == [302, 302] and codes[2:] == [400, 400]
+
+
+def test_behind_a_proxy_on_a_unix_socket_the_forwarded_address_is_believed(settings):
+    """A unix socket gives no REMOTE_ADDR, and only the local proxy can connect to it."""
+    settings.TAZA_BEHIND_PROXY = True
+    settings.TAZA_TRUSTED_PROXIES = []
+    request = RequestFactory().get("/", REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert client_ip(request) == "198.51.100.4"
+    settings.TAZA_BEHIND_PROXY = False
+    assert client_ip(request) == "0.0.0.0"  # noqa: S104 (a bucket name)
