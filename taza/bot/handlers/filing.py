@@ -218,20 +218,11 @@ async def photo_received(
         document = message.document
         if document is None:
             return
-        if not (document.mime_type or "").startswith("image/"):
-            await message.answer(
-                tr(
-                    lang,
-                    gettext_noop(
-                        "“%(name)s” is not a photo. Send a photo (JPEG, PNG, WebP or HEIC), "
-                        "or press “Done”."
-                    ),
-                    name=(document.file_name or "?")[:64],
-                )
-            )
-            return
         file_id, size = document.file_id, document.file_size or 0
-        if size <= MAX_BYTES and not await is_photo(bot, file_id):
+        # Refused by its declared type, or else by its content, when it arrives.
+        if not (document.mime_type or "").startswith("image/") or (
+            size <= MAX_BYTES and not await is_photo(bot, file_id)
+        ):
             await message.answer(
                 tr(
                     lang,
