@@ -262,7 +262,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "taza.core.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
-        "taza.core.api.BoundedJSONParser",
+        "taza.core.parsers.BoundedJSONParser",
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],

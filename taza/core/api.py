@@ -6,9 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from rest_framework import serializers
-from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -20,7 +19,6 @@ from taza.core.params import ParamsInvalid
 # what a database integer holds.
 MAX_PAGE = 500
 MAX_OFFSET = 10_000_000
-MAX_JSON_DEPTH = 32
 
 
 class ErrorSerializer(serializers.Serializer[dict[str, Any]]):
@@ -80,41 +78,6 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
             flat |= _flatten(value, f"{prefix}.{index}" if prefix else str(index))
         return flat
     return {prefix or NON_FIELD: [str(detail)]}
-
-
-class BoundedJSONParser(JSONParser):
-    """Parse a JSON body, refusing one nested deeper than MAX_JSON_DEPTH with a 400.
-
-    No request of the API nests more than a few levels; 5,000 levels made the standard
-    parser run out of stack and the request end in a 500.
-    """
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        try:
-            data = super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise ParseError(_("The JSON is nested too deeply.")) from None
-        if json_depth(data) > MAX_JSON_DEPTH:
-            raise ParseError(_("The JSON is nested too deeply."))
-        return data
-
-
-def json_depth(data: Any) -> int:
-    """Return how deeply lists and objects nest in parsed JSON, without recursion."""
-    deepest, stack = 0, [(data, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        deepest = max(deepest, depth)
-        if depth > MAX_JSON_DEPTH:
-            break
-        stack.extend((child, depth + 1) for child in children)
-    return deepest
 
 
 class Pages(LimitOffsetPagination):
