@@ -201,7 +201,8 @@ TAZA_BROKER_URL = env_str("TAZA_BROKER_URL", "")
 # The task queue: Huey. Without a broker (the embedded default) tasks run in-process at
 # once; with TAZA_BROKER_URL=redis://... they go to Redis and `manage.py run_huey` runs them.
 HUEY = {
-    "name": "taza",
+    # Two deployments (or test runs) sharing one Redis keep their queues apart by name.
+    "name": env_str("TAZA_QUEUE_NAME", "taza"),
     "immediate": not TAZA_BROKER_URL,
     "huey_class": "huey.RedisHuey",
     "connection": {"url": TAZA_BROKER_URL} if TAZA_BROKER_URL else {},

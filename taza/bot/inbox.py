@@ -124,6 +124,7 @@ class Inbox:
         self.dispatcher = dispatcher
         self.album_wait = album_wait
         self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}  # drains holding or waiting for each chat's lock
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def take(self, payload: dict[str, Any]) -> bool:
@@ -139,15 +140,26 @@ class Inbox:
     async def drain(self, chat_id: int) -> None:
         """Handle every pending update of one chat, oldest first, one at a time."""
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
-        async with lock:
-            while rows := await sync_to_async(pending)(chat_id):
-                row = rows[0]
-                group = media_group(row.payload)
-                if group and len(rows) == 1 and self.album_wait:
-                    await asyncio.sleep(self.album_wait)  # the rest of the album may follow
-                    rows = await sync_to_async(pending)(chat_id)
-                album_more = bool(group) and len(rows) > 1 and media_group(rows[1].payload) == group
-                await self._handle(row, album_more)
+        self._waiting[chat_id] = self._waiting.get(chat_id, 0) + 1
+        try:
+            async with lock:
+                while rows := await sync_to_async(pending)(chat_id):
+                    row = rows[0]
+                    group = media_group(row.payload)
+                    if group and len(rows) == 1 and self.album_wait:
+                        await asyncio.sleep(self.album_wait)  # the rest of the album may follow
+                        rows = await sync_to_async(pending)(chat_id)
+                    album_more = (
+                        bool(group) and len(rows) > 1 and media_group(rows[1].payload) == group
+                    )
+                    await self._handle(row, album_more)
+        finally:
+            # Forget a quiet chat's lock, so a long-running process keeps one per busy chat,
+            # not one per chat it ever heard from.
+            self._waiting[chat_id] -= 1
+            if not self._waiting[chat_id]:
+                del self._waiting[chat_id]
+                del self._locks[chat_id]
 
     async def _handle(self, row: InboundUpdate, album_more: bool) -> None:
         update = Update.model_validate(row.payload, context={"bot": self.bot})

@@ -82,7 +82,7 @@ class InboundUpdate(models.Model):
 
 
 class OutboundMessage(models.Model):
-    """A message for a citizen's chat, delivered by the bot process (see outbox.py)."""
+    """A message for a citizen's chat, delivered by the bot process or a task worker (outbox.py)."""
 
     key = models.CharField(max_length=200, unique=True)
     chat_id = models.BigIntegerField()
@@ -95,6 +95,9 @@ class OutboundMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     given_up_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
+    # Set by the deliverer that took the row (the bot process or a task worker) for as long
+    # as its send may take, so two deliverers running at once never send the same row.
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -102,7 +105,9 @@ class OutboundMessage(models.Model):
                 fields=["next_attempt_at"],
                 condition=models.Q(sent_at__isnull=True, given_up_at__isnull=True),
                 name="bot_outbound_due",
-            )
+            ),
+            # The per-chat pace looks up what went out in the last second.
+            models.Index(fields=["sent_at"], name="bot_outbound_sent"),
         ]
 
     def __str__(self) -> str:

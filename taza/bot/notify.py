@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from taza.bot import outbox
 from taza.bot.handlers.callbacks import ConfirmResolution, DisputeResolution
+from taza.bot.tasks import deliver_soon
 from taza.core.urls import absolute_url
 from taza.reports.choices import PhotoKind, ReportState
 from taza.reports.models import Report
@@ -57,10 +58,12 @@ def notify_telegram(report: Report, action: str, subject: str, body: str) -> Non
             proof = report.photos.filter(kind=PhotoKind.PROOF).order_by("-pk").first()
             photo = proof.image.path if proof and proof.image else ""
         lines.append(_("Follow it: %(link)s") % {"link": absolute_url(report)})
-    outbox.enqueue(
+    written = outbox.enqueue(
         key=f"report:{report.pk}:{last.pk if last else action}",
         chat_id=report.reporter_telegram_id,
         text="\n\n".join(lines),
         markup=markup,
         photo=photo,
     )
+    if written:
+        deliver_soon()

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_noop
 
 from taza.bot.handlers.common import tr
 from taza.bot.inbox import Inbox, chat_of, forget_old
-from taza.bot.outbox import Outbox
+from taza.bot.outbox import Outbox, forget_done
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +72,7 @@ class Runner:
     async def start(self) -> asyncio.Task[None]:
         """Handle what a stopped or killed process left, and start delivering."""
         await sync_to_async(forget_old)()
+        await sync_to_async(forget_done)()
         await self.inbox.drain_all()
         return asyncio.create_task(self.outbox.deliver_forever(stop=self.stopping))
 

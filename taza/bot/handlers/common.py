@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
 
-from aiogram import Router
-from aiogram.filters import Command
+from aiogram import Bot, Router
+from aiogram.filters import Command, Filter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
@@ -21,6 +21,7 @@ from aiogram.types import (
 from asgiref.sync import sync_to_async
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from taza.bot import services
 from taza.core.errors import DomainError
@@ -52,7 +53,7 @@ class Handlers:
         """Make a fresh router with these handlers: the commands, or all the others."""
         router = Router(name=f"{self.name}-{'commands' if commands else 'steps'}")
         for kind, filters, handler in self.handlers:
-            if any(isinstance(f, Command) for f in filters) == commands:
+            if any(isinstance(f, Command | Asked) for f in filters) == commands:
                 getattr(router, kind).register(handler, *filters)
         return router
 
@@ -86,20 +87,53 @@ async def language(user_id: int, hint: str | None = None) -> str:
     return await sync_to_async(services.language_of)(user_id, hint or client_language.get())
 
 
-def main_menu() -> ReplyKeyboardMarkup:
-    """Return the keyboard shown between conversations: the commands one taps most.
+LANGUAGES = ("kk", "ru", "en")
 
-    Its buttons send the commands themselves, which work in every language and in any
-    step; the command menu (set by ``run_bot``) explains them in the person's language.
+# The main menu's buttons: the commands one taps most, in words.
+MENU = {
+    "new": gettext_noop("📝 New report"),
+    "my": gettext_noop("📋 My reports"),
+    "events": gettext_noop("🤝 Cleanups"),
+    "help": gettext_noop("❓ Help"),
+}
+
+
+def main_menu(lang: str) -> ReplyKeyboardMarkup:
+    """Return the keyboard shown between conversations, in the person's language.
+
+    A button sends its words as a message; ``Asked`` takes them for the command in any
+    of the three languages and in any step, as it takes the typed command.
     """
     return ReplyKeyboardMarkup(
         keyboard=[
-            [KeyboardButton(text="/new"), KeyboardButton(text="/my")],
-            [KeyboardButton(text="/events"), KeyboardButton(text="/help")],
+            [KeyboardButton(text=tr(lang, MENU["new"])), KeyboardButton(text=tr(lang, MENU["my"]))],
+            [
+                KeyboardButton(text=tr(lang, MENU["events"])),
+                KeyboardButton(text=tr(lang, MENU["help"])),
+            ],
         ],
         resize_keyboard=True,
         is_persistent=True,
     )
+
+
+class Asked(Filter):
+    """Match a command, typed (``/new``) or tapped on the main menu in any language.
+
+    The menu's words are matched in all three languages, not only the person's: a menu
+    drawn before they switched language keeps working.
+    """
+
+    def __init__(self, command: str) -> None:
+        self.command = Command(command)
+        self.words = (
+            frozenset(tr(lang, MENU[command]) for lang in LANGUAGES) if command in MENU else None
+        )
+
+    async def __call__(self, message: Message, bot: Bot) -> bool | dict[str, Any]:
+        if self.words and (message.text or "").strip() in self.words:
+            return True
+        return await self.command(message, bot)
 
 
 def buttons(rows: list[list[tuple[str, str | CallbackData]]]) -> InlineKeyboardMarkup:

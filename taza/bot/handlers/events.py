@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiogram import F
-from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_noop
 
 from taza.bot import services
 from taza.bot.handlers.callbacks import JoinEvent, LeaveEvent
-from taza.bot.handlers.common import Handlers, buttons, language, main_menu, tr
+from taza.bot.handlers.common import Asked, Handlers, buttons, language, main_menu, tr
 from taza.geo.lookup import LocationError
 
 HANDLERS = Handlers("events")
@@ -27,7 +26,7 @@ class Joining(StatesGroup):
     location = State()
 
 
-@HANDLERS.on("message", Command("events"))
+@HANDLERS.on("message", Asked("events"))
 async def find_events(message: Message, state: FSMContext) -> None:
     if message.from_user is None:
         return
@@ -73,7 +72,7 @@ async def events_near_location(message: Message, state: FSMContext) -> None:
     if not found:
         await message.answer(
             tr(lang, gettext_noop("No upcoming events yet. Try again in a few days.")),
-            reply_markup=main_menu(),
+            reply_markup=main_menu(lang),
         )
         return
     await message.answer(
@@ -89,7 +88,7 @@ def label(line: str, limit: int = 64) -> str:
     return line[: limit - 1].rsplit(" ", 1)[0].rstrip(" ·") + "…"
 
 
-@HANDLERS.on("message", Command("mine"))
+@HANDLERS.on("message", Asked("mine"))
 async def my_events(message: Message) -> None:
     """List the person's places at upcoming events, each with a button to leave it."""
     lang = await language(message.chat.id)

@@ -7,7 +7,6 @@ import secrets
 from typing import Any
 
 from aiogram import Bot, F
-from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
@@ -31,6 +30,7 @@ from taza.bot.handlers.callbacks import (
     SendReport,
 )
 from taza.bot.handlers.common import (
+    Asked,
     Filing,
     Handlers,
     buttons,
@@ -65,7 +65,7 @@ async def ask_category(message: Message, state: FSMContext, lang: str) -> None:
     )
 
 
-@HANDLERS.on("message", Command("new"))
+@HANDLERS.on("message", Asked("new"))
 async def new_report(message: Message, state: FSMContext) -> None:
     if message.from_user is None:
         return
@@ -73,6 +73,15 @@ async def new_report(message: Message, state: FSMContext) -> None:
     await state.clear()
     await state.set_data({"photos": [], "draft": secrets.token_hex(4), "version": 0})
     await ask_category(message, state, lang)
+
+
+@HANDLERS.on("message", Filing.category)
+async def category_not_chosen(message: Message) -> None:
+    """Say what to press when anything but a button comes while the categories are shown."""
+    lang = await language(message.chat.id)
+    await message.answer(
+        tr(lang, gettext_noop("Choose a category with the buttons above, or send /cancel."))
+    )
 
 
 @HANDLERS.on("callback_query", Filing.category, ChooseCategory.filter())
@@ -421,6 +430,34 @@ def is_current(data: dict[str, Any], draft: str, version: int) -> bool:
     return str(data.get("draft", "")) == draft and int(data.get("version", 0)) == version
 
 
+@HANDLERS.on("message", Filing.confirm)
+async def summary_not_answered(message: Message, state: FSMContext) -> None:
+    """Take a message while the summary waits: the rest of a split description, or remind.
+
+    The report is sent only by its Send button; a stray message must not look sent.
+    """
+    lang = await language(message.chat.id)
+    data = await state.get_data()
+    if continues_description(data, message):  # an edited description the client split
+        joined = data["description"] + (message.text or "")
+        if len(joined) > MAX_DESCRIPTION:
+            await state.set_state(Filing.description)
+            await too_long(message, lang)
+            return
+        await state.update_data(description=joined, described_at=message.date.timestamp())
+        await show_summary(message, state, lang)
+        return
+    await message.answer(
+        tr(
+            lang,
+            gettext_noop(
+                "Your report is not sent yet. Check the summary above and press Send, "
+                "change a field with its button, or send /cancel."
+            ),
+        )
+    )
+
+
 @HANDLERS.on("callback_query", Filing.confirm, EditField.filter())
 async def edit_field(callback: CallbackQuery, callback_data: EditField, state: FSMContext) -> None:
     lang = await language(callback.from_user.id)
@@ -502,5 +539,5 @@ async def send_report(
             body=filed.body,
             link=filed.link,
         ),
-        reply_markup=main_menu(),
+        reply_markup=main_menu(lang),
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiogram import F
-from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     CallbackQuery,
@@ -18,13 +17,13 @@ from taza.bot.handlers.callbacks import (
     DisputeResolution,
     ReportCard,
 )
-from taza.bot.handlers.common import Filing, Handlers, buttons, language, refuse, tr
+from taza.bot.handlers.common import Asked, Filing, Handlers, buttons, language, refuse, tr
 from taza.reports.services import ReportError
 
 HANDLERS = Handlers("my_reports")
 
 
-@HANDLERS.on("message", Command("my"))
+@HANDLERS.on("message", Asked("my"))
 async def my_reports(message: Message) -> None:
     if message.from_user is None:
         return

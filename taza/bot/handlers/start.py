@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram.filters import Command, CommandStart
+from aiogram.filters import CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     CallbackQuery,
@@ -16,7 +16,7 @@ from taza.bot.handlers.callbacks import (
     Cancel,
     ChooseLanguage,
 )
-from taza.bot.handlers.common import Handlers, buttons, language, main_menu, tr
+from taza.bot.handlers.common import Asked, Handlers, buttons, language, main_menu, tr
 
 HANDLERS = Handlers("start")
 HELP = gettext_noop(
@@ -38,23 +38,26 @@ LANGUAGE_BUTTONS = buttons(
 
 @HANDLERS.on("message", CommandStart())
 async def start(message: Message, state: FSMContext) -> None:
+    """Greet in the client's language with the main menu, then offer the three languages."""
     await state.clear()
+    lang = await language(message.chat.id)
+    await message.answer(tr(lang, HELP), reply_markup=main_menu(lang))
     await message.answer(
         "Тілді таңдаңыз · Выберите язык · Choose your language", reply_markup=LANGUAGE_BUTTONS
     )
 
 
-@HANDLERS.on("message", Command("language"))
+@HANDLERS.on("message", Asked("language"))
 async def choose_language_again(message: Message) -> None:
     await message.answer(
         "Тілді таңдаңыз · Выберите язык · Choose your language", reply_markup=LANGUAGE_BUTTONS
     )
 
 
-@HANDLERS.on("message", Command("help"))
+@HANDLERS.on("message", Asked("help"))
 async def help_text(message: Message) -> None:
     lang = await language(message.chat.id)
-    await message.answer(tr(lang, HELP), reply_markup=main_menu())
+    await message.answer(tr(lang, HELP), reply_markup=main_menu(lang))
 
 
 @HANDLERS.on("callback_query", ChooseLanguage.filter())
@@ -66,16 +69,16 @@ async def choose_language(callback: CallbackQuery, callback_data: ChooseLanguage
     await sync_to_async(services.set_language)(callback.from_user.id, chosen)
     await callback.answer()
     if isinstance(callback.message, Message):
-        await callback.message.answer(tr(chosen, HELP), reply_markup=main_menu())
+        await callback.message.answer(tr(chosen, HELP), reply_markup=main_menu(chosen))
 
 
-@HANDLERS.on("message", Command("cancel"))
+@HANDLERS.on("message", Asked("cancel"))
 async def cancel(message: Message, state: FSMContext) -> None:
     lang = await language(message.chat.id)
     await state.clear()
     await message.answer(
         tr(lang, gettext_noop("Cancelled. Start again with /new.")),
-        reply_markup=main_menu(),
+        reply_markup=main_menu(lang),
     )
 
 
@@ -87,5 +90,5 @@ async def cancel_button(callback: CallbackQuery, state: FSMContext) -> None:
     if isinstance(callback.message, Message):
         await callback.message.answer(
             tr(lang, gettext_noop("Cancelled. Start again with /new.")),
-            reply_markup=main_menu(),
+            reply_markup=main_menu(lang),
         )

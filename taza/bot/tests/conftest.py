@@ -32,3 +32,20 @@ def telegram(fake, settings):
     runtime = Runtime(fake)
     yield runtime
     runtime.close()
+
+
+@pytest.fixture
+def redis_url():
+    """Return a Redis for the task queue; skip without one, except under CI."""
+    import os
+
+    import redis
+
+    url = os.environ.get("TAZA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is not reachable at {url}; CI needs it.")
+        pytest.skip(f"Redis is not reachable at {url}")
+    return url

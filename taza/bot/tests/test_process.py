@@ -22,7 +22,7 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
-from taza.bot.models import InboundUpdate
+from taza.bot.models import InboundUpdate, OutboundMessage
 from taza.bot.tests.fake_telegram import FakeTelegram
 from taza.bot.tests.test_conversation import TOKEN
 from taza.reports.models import Report
@@ -159,3 +159,74 @@ def test_a_bot_killed_mid_send_files_one_report_and_loses_nothing():
     assert report.description == "Свалка у остановки" and report.photos.count() == 1
     registered = [t["text"] for t in fake.sent(chat) if "зарегистрировано" in t["text"]]
     assert len(registered) == 1 and report.public_id in registered[0]
+
+
+def _process(command: list[str], **env: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": _database_url(), "LOG_LEVEL": "WARNING", **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture
+def territories():
+    """Load what a transactional test's database starts without (the others get it once)."""
+    from taza.bodies.services import load_bodies
+    from taza.geo.services import load_territories
+    from taza.reports.catalogue import load_categories
+
+    load_territories()
+    load_bodies()
+    load_categories()
+
+
+def test_with_a_broker_the_task_queue_delivers_a_notification_while_the_bot_is_down(
+    territories, cast, redis_url
+):
+    """Production: a state change goes through Redis to a worker, which sends it once.
+
+    No bot process runs. The operator's action (in one process) queues the reporter's
+    notification in Redis; a `run_huey` worker (another process) writes it to the outbox,
+    which queues the delivery, which the worker sends to the Bot API server.
+    """
+    from taza.reports.services import Submission, submit_report
+
+    report = submit_report(
+        Submission(
+            channel="telegram",
+            category_code="illegal_dump",
+            description="Свалка у остановки",
+            lat=51.1694,
+            lon=71.4491,
+            reporter_telegram_id=711,
+            language="ru",
+        )
+    ).report
+    fake = FakeTelegram().start()
+    broker = {
+        "TAZA_BROKER_URL": redis_url,
+        "TAZA_QUEUE_NAME": f"taza-test-{os.getpid()}-{next(_ids)}",
+        "TAZA_BOT_TOKEN": TOKEN,
+        "TAZA_BOT_API_URL": fake.url,
+    }
+    worker = _process(["run_huey", "--workers", "2", "--no-periodic"], **broker)
+    try:
+        accept = (
+            "from taza.accounts.models import User; from taza.reports.models import Report;"
+            "from taza.reports.services import transition_report;"
+            f"transition_report(Report.objects.get(pk={report.pk}), action='accept',"
+            " actor=User.objects.get(username='astana'))"
+        )
+        assert _process(["shell", "-c", accept], **broker).wait(timeout=60) == 0
+        _wait(lambda: bool(fake.sent(711)), seconds=60)
+        time.sleep(1.5)  # a second delivery, were there one, would come now
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+        fake.stop()
+    texts = [message["text"] for message in fake.sent(711)]
+    assert len(texts) == 1 and report.public_id in texts[0] and "принято" in texts[0]
+    assert OutboundMessage.objects.get().sent_at is not None

@@ -6,12 +6,15 @@ updates can pile up while the bot is "down" and are handled when it drains them.
 
 from __future__ import annotations
 
+import asyncio
 import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
 from django.test import TestCase
+from django.utils import timezone
 
 from taza.bot.inbox import Inbox
 from taza.bot.models import InboundUpdate, OutboundMessage
@@ -282,6 +285,45 @@ def test_the_outbox_paces_one_chat_at_a_message_a_second(telegram):
     assert outbox.enqueue(key="k0", chat_id=616, text="again") is False  # keyed: once
 
 
+def test_two_deliverers_at_once_send_each_message_once(telegram):
+    """The bot process and a task worker may both deliver: a claimed row is not taken."""
+    from taza.bot import outbox
+
+    for chat in range(620, 630):
+        outbox.enqueue(key=f"both:{chat}", chat_id=chat, text=f"для {chat}")
+
+    async def both() -> list[int]:
+        try:
+            first, second = Outbox(telegram.bot), Outbox(telegram.bot)
+            return list(await asyncio.gather(first.deliver_due(), second.deliver_due()))
+        finally:
+            await telegram.bot.session.close()
+
+    assert sum(async_to_sync(both)()) == 10
+    assert all(len(telegram.fake.sent(chat)) == 1 for chat in range(620, 630))
+    assert not OutboundMessage.objects.filter(claimed_until__isnull=False).exists()
+
+
+def test_a_claim_is_released_when_its_deliverer_dies(telegram):
+    from taza.bot import outbox
+
+    outbox.enqueue(key="dies", chat_id=631, text="после сбоя")
+    assert [row.key for row in outbox.due(10)] == ["dies"]  # claimed, then the process dies
+    assert outbox.due(10) == [] and outbox.due_count() == 0
+    OutboundMessage.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
+    assert [row.key for row in outbox.due(10)] == ["dies"]
+
+
+def test_sent_messages_are_forgotten_after_a_month(telegram):
+    from taza.bot import outbox
+
+    outbox.enqueue(key="old", chat_id=632, text="старое")
+    outbox.enqueue(key="new", chat_id=633, text="новое")
+    OutboundMessage.objects.filter(key="old").update(sent_at=timezone.now() - timedelta(days=31))
+    assert outbox.forget_done() == 1
+    assert list(OutboundMessage.objects.values_list("key", flat=True)) == ["new"]
+
+
 def test_coordinates_with_a_decimal_comma_or_swapped_are_understood(telegram):
     person = Person(telegram, 617)
     start_filing(person, location=None)
@@ -311,8 +353,8 @@ def test_a_main_menu_keyboard_follows_the_language_choice_and_a_filed_report(tel
         for m in telegram.fake.sent(619)
         if isinstance(m.get("reply_markup"), dict) and "keyboard" in m["reply_markup"]
     ]
-    menus = [k for k in keyboards if k[0][0]["text"] == "/new"]
-    assert len(menus) >= 2  # after choosing the language, and after Send
+    menus = [k for k in keyboards if k[0][0]["text"] == "📝 Новое обращение"]
+    assert len(menus) >= 3  # at /start, after choosing the language, and after Send
 
 
 @pytest.mark.parametrize(
