@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "taza.ops",
+    "taza.opendata",
     "taza.web",
 ]
 
@@ -208,6 +209,10 @@ HUEY = {
     "connection": {"url": TAZA_BROKER_URL} if TAZA_BROKER_URL else {},
     "consumer": {"workers": env_int("TASK_WORKERS", 2, minimum=1), "worker_type": "thread"},
 }
+# Open data: where the published files are kept, and how old a file may be served
+# before a request writes it again (a daily task keeps them fresher in production).
+TAZA_OPEN_DATA_DIR = Path(env_str("TAZA_OPEN_DATA_DIR", str(VAR_DIR / "opendata")))
+TAZA_OPEN_DATA_MAX_AGE_HOURS = env_int("TAZA_OPEN_DATA_MAX_AGE_HOURS", 24, minimum=1)
 # The public address of the site, for links in messages sent to reporters.
 TAZA_SITE_URL = env_str("TAZA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

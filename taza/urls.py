@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("taza.programme.urls")),
     path("", include("taza.campaigns.urls")),
     path("", include("taza.sites.urls")),
+    path("", include("taza.opendata.urls")),
     path("geo/regions.geojson", regions_geojson, name="regions-geojson"),
 ]
 

@@ -127,7 +127,10 @@ def add_refusals(result: dict[str, Any], generator: Any, request: Any, public: b
                 name = parameter.get("name", "")
                 if name in constraints and parameter.get("in") in ("query", "path"):
                     rule = _known(known, constraints, name)
-                    parameter["schema"] = {**parameter.get("schema", {}), **rule}
+                    declared = parameter.get("schema", {})
+                    parameter["schema"] = {**declared, **rule}
+                    if "enum" in declared:  # a filter's own choices (a site's state) win
+                        parameter["schema"]["enum"] = declared["enum"]
                     if rule.get("type") == "array":  # sent as one comma-separated value
                         parameter |= {"style": "form", "explode": False}
                 if parameter.get("in") == "query" and not parameter.get("required"):

@@ -6,10 +6,12 @@ from taza.api import open311
 from taza.campaigns import api as campaigns
 from taza.programme import api as programme
 from taza.reports import api as reports
+from taza.sites import api as sites
 
 router = DefaultRouter()
 router.register("categories", reports.CategoryViewSet, basename="category")
 router.register("reports", reports.ReportViewSet, basename="report")
+router.register("sites", sites.WasteSiteViewSet, basename="site")
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),

@@ -7,17 +7,27 @@ from django.utils.translation import gettext_lazy as _
 
 from taza.core.params import code_choice
 from taza.geo.models import Region
-from taza.sites.choices import SiteState
+from taza.sites.choices import SiteKind, SiteSource, SiteState
 from taza.sites.models import WasteSite
 
 
 class SiteFilterSet(django_filters.FilterSet):
-    """Narrow sites by state and region."""
+    """Narrow sites by state, kind, source and region."""
 
     state = django_filters.ChoiceFilter(
         choices=SiteState.choices,
         label=_("state"),
         error_messages={"invalid_choice": _("No such state.")},
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=SiteKind.choices,
+        label=_("kind"),
+        error_messages={"invalid_choice": _("No such kind of site.")},
+    )
+    source = django_filters.ChoiceFilter(
+        choices=SiteSource.choices,
+        label=_("found by"),
+        error_messages={"invalid_choice": _("No such source.")},
     )
     region = code_choice(
         Region.objects.all(), field_name="region", label=_("region"), message=_("No such region.")

@@ -143,7 +143,7 @@ def test_on_a_phone_the_header_folds_and_no_page_scrolls_sideways(browser, live_
     assert tab.locator("#menu-toggle").get_attribute("aria-expanded") == "true"
     tab.get_by_role("link", name="Статистика").click()
     tab.wait_for_url("**/statistics/")
-    for url in ("/statistics/", "/campaigns/results/", "/programme/"):
+    for url in ("/statistics/", "/campaigns/results/", "/programme/", "/data/"):
         tab.goto(url)
         width = tab.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (url, width)
