@@ -27,6 +27,15 @@ class PhotosField(forms.FileField):
         return [super(PhotosField, self).clean(item, initial) for item in files]
 
 
+class CoordinateField(forms.FloatField):
+    """Read a coordinate typed by hand: a decimal comma (51,1694) is taken as a point."""
+
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
 class ReportForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("What is the problem?"),
@@ -38,8 +47,21 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "aria-required": "true"}),
         max_length=MAX_DESCRIPTION,
     )
-    lat = forms.FloatField(label=_("Latitude"), required=False, widget=forms.HiddenInput)
-    lon = forms.FloatField(label=_("Longitude"), required=False, widget=forms.HiddenInput)
+    # Set by a click on the map, or typed (keyboard, screen reader, no JavaScript).
+    lat = CoordinateField(
+        label=_("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "51.1694"}),
+    )
+    lon = CoordinateField(
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "71.4491"}),
+    )
     address = forms.CharField(
         label=_("Address or landmark"), required=False, max_length=max_length(Report, "address")
     )

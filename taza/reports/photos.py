@@ -96,6 +96,8 @@ _UNREADABLE = (
 
 def _probe(upload: IO[bytes]) -> _Probed:
     """Read an upload and measure it from its header, without decoding its pixels."""
+    if upload.seekable():  # read whole even when an earlier check read it already
+        upload.seek(0)
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise PhotoError(

@@ -130,44 +130,103 @@ def _earlier(sub: Submission) -> Report | None:
     return None
 
 
-def _validate(sub: Submission) -> ServiceCategory:
+def _problems(sub: Submission) -> tuple[ServiceCategory | None, list[ReportError]]:
+    """Return the submission's category and every problem of its own fields, in form order.
+
+    The one place these rules live: ``submit_report`` refuses on the first, ``examine``
+    names them all (a person fixes the form once, not once per mistake).
+    """
     if sub.channel not in Channel.values:
-        raise ReportError(_("Unknown channel."), "channel")
+        return None, [ReportError(_("Unknown channel."), "channel")]
+    problems = []
     category = cached(
         "category",
         sub.category_code,
         lambda: ServiceCategory.objects.filter(code=sub.category_code, is_active=True).first(),
     )
     if category is None:
-        raise ReportError(
-            _("Unknown category “%(code)s”.") % {"code": sub.category_code[:50]}, "service_code"
+        problems.append(
+            ReportError(
+                _("Unknown category “%(code)s”.") % {"code": sub.category_code[:50]},
+                "service_code",
+            )
         )
     text = sub.description.strip()
     if is_blank(text):
-        raise ReportError(_("Please describe the problem."), "description")
-    if len(text) > MAX_DESCRIPTION:
-        raise ReportError(
-            _("The description is too long: at most %(n)d characters.") % {"n": MAX_DESCRIPTION},
-            "description",
+        problems.append(ReportError(_("Please describe the problem."), "description"))
+    elif len(text) > MAX_DESCRIPTION:
+        problems.append(
+            ReportError(
+                _("The description is too long: at most %(n)d characters.")
+                % {"n": MAX_DESCRIPTION},
+                "description",
+            )
         )
     if len(sub.address) > max_length(Report, "address"):
-        raise ReportError(
-            _("The address is too long: at most %(n)d characters.")
-            % {"n": max_length(Report, "address")},
-            "address",
+        problems.append(
+            ReportError(
+                _("The address is too long: at most %(n)d characters.")
+                % {"n": max_length(Report, "address")},
+                "address",
+            )
         )
     if len(sub.reporter_name) > max_length(Report, "reporter_name") or len(
         sub.reporter_phone
     ) > max_length(Report, "reporter_phone"):
-        raise ReportError(_("The name or phone number is too long."), "contact")
+        problems.append(ReportError(_("The name or phone number is too long."), "contact"))
     if sub.reporter_email:
         try:
             validate_email(sub.reporter_email)
         except ValidationError:
-            raise ReportError(_("The e-mail address is not valid."), "email") from None
+            problems.append(ReportError(_("The e-mail address is not valid."), "email"))
     if len(sub.photos) > MAX_PHOTOS:
-        raise ReportError(_("At most %(n)d photos can be attached.") % {"n": MAX_PHOTOS}, "media")
+        problems.append(
+            ReportError(_("At most %(n)d photos can be attached.") % {"n": MAX_PHOTOS}, "media")
+        )
+    return category, problems
+
+
+def _validate(sub: Submission) -> ServiceCategory:
+    category, problems = _problems(sub)
+    if problems or category is None:
+        raise problems[0]
     return category
+
+
+def _point(sub: Submission, photos: list[CleanPhoto]) -> tuple[float, float]:
+    """Return where the report is: the point given, else a photo's GPS position."""
+    if sub.lat is not None and sub.lon is not None:
+        return sub.lat, sub.lon
+    gps = next((p.gps for p in photos if p.gps), None)
+    if gps is None:
+        raise ReportError(_("Please give the location of the problem."), "location")
+    return gps
+
+
+@dataclass(frozen=True)
+class Examination:
+    """Everything wrong with a submission at once, and its photos when they all passed."""
+
+    problems: tuple[ReportError, ...]
+    photos: tuple[CleanPhoto, ...]
+
+
+def examine(sub: Submission) -> Examination:
+    """Check a submission as ``submit_report`` would, naming every problem; store nothing."""
+    _category, problems = _problems(sub)
+    photos: list[CleanPhoto] = []
+    if len(sub.photos) <= MAX_PHOTOS:
+        try:
+            photos = clean_photos(sub.photos)
+        except PhotoError as exc:
+            problems.append(ReportError(str(exc), "media"))
+    try:
+        locate(*_point(sub, photos))
+    except ReportError as exc:
+        problems.append(exc)
+    except LocationError as exc:
+        problems.append(ReportError(exc.message, "location"))
+    return Examination(problems=tuple(problems), photos=tuple(photos))
 
 
 def route(category: ServiceCategory, region: Region, district: District | None) -> Body:
@@ -247,12 +306,7 @@ def submit_report(sub: Submission, *, now: datetime | None = None) -> IntakeResu
         photos = clean_photos(sub.photos)
     except PhotoError as exc:
         raise ReportError(str(exc), "media") from None
-    lat, lon = sub.lat, sub.lon
-    if lat is None or lon is None:
-        gps = next((p.gps for p in photos if p.gps), None)
-        if gps is None:
-            raise ReportError(_("Please give the location of the problem."), "location")
-        lat, lon = gps
+    lat, lon = _point(sub, photos)
     try:
         found = locate(lat, lon)
     except LocationError as exc:

@@ -16,6 +16,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from taza.core.hooks import hooks
 from taza.core.urls import absolute_url
+from taza.reports import pending
 from taza.reports.models import Report
 from taza.reports.services import process_deadlines
 from taza.reports.stats import refresh_dirty_days
@@ -64,3 +65,10 @@ def watch_deadlines() -> None:
 def refresh_statistics() -> None:
 
     refresh_dirty_days()
+
+
+@db_periodic_task(crontab(minute="15", hour="3"))
+def forget_kept_photos() -> None:
+    """Delete the photos kept for failed web submits that nobody came back for."""
+    deleted = pending.forget_old()
+    logger.info("kept photos forgotten", extra={"deleted": deleted})

@@ -23,10 +23,12 @@ from taza.core.params import bind
 from taza.core.urls import absolute_url
 from taza.geo.filtersets import TerritoryPeriodFilterSet
 from taza.geo.models import Region
+from taza.reports import pending
 from taza.reports.choices import Channel, ReportState
 from taza.reports.filtersets import OPEN, ReportFilterSet
 from taza.reports.forms import ReportForm, TransitionForm
 from taza.reports.models import Report, ServiceCategory
+from taza.reports.pending import KeptPhoto
 from taza.reports.photos import MAX_BYTES
 from taza.reports.querysets import public_history
 from taza.reports.services import (
@@ -34,6 +36,7 @@ from taza.reports.services import (
     ReportError,
     Submission,
     allowed_actions,
+    examine,
     submit_report,
     transition_report,
 )
@@ -46,41 +49,33 @@ FORM_FIELDS = {
     "contact": "name",
     "email": "email",
     "description": "description",
+    "address": "address",
 }
 
 
 def new_report(request: HttpRequest) -> HttpResponse:
+    """File a report from the web form; a failed submit names every mistake at once.
+
+    The photos that passed are kept (``pending.py``), so the person fixes the rest
+    without attaching them again.
+    """
     form = ReportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        if intake_limited(request, "web-intake"):
-            form.add_error(None, _("Too many reports from this connection; try again later."))
-            return render(request, "reports/new.html", _form_context(form), status=429)
-        data = form.cleaned_data
-        user = request.user if request.user.is_authenticated else None
+    if request.method != "POST":
+        return render(request, "reports/new.html", _form_context(form, []))
+    browser = _browser_id(request)
+    kept = pending.take(request.POST.getlist("kept_photo"), browser)
+    valid = form.is_valid()
+    if valid and intake_limited(request, "web-intake"):
+        form.add_error(None, _("Too many reports from this connection; try again later."))
+        return render(request, "reports/new.html", _form_context(form, kept), status=429)
+    sub = _submission(request, form, kept)
+    if valid:
         try:
-            result = submit_report(
-                Submission(
-                    channel=Channel.WEB,
-                    category_code=data["category"].code,
-                    description=data["description"],
-                    lat=data["lat"],
-                    lon=data["lon"],
-                    address=data["address"],
-                    photos=data["photos"],
-                    idempotency_key=data["submission_key"],
-                    # The key is scoped to this browser: replayed from another, it finds
-                    # nothing of this one's, so it can never hand over the reporter's link.
-                    client_id=_browser_id(request),
-                    reporter=user,
-                    reporter_name=data["name"] or (user.get_full_name() if user else ""),
-                    reporter_email=data["email"] or (user.email if user else ""),
-                    reporter_phone=data["phone"],
-                    language=(request.LANGUAGE_CODE or "kk")[:2],
-                )
-            )
-        except ReportError as exc:
-            form.add_error(FORM_FIELDS.get(exc.field), str(exc))
+            result = submit_report(sub)
+        except ReportError:
+            pass  # examined below, with every other problem
         else:
+            pending.release(kept)
             report = result.report
             # The link with the secret lets this browser confirm or dispute later.
             request.session[f"report-token-{report.public_id}"] = report.reporter_token
@@ -90,13 +85,53 @@ def new_report(request: HttpRequest) -> HttpResponse:
                 % {"number": report.public_id},
             )
             return redirect("reports:detail", public_id=report.public_id)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "reports/new.html", _form_context(form), status=status)
+    examination = examine(sub)
+    for problem in examination.problems:
+        name = FORM_FIELDS.get(problem.field)
+        if not form.has_error(name or "__all__"):
+            form.add_error(name, problem.message)
+    uploaded = len(examination.photos) - len(kept)
+    if uploaded > 0:  # the new photos all passed: keep them for the next submit
+        kept = kept + pending.keep(list(examination.photos[len(kept) :]), browser)
+    return render(request, "reports/new.html", _form_context(form, kept), status=400)
 
 
-def _form_context(form: ReportForm) -> dict[str, Any]:
+def _submission(request: HttpRequest, form: ReportForm, kept: list[KeptPhoto]) -> Submission:
+    """Make the submission from whatever of the form was readable, with the kept photos."""
+    data = form.cleaned_data
+    user = request.user if request.user.is_authenticated else None
+    category = data.get("category")
+    lat, lon = data.get("lat"), data.get("lon")
+    if lat is None or lon is None:  # a kept photo's GPS position, as on the first submit
+        lat, lon = next((p.gps for p in kept if p.gps), (None, None))
+    return Submission(
+        channel=Channel.WEB,
+        category_code=category.code if category else "",
+        description=data.get("description") or "",
+        lat=lat,
+        lon=lon,
+        address=data.get("address") or "",
+        photos=[photo.open() for photo in kept] + list(data.get("photos") or []),
+        idempotency_key=data.get("submission_key") or "",
+        # The key is scoped to this browser: replayed from another, it finds nothing of
+        # this one's, so it can never hand over the reporter's link.
+        client_id=_browser_id(request),
+        reporter=user,
+        reporter_name=data.get("name") or (user.get_full_name() if user else ""),
+        reporter_email=data.get("email") or (user.email if user else ""),
+        reporter_phone=data.get("phone") or "",
+        language=(request.LANGUAGE_CODE or "kk")[:2],
+    )
+
+
+def _form_context(form: ReportForm, kept: list[KeptPhoto]) -> dict[str, Any]:
     """Give the form page its limits, so they are stated before anything is sent."""
-    return {"form": form, "max_photos": MAX_PHOTOS, "max_mb": MAX_BYTES // 2**20}
+    return {
+        "form": form,
+        "kept": kept,
+        "max_photos": MAX_PHOTOS,
+        "max_mb": MAX_BYTES // 2**20,
+    }
 
 
 def _browser_id(request: HttpRequest) -> str:

@@ -90,3 +90,50 @@ def test_the_public_map_draws_aggregated_circles_and_zooms_to_reports(browser, s
     page.wait_for_timeout(300)
     assert page.locator("#map").get_attribute("data-level") == "report"
     page.context.close()
+
+
+@pytest.mark.parametrize(
+    ("locale", "send", "summary_words"),
+    [
+        ("kk-KZ", "Өтінішті жіберу", "Қазақстаннан тыс"),
+        ("ru-RU", "Отправить", "за пределами Казахстана"),
+        ("en-US", "Send the report", "outside Kazakhstan"),
+    ],
+)
+def test_every_mistake_at_once_then_fixed_without_attaching_the_photo_again(
+    browser,  # noqa: F811
+    site,
+    tmp_path,
+    locale,
+    send,
+    summary_words,
+):
+    """Errors came one layer per submit and the photo had to be attached again (#14)."""
+    photo = tmp_path / "dump.jpg"
+    photo.write_bytes(photo_bytes())
+    context = browser.new_context(
+        base_url=site, locale=locale, viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    page.goto("/reports/new/")
+    page.fill("#id_lat", "0")  # typed, by keyboard: outside Kazakhstan
+    page.fill("#id_lon", "0")
+    page.fill("#id_email", "not-an-email")
+    page.set_input_files("#id_photos", str(photo))
+    page.get_by_role("button", name=send).click()
+    summary = page.locator("#form-errors")
+    summary.wait_for()
+    assert summary.locator("li").count() >= 3  # description, e-mail, place: at once
+    assert summary_words in summary.inner_text()
+    assert page.evaluate("document.activeElement.id") == "form-errors"  # announced, focused
+    assert page.locator("input[name=kept_photo]").count() == 1
+    page.fill("#id_lat", "51,1694")  # a decimal comma, as a phone keyboard types it
+    page.fill("#id_lon", "71,4491")
+    page.fill("#id_email", "")
+    page.fill("#id_description", "Строительный мусор")
+    page.get_by_role("button", name=send).click()
+    page.wait_for_url("**/reports/*/")
+    report = Report.objects.get()
+    assert report.photos.count() == 1 and report.body.code == "AKIMAT-KZ711410"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()

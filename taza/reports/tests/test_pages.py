@@ -220,3 +220,110 @@ def test_the_form_states_its_limits_and_lists_every_error_at_once(client, catego
     assert response.status_code == 400 and 'role="alert"' in body
     summary = body.split('id="form-errors"')[1].split("</div>")[0]
     assert "Describe it" in summary and "E-mail" in summary
+
+
+def test_a_mistake_in_every_field_is_named_at_once_and_the_photo_is_kept(client, category_pk):
+    """Errors came one layer per submit and the photo had to be attached again (#14)."""
+    from taza.reports import pending
+
+    response = client.post(
+        reverse("reports:new"),
+        form_data(
+            category=category_pk,
+            description="   ",
+            email="not-an-email",
+            lat="0",
+            lon="0",
+            photos=[upload(photo_bytes(camera="Xiaomi"))],
+        ),
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    summary = body.split('id="form-errors"')[1].split("</div>")[0]
+    for field in ("Describe it", "E-mail", "outside Kazakhstan"):
+        assert field in summary, field
+    tokens = [part.split('"')[0] for part in body.split('name="kept_photo" value="')[1:]]
+    assert len(tokens) == 1
+    fixed = form_data(category=category_pk, kept_photo=tokens)
+    response = client.post(reverse("reports:new"), fixed)
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.photos.count() == 1
+    assert b"Xiaomi" not in report.photos.get().image.read()
+    assert not pending.take(tokens, "any")  # released once filed
+
+
+def test_a_kept_photo_token_works_only_in_the_browser_that_kept_it(client, category_pk):
+    from django.test import Client
+
+    body = client.post(
+        reverse("reports:new"),
+        form_data(category=category_pk, description="", photos=[upload(photo_bytes())]),
+    ).content.decode()
+    token = body.split('name="kept_photo" value="')[1].split('"')[0]
+    stranger = Client()
+    response = stranger.post(
+        reverse("reports:new"), form_data(category=category_pk, kept_photo=[token])
+    )
+    assert response.status_code == 302
+    assert Report.objects.get().photos.count() == 0
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    response = client.post(
+        reverse("reports:new"),
+        form_data(category=category_pk, kept_photo=[forged], submission_key="form-key-2"),
+    )
+    assert Report.objects.order_by("-pk").first().photos.count() == 0
+
+
+def test_a_kept_photo_gives_its_gps_position_on_the_second_try(client, category_pk):
+    body = client.post(
+        reverse("reports:new"),
+        form_data(
+            category=category_pk,
+            description="",
+            lat="",
+            lon="",
+            photos=[upload(photo_bytes(gps=(51.17, 71.45)))],
+        ),
+    ).content.decode()
+    assert "Please give the location" not in body  # the photo's GPS is the location
+    token = body.split('name="kept_photo" value="')[1].split('"')[0]
+    response = client.post(
+        reverse("reports:new"), form_data(category=category_pk, lat="", lon="", kept_photo=[token])
+    )
+    assert response.status_code == 302
+    assert round(Report.objects.get().lat, 2) == 51.17
+
+
+def test_old_kept_photos_are_deleted(client, category_pk):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from taza.reports import pending
+
+    client.post(
+        reverse("reports:new"),
+        form_data(category=category_pk, description="", photos=[upload(photo_bytes())]),
+    )
+    assert pending.forget_old() == 0
+    assert pending.forget_old(timezone.now() + timedelta(days=2)) == 1
+
+
+def test_coordinates_typed_with_a_decimal_comma_are_read(client, category_pk):
+    response = client.post(
+        reverse("reports:new"), form_data(category=category_pk, lat="51,1694", lon=" 71,4491 ")
+    )
+    assert response.status_code == 302
+    assert (Report.objects.get().lat, Report.objects.get().lon) == (51.1694, 71.4491)
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon"), [("91", "71"), ("51", "abc"), ("nan", "71"), ("1e999", "7")]
+)
+def test_impossible_coordinates_are_named_not_a_500(client, category_pk, lat, lon):
+    response = client.post(
+        reverse("reports:new"), form_data(category=category_pk, lat=lat, lon=lon)
+    )
+    assert response.status_code == 400
+    assert not Report.objects.exists()
