@@ -209,6 +209,20 @@ HUEY = {
     "connection": {"url": TAZA_BROKER_URL} if TAZA_BROKER_URL else {},
     "consumer": {"workers": env_int("TASK_WORKERS", 2, minimum=1), "worker_type": "thread"},
 }
+# The basemap under every map (docs/maps.md). A PMTiles file of vector tiles (the
+# OpenStreetMap extract of Kazakhstan, Protomaps schema) served by Taza itself, or an XYZ
+# raster template of a tile server the deployment runs; neither: the outlines alone.
+TAZA_BASEMAP_PMTILES = env_str("TAZA_BASEMAP_PMTILES", "")
+TAZA_BASEMAP_TILES = env_str("TAZA_BASEMAP_TILES", "")
+TAZA_BASEMAP_TILES_MAX_ZOOM = env_int("TAZA_BASEMAP_TILES_MAX_ZOOM", 19, minimum=0)
+# A folder of glyph files ({fontstack}/{range}.pbf) for the basemap's labels.
+TAZA_BASEMAP_GLYPHS = env_str("TAZA_BASEMAP_GLYPHS", "")
+TAZA_BASEMAP_ATTRIBUTION = env_str(
+    "TAZA_BASEMAP_ATTRIBUTION",
+    '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors (ODbL)',
+)
+# No map zooms further in than this: every request a map makes stays in range.
+TAZA_MAP_MAX_ZOOM = env_int("TAZA_MAP_MAX_ZOOM", 19, minimum=1)
 # Open data: where the published files are kept, and how old a file may be served
 # before a request writes it again (a daily task keeps them fresher in production).
 TAZA_OPEN_DATA_DIR = Path(env_str("TAZA_OPEN_DATA_DIR", str(VAR_DIR / "opendata")))
@@ -275,13 +289,19 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Taza API",
-    "DESCRIPTION": "Citizens' reports of the Taza Qazaqstan programme. Open311 GeoReport v2 "
-    "is served beside it at /open311/v2/.",
+    "DESCRIPTION": "Citizens' reports, the waste-site registry, the action plan and the "
+    "campaigns of the Taza Qazaqstan programme. Open311 GeoReport v2 is served beside it at "
+    "/open311/v2/; every public dataset is also a file at /data/.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Reports and waste sites both have a "state": name each set after its domain.
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStateEnum": "taza.reports.choices.ReportState",
+        "SiteStateEnum": "taza.sites.choices.SiteState",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "taza.api.schema.add_refusals",
@@ -335,6 +355,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# A raster basemap on another host is drawn from there.
+if TAZA_BASEMAP_TILES.startswith(("http://", "https://")):
+    _tiles_origin = "/".join(TAZA_BASEMAP_TILES.split("/")[:3])
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_tiles_origin)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"].append(_tiles_origin)
 # Powerful browser features: only the position, which the report and event maps ask for.
 TAZA_PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=()"
 

@@ -8,6 +8,7 @@ from django.views.static import serve
 
 from taza.geo.views import regions_geojson
 from taza.ops.views import health
+from taza.web.maps import basemap_glyphs, basemap_pmtiles
 
 urlpatterns = [
     path("", include("taza.web.urls")),
@@ -25,6 +26,12 @@ urlpatterns = [
     path("", include("taza.sites.urls")),
     path("", include("taza.opendata.urls")),
     path("geo/regions.geojson", regions_geojson, name="regions-geojson"),
+    path("maps/basemap.pmtiles", basemap_pmtiles, name="basemap-pmtiles"),
+    path(
+        "maps/fonts/<str:fontstack>/<str:glyph_range>.pbf",
+        basemap_glyphs,
+        name="basemap-glyphs",
+    ),
 ]
 
 

@@ -39,3 +39,4 @@ class Channel(models.TextChoices):
 class PhotoKind(models.TextChoices):
     REPORT = "report", _("photo of the problem")
     PROOF = "proof", _("proof of resolution")
+    DISPUTE = "dispute", _("photo from the reporter's dispute")

@@ -425,6 +425,8 @@ class Action:
     by: str
     needs_note: bool = False
     needs_proof: bool = False
+    # A photo the person may add (a reporter shows the problem is still there).
+    takes_photo: PhotoKind | None = None
     label: StrOrPromise = ""  # what people see: a button, a line of the history, a refusal
 
 
@@ -452,7 +454,12 @@ ACTIONS: dict[str, Action] = {
         (ReportState.RESOLVED,), ReportState.CLOSED, REPORTER, label=_l("Confirm it is fixed")
     ),
     "dispute": Action(
-        (ReportState.RESOLVED,), ReportState.DISPUTED, REPORTER, True, label=_l("It is not fixed")
+        (ReportState.RESOLVED,),
+        ReportState.DISPUTED,
+        REPORTER,
+        True,
+        takes_photo=PhotoKind.DISPUTE,
+        label=_l("It is not fixed"),
     ),
     "reopen": Action(
         (ReportState.DISPUTED,), ReportState.IN_PROGRESS, SUPERVISOR, True, label=_l("Reopen")
@@ -550,9 +557,9 @@ def transition_report(
         if action == "dispute" and report.deadline_at and now > report.deadline_at:
             raise TransitionConflict(_("The time to dispute this resolution has passed."), "action")
         clean_proof = None
-        if spec.needs_proof:
-            if proof is None:
-                raise TransitionError(_("A photo proving the work is required."), "proof")
+        if spec.needs_proof and proof is None:
+            raise TransitionError(_("A photo proving the work is required."), "proof")
+        if proof is not None and (spec.needs_proof or spec.takes_photo):
             try:
                 clean_proof = clean_photo(proof)
             except PhotoError as exc:
@@ -561,7 +568,8 @@ def transition_report(
         _apply(report, spec, action, now, target_body)
         report.save()
         if clean_proof is not None:
-            _save_photo(report, clean_proof, PhotoKind.PROOF, report.photos.count() + 1)
+            kind = spec.takes_photo or PhotoKind.PROOF
+            _save_photo(report, clean_proof, kind, report.photos.count() + 1)
         mark_dirty(report.created_at)
         record(
             obj=report,

@@ -227,6 +227,11 @@ def console(request: HttpRequest) -> HttpResponse:
         "reports/console.html",
         {
             "page": page,
+            # The page's reports on a map: the same rows, no further query.
+            "points": [
+                {"id": r.public_id, "lat": r.lat, "lon": r.lon, "overdue": r.is_overdue}
+                for r in page
+            ],
             "state": state,
             "category": category.code if category else "",
             "query": _without_page(request),

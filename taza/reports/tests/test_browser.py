@@ -36,7 +36,7 @@ def test_a_report_filed_in_the_browser_is_followed_to_resolution(browser, site, 
     page.goto("/")
     page.get_by_role("link", name="Сообщить о проблеме").click()
     page.select_option("#id_category", label="Несанкционированная свалка")
-    page.wait_for_selector("#map.leaflet-container", state="attached")  # no eval: CSP
+    page.wait_for_selector("#map.maplibregl-map", state="attached")  # no eval: CSP
     page.evaluate("window.tazaMap.place(51.1694, 71.4491, 12)")  # as a click on the map does
     page.fill("#id_description", "Строительный мусор за гаражами")
     page.set_input_files("#id_photos", str(photo))
@@ -83,8 +83,10 @@ def test_the_public_map_draws_aggregated_circles_and_zooms_to_reports(browser, s
     page.goto("/map/")
     page.wait_for_selector("#map[data-level='region']", state="attached")
     assert int(page.locator("#map").get_attribute("data-count")) >= 10
-    assert page.locator("path.leaflet-interactive").count() >= 10
-    page.evaluate("window.tazaReportsMap.setView([43.25, 76.92], 15)")  # central Almaty
+    drawn = "window.tazaReportsMap.queryRenderedFeatures({layers: ['items']}).length"
+    page.wait_for_timeout(500)
+    assert page.evaluate(drawn) >= 10
+    page.evaluate("window.tazaReportsMap.jumpTo({center: [76.92, 43.25], zoom: 14})")
     page.wait_for_selector("#map[data-level='report']", state="attached")
     page.select_option("select[name=state]", "open")
     page.wait_for_timeout(300)
@@ -137,3 +139,39 @@ def test_every_mistake_at_once_then_fixed_without_attaching_the_photo_again(
     assert report.photos.count() == 1 and report.body.code == "AKIMAT-KZ711410"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
+
+
+def test_the_secret_link_in_a_fresh_browser_disputes_with_a_photo(browser, site, tmp_path):  # noqa: F811
+    """A fresh browser had no actions and a dispute could not carry a photo (#14)."""
+    from taza.accounts.models import User
+    from taza.reports.services import Submission, submit_report, transition_report
+    from taza.reports.tests.images import upload
+
+    report = submit_report(
+        Submission(
+            channel="web",
+            category_code="illegal_dump",
+            description="Свалка",
+            lat=51.1694,
+            lon=71.4491,
+            language="ru",
+        )
+    ).report
+    operator = User.objects.get(username="astana-op")
+    transition_report(report, action="accept", actor=operator)
+    transition_report(report, action="resolve", actor=operator, proof=upload(photo_bytes()))
+    left = tmp_path / "still-there.jpg"
+    left.write_bytes(photo_bytes(size=(640, 480)))
+    fresh = browser.new_context(
+        base_url=site, locale="ru-RU", viewport={"width": 390, "height": 844}
+    )
+    page = fresh.new_page()
+    page.goto(f"/reports/{report.public_id}/?token={report.reporter_token}")
+    form = page.locator("form.action-dispute")
+    form.locator("input[name=note]").fill("Убрали только половину")
+    form.locator("input[name=proof]").set_input_files(str(left))
+    form.locator("button").click()
+    page.wait_for_load_state()
+    assert page.locator("#state").inner_text() == "оспорено"
+    assert page.locator("img.photo-dispute").count() == 1
+    fresh.close()

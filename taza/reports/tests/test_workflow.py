@@ -327,3 +327,36 @@ def test_merges_never_form_a_cycle_and_a_split_of_a_non_duplicate_is_refused(rep
     with pytest.raises(TransitionError, match="not marked as a duplicate"):
         split_report(c, actor=astana)
     assert AuditEntry.objects.count() == entries
+
+
+def test_a_dispute_may_carry_a_photo_of_what_is_left(report, astana, proof):
+    """A dispute could not carry a photo (#14)."""
+    from taza.reports.services import TransitionError
+    from taza.reports.tests.images import photo_bytes
+
+    report = walk_to(report, ReportState.RESOLVED, astana, proof)
+    with pytest.raises(TransitionError) as refused:
+        transition_report(
+            report,
+            action="dispute",
+            note="Мусор на месте",
+            reporter_token=report.reporter_token,
+            proof=upload(b"%PDF-1.4 not a photo", "akt.pdf"),
+        )
+    assert refused.value.field == "proof"
+    report.refresh_from_db()
+    assert report.state == ReportState.RESOLVED  # refused whole: nothing changed
+    report = transition_report(
+        report,
+        action="dispute",
+        note="Убрали только половину",
+        reporter_token=report.reporter_token,
+        proof=upload(photo_bytes(camera="Samsung", gps=(51.17, 71.45))),
+    )
+    shown = report.photos.get(kind=PhotoKind.DISPUTE)
+    assert report.state == ReportState.DISPUTED and b"Samsung" not in shown.image.read()
+
+
+def test_a_photo_sent_with_an_action_that_takes_none_is_ignored(report, astana):
+    report = transition_report(report, action="accept", actor=astana, proof=upload(b"junk"))
+    assert report.state == ReportState.ACCEPTED and report.photos.count() == 1

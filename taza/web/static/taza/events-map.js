@@ -12,23 +12,24 @@
     });
   }
   var box = document.getElementById("events-map");
-  if (!box || !window.L) { return; }
-  var map = L.map(box).setView([48.0, 67.0], 4);
-  map.attributionControl.setPrefix("");
-  map.attributionControl.addAttribution("geokz, CC BY 4.0");
-  fetch(box.dataset.regions).then(function (r) { return r.json(); }).then(function (data) {
-    L.geoJSON(data, { style: { color: "#1b7f4b", weight: 1, fillOpacity: 0.05 } }).addTo(map);
-  });
-  fetch(box.dataset.events).then(function (r) { return r.json(); }).then(function (data) {
-    data.features.forEach(function (f) {
-      var c = f.geometry.coordinates;
-      var marker = L.circleMarker([c[1], c[0]], { radius: 6, color: "#1b7f4b", weight: 2, fillOpacity: 0.6 });
-      var link = document.createElement("a");
-      link.href = "/campaigns/events/" + f.properties.id + "/";
-      link.textContent = f.properties.title + " · " + f.properties.starts;
-      marker.bindPopup(link);
-      marker.addTo(map);
+  if (!box || !window.TazaMaps) { return; }
+  var map = window.TazaMaps.create(box);
+  map.on("load", function () {
+    fetch(box.dataset.events).then(function (r) { return r.json(); }).then(function (data) {
+      map.addSource("events", { type: "geojson", data: data });
+      map.addLayer({
+        id: "events", type: "circle", source: "events",
+        paint: {
+          "circle-radius": 6, "circle-color": "#1b7f4b", "circle-opacity": 0.6,
+          "circle-stroke-color": "#1b7f4b", "circle-stroke-width": 2
+        }
+      });
+      map.on("click", "events", function (e) {
+        var f = e.features[0].properties;
+        window.TazaMaps.linkPopup("/campaigns/events/" + f.id + "/", f.title + " · " + f.starts)
+          .setLngLat(e.lngLat).addTo(map);
+      });
+      box.dataset.count = String(data.features.length);
     });
-    box.dataset.count = String(data.features.length);
   });
 }());

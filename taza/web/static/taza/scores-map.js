@@ -2,11 +2,9 @@
 (function () {
   "use strict";
   var box = document.getElementById("scores-map");
-  if (!box || !window.L) { return; }
+  if (!box || !window.TazaMaps) { return; }
   var scores = JSON.parse(document.getElementById("scores").textContent);
-  var map = L.map(box).setView([48.0, 67.0], 4);
-  map.attributionControl.setPrefix("");
-  map.attributionControl.addAttribution("geokz, CC BY 4.0");
+  var map = window.TazaMaps.create(box, { outlines: false });
   // Shaded by place in the ranking: top third green, middle yellow, bottom third red.
   function colour(entry) {
     if (!entry || !entry.rank) { return "#cccccc"; }
@@ -15,19 +13,25 @@
     if (place < 2 / 3) { return "#f0c04a"; }
     return "#d9534f";
   }
-  fetch(box.dataset.geojson).then(function (r) { return r.json(); }).then(function (data) {
-    var layer = L.geoJSON(data, {
-      style: function (feature) {
-        var entry = scores[feature.properties.code] || {};
-        return { color: "#555", weight: 1, fillOpacity: 0.7, fillColor: colour(entry) };
-      },
-      onEachFeature: function (feature, shape) {
+  map.on("load", function () {
+    fetch(box.dataset.geojson).then(function (r) { return r.json(); }).then(function (data) {
+      data.features.forEach(function (feature) {
         var entry = scores[feature.properties.code] || {};
         var score = entry.score;
-        shape.bindTooltip((entry.name || feature.properties.code) + ": " + (score === undefined || score === null ? "—" : score + "%") + (entry.rank ? " · #" + entry.rank : ""));
-      }
-    }).addTo(map);
-    map.fitBounds(layer.getBounds());
-    box.dataset.loaded = String(data.features.length);
+        feature.properties.fill = colour(entry);
+        feature.properties.label = (entry.name || feature.properties.code) + ": " +
+          (score === undefined || score === null ? "—" : score + "%") + (entry.rank ? " · #" + entry.rank : "");
+      });
+      map.addSource("scores", { type: "geojson", data: data, attribution: window.TazaMaps.config.boundaries });
+      map.addLayer({ id: "scores", type: "fill", source: "scores", paint: { "fill-color": ["get", "fill"], "fill-opacity": 0.7 } });
+      map.addLayer({ id: "score-edges", type: "line", source: "scores", paint: { "line-color": "#555555", "line-width": 1 } });
+      map.on("click", "scores", function (e) {
+        var popup = new window.TazaMaps.maplibregl.Popup().setLngLat(e.lngLat);
+        popup.setText(e.features[0].properties.label).addTo(map);
+      });
+      var bounds = window.TazaMaps.boundsOf(data);
+      if (bounds) { map.fitBounds(bounds, { padding: 10, animate: false }); }
+      box.dataset.loaded = String(data.features.length);
+    });
   });
 }());

@@ -1,0 +1,31 @@
+// The operator's queue, this page of it, on a map: overdue reports in red.
+(function () {
+  "use strict";
+  var box = document.getElementById("queue-map");
+  if (!box || !window.TazaMaps) { return; }
+  var points = JSON.parse(document.getElementById("queue-points").textContent);
+  var data = {
+    type: "FeatureCollection",
+    features: points.map(function (p) {
+      return { type: "Feature", geometry: { type: "Point", coordinates: [p.lon, p.lat] }, properties: { id: p.id, overdue: p.overdue } };
+    })
+  };
+  var map = window.TazaMaps.create(box);
+  map.on("load", function () {
+    map.addSource("queue", { type: "geojson", data: data });
+    map.addLayer({
+      id: "queue", type: "circle", source: "queue",
+      paint: {
+        "circle-radius": 7, "circle-color": ["case", ["get", "overdue"], "#b3261e", "#e08a00"],
+        "circle-opacity": 0.7, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1
+      }
+    });
+    map.on("click", "queue", function (e) {
+      var id = e.features[0].properties.id;
+      window.TazaMaps.linkPopup("/reports/" + id + "/", "№ " + id).setLngLat(e.lngLat).addTo(map);
+    });
+    var bounds = window.TazaMaps.boundsOf(data);
+    if (bounds) { map.fitBounds(bounds, { maxZoom: 14, padding: 30, animate: false }); }
+    box.dataset.count = String(points.length);
+  });
+}());
