@@ -221,6 +221,13 @@ TAZA_BASEMAP_ATTRIBUTION = env_str(
     "TAZA_BASEMAP_ATTRIBUTION",
     '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors (ODbL)',
 )
+# Address search (docs/maps.md): a Nominatim or Photon server the deployment runs or may
+# use; empty: the search finds Taza's own regions and districts only.
+TAZA_GEOCODER_URL = env_str("TAZA_GEOCODER_URL", "")
+TAZA_GEOCODER_KIND = env_str("TAZA_GEOCODER_KIND", "nominatim")
+TAZA_GEOCODER_TIMEOUT = env_int("TAZA_GEOCODER_TIMEOUT", 3, minimum=1)
+TAZA_GEOCODER_AGENT = env_str("TAZA_GEOCODER_AGENT", "Taza Qazaqstan (info@taza.example.kz)")
+TAZA_PLACES_RATE = env_str("TAZA_PLACES_RATE", "60/m")
 # No map zooms further in than this: every request a map makes stays in range.
 TAZA_MAP_MAX_ZOOM = env_int("TAZA_MAP_MAX_ZOOM", 19, minimum=1)
 # Open data: where the published files are kept, and how old a file may be served

@@ -17,6 +17,7 @@ from django.db import DatabaseError
 from taza.core.api import MAX_OFFSET, MAX_PAGE
 from taza.core.params import MAX_PARAM_LENGTH
 from taza.geo.models import Region
+from taza.geo.places import MAX_QUERY
 from taza.programme.models import FIRST_YEAR, LAST_YEAR, Measure
 from taza.reports.choices import ReportState
 from taza.reports.models import ServiceCategory
@@ -76,6 +77,7 @@ def _constraints() -> dict[str, Callable[[], dict[str, Any]]]:
             "description": "report numbers, comma-separated",
         },
         "text": lambda: {"type": "string", "maxLength": MAX_PARAM_LENGTH, "pattern": "^[^\\x00]*$"},
+        "q": lambda: {"type": "string", "minLength": 1, "maxLength": MAX_QUERY},
         "year": lambda: {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
         "zoom": lambda: {"type": "integer", "minimum": 0, "maximum": 22},
         "limit": lambda: {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},

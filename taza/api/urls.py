@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from taza.api import open311
 from taza.campaigns import api as campaigns
+from taza.geo import api as geo
 from taza.programme import api as programme
 from taza.reports import api as reports
 from taza.sites import api as sites
@@ -16,6 +17,7 @@ router.register("sites", sites.WasteSiteViewSet, basename="site")
 urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/v1/locate/", reports.locate_point, name="api-locate"),
+    path("api/v1/places/", geo.places_api, name="api-places"),
     path("api/v1/statistics/", reports.statistics_api, name="api-statistics"),
     path("api/v1/map/", reports.map_api, name="api-map"),
     path("api/v1/programme/measures/", programme.measures_api, name="api-measures"),

@@ -62,14 +62,17 @@ class TrustedProxyMiddleware:
         return self.get_response(request)
 
 
-def intake_limited(request: HttpRequest, group: str) -> bool:
-    """Count one report submission; True when the client is over the intake rate."""
+def intake_limited(request: HttpRequest, group: str, rate: str | None = None) -> bool:
+    """Count one request of a limited kind; True when the client is over its rate.
+
+    The rate is the report intake's (TAZA_INTAKE_RATE) unless another is named.
+    """
     return bool(
         is_ratelimited(
             request,
             group=group,
             key=lambda _group, req: client_ip(req),
-            rate=settings.TAZA_INTAKE_RATE,
+            rate=rate or settings.TAZA_INTAKE_RATE,
             increment=True,
         )
     )

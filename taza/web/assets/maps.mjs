@@ -86,6 +86,7 @@ function create(container, options) {
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   container.dataset.basemap = config.pmtiles ? "pmtiles" : config.tiles ? "raster" : "outlines";
+  container.tazaMap = map; // for the place search and the tests
   return map;
 }
 

@@ -169,3 +169,44 @@ def test_a_report_an_event_a_site_and_the_console_each_show_their_place(browser,
     page.wait_for_selector("#queue-map[data-count='1']", state="attached")
     assert watch.errors == [] and watch.failed == []
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("locale", "find"), [("kk-KZ", "Табу"), ("ru-RU", "Найти"), ("en-US", "Find")]
+)
+def test_a_pin_is_placed_by_address_search_on_the_basemap(
+    browser,  # noqa: F811
+    site,  # noqa: F811
+    settings,
+    tmp_path,
+    locale,
+    find,
+):
+    from taza.geo.tests.fake_geocoder import FakeGeocoder
+
+    geocoder = FakeGeocoder().start()
+    settings.TAZA_GEOCODER_URL = geocoder.url
+    settings.TAZA_BASEMAP_PMTILES = str(build_basemap(tmp_path / "kz.pmtiles"))
+    page = browser.new_context(
+        base_url=site, locale=locale, viewport={"width": 390, "height": 844}
+    ).new_page()
+    watch = Watch(page)
+    page.goto("/reports/new/")
+    page.wait_for_selector("#map.maplibregl-map[data-basemap='pmtiles']", state="attached")
+    search = page.locator(".place-search")
+    search.locator("input").fill("Медеу")
+    search.get_by_role("button", name=find).click()
+    search.locator(".place-district").first.click()  # a district: the map goes there
+    centre = page.evaluate("window.tazaMap.map.getCenter()")
+    assert 42.9 < centre["lat"] < 43.4 and 76.8 < centre["lng"] < 77.4  # Medeu, Almaty
+    assert page.input_value("#id_lat") == ""  # a district is not a point
+    search.locator("input").fill("Кенесары 40")
+    search.locator("input").press("Enter")  # searches; does not send the report form
+    search.locator(".place-address").first.click()  # an address: the pin goes there
+    assert (page.input_value("#id_lat"), page.input_value("#id_lon")) == ("51.171200", "71.426300")
+    assert page.locator("#map .maplibregl-marker").count() == 1
+    assert page.url.endswith("/reports/new/")
+    assert page.locator(".place-address").count() == 1  # Bishkek's answer was dropped
+    assert watch.errors == [] and watch.failed == []
+    page.context.close()
+    geocoder.stop()
