@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -33,12 +33,14 @@ from taza.reports.querysets import public_history
 from taza.reports.services import (
     Submission,
     merge_reports,
+    nearby_open_reports,
     split_report,
     submit_report,
     transition_report,
 )
 from taza.reports.stats import statistics
 
+NEARBY_RADIUS_M = 150.0  # inside the two H3 rings nearby_open_reports looks at
 REPORTER_TOKEN_HEADER = "X-Reporter-Token"  # noqa: S105 (a header name)
 
 
@@ -165,6 +167,36 @@ class ReportViewSet(viewsets.GenericViewSet[Report]):
             reporter_token=request.headers.get(REPORTER_TOKEN_HEADER, ""),
         )
         return Response(s.ReportSerializer(report, context={"request": request}).data)
+
+    @extend_schema(
+        parameters=[s.NearbyQuerySerializer],
+        responses={200: s.NearbySerializer(many=True), 400: ErrorSerializer},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def nearby(self, request: Request) -> Response:
+        """List open reports of a category near a point: before filing, "is it mine too?"."""
+        query = s.NearbyQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        category = ServiceCategory.objects.filter(
+            code=query.validated_data["category"], is_active=True
+        ).first()
+        if category is None:
+            raise ValidationError({"category": [_("No such category.")]})
+        # Wider than the duplicate rule's 50 m: a pin dropped by hand is often off.
+        near = nearby_open_reports(
+            category.pk,
+            query.validated_data["lat"],
+            query.validated_data["lon"],
+            radius_m=NEARBY_RADIUS_M,
+        )
+        distance = {n.public_id: round(n.distance_m) for n in near}
+        reports = (
+            Report.objects.filter(public_id__in=distance)
+            .select_related("category")
+            .annotate(follower_count=Count("followers"))
+        )
+        rows = sorted(reports, key=lambda r: distance[r.public_id])[:10]
+        return Response(s.NearbySerializer(rows, many=True, context={"distance": distance}).data)
 
     @extend_schema(responses={200: s.HistorySerializer(many=True)})
     @action(detail=True, methods=["get"])

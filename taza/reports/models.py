@@ -167,6 +167,35 @@ def _photo_path(instance: ReportPhoto, filename: str) -> str:
     return f"reports/{instance.report.public_id}/{filename}"
 
 
+class ReportFollower(models.Model):
+    """Someone else with the same problem, told of the report's progress ("mine too").
+
+    Following instead of filing a second report keeps one report per problem. The e-mail
+    address is personal data: it is used to write to the person and shown to no one.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(max_length=8, default="kk")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "user"], condition=Q(user__isnull=False), name="follow_once_user"
+            ),
+            models.UniqueConstraint(
+                fields=["report", "email"], condition=~Q(email=""), name="follow_once_email"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} ← {self.user_id or 'e-mail'}"
+
+
 class ReportPhoto(models.Model):
     """A photo re-encoded without its metadata; the original is never stored."""
 

@@ -178,3 +178,35 @@ class HistorySerializer(serializers.ModelSerializer[AuditEntry]):
     def get_state(self, entry: AuditEntry) -> str | None:
         state = entry.changes.get("state")
         return str(state[1]) if state else None
+
+
+class NearbyQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    """The question "is my problem reported already?": a category and a point."""
+
+    category = serializers.CharField(max_length=50)
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lon = serializers.FloatField(min_value=-180, max_value=180)
+
+
+class NearbySerializer(serializers.ModelSerializer[Report]):
+    """An open report near the point, with how far it is and how many follow it."""
+
+    state_name = serializers.CharField(source="get_state_display", read_only=True)
+    distance_m = serializers.SerializerMethodField()
+    followers = serializers.IntegerField(source="follower_count", read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Report
+        fields = [
+            "public_id",
+            "state",
+            "state_name",
+            "distance_m",
+            "created_at",
+            "followers",
+            "url",
+        ]
+
+    def get_distance_m(self, report: Report) -> int:
+        return int(self.context["distance"][report.public_id])

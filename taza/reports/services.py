@@ -37,7 +37,13 @@ from taza.core.text import clean_text, is_blank
 from taza.geo.lookup import LocationError, haversine_m, locate
 from taza.geo.models import District, Region
 from taza.reports.choices import OPEN_STATES, Channel, PhotoKind, ReportState, ResponsibleLevel
-from taza.reports.models import MAX_DESCRIPTION, Report, ReportPhoto, ServiceCategory
+from taza.reports.models import (
+    MAX_DESCRIPTION,
+    Report,
+    ReportFollower,
+    ReportPhoto,
+    ServiceCategory,
+)
 from taza.reports.photos import CleanPhoto, PhotoError, clean_photo, clean_photos
 from taza.reports.reference import cached
 from taza.reports.stats import mark_dirty
@@ -270,6 +276,50 @@ def nearby_open_reports(
     return [
         Nearby(pk, number, distance) for distance, _c, pk, number in near if distance <= radius_m
     ]
+
+
+# A report may be followed while someone still owes a step, or its resolution may be
+# disputed; a closed or rejected one is history.
+FOLLOWABLE = (*OPEN_STATES, ReportState.RESOLVED)
+
+
+def follow_report(
+    report: Report, *, user: User | None = None, email: str = "", language: str = "kk"
+) -> bool:
+    """Tell someone else with the same problem of this report's progress.
+
+    Return False when they follow it already (a second press changes nothing). A visitor
+    gives an e-mail address; a signed-in person is written to at theirs.
+    """
+    if report.state not in FOLLOWABLE:
+        raise ReportError(
+            _("This report is closed. If the problem is back, report it anew."), "report"
+        )
+    email = clean_text(email).lower()
+    if user is None:
+        if not email:
+            raise ReportError(_("Give an e-mail address to hear about its progress."), "email")
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ReportError(_("The e-mail address is not valid."), "email") from None
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                ReportFollower.objects.create(
+                    report=report, user=user, email="" if user else email, language=language[:8]
+                )
+        except IntegrityError:
+            return False
+        count = report.followers.count()
+        record(
+            obj=report,
+            actor=user or SYSTEM,
+            action=AuditAction.UPDATE,
+            changes={"followers": [count - 1, count]},
+            reason="mine too",
+        )
+    return True
 
 
 def _new_public_id() -> str:
@@ -605,9 +655,10 @@ def _apply(report: Report, spec: Action, action: str, now: datetime, target: Bod
 
 def _notify(report_id: int, action: str) -> None:
     # Imported here: the tasks module calls this one's process_deadlines (a real cycle).
-    from taza.reports.tasks import notify_reporter
+    from taza.reports.tasks import notify_reporter, tell_followers
 
     notify_reporter(report_id, action)
+    tell_followers(report_id, action)
 
 
 # -- operators' tools -----------------------------------------------------------------

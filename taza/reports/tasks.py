@@ -51,6 +51,41 @@ def notify_reporter(report_id: int, action: str) -> None:
     logger.info("reporter notified", extra={"report": report.public_id, "action": action})
 
 
+@db_task(retries=5, retry_delay=60)
+def tell_followers(report_id: int, action: str) -> None:
+    """Write to everyone who said "mine too" that the report moved on, each in their language.
+
+    One message per person (nobody sees another's address), sent in one connection.
+    """
+    from django.core.mail import EmailMessage, get_connection
+
+    report = Report.objects.select_related("category").filter(pk=report_id).first()
+    if report is None:
+        return
+    messages = []
+    for follower in report.followers.select_related("user"):
+        address = follower.user.email if follower.user else follower.email
+        if not address:
+            continue
+        with translation.override(follower.language):
+            subject = _("Report № %(number)s: %(state)s") % {
+                "number": report.public_id,
+                "state": report.get_state_display(),
+            }
+            body = _(
+                "The report “%(category)s” you follow is now: %(state)s.\n"
+                "Follow it here: %(link)s\n\nTaza Qazaqstan"
+            ) % {
+                "category": report.category.name,
+                "state": report.get_state_display(),
+                "link": absolute_url(report),
+            }
+        messages.append(EmailMessage(subject, body, None, [address]))
+    if messages:
+        get_connection().send_messages(messages)
+    logger.info("followers told", extra={"report": report.public_id, "count": len(messages)})
+
+
 @db_periodic_task(crontab(minute="*/10"))
 def watch_deadlines() -> None:
 

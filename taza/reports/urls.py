@@ -8,6 +8,7 @@ urlpatterns = [
     path("reports/mine/", views.my_reports, name="mine"),
     path("reports/<str:public_id>/", views.report_detail, name="detail"),
     path("reports/<str:public_id>/action/", views.report_action, name="action"),
+    path("reports/<str:public_id>/follow/", views.follow, name="follow"),
     path("console/", views.console, name="console"),
     path("console/bulk/", views.console_bulk, name="console-bulk"),
     path("statistics/", views.statistics_page, name="statistics"),

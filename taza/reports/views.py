@@ -32,11 +32,13 @@ from taza.reports.pending import KeptPhoto
 from taza.reports.photos import MAX_BYTES
 from taza.reports.querysets import public_history
 from taza.reports.services import (
+    FOLLOWABLE,
     MAX_PHOTOS,
     ReportError,
     Submission,
     allowed_actions,
     examine,
+    follow_report,
     submit_report,
     transition_report,
 )
@@ -129,6 +131,11 @@ def _form_context(form: ReportForm, kept: list[KeptPhoto]) -> dict[str, Any]:
     return {
         "form": form,
         "kept": kept,
+        # The category list sends numbers; the "already reported nearby" search wants codes.
+        "category_codes": {
+            str(pk): code
+            for pk, code in ServiceCategory.objects.filter(is_active=True).values_list("pk", "code")
+        },
         "max_photos": MAX_PHOTOS,
         "max_mb": MAX_BYTES // 2**20,
     }
@@ -146,7 +153,9 @@ def _token(request: HttpRequest, report: Report) -> str:
     return request.GET.get("token") or request.session.get(f"report-token-{report.public_id}", "")
 
 
-def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def report_detail(
+    request: HttpRequest, public_id: str, *, follow_error: str = "", status: int = 200
+) -> HttpResponse:
     report = get_object_or_404(Report.objects.public(), public_id=public_id)
     token = _token(request, report)
     holds_secret = bool(token) and hmac.compare_digest(token, report.reporter_token)
@@ -168,8 +177,35 @@ def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
                 if holds_secret
                 else ""
             ),
+            "may_follow": report.state in FOLLOWABLE,
+            "follower_count": report.followers.count(),
+            "follow_error": follow_error,
         },
+        status=status,
     )
+
+
+@require_POST
+def follow(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Follow a report someone else filed: "this is mine too", instead of a duplicate."""
+    report = get_object_or_404(Report, public_id=public_id)
+    user = request.user if request.user.is_authenticated else None
+    try:
+        added = follow_report(
+            report,
+            user=user,
+            email=request.POST.get("email", "")[:254],
+            language=(request.LANGUAGE_CODE or "kk")[:2],
+        )
+    except ReportError as exc:
+        return report_detail(request, public_id, follow_error=exc.message, status=400)
+    messages.success(
+        request,
+        _("Thank you: you will hear of this report's progress.")
+        if added
+        else _("You follow this report already."),
+    )
+    return redirect(f"{report.get_absolute_url()}#follow")
 
 
 @login_required

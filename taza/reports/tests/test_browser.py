@@ -175,3 +175,50 @@ def test_the_secret_link_in_a_fresh_browser_disputes_with_a_photo(browser, site,
     assert page.locator("#state").inner_text() == "оспорено"
     assert page.locator("img.photo-dispute").count() == 1
     fresh.close()
+
+
+@pytest.mark.parametrize(
+    ("locale", "mine_too", "follow", "thanks"),
+    [
+        ("kk-KZ", "Бұл менің де мәселем", "Бұл менің де мәселем: бақылау", "Рақмет"),
+        ("ru-RU", "Это и моя проблема", "Это и моя проблема: следить", "Спасибо"),
+        ("en-US", "This is mine too", "This is mine too: follow it", "Thank you"),
+    ],
+)
+def test_a_similar_report_nearby_is_offered_before_sending_and_followed(
+    browser,  # noqa: F811
+    site,
+    locale,
+    mine_too,
+    follow,
+    thanks,
+):
+    """A similar open report was linked only after sending, with no "me too" before (#14)."""
+    from taza.reports.services import Submission, submit_report
+
+    earlier = submit_report(
+        Submission(
+            channel="web",
+            category_code="illegal_dump",
+            description="Свалка",
+            lat=51.1694,
+            lon=71.4491,
+        )
+    ).report
+    context = browser.new_context(
+        base_url=site, locale=locale, viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    page.goto("/reports/new/")
+    page.wait_for_selector("#map.maplibregl-map", state="attached")
+    page.select_option("#id_category", value=str(earlier.category_id))
+    page.evaluate("window.tazaMap.place(51.1698, 71.4493, 15)")  # about 45 m away
+    nearby = page.locator("#nearby")
+    nearby.get_by_role("link", name=mine_too).click()
+    page.wait_for_url(f"**/reports/{earlier.public_id}/#follow")
+    page.fill("#follow-email", "neighbour@example.kz")
+    page.get_by_role("button", name=follow).click()
+    page.wait_for_url("**#follow")
+    assert thanks in page.locator(".message").inner_text()
+    assert earlier.followers.count() == 1 and Report.objects.count() == 1  # no duplicate
+    context.close()

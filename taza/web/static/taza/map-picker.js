@@ -8,6 +8,8 @@
   var map = window.TazaMaps.create(box);
   var marker = null;
   function show(latitude, longitude) {
+    // Others (the "already reported nearby" list) follow the point.
+    document.dispatchEvent(new CustomEvent("taza:point", { detail: { lat: latitude, lon: longitude } }));
     if (marker) { marker.setLngLat([longitude, latitude]); return; }
     marker = new window.TazaMaps.maplibregl.Marker({ color: "#b3261e" })
       .setLngLat([longitude, latitude]).addTo(map);
