@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import IO
 
 import h3
@@ -380,6 +381,8 @@ def submit_report(sub: Submission, *, now: datetime | None = None) -> IntakeResu
                 # (settings.TAZA_INTAKE_HOOKS: a dump report creates or joins a waste site).
                 for hook in hooks("TAZA_INTAKE_HOOKS"):
                     hook(report)
+                if report.reporter_email:  # the private link, kept where the person can find it
+                    transaction.on_commit(partial(_email_registration, report.pk))
         except IntegrityError:
             # Two deliveries of one submission raced and the other won: return its report.
             earlier = _earlier(sub)
@@ -651,6 +654,12 @@ def _apply(report: Report, spec: Action, action: str, now: datetime, target: Bod
         report.closed_at = now
     if action == "reopen":
         report.resolved_at = report.closed_at = None
+
+
+def _email_registration(report_id: int) -> None:
+    from taza.reports.tasks import email_registration
+
+    email_registration(report_id)
 
 
 def _notify(report_id: int, action: str) -> None:

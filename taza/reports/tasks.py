@@ -35,20 +35,47 @@ def notify_reporter(report_id: int, action: str) -> None:
             "number": report.public_id,
             "state": report.get_state_display(),
         }
-        body = _(
+        text = _(
             "Your report “%(category)s” is now: %(state)s.\n"
             "Follow it here: %(link)s\n\nTaza Qazaqstan"
-        ) % {
-            "category": report.category.name,
-            "state": report.get_state_display(),
-            "link": absolute_url(report),
-        }
+        )
+        values = {"category": report.category.name, "state": report.get_state_display()}
+        body = text % {**values, "link": absolute_url(report)}
     if report.reporter_email:
-        send_mail(subject, body, None, [report.reporter_email])
+        # Only the reporter's own mail carries the private link (to confirm or dispute).
+        send_mail(
+            subject, text % {**values, "link": private_link(report)}, None, [report.reporter_email]
+        )
     # Channels that reach people other than by e-mail (settings.TAZA_REPORT_NOTIFIERS).
     for notifier in hooks("TAZA_REPORT_NOTIFIERS"):
         notifier(report, action, subject, body)
     logger.info("reporter notified", extra={"report": report.public_id, "action": action})
+
+
+def private_link(report: Report) -> str:
+    """Return the report's address with its secret: who holds it may confirm or dispute."""
+    return absolute_url(f"{report.get_absolute_url()}?token={report.reporter_token}")
+
+
+@db_task(retries=5, retry_delay=60)
+def email_registration(report_id: int) -> None:
+    """Send the reporter their report's number and the private link, at once."""
+    report = Report.objects.select_related("category", "body").filter(pk=report_id).first()
+    if report is None or not report.reporter_email:
+        return
+    with translation.override(report.language):
+        subject = _("Report № %(number)s is registered") % {"number": report.public_id}
+        body = _(
+            "Thank you. Your report “%(category)s” is registered as № %(number)s and sent to "
+            "%(body)s.\n\nKeep this private link: with it you can confirm or dispute the "
+            "resolution from any device. Do not share it.\n%(link)s\n\nTaza Qazaqstan"
+        ) % {
+            "category": report.category.name,
+            "number": report.public_id,
+            "body": report.body.name,
+            "link": private_link(report),
+        }
+    send_mail(subject, body, None, [report.reporter_email])
 
 
 @db_task(retries=5, retry_delay=60)

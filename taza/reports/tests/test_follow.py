@@ -120,3 +120,17 @@ def test_a_report_no_one_may_follow_any_more_has_no_follow_form(client, report, 
     page = client.get(reverse("reports:detail", args=[report.public_id])).content.decode()
     assert 'id="follow"' not in page
     assert Report.objects.get(pk=report.pk).state == ReportState.REJECTED
+
+
+def test_the_reporter_is_mailed_the_private_link_at_once_and_with_each_step(cast):
+    """The secret link was shown nowhere a reporter could find it again (#14)."""
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        report = submit_report(submission(reporter_email="aigerim@example.kz")).report
+    registered = [m for m in mail.outbox if report.public_id in m.subject]
+    assert len(registered) == 1 and registered[0].to == ["aigerim@example.kz"]
+    assert f"/reports/{report.public_id}/?token={report.reporter_token}" in registered[0].body
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        transition_report(report, action="accept", actor=cast.astana_operator)
+    step = mail.outbox[-1]
+    assert step.to == ["aigerim@example.kz"] and report.reporter_token in step.body
