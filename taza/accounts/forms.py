@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from taza.accounts.models import User
 
@@ -18,7 +19,8 @@ class SignupForm(forms.Form):
         error_messages={"invalid": _("3 to 150 letters, digits and @ . + - _")},
     )
     first_name = forms.CharField(
-        label=_("Name"), max_length=User._meta.get_field("first_name").max_length
+        label=pgettext_lazy("a person's", "Name"),
+        max_length=User._meta.get_field("first_name").max_length,
     )
     email = forms.EmailField(label=_("E-mail"))
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)
