@@ -182,6 +182,9 @@ class ReportFollower(models.Model):
     language = models.CharField(max_length=8, default="kk")
     created_at = models.DateTimeField(default=timezone.now)
 
+    # Who follows is personal: the audit trail notes that it was set, never the value.
+    audit_personal = frozenset({"user", "email"})
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
