@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from taza.campaigns.choices import ResultStatus
 from taza.campaigns.models import EventResult
 from taza.core.datasets import Column, Dataset, Row
+from taza.geo.datasets import TERRITORY_COLUMNS, territory_values
 
 COLUMNS = (
     Column("event", _("event number"), _("The event's page is /campaigns/events/NUMBER/.")),
@@ -17,10 +18,7 @@ COLUMNS = (
     Column("title", _("event"), _("as its organiser wrote it")),
     Column("organiser_kind", _("organiser kind code")),
     Column("organiser_kind_name", _("organiser kind")),
-    Column("region", _("region code")),
-    Column("region_name", _("region")),
-    Column("district", _("district code")),
-    Column("district_name", _("district")),
+    *TERRITORY_COLUMNS,
     Column("lat", _("latitude"), _("WGS 84")),
     Column("lon", _("longitude"), _("WGS 84")),
     Column("starts_at", _("starts at")),
@@ -49,10 +47,7 @@ def rows() -> Iterator[Row]:
             "title": event.title,
             "organiser_kind": event.organiser_kind,
             "organiser_kind_name": event.get_organiser_kind_display(),
-            "region": event.region.code,
-            "region_name": event.region.name,
-            "district": event.district.code if event.district else None,
-            "district_name": event.district.name if event.district else None,
+            **territory_values(event.region, event.district),
             "lat": round(event.lat, 5),
             "lon": round(event.lon, 5),
             "starts_at": event.starts_at,

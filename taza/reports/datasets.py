@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from django.utils.translation import gettext_lazy as _
 
 from taza.core.datasets import Column, Dataset, Row
+from taza.geo.datasets import TERRITORY_COLUMNS, territory_values
 from taza.reports.models import Report
 
 COLUMNS = (
@@ -19,10 +20,7 @@ COLUMNS = (
         _("new, accepted, in_progress, resolved, disputed, closed or rejected"),
     ),
     Column("state_name", _("state")),
-    Column("region", _("region code")),
-    Column("region_name", _("region")),
-    Column("district", _("district code")),
-    Column("district_name", _("district")),
+    *TERRITORY_COLUMNS,
     Column("body", _("responsible body code")),
     Column("body_name", _("responsible body")),
     Column("lat", _("latitude"), _("WGS 84, rounded to 4 decimals (about 11 m)")),
@@ -51,10 +49,7 @@ def rows() -> Iterator[Row]:
             "category_name": report.category.name,
             "state": report.state,
             "state_name": report.get_state_display(),
-            "region": report.region.code,
-            "region_name": report.region.name,
-            "district": report.district.code if report.district else None,
-            "district_name": report.district.name if report.district else None,
+            **territory_values(report.region, report.district),
             "body": report.body.code,
             "body_name": report.body.name,
             "lat": round(report.lat, 4),

@@ -24,6 +24,14 @@ from taza.reports.stats import refresh_dirty_days
 logger = logging.getLogger(__name__)
 
 
+def step_subject(report: Report) -> str:
+    """Return the subject of a mail about a report's new state, in the active language."""
+    return _("Report № %(number)s: %(state)s") % {
+        "number": report.public_id,
+        "state": report.get_state_display(),
+    }
+
+
 @db_task(retries=5, retry_delay=60)
 def notify_reporter(report_id: int, action: str) -> None:
     """Tell the reporter, through the channel they used, that their report moved on."""
@@ -31,10 +39,7 @@ def notify_reporter(report_id: int, action: str) -> None:
     if report is None:
         return
     with translation.override(report.language):
-        subject = _("Report № %(number)s: %(state)s") % {
-            "number": report.public_id,
-            "state": report.get_state_display(),
-        }
+        subject = step_subject(report)
         text = _(
             "Your report “%(category)s” is now: %(state)s.\n"
             "Follow it here: %(link)s\n\nTaza Qazaqstan"
@@ -95,10 +100,7 @@ def tell_followers(report_id: int, action: str) -> None:
         if not address:
             continue
         with translation.override(follower.language):
-            subject = _("Report № %(number)s: %(state)s") % {
-                "number": report.public_id,
-                "state": report.get_state_display(),
-            }
+            subject = step_subject(report)
             body = _(
                 "The report “%(category)s” you follow is now: %(state)s.\n"
                 "Follow it here: %(link)s\n\nTaza Qazaqstan"

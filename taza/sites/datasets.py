@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
 from taza.core.datasets import Column, Dataset, Row
+from taza.geo.datasets import TERRITORY_COLUMNS, territory_values
 from taza.sites.choices import SiteState
 from taza.sites.querysets import visible_sites
 
@@ -21,10 +22,7 @@ COLUMNS = (
     Column("state_name", _("state")),
     Column("source", _("found by (code)"), _("citizen, satellite, raid or import")),
     Column("source_name", _("found by")),
-    Column("region", _("region code")),
-    Column("region_name", _("region")),
-    Column("district", _("district code")),
-    Column("district_name", _("district")),
+    *TERRITORY_COLUMNS,
     Column("lat", _("latitude"), _("WGS 84")),
     Column("lon", _("longitude"), _("WGS 84")),
     Column("area_m2", _("estimated area, m²")),
@@ -54,10 +52,7 @@ def rows() -> Iterator[Row]:
             "state_name": site.get_state_display(),
             "source": site.source,
             "source_name": site.get_source_display(),
-            "region": site.region.code,
-            "region_name": site.region.name,
-            "district": site.district.code if site.district else None,
-            "district_name": site.district.name if site.district else None,
+            **territory_values(site.region, site.district),
             "lat": round(site.lat, 6),
             "lon": round(site.lon, 6),
             "area_m2": site.area_m2,

@@ -43,17 +43,15 @@ def _database_url() -> str:
 
 
 def _bot_process(fake: FakeTelegram) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "TAZA_BOT_TOKEN": TOKEN,
-        "TAZA_BOT_API_URL": fake.url,
-        "LOG_LEVEL": "WARNING",
-    }
+    return _process(["run_bot"], TAZA_BOT_TOKEN=TOKEN, TAZA_BOT_API_URL=fake.url)
+
+
+def _process(command: list[str], **env: str) -> subprocess.Popen[bytes]:
+    """Start a manage.py command on the test database, quietly."""
     return subprocess.Popen(
-        [sys.executable, "manage.py", "run_bot"],
+        [sys.executable, "manage.py", *command],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "DATABASE_URL": _database_url(), "LOG_LEVEL": "WARNING", **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -159,16 +157,6 @@ def test_a_bot_killed_mid_send_files_one_report_and_loses_nothing():
     assert report.description == "Свалка у остановки" and report.photos.count() == 1
     registered = [t["text"] for t in fake.sent(chat) if "зарегистрировано" in t["text"]]
     assert len(registered) == 1 and report.public_id in registered[0]
-
-
-def _process(command: list[str], **env: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "manage.py", *command],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": _database_url(), "LOG_LEVEL": "WARNING", **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 @pytest.fixture
