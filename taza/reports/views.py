@@ -70,7 +70,7 @@ def new_report(request: HttpRequest) -> HttpResponse:
     if valid and intake_limited(request, "web-intake"):
         form.add_error(None, _("Too many reports from this connection; try again later."))
         return render(request, "reports/new.html", _form_context(form, kept), status=429)
-    sub = _submission(request, form, kept)
+    sub = _submission(request, form, kept, browser)
     if valid:
         try:
             result = submit_report(sub)
@@ -98,7 +98,9 @@ def new_report(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/new.html", _form_context(form, kept), status=400)
 
 
-def _submission(request: HttpRequest, form: ReportForm, kept: list[KeptPhoto]) -> Submission:
+def _submission(
+    request: HttpRequest, form: ReportForm, kept: list[KeptPhoto], browser: str
+) -> Submission:
     """Make the submission from whatever of the form was readable, with the kept photos."""
     data = form.cleaned_data
     user = request.user if request.user.is_authenticated else None
@@ -117,7 +119,7 @@ def _submission(request: HttpRequest, form: ReportForm, kept: list[KeptPhoto]) -
         idempotency_key=data.get("submission_key") or "",
         # The key is scoped to this browser: replayed from another, it finds nothing of
         # this one's, so it can never hand over the reporter's link.
-        client_id=_browser_id(request),
+        client_id=browser,
         reporter=user,
         reporter_name=data.get("name") or (user.get_full_name() if user else ""),
         reporter_email=data.get("email") or (user.email if user else ""),
