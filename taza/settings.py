@@ -172,6 +172,8 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "taza" / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Almaty")
 USE_I18N = True
+# Kazakh number formats, which Django does not ship (see taza/formats/kk).
+FORMAT_MODULE_PATH = ["taza.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

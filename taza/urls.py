@@ -6,7 +6,7 @@ from django.http.response import HttpResponseBase
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from taza.geo.views import regions_geojson
+from taza.geo.views import districts_geojson, regions_geojson
 from taza.ops.views import health
 from taza.web.maps import basemap_glyphs, basemap_pmtiles
 
@@ -26,6 +26,11 @@ urlpatterns = [
     path("", include("taza.sites.urls")),
     path("", include("taza.opendata.urls")),
     path("geo/regions.geojson", regions_geojson, name="regions-geojson"),
+    path(
+        "geo/regions/<slug:code>/districts.geojson",
+        districts_geojson,
+        name="districts-geojson",
+    ),
     path("maps/basemap.pmtiles", basemap_pmtiles, name="basemap-pmtiles"),
     path(
         "maps/fonts/<str:fontstack>/<str:glyph_range>.pbf",

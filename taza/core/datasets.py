@@ -11,14 +11,18 @@ the file is written in.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import IO, Any
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -143,3 +147,23 @@ def write_xlsx(dataset: Dataset, path: str) -> int:
         about.append([column.name, str(column.label), str(column.description)])
     book.save(path)
     return count
+
+
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(dataset: Dataset, fmt: str, filename: str) -> HttpResponse:
+    """Answer with the dataset as a CSV or XLSX attachment, written in the active language."""
+    if fmt == "csv":
+        buffer = io.StringIO()
+        write_csv(dataset, buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=CSV_TYPE)
+    elif fmt == "xlsx":
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as file:
+            write_xlsx(dataset, file.name)
+            response = HttpResponse(Path(file.name).read_bytes(), content_type=XLSX_TYPE)
+    else:
+        raise ValueError(f"no such format: {fmt}")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

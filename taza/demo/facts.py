@@ -5,6 +5,8 @@ Every number here is quoted from shared/seeds/ unless marked as an estimate.
 
 from __future__ import annotations
 
+from taza.programme import official
+
 # Appeals to @TazaQazBot by region, from the 2024 progress note in the action plan
 # (seed 003, measure 44): "Алматы (2014), Астана (1587), Карагандинской (757) и
 # Костанайской областях (623) ... Ұлытау (70), Абай (105), Актюбинской (126) и
@@ -41,7 +43,7 @@ APPEALS_BY_REGION_ESTIMATED: dict[str, int] = {
 APPEALS_BY_REGION: dict[str, int] = APPEALS_BY_REGION_QUOTED | APPEALS_BY_REGION_ESTIMATED
 
 # Appeals in 2025 (seed 002) and in January–July 2025 (press figures in issue 3).
-APPEALS_2025 = 26_137
+APPEALS_2025 = official.APPEALS_2025.value
 APPEALS_JAN_JUL_2025 = 11_966
 EXECUTED_SHARE_JAN_JUL_2025 = 0.935
 OVERDUE_JAN_JUL_2025 = 41
@@ -60,14 +62,14 @@ DUMPS_FOUND_2018 = 8_700
 DUMPS_LIQUIDATED_SHARE_2018 = 0.57
 DUMPS_FOUND_2024 = 4_886
 DUMPS_LIQUIDATED_2024 = 4_335
-SATELLITE_DUMPS_2025 = 3_828
+SATELLITE_DUMPS_2025 = official.SATELLITE_DUMPS_2025.value
 
 # Campaigns in 2025 (seeds 001/002).
-CAMPAIGN_EVENTS = 1_294
-WASTE_COLLECTED_TONNES_2025 = 844_000
+CAMPAIGN_EVENTS = official.CAMPAIGN_EVENTS.value
+WASTE_COLLECTED_TONNES_2025 = official.WASTE_COLLECTED_TONNES_2025.value
 AREA_CLEANED_HA_2025 = 1_100_000
-TREES_PLANTED_2025 = 2_900_000
-PARTICIPANTS_2025 = 6_900_000
+TREES_PLANTED_2025 = official.TREES_PLANTED.value
+PARTICIPANTS_2025 = official.PARTICIPANTS_2025.value
 
 
 def region_weights() -> dict[str, float]:

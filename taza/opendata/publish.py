@@ -27,10 +27,10 @@ from django.utils import timezone, translation
 from taza.campaigns.datasets import RESULTS
 from taza.core.datasets import Dataset, write_csv, write_geojson, write_xlsx
 from taza.programme.datasets import INDICATORS, MEASURES
-from taza.reports.datasets import REPORTS
+from taza.reports.datasets import REPORT_COUNTS, REPORTS
 from taza.sites.datasets import SITES
 
-DATASETS: tuple[Dataset, ...] = (REPORTS, SITES, RESULTS, MEASURES, INDICATORS)
+DATASETS: tuple[Dataset, ...] = (REPORTS, REPORT_COUNTS, SITES, RESULTS, MEASURES, INDICATORS)
 BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
 LANGUAGES = ("kk", "ru", "en")
 MEDIA_TYPES = {

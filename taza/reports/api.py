@@ -23,7 +23,7 @@ from taza.core.params import bind
 from taza.geo.cli import describe
 from taza.geo.filtersets import TerritoryPeriodFilterSet
 from taza.geo.lookup import LocationError
-from taza.geo.models import Region
+from taza.geo.models import District, Region
 from taza.reports import serializers as s
 from taza.reports.choices import Channel
 from taza.reports.filtersets import ReportFilterSet
@@ -267,7 +267,10 @@ def locate_point(request: Request) -> Response:
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def statistics_api(request: Request) -> Response:
-    """Open statistics: counts, share resolved, median time to resolve, overdue share."""
+    """Open statistics: counts, share resolved, median time to resolve, overdue share.
+
+    Overall and by region, district, category and month of filing.
+    """
     period = bind(TerritoryPeriodFilterSet, request.query_params).form.cleaned_data
     region = period.get("region")
     figures = statistics(
@@ -277,18 +280,29 @@ def statistics_api(request: Request) -> Response:
     )
     regions = dict(Region.objects.values_list("pk", "code"))
     categories = dict(ServiceCategory.objects.values_list("pk", "code"))
+    districts = dict(
+        District.objects.filter(pk__in=[k for k in figures.by_district if k]).values_list(
+            "pk", "code"
+        )
+    )
     return Response(
         {
             "overall": figures.overall.as_dict(),
             "by_region": {regions[k]: v.as_dict() for k, v in figures.by_region.items()},
+            # Reports outside every district's outline are under the empty code "".
+            "by_district": {
+                districts.get(k, "") if k else "": v.as_dict()
+                for k, v in figures.by_district.items()
+            },
             "by_category": {categories[k]: v.as_dict() for k, v in figures.by_category.items()},
+            "by_month": {m.strftime("%Y-%m"): v.as_dict() for m, v in figures.by_month},
         }
     )
 
 
 @extend_schema(
     parameters=[
-        OpenApiParameter("zoom", int, required=True),
+        OpenApiParameter("zoom", int, description="0 to 22; the whole country (5) when left out"),
         OpenApiParameter("bbox", str, description="min lon,min lat,max lon,max lat"),
         OpenApiParameter("category", str),
         OpenApiParameter("state", str, description="a state, or open / closed"),

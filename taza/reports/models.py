@@ -219,7 +219,7 @@ class ReportPhoto(models.Model):
 
 
 class ReportRollup(models.Model):
-    """Counts of one day's reports in one region and category, for fast statistics.
+    """Counts of one day's reports in one district and category, for fast statistics.
 
     Rebuilt, a day at a time, from the reports whenever a report of that day changes
     (see ``stats.py``), so the statistics page sums a few thousand rows instead of
@@ -228,6 +228,8 @@ class ReportRollup(models.Model):
 
     day = models.DateField()
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    # Null for reports placed in a region but outside every district's outline.
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+", null=True)
     category = models.ForeignKey(ServiceCategory, on_delete=models.CASCADE, related_name="+")
     total = models.PositiveIntegerField(default=0)
     new = models.PositiveIntegerField(default=0)
@@ -262,12 +264,14 @@ class ReportRollup(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["day", "region", "category"], name="one_rollup_row")
+            models.UniqueConstraint(
+                fields=["day", "region", "district", "category"], name="one_rollup_row"
+            )
         ]
         indexes = [models.Index(fields=["region", "day"])]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.region_id} {self.category_id}: {self.total}"
+        return f"{self.day} {self.region_id}/{self.district_id} {self.category_id}: {self.total}"
 
 
 class DirtyDay(models.Model):

@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 
 from taza.core.dates import day_bounds, local_day
 from taza.reports.choices import OPEN_STATES, ReportState
@@ -34,26 +35,27 @@ def rebuild_day(day: date) -> int:
     """Rebuild the rollup rows of one day from its reports; return how many rows."""
     start, end = day_bounds(day)
     reports = Report.objects.filter(created_at__gte=start, created_at__lt=end)
-    counts = reports.values("region_id", "category_id").annotate(
+    counts = reports.values("region_id", "district_id", "category_id").annotate(
         total=Count("id"),
         overdue=Count("id", filter=Q(is_overdue=True, state__in=OPEN_STATES)),
         ever_disputed=Count("id", filter=Q(dispute_count__gt=0)),
         **{state: Count("id", filter=Q(state=state)) for state in STATE_FIELDS},
     )
-    hist: dict[tuple[int, int], list[int]] = {}
-    for region_id, category_id, created, resolved in reports.filter(
+    hist: dict[tuple[int, int | None, int], list[int]] = {}
+    for region_id, district_id, category_id, created, resolved in reports.filter(
         resolved_at__isnull=False
-    ).values_list("region_id", "category_id", "created_at", "resolved_at"):
+    ).values_list("region_id", "district_id", "category_id", "created_at", "resolved_at"):
         if resolved is None:
             continue
         hours = (resolved - created).total_seconds() / 3600
-        buckets = hist.setdefault((region_id, category_id), [0] * len(BUCKETS))
+        key = (region_id, district_id, category_id)
+        buckets = hist.setdefault(key, [0] * len(BUCKETS))
         buckets[bisect.bisect_right(HOUR_EDGES, hours)] += 1
     ReportRollup.objects.filter(day=day).delete()
     empty = [0] * len(BUCKETS)
     rows = []
     for row in counts:
-        buckets = hist.get((row["region_id"], row["category_id"]), empty)
+        buckets = hist.get((row["region_id"], row["district_id"], row["category_id"]), empty)
         rows.append(ReportRollup(day=day, **row, **dict(zip(BUCKETS, buckets, strict=True))))
     ReportRollup.objects.bulk_create(rows)
     return len(rows)
@@ -151,12 +153,20 @@ class Statistics:
     overall: Figures
     by_region: dict[int, Figures]
     by_category: dict[int, Figures]
+    # Keyed by district id; None holds reports outside every district's outline.
+    by_district: dict[int | None, Figures] = field(default_factory=dict)
+    # The first day of each month with reports, in order.
+    by_month: list[tuple[date, Figures]] = field(default_factory=list)
 
 
 def statistics(
     *, since: date | None = None, until: date | None = None, region_id: int | None = None
 ) -> Statistics:
-    """Return the figures for a period (days, inclusive) and optionally one region."""
+    """Return the figures for a period (days, inclusive) and optionally one region.
+
+    Overall, by region, district and category come from one GROUP BY (at most 224 x 9
+    rows); by month of filing from a second one (a row per month).
+    """
     refresh_dirty_days()
     rows = ReportRollup.objects.all()
     if since:
@@ -170,9 +180,15 @@ def statistics(
     overall = Figures()
     by_region: dict[int, Figures] = {}
     by_category: dict[int, Figures] = {}
-    # The database sums per region and category: at most 20 x 9 rows come back.
-    for row in rows.values("region_id", "category_id").annotate(**sums).order_by():
+    by_district: dict[int | None, Figures] = {}
+    grouping = ("region_id", "district_id", "category_id")
+    for row in rows.values(*grouping).annotate(**sums).order_by():
         _add(by_region.setdefault(row["region_id"], Figures()), row)
+        _add(by_district.setdefault(row["district_id"], Figures()), row)
         _add(by_category.setdefault(row["category_id"], Figures()), row)
         _add(overall, row)
-    return Statistics(overall, by_region, by_category)
+    months: dict[date, Figures] = {}
+    for row in rows.annotate(month=TruncMonth("day")).values("month").annotate(**sums).order_by():
+        _add(months.setdefault(row["month"], Figures()), row)
+    by_month = sorted(months.items())
+    return Statistics(overall, by_region, by_category, by_district, by_month)

@@ -13,18 +13,21 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import can_view_personal_data, scope_of, visible
 from taza.core.clients import intake_limited
+from taza.core.datasets import download
 from taza.core.params import bind
 from taza.core.urls import absolute_url
 from taza.geo.filtersets import TerritoryPeriodFilterSet
-from taza.geo.models import Region
+from taza.geo.models import District, Region
 from taza.reports import pending
 from taza.reports.choices import Channel, ReportState
+from taza.reports.datasets import statistics_dataset
 from taza.reports.filtersets import OPEN, ReportFilterSet
 from taza.reports.forms import ReportForm, TransitionForm
 from taza.reports.models import Report, ServiceCategory
@@ -42,7 +45,7 @@ from taza.reports.services import (
     submit_report,
     transition_report,
 )
-from taza.reports.stats import statistics
+from taza.reports.stats import Statistics, statistics
 
 FORM_FIELDS = {
     "service_code": "category",
@@ -315,30 +318,85 @@ def console_bulk(request: HttpRequest) -> HttpResponse:
     return redirect("reports:console")
 
 
+def _month_bars(found: Statistics) -> list[dict[str, Any]]:
+    """Return the bars of the month chart, drawn 100 units high, 20 units a month.
+
+    Each month has two bars: all reports and those resolved; the figures are in the
+    table beside the chart, which is what a screen reader reads.
+    """
+    most = max((f.total for _m, f in found.by_month), default=0) or 1
+    bars = []
+    for i, (month, f) in enumerate(found.by_month):
+        total, done = round(100 * f.total / most), round(100 * f.done / most)
+        bars.append(
+            {
+                "month": month,
+                "x": 20 * i + 2,
+                "total": total,
+                "done": done,
+                "total_y": 100 - total,
+                "done_y": 100 - done,
+                "done_x": 20 * i + 10,
+            }
+        )
+    return bars
+
+
 def statistics_page(request: HttpRequest) -> HttpResponse:
-    """Open statistics: the figures the seeds report, by region and category."""
+    """Open statistics: reports by month, region, district and category, to read or download."""
     period = bind(TerritoryPeriodFilterSet, request.GET).form.cleaned_data
     since, until, region = period["since"], period["until"], period["region"]
-    figures = statistics(since=since, until=until, region_id=region.pk if region else None)
+    found = statistics(since=since, until=until, region_id=region.pk if region else None)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        parts = ["taza-reports", str(since or ""), str(until or ""), region.code if region else ""]
+        title = _("Citizens' reports in figures")
+        return download(statistics_dataset(found, title), fmt, "-".join(p for p in parts if p))
     regions = {r.pk: r for r in Region.objects.all()}
     categories = {c.pk: c for c in ServiceCategory.objects.all()}
+    districts = District.objects.filter(pk__in=[pk for pk in found.by_district if pk])
+    by_district = sorted(
+        ((d, regions[d.region_id], found.by_district[d.pk]) for d in districts),
+        key=lambda row: (row[1].code, -row[2].total),
+    )
+    # The map shades regions, or the chosen region's districts, by their share resolved.
+    shaded = (
+        {d.code: (d.name, f) for d, _r, f in by_district}
+        if region
+        else {regions[pk].code: (regions[pk].name, f) for pk, f in found.by_region.items()}
+    )
     return render(
         request,
         "reports/statistics.html",
         {
-            "overall": figures.overall,
+            "overall": found.overall,
             "by_region": sorted(
-                ((regions[pk], f) for pk, f in figures.by_region.items()),
+                ((regions[pk], f) for pk, f in found.by_region.items()),
                 key=lambda pair: -pair[1].total,
             ),
             "by_category": sorted(
-                ((categories[pk], f) for pk, f in figures.by_category.items()),
+                ((categories[pk], f) for pk, f in found.by_category.items()),
                 key=lambda pair: -pair[1].total,
+            ),
+            "by_district": by_district,
+            "outside_districts": found.by_district.get(None),
+            "by_month": found.by_month,
+            "bars": _month_bars(found),
+            "bars_width": 20 * len(found.by_month),
+            "shaded": {
+                code: {"name": name, "total": f.total, "share": f.done_share}
+                for code, (name, f) in shaded.items()
+            },
+            "outlines": (
+                reverse("districts-geojson", args=[region.code])
+                if region
+                else reverse("regions-geojson")
             ),
             "regions": regions.values(),
             "region": region,
             "since": since,
             "until": until,
+            "query": request.GET.urlencode(),
             "states": ReportState.choices,
         },
     )

@@ -3,11 +3,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from taza.bodies.models import Body
-from taza.demo import facts
+from taza.campaigns.totals import totals
 from taza.geo.models import District, Region
+from taza.programme import official
+from taza.reports.stats import statistics
+from taza.sites.indicators import indicators
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Show Taza's own figures, computed from its data, apart from the published ones."""
     return render(
         request,
         "web/home.html",
@@ -15,7 +19,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "regions": Region.objects.count(),
             "districts": District.objects.count(),
             "bodies": Body.objects.count(),
-            "facts": facts,
+            "reports": statistics().overall,
+            "sites": indicators().overall,
+            "campaigns": totals().figures,
+            "official": official.HEADLINE,
         },
     )
 

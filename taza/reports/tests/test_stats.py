@@ -134,6 +134,8 @@ def test_statistics_and_map_endpoints(client):
     data = client.get("/api/v1/statistics/").json()
     assert data["overall"]["total"] == 200
     assert sum(r["total"] for r in data["by_region"].values()) == 200
+    assert sum(r["total"] for r in data["by_district"].values()) == 200
+    assert sum(r["total"] for r in data["by_month"].values()) == 200
     assert client.get("/api/v1/statistics/", {"since": "yesterday"}).status_code == 400
     assert client.get("/api/v1/statistics/", {"region": "KZ00"}).status_code == 400
     assert client.get("/api/v1/map/", {"zoom": "5"}).json()["level"] == "region"
@@ -169,3 +171,57 @@ def test_the_map_filters_by_region_at_every_level(client):
         client.get("/api/v1/map/", {"zoom": 5, "region": "KZ75"}).json()["items"][0]["count"]
         == almaty
     )
+
+
+def test_districts_and_months_agree_with_counting_the_reports_directly():
+    from django.db.models.functions import TruncMonth
+
+    generate_reports(count=1500, seed=12)
+    figures = statistics()
+    per_district = dict(Report.objects.values_list("district_id").annotate(n=Count("id")))
+    assert {k: f.total for k, f in figures.by_district.items()} == per_district
+    months = Report.objects.annotate(
+        month=TruncMonth("created_at", tzinfo=timezone.get_current_timezone())
+    )
+    per_month = {
+        (m.date() if isinstance(m, datetime) else m): n
+        for m, n in months.values_list("month").annotate(n=Count("id")).order_by()
+    }
+    assert {m: f.total for m, f in figures.by_month} == per_month
+    assert [m for m, _f in figures.by_month] == sorted(per_month)
+
+
+def test_the_statistics_page_downloads_what_it_shows(client, django_assert_max_num_queries):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    generate_reports(count=300, seed=13)
+    region = Report.objects.values_list("region__code", flat=True).first()
+    with django_assert_max_num_queries(12):
+        answer = client.get("/statistics/", {"region": region, "format": "csv"})
+    assert answer["Content-Type"].startswith("text/csv")
+    assert f"-{region}.csv" in answer["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode())))
+    country = next(r for r in rows if r["level"] == "country")
+    total = Report.objects.filter(region__code=region).count()
+    assert int(country["total"]) == total
+    for level in ("region", "district", "category", "month"):
+        assert sum(int(r["total"]) for r in rows if r["level"] == level) == total, level
+    book = load_workbook(io.BytesIO(client.get("/statistics/", {"format": "xlsx"}).content))
+    assert book.worksheets[0].max_row > 20
+    # The page itself makes as few queries for a region as for the whole country.
+    with django_assert_max_num_queries(14):
+        page = client.get("/statistics/", {"region": region}).content.decode()
+    months = statistics(region_id=Report.objects.filter(region__code=region)[0].region_id)
+    assert page.count('<tr data-month="') == len(months.by_month)
+    assert 'id="statistics-map"' in page and f"/geo/regions/{region}/districts.geojson" in page
+
+
+def test_district_outlines_are_served_per_region(client):
+    answer = client.get("/geo/regions/KZ62/districts.geojson")
+    features = answer.json()["features"]
+    assert answer["Content-Type"] == "application/geo+json" and features
+    assert all(f["properties"]["code"].startswith("KZ62") for f in features)
+    assert client.get("/geo/regions/KZ00/districts.geojson").status_code == 404

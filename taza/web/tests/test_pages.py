@@ -53,10 +53,38 @@ def test_the_territories_page_lists_every_region_and_district(
     assert page.count("data-code=") == 224
 
 
-def test_the_home_page_shows_figures_from_the_seeds(client):
-    client.cookies["django_language"] = "en"
+@pytest.mark.parametrize(
+    ("language", "appeals", "source"),
+    [
+        ("kk", "26\xa0137", "04.02.2026"),
+        ("ru", "26\xa0137", "04.02.2026"),
+        ("en", "26,137", "04.02.2026"),
+    ],
+)
+def test_the_home_page_quotes_published_figures_with_their_source(
+    client, language, appeals, source
+):
+    client.cookies["django_language"] = language
     page = client.get(reverse("home")).content.decode()
-    assert "26\u202f137" in page and "3\u202f828" in page
+    official = page[page.index('id="official-figures"') :]
+    assert appeals in official and source in official
+    # Every published figure names its source; none is presented as Taza's own count.
+    assert official.count('class="source"') == 6
+
+
+def test_the_home_page_computes_taza_figures_from_its_data(client):
+    from taza.reports.services import submit_report
+    from taza.reports.tests.conftest import submission
+
+    client.cookies["django_language"] = "en"
+    empty = client.get(reverse("home")).content.decode()
+    ours = empty[empty.index('id="taza-figures"') : empty.index('id="official-figures"')]
+    assert "<strong>0</strong>" in ours and "— resolved" in ours
+    for n in range(3):
+        submit_report(submission(description=f"Свалка номер {n} у дороги"))
+    page = client.get(reverse("home")).content.decode()
+    ours = page[page.index('id="taza-figures"') : page.index('id="official-figures"')]
+    assert "<strong>3</strong>" in ours and "0% resolved" in ours
     assert "20 regions" in page and "224 districts" in page
 
 
