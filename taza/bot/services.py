@@ -256,7 +256,7 @@ def events_near(lat: float, lon: float, language: str, limit: int = 5) -> list[t
     nearest = nearest_first(list(upcoming_events()[:2000]), lat, lon)[:limit]
     with translation.override(language):
         return [
-            (e.pk, f"{timezone_day(e.starts_at)} · {e.title} · {e.region.name}")
+            (e.pk, f"{timezone_day(e.starts_at)} · {e.display_title} · {e.region.name}")
             for e in sorted(nearest, key=lambda e: e.starts_at)
         ]
 
@@ -274,7 +274,7 @@ def my_registrations(telegram_id: int, language: str) -> list[tuple[int, str]]:
     )
     with translation.override(language):
         return [
-            (r.event_id, f"{timezone_day(r.event.starts_at)} · {r.event.title}")
+            (r.event_id, f"{timezone_day(r.event.starts_at)} · {r.event.display_title}")
             for r in registrations
         ]
 
@@ -294,7 +294,7 @@ def leave_event(telegram_id: int, event_id: int, language: str) -> str:
         except CampaignError as exc:
             return exc.message
         return _("Your registration for “%(event)s” is cancelled.") % {
-            "event": registration.event.title
+            "event": registration.event.display_title
         }
 
 
@@ -310,9 +310,11 @@ def join_event(telegram_id: int, event_id: int, language: str) -> str:
         except CampaignError as exc:
             return exc.message
         if registration.status == RegistrationStatus.WAITLISTED:
-            return _("“%(event)s” is full: you are on the waiting list.") % {"event": event.title}
+            return _("“%(event)s” is full: you are on the waiting list.") % {
+                "event": event.display_title
+            }
         return _("You are registered for “%(event)s” on %(day)s. See you there!") % {
-            "event": event.title,
+            "event": event.display_title,
             "day": timezone_day(event.starts_at),
         }
 

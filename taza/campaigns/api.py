@@ -40,7 +40,7 @@ def events_api(request: Request) -> Response:
         [
             {
                 "id": e.pk,
-                "title": e.title,
+                "title": e.display_title,
                 "campaign": e.campaign.code,
                 "kind": e.campaign.kind,
                 "region": e.region.code,

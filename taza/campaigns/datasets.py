@@ -44,7 +44,7 @@ def rows() -> Iterator[Row]:
             "event": event.pk,
             "campaign": event.campaign.code,
             "campaign_name": event.campaign.name,
-            "title": event.title,
+            "title": event.display_title,
             "organiser_kind": event.organiser_kind,
             "organiser_kind_name": event.get_organiser_kind_display(),
             **territory_values(event.region, event.district),

@@ -17,6 +17,9 @@ class EventForm(forms.Form):
         label=_("Campaign"), queryset=Campaign.objects.none(), empty_label=None
     )
     title = forms.CharField(label=_("Title"), max_length=200)
+    title_kk = forms.CharField(label=_("Title in Kazakh"), max_length=200, required=False)
+    title_ru = forms.CharField(label=_("Title in Russian"), max_length=200, required=False)
+    title_en = forms.CharField(label=_("Title in English"), max_length=200, required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
     organiser_kind = forms.ChoiceField(label=_("Organiser kind"), choices=OrganiserKind.choices)
     organiser_name = forms.CharField(label=_("Organiser"), max_length=200)

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -69,7 +70,11 @@ class Event(models.Model):
     campaign = models.ForeignKey(
         Campaign, on_delete=models.PROTECT, related_name="events", verbose_name=_("campaign")
     )
+    # The title as the organiser wrote it, and, where given, in each of the three languages.
     title = models.CharField(_("title"), max_length=200)
+    title_kk = models.CharField(_("title in Kazakh"), max_length=200, blank=True)
+    title_ru = models.CharField(_("title in Russian"), max_length=200, blank=True)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     organiser_kind = models.CharField(
         _("organiser kind"), max_length=16, choices=OrganiserKind.choices
@@ -125,6 +130,12 @@ class Event(models.Model):
     def get_absolute_url(self) -> str:
         """Return the event's page."""
         return reverse("campaigns:event", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        """Return the title in the reader's language, or as the organiser wrote it."""
+        language = (get_language() or "kk")[:2]
+        return str(getattr(self, f"title_{language}", "") or self.title)
 
     @property
     def is_over(self) -> bool:

@@ -74,6 +74,10 @@ class EventInput:
     organiser_body: Body | None = None
     area_geojson: str = ""
     target_sites: Sequence[Any] = ()
+    # The title in each language, where the organiser gives it; the page falls back to title.
+    title_kk: str = ""
+    title_ru: str = ""
+    title_en: str = ""
 
 
 def create_event(data: EventInput, *, actor: Actor, now: datetime | None = None) -> Event:
@@ -122,6 +126,9 @@ def create_event(data: EventInput, *, actor: Actor, now: datetime | None = None)
         actor=actor,
         campaign=data.campaign,
         title=data.title.strip(),
+        title_kk=data.title_kk.strip(),
+        title_ru=data.title_ru.strip(),
+        title_en=data.title_en.strip(),
         description=data.description.strip(),
         organiser_kind=data.organiser_kind,
         organiser_name=data.organiser_name.strip()

@@ -21,13 +21,13 @@ def tell_place_freed(registration_id: int) -> None:
         return
     user = registration.user
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        subject = _("A place is yours: %(event)s") % {"event": registration.event.title}
+        subject = _("A place is yours: %(event)s") % {"event": registration.event.display_title}
         body = _(
             "A place became free at “%(event)s” on %(day)s, and it is now yours.\n"
             "If you cannot come, cancel here so that the next person can: %(link)s\n\n"
             "Taza Qazaqstan"
         ) % {
-            "event": registration.event.title,
+            "event": registration.event.display_title,
             "day": registration.event.starts_at.strftime("%d.%m.%Y %H:%M"),
             "link": absolute_url(registration.event),
         }

@@ -78,7 +78,7 @@ def events_geojson(request: HttpRequest) -> JsonResponse:
             "geometry": {"type": "Point", "coordinates": [e.lon, e.lat]},
             "properties": {
                 "id": e.pk,
-                "title": e.title,
+                "title": e.display_title,
                 "starts": timezone.localtime(e.starts_at).strftime("%d.%m.%Y %H:%M"),
                 "campaign": e.campaign.name,
             },
@@ -173,6 +173,9 @@ def event_new(request: HttpRequest) -> HttpResponse:
                 EventInput(
                     campaign=data["campaign"],
                     title=data["title"],
+                    title_kk=data["title_kk"],
+                    title_ru=data["title_ru"],
+                    title_en=data["title_en"],
                     description=data["description"],
                     organiser_kind=data["organiser_kind"],
                     organiser_name=data["organiser_name"],

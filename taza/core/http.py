@@ -63,10 +63,27 @@ def decision(request: HttpRequest) -> tuple[bool, str]:
 def refused_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
     """Answer a domain error on a page: the site's layout, the reason, its status."""
     errors = exc.errors if isinstance(exc, ParamsInvalid) else {}
+    labels = exc.labels if isinstance(exc, ParamsInvalid) else {}
+    # The person fixes the bad parameters where they stand; the others ride along.
+    wrong = [
+        {
+            "name": name,
+            "label": labels.get(name, name),
+            "value": request.GET.get(name, "").replace("\x00", ""),
+            "messages": messages,
+        }
+        for name, messages in errors.items()
+    ]
+    kept = [
+        (name, value.replace("\x00", ""))
+        for name, values in request.GET.lists()
+        if name not in errors
+        for value in values
+    ]
     return render(
         request,
         "core/refused.html",
-        {"message": exc.message, "errors": errors},
+        {"message": exc.message, "wrong": wrong, "kept": kept},
         status=exc.status,
     )
 

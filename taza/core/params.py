@@ -35,15 +35,21 @@ class ParamsInvalid(DomainError):
 
     default_code = "invalid_parameter"
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
+    def __init__(self, errors: dict[str, list[str]], labels: dict[str, str] | None = None) -> None:
         self.errors = errors
+        # What a person calls each parameter, in their language, for the page that
+        # shows the problem beside the field.
+        self.labels = labels or {}
         first = next(iter(errors), "")
         text = " ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
         super().__init__(text, first)
 
     def renamed(self, names: dict[str, str]) -> ParamsInvalid:
         """Return the same error with parameters named as a channel's clients know them."""
-        return ParamsInvalid({names.get(k, k): v for k, v in self.errors.items()})
+        return ParamsInvalid(
+            {names.get(k, k): v for k, v in self.errors.items()},
+            {names.get(k, k): v for k, v in self.labels.items()},
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """Return the error as the API's body, with every parameter's problems."""
@@ -196,7 +202,9 @@ def bind(
         queryset = ContentType.objects.none()
     filterset: F = filterset_class(data=data, queryset=queryset, request=request)
     if not filterset.is_valid():
+        fields = filterset.form.fields
         raise ParamsInvalid(
-            {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
+            {name: [str(m) for m in messages] for name, messages in filterset.errors.items()},
+            {name: str(fields[name].label or name) for name in filterset.errors if name in fields},
         )
     return filterset

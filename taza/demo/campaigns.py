@@ -66,15 +66,28 @@ NAMES: dict[str, tuple[str, str, str]] = {
     CampaignKind.WORLD_CLEANUP_DAY: ("World Cleanup Day", "World Cleanup Day", "World Cleanup Day"),
     CampaignKind.MARCH_OF_PARKS: ("«Саябақтар маршы»", "«Марш парков»", "“March of Parks”"),
 }
-TITLES: dict[str, str] = {
-    CampaignKind.TAZA_QAZAQSTAN: "Сенбілік",
-    CampaignKind.TAZA_OLKE: "Аумақты тазалау",
-    CampaignKind.ZHASYL_AIMAQ: "Ағаш отырғызу",
-    CampaignKind.MOLDIR_BULAQ: "Бұлақ пен өзен жағасын тазалау",
-    CampaignKind.KIELI_MEKEN: "Киелі орынды абаттандыру",
-    CampaignKind.ONEGELI_URPAQ: "Мектеп оқушыларының экоакциясы",
-    CampaignKind.WORLD_CLEANUP_DAY: "World Cleanup Day",
-    CampaignKind.MARCH_OF_PARKS: "Саябақтар маршы",
+# Event titles in Kazakh, Russian and English.
+TITLES: dict[str, tuple[str, str, str]] = {
+    CampaignKind.TAZA_QAZAQSTAN: ("Сенбілік", "Субботник", "Community clean-up"),
+    CampaignKind.TAZA_OLKE: ("Аумақты тазалау", "Уборка территории", "Area clean-up"),
+    CampaignKind.ZHASYL_AIMAQ: ("Ағаш отырғызу", "Посадка деревьев", "Tree planting"),
+    CampaignKind.MOLDIR_BULAQ: (
+        "Бұлақ пен өзен жағасын тазалау",
+        "Очистка родников и берегов рек",
+        "Spring and riverbank clean-up",
+    ),
+    CampaignKind.KIELI_MEKEN: (
+        "Киелі орынды абаттандыру",
+        "Благоустройство святого места",
+        "Sacred site improvement",
+    ),
+    CampaignKind.ONEGELI_URPAQ: (
+        "Мектеп оқушыларының экоакциясы",
+        "Экоакция школьников",
+        "Schoolchildren's eco-action",
+    ),
+    CampaignKind.WORLD_CLEANUP_DAY: ("World Cleanup Day", "World Cleanup Day", "World Cleanup Day"),
+    CampaignKind.MARCH_OF_PARKS: ("Саябақтар маршы", "Марш парков", "March of Parks"),
 }
 
 
@@ -193,9 +206,14 @@ def _event(
     day = campaign.starts_on + timedelta(days=rng.randint(0, max(span, 0)))
     starts = timezone.make_aware(datetime(day.year, day.month, day.day, rng.choice([9, 10, 11])))
     organiser = organisers.get(f"operator-{region.code.lower()}", fallback)
+    kk, ru, en = TITLES[campaign.kind]
+    place: District | Region = district or region
     return Event(
         campaign=campaign,
-        title=f"{TITLES[campaign.kind]}: {district.name_kk if district else region.name_kk}",
+        title=f"{kk}: {place.name_kk}",
+        title_kk=f"{kk}: {place.name_kk}",
+        title_ru=f"{ru}: {place.name_ru}",
+        title_en=f"{en}: {place.name_en}",
         organiser_kind=OrganiserKind.AKIMAT,
         organiser_name=akimats[region.pk].name_kk,
         organiser_body=akimats[region.pk],

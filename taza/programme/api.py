@@ -67,7 +67,7 @@ def _measure(measure: Measure, verdict: Verdict | None) -> dict[str, Any]:
             if t.region_id is None
         ],
         "removed_on": measure.removed_on.isoformat() if measure.removed_on else None,
-        "source_flags": measure.flags,
+        "source_flags": measure.notes,
         "status": _verdict(verdict) if verdict else None,
     }
 

@@ -192,8 +192,15 @@ def build(seed: SeedPlan, review: dict[str, Any]) -> dict[str, Any]:
         for target in targets:
             if target["year"] in seen:
                 target = {**target, "duplicate_of_year": True}
-                if not any("twice" in flag for flag in flags):
-                    flags.append(f"{target['year']} is given more than once.")
+                if not any("twice" in flag[2] for flag in flags):
+                    year = target["year"]
+                    flags.append(
+                        [
+                            f"{year} жыл бірнеше рет көрсетілген.",
+                            f"{year} год указан несколько раз.",
+                            f"{year} is given more than once.",
+                        ]
+                    )
             else:
                 seen[target["year"]] = target["value"]
             unique_targets.append(target)

@@ -8,12 +8,15 @@ reports are what the monitoring centre collects over the programme's six years.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from taza.bodies.models import Body
@@ -31,6 +34,16 @@ from taza.programme.choices import (
 
 # The years of the Concept "Taza Qazaqstan" (2024–2029): pages and reports take no other.
 FIRST_YEAR, LAST_YEAR = 2024, 2029
+
+
+LANGUAGE_ORDER = ("kk", "ru", "en")
+
+
+def notes_in_language(flags: list[Any]) -> list[str]:
+    """Return notes kept as [kk, ru, en] in the reader's language (Russian if missing)."""
+    language = (get_language() or "kk")[:2]
+    index = LANGUAGE_ORDER.index(language) if language in LANGUAGE_ORDER else 1
+    return [str(f[index] or f[1]) if isinstance(f, list) else str(f) for f in flags]
 
 
 class Trilingual(models.Model):
@@ -81,6 +94,10 @@ class Indicator(Trilingual):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def notes(self) -> list[str]:
+        return notes_in_language(self.flags)
 
     @property
     def count_unit(self) -> str:
@@ -147,6 +164,7 @@ class Measure(Trilingual):
     target_unit_en = models.CharField(max_length=32, blank=True)
     executors_wording = models.TextField(_("executors, as worded in the plan"))
     progress_2024 = models.TextField(_("progress information for 2024, as published"), blank=True)
+    # Notes for analysts on how the plan's text was read, each as [kk, ru, en].
     flags = models.JSONField(_("notes on the source"), default=list, blank=True)
     removed_on = models.DateField(_("removed from control on"), null=True, blank=True)
     removed_note_kk = models.TextField(blank=True)
@@ -179,6 +197,10 @@ class Measure(Trilingual):
     @property
     def removed_note(self) -> str:
         return in_language(self, "removed_note", fallback="ru")
+
+    @property
+    def notes(self) -> list[str]:
+        return notes_in_language(self.flags)
 
     @property
     def is_recurring(self) -> bool:

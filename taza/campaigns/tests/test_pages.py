@@ -173,3 +173,28 @@ def test_the_api_lists_events_and_totals_and_refuses_bad_parameters(client, cast
     assert client.get("/api/v1/campaigns/totals/", {"since": "yesterday"}).status_code == 400
     assert client.get("/api/v1/campaigns/totals/", {"kind": "party"}).status_code == 400
     assert Decimal(totals["figures"]["tonnes_collected"]) == 0
+
+
+def test_an_event_title_is_shown_in_the_readers_language_where_given(cast):
+    event = new_event(
+        cast.executor,
+        title="Сенбілік",
+        title_ru="Субботник на набережной",
+        title_en="Riverside clean-up",
+    )
+    plain = new_event(cast.executor, title="Сенбілік жағалауда")
+    for language, title in (
+        ("kk", "Сенбілік"),
+        ("ru", "Субботник на набережной"),
+        ("en", "Riverside clean-up"),
+    ):
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        page = client.get(f"/campaigns/events/{event.pk}/").content.decode()
+        assert f"<h1>{title}</h1>" in page, language
+        listing = client.get("/campaigns/").content.decode()
+        assert title in listing and "Сенбілік жағалауда" in listing, language
+        # Without a translation, the organiser's own words stand.
+        assert (
+            "<h1>Сенбілік жағалауда</h1>"
+            in client.get(f"/campaigns/events/{plain.pk}/").content.decode()
+        )

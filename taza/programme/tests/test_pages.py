@@ -152,3 +152,21 @@ def test_the_indicator_chart_keeps_svg_numbers_unlocalised_in_every_language():
         assert len(bars) == 2, language  # the 2023 and 2024 facts
         assert all(re.fullmatch(r"[\d.]+", n) for bar in bars for n in bar), bars
         assert re.search(r'<polyline class="plan" points="[\d., ]+"', page)
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        ("kk", "Жоспарда 2025 жыл екі рет көрсетілген"),
+        ("ru", "В плане 2025 год указан дважды"),
+        ("en", "2025 is listed twice"),
+    ],
+)
+def test_notes_on_the_source_are_written_for_readers_in_their_language(client, language, note):
+    client.cookies["django_language"] = language
+    page = client.get("/programme/measures/24/").content.decode()
+    assert note in page
+    proeko = client.get("/programme/indicators/D2-PROEKO/").content.decode()
+    for text in (page, proeko):
+        assert "seed" not in text.lower()
+    assert '<q lang="ru">' in proeko

@@ -76,7 +76,7 @@ def test_every_measure_in_the_database_carries_the_seeds_wording(seed):
         # The form is the seed's, except where the cell holds targets instead (flagged).
         assert measure.form_ru in (one_line(form), "")
         if not measure.form_ru:
-            assert any("form" in flag for flag in measure.flags), item.number
+            assert any("form" in note for note in measure.notes), item.number
         assert measure.name_kk and measure.name_en, item.number
         lead = [e for e in measure.executors.all() if e.is_lead]
         assert len(lead) == 1
@@ -124,7 +124,7 @@ def test_the_four_indicators_and_all_their_yearly_values_come_from_the_seed(seed
 @pytest.mark.django_db
 def test_measure_24_keeps_both_2025_figures_flagged_and_uses_the_first():
     measure = Measure.objects.get(number=24)
-    assert any("2025 is listed twice" in flag for flag in measure.flags)
+    assert any("2025 is listed twice" in note for note in measure.notes)
     targets = dict(
         MeasureTarget.objects.filter(measure=measure, region=None).values_list("year", "value")
     )

@@ -148,3 +148,37 @@ def test_on_a_phone_the_header_folds_and_no_page_scrolls_sideways(browser, live_
         width = tab.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (url, width)
     phone.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "problem", "label"),
+    [
+        ("kk", "Сұраныс қабылданбады", "Күн емес", "бастап"),
+        ("ru", "Запрос отклонён", "Это не дата", "с"),
+        ("en", "Request refused", "Not a date", "since"),
+    ],
+)
+def test_a_malformed_address_is_fixed_beside_its_field_in_the_readers_language(
+    browser, live_server, language, heading, problem, label
+):
+    from taza.bodies.services import load_bodies
+    from taza.geo.services import load_territories
+
+    load_territories()
+    load_bodies()
+    context = browser.new_context(base_url=live_server.url, locale=language)
+    page = context.new_page()
+    for url in ("/statistics/", "/campaigns/results/", "/sites/indicators/"):
+        answer = page.goto(f"{url}?since=2026-02-30&region=KZ62")
+        assert answer is not None and answer.status == 400, url
+        assert page.locator("h1").inner_text() == heading
+        field = page.get_by_label(label, exact=True)
+        assert field.input_value() == "2026-02-30"
+        assert problem in page.locator(f"#{field.get_attribute('aria-describedby')}").inner_text()
+        field.fill("2026-02-28")
+        page.locator("form.fix-params button[type=submit]").click()
+        page.wait_for_load_state()
+        # The fixed address opens the page, with the parameters that were right kept.
+        assert "since=2026-02-28" in page.url and "region=KZ62" in page.url, url
+        assert page.locator("h1").inner_text() != heading
+    context.close()
