@@ -19,6 +19,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from taza.core.dates import day_start
 from taza.core.errors import DomainError
@@ -153,6 +155,32 @@ class BoundedNumberFilter(django_filters.NumberFilter):
             },
         )
         super().__init__(*args, min_value=low, max_value=high, **kwargs)
+
+
+class YesNoField(forms.Field):
+    """Read a yes or no as people and checkboxes send it: 1/0, true/false, yes/no, on/off."""
+
+    default_error_messages = {"invalid": gettext_lazy("Give true or false.")}
+    YES = ("1", "true", "yes", "on")
+    NO = ("0", "false", "no", "off")
+
+    def to_python(self, value: Any) -> bool | None:
+        """Return True, False, or None for an empty value; refuse anything else."""
+        text = str(value or "").strip().lower()
+        if not text:
+            return None
+        if text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes-or-no filter that refuses what is neither, instead of ignoring it."""
+
+    field_class = YesNoField
 
 
 class PeriodFilterSet(django_filters.FilterSet):

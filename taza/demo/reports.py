@@ -115,6 +115,7 @@ def generate_reports(*, count: int, seed: int, now: datetime | None = None) -> i
     created = 0
     for region_code, n in sorted(spread(count, region_weights()).items()):
         items, w = by_region[region_code]
+        lateness = 1.0 + 0.25 * random.Random(region_code).random()
         for _ in range(n):
             number += 1
             message_id = f"{prefix}{number}"
@@ -145,6 +146,7 @@ def generate_reports(*, count: int, seed: int, now: datetime | None = None) -> i
                 body,
                 disputed,
                 overdue_share,
+                lateness,
             )
             report.public_id = public_id
             report.channel_message_id = message_id
@@ -169,8 +171,11 @@ def _demo_report(
     body: Body,
     disputed: bool,
     overdue_share: float,
+    lateness: float = 1.1,
 ) -> Report:
-    hours_to_resolve = rng.uniform(2, category.resolve_hours * 1.1)
+    # Most akimats resolve within the deadline; some run late more often than others
+    # (``lateness`` is the region's, from 1.0 to 1.25 of the time allowed).
+    hours_to_resolve = rng.uniform(2, category.resolve_hours * lateness)
     resolved_at = created_at + timedelta(hours=hours_to_resolve)
     finished = state in (ReportState.CLOSED, ReportState.RESOLVED)
     if finished and resolved_at > now:
@@ -198,6 +203,7 @@ def _demo_report(
         created_at=created_at,
         updated_at=resolved_at if finished else created_at,
         resolved_at=resolved_at if finished else None,
+        resolved_late=finished and hours_to_resolve > category.resolve_hours,
         closed_at=resolved_at if state == ReportState.CLOSED else None,
         channel=Channel.IMPORT,
         reporter_name="",

@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -108,22 +109,13 @@ def _citizen_reports(year: int, as_of: date) -> dict[int, tuple[int, int]]:
     """Per region: (resolved on time, resolved) among reports resolved in the year."""
     start = timezone.make_aware(datetime(year, 1, 1))
     end = min(timezone.make_aware(datetime(year + 1, 1, 1)), _end_of(as_of))
-    rows = Report.objects.filter(resolved_at__gte=start, resolved_at__lt=end).values_list(
-        "region_id",
-        "created_at",
-        "resolved_at",
-        "category__accept_hours",
-        "category__resolve_hours",
+    rows = (
+        Report.objects.filter(resolved_at__gte=start, resolved_at__lt=end)
+        .values("region_id")
+        .annotate(resolved=Count("pk"), on_time=Count("pk", filter=Q(resolved_late=False)))
+        .order_by()
     )
-    result: dict[int, list[int]] = {}
-    for region_id, created, resolved, accept_hours, resolve_hours in rows:
-        if resolved is None:
-            continue
-        counts = result.setdefault(region_id, [0, 0])
-        counts[1] += 1
-        if resolved - created <= timedelta(hours=accept_hours + resolve_hours):
-            counts[0] += 1
-    return {k: (v[0], v[1]) for k, v in result.items()}
+    return {row["region_id"]: (row["on_time"], row["resolved"]) for row in rows}
 
 
 def _end_of(day: date) -> datetime:
@@ -200,7 +192,11 @@ def _component(
 ) -> Component:
     counted = cases >= max(min_cases, 1) and weights[key] > 0
     note = ""
-    if cases < max(min_cases, 1):
+    if weights[key] <= 0:
+        note = _("Left out: its weight is zero.")
+    elif cases == 0:
+        note = _("No cases in the year so far: nothing of this kind was due or done.")
+    elif cases < max(min_cases, 1):
         note = _("Too few cases (%(cases)s; at least %(min)s needed).") % {
             "cases": cases,
             "min": min_cases,

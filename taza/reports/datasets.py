@@ -36,6 +36,11 @@ COLUMNS = (
     Column(
         "is_overdue", _("overdue"), _("true when the deadline passed before the step was taken")
     ),
+    Column(
+        "resolved_late",
+        _("resolved late"),
+        _("true when the last resolution came after the deadline then in force"),
+    ),
     Column("dispute_count", _("disputes")),
     Column("duplicate_of", _("duplicate of"), _("the number of the report this one repeats")),
 )
@@ -63,6 +68,7 @@ def rows() -> Iterator[Row]:
             "resolved_at": report.resolved_at,
             "closed_at": report.closed_at,
             "is_overdue": report.is_overdue,
+            "resolved_late": report.resolved_late,
             "dispute_count": report.dispute_count,
             "duplicate_of": report.duplicate_of.public_id if report.duplicate_of else None,
         }

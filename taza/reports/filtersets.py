@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from taza.core.params import MomentFilter, TextFilter, code_choice
+from taza.core.params import MomentFilter, TextFilter, YesNoFilter, code_choice
 from taza.geo.models import Region
 from taza.reports.choices import ReportState
 from taza.reports.models import Report, ServiceCategory
@@ -76,7 +76,7 @@ class ReportFilterSet(django_filters.FilterSet):
     )
     since = MomentFilter(field_name="created_at", label=_("since"))
     until = MomentFilter(field_name="created_at", end=True, label=_("until"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue only"))
+    overdue = YesNoFilter(method="filter_overdue", label=_("overdue only"))
     text = TextFilter(method="filter_text", label=_("search"))
 
     class Meta:

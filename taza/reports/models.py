@@ -87,6 +87,9 @@ class Report(models.Model):
     )
     deadline_at = models.DateTimeField(_("deadline"), null=True, blank=True)
     is_overdue = models.BooleanField(_("overdue"), default=False)
+    # Whether the last resolution came after the deadline then in force: the one rule for
+    # "resolved on time" that the scorecards and the statistics read.
+    resolved_late = models.BooleanField(_("resolved late"), default=False)
     escalated_at = models.DateTimeField(_("escalated to the region"), null=True, blank=True)
     dispute_count = models.PositiveSmallIntegerField(_("disputes"), default=0)
     duplicate_of = models.ForeignKey(
@@ -161,6 +164,18 @@ class Report(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def is_late(self) -> bool:
+        """Tell whether the report is open past its deadline.
+
+        The rule of ``ReportQuerySet.overdue``, for a report already in hand.
+        """
+        return (
+            self.state in OPEN_STATES
+            and self.deadline_at is not None
+            and self.deadline_at < timezone.now()
+        )
 
 
 def _photo_path(instance: ReportPhoto, filename: str) -> str:

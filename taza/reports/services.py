@@ -644,6 +644,11 @@ def _apply(report: Report, spec: Action, action: str, now: datetime, target: Bod
         report.dispute_count += 1
         # The dispute goes to the level above: the regional akimat reviews it.
         report.escalated_at = now
+    if spec.target == ReportState.RESOLVED:
+        # Judged against the deadline in force until now, before the next one is set.
+        report.resolved_late = report.is_overdue or (
+            report.deadline_at is not None and now > report.deadline_at
+        )
     report.state = spec.target
     report.deadline_at = _deadline(report, spec.target, now)
     report.is_overdue = False

@@ -14,13 +14,15 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import can_view_personal_data, scope_of, visible
 from taza.core.clients import intake_limited
 from taza.core.datasets import download
+from taza.core.http import redirect_next
 from taza.core.params import bind
 from taza.core.urls import absolute_url
 from taza.geo.filtersets import TerritoryPeriodFilterSet
@@ -260,7 +262,10 @@ def console(request: HttpRequest) -> HttpResponse:
     query.setdefault("state", OPEN)
     filters = bind(ReportFilterSet, query, qs)
     state, category = filters.form.cleaned_data["state"], filters.form.cleaned_data["category"]
-    page = Paginator(filters.qs.order_by("deadline_at", "created_at", "id"), 50).get_page(
+    sort = request.GET.get("sort", "")
+    if sort not in CONSOLE_SORTS:
+        sort = "deadline"
+    page = Paginator(filters.qs.order_by(*CONSOLE_SORTS[sort][1]), 50).get_page(
         request.GET.get("page")
     )
     return render(
@@ -270,16 +275,28 @@ def console(request: HttpRequest) -> HttpResponse:
             "page": page,
             # The page's reports on a map: the same rows, no further query.
             "points": [
-                {"id": r.public_id, "lat": r.lat, "lon": r.lon, "overdue": r.is_overdue}
-                for r in page
+                {"id": r.public_id, "lat": r.lat, "lon": r.lon, "overdue": r.is_late} for r in page
             ],
             "state": state,
+            "text": filters.form.cleaned_data.get("text") or "",
+            "sort": sort,
+            "sorts": [(key, label) for key, (label, _order) in CONSOLE_SORTS.items()],
+            # Bulk actions are offered only to people who act on reports, not to analysts.
+            "can_act": bool(scope.bodies or scope.is_admin),
             "category": category.code if category else "",
             "query": _without_page(request),
             "states": ReportState.choices,
             "categories": ServiceCategory.objects.all(),
         },
     )
+
+
+# The console's orders: the nearest deadline first (so the overdue lead), or by age.
+CONSOLE_SORTS: dict[str, tuple[Promise, tuple[str, ...]]] = {
+    "deadline": (gettext_lazy("nearest deadline first"), ("deadline_at", "created_at", "id")),
+    "newest": (gettext_lazy("newest first"), ("-created_at", "-id")),
+    "oldest": (gettext_lazy("oldest first"), ("created_at", "id")),
+}
 
 
 def _without_page(request: HttpRequest) -> str:
@@ -300,7 +317,7 @@ def console_bulk(request: HttpRequest) -> HttpResponse:
     numbers = request.POST.getlist("report")[:200]
     if action not in BULK_ACTIONS or not numbers:
         messages.error(request, _("Choose reports and an action."))
-        return redirect("reports:console")
+        return redirect_next(request, reverse("reports:console"))
     done, refused = 0, []
     for report in Report.objects.filter(public_id__in=numbers):
         try:
@@ -315,7 +332,7 @@ def console_bulk(request: HttpRequest) -> HttpResponse:
     )
     for line in refused:
         messages.error(request, line)
-    return redirect("reports:console")
+    return redirect_next(request, reverse("reports:console"))
 
 
 def _month_bars(found: Statistics) -> list[dict[str, Any]]:

@@ -170,3 +170,14 @@ def test_notes_on_the_source_are_written_for_readers_in_their_language(client, l
     for text in (page, proeko):
         assert "seed" not in text.lower()
     assert '<q lang="ru">' in proeko
+
+
+def test_every_status_and_left_out_component_says_why_in_words(client):
+    plan = client.get("/programme/").content.decode()
+    # No reason hides in a tooltip that a phone or a keyboard cannot reach.
+    assert 'title="' not in plan.split("<main", 1)[1]
+    assert plan.count('class="note reasons"') >= 60
+    regions = client.get("/programme/regions/").content.decode()
+    main = regions.split("<main", 1)[1]
+    assert main.index("How the ranking works") < main.index('class="scorecards"')
+    assert 'class="reason"' in main and "No cases in the year so far" in main

@@ -327,3 +327,56 @@ def test_impossible_coordinates_are_named_not_a_500(client, category_pk, lat, lo
     )
     assert response.status_code == 400
     assert not Report.objects.exists()
+
+
+def test_the_console_finds_sorts_and_marks_late_reports_and_keeps_the_place(
+    client, cast, category_pk
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    for key, lat in (("a", "51.16"), ("b", "51.17"), ("c", "51.18")):
+        client.post(
+            reverse("reports:new"),
+            form_data(category=category_pk, lat=lat, lon="71.43", submission_key=key),
+        )
+    late, on_time, other = Report.objects.order_by("pk")
+    # A deadline a year past, with the flag the periodic task sets never set: the deadline
+    # itself makes it late, in the list, the filter and the map alike.
+    Report.objects.filter(pk=late.pk).update(
+        deadline_at=timezone.now() - timedelta(days=365), is_overdue=False
+    )
+    Report.objects.filter(pk=other.pk).update(description="Контейнер у школы № 5 переполнен")
+    client.get("/")  # shows (and so clears) the "thank you" messages
+    client.force_login(cast.astana_operator)
+    page = client.get(reverse("reports:console"), {"overdue": "1"}).content.decode()
+    assert late.public_id in page and on_time.public_id not in page
+    assert page.count('class="late"') == 1
+    found = client.get(reverse("reports:console"), {"text": "школы"}).content.decode()
+    assert other.public_id in found and late.public_id not in found
+    assert (
+        client.get(reverse("reports:console"), {"text": late.public_id})
+        .content.decode()
+        .count(f">{late.public_id}</a>")
+        == 1
+    )
+    newest = client.get(reverse("reports:console"), {"sort": "newest"}).content.decode()
+    assert newest.index(other.public_id) < newest.index(late.public_id)
+    # A bulk action returns to the same filtered list.
+    back = client.post(
+        reverse("reports:console-bulk"),
+        {"action": "accept", "report": [on_time.public_id], "next": "/console/?sort=newest"},
+    )
+    assert back["Location"] == "/console/?sort=newest"
+    # Analysts read the queue but are not offered actions they would be refused.
+    client.force_login(cast.analyst)
+    analyst = client.get(reverse("reports:console")).content.decode()
+    assert 'name="report"' not in analyst and "Apply to the chosen reports" not in analyst
+
+
+def test_the_overdue_filter_reads_yes_and_no_and_refuses_anything_else(client, cast):
+    for value in ("1", "true", "on", "0", "false", ""):
+        assert client.get("/api/v1/reports/", {"overdue": value}).status_code == 200, value
+    refused = client.get("/api/v1/reports/", {"overdue": "maybe"})
+    assert refused.status_code == 400 and "overdue" in refused.json()["errors"]

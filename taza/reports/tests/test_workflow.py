@@ -360,3 +360,24 @@ def test_a_dispute_may_carry_a_photo_of_what_is_left(report, astana, proof):
 def test_a_photo_sent_with_an_action_that_takes_none_is_ignored(report, astana):
     report = transition_report(report, action="accept", actor=astana, proof=upload(b"junk"))
     assert report.state == ReportState.ACCEPTED and report.photos.count() == 1
+
+
+def test_a_resolution_after_the_deadline_in_force_is_counted_late(report, astana, proof, cast):
+    report = walk_to(report, ReportState.IN_PROGRESS, astana, proof)
+    on_time = transition_report(
+        report, action="resolve", actor=astana, proof=proof, now=report.deadline_at
+    )
+    assert not on_time.resolved_late
+    second = walk_to(submit_report(submission()).report, ReportState.IN_PROGRESS, astana, proof)
+    late = transition_report(
+        second,
+        action="resolve",
+        actor=astana,
+        proof=proof,
+        now=second.deadline_at + timedelta(minutes=1),
+    )
+    assert late.resolved_late
+    from taza.programme.scorecard import _citizen_reports
+
+    year = timezone.localdate(late.resolved_at).year
+    assert _citizen_reports(year, timezone.localdate(late.resolved_at))[late.region_id] == (1, 2)
