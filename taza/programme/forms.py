@@ -57,14 +57,24 @@ class ExecutorReportForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.all(), to_field_name="code", required=False
     )
+    # No choice is made for the executor: a year or an assessment sent by mistake would
+    # stand in the report as if meant.
     year = forms.TypedChoiceField(
         label=_("Year"),
-        choices=[(year, year) for year in range(FIRST_YEAR, LAST_YEAR + 1)],
+        choices=[("", "—"), *[(year, year) for year in range(FIRST_YEAR, LAST_YEAR + 1)]],
         coerce=int,
         error_messages={"invalid_choice": _("Choose the year."), "required": _("Choose the year.")},
     )
-    period = forms.ChoiceField(label=_("Period"), choices=Period.choices)
+    period = forms.ChoiceField(
+        label=_("Period"),
+        choices=[("", "—"), *Period.choices],
+        error_messages={"required": _("Choose the period.")},
+    )
     fact_value = FactField(label=_("Fact"), required=False)
-    assessment = forms.ChoiceField(label=_("Assessment"), choices=Assessment.choices)
+    assessment = forms.ChoiceField(
+        label=_("Assessment"),
+        choices=[("", "—"), *Assessment.choices],
+        error_messages={"required": _("Choose how far the measure got.")},
+    )
     text = forms.CharField(label=_("Progress information"), max_length=MAX_TEXT)
     links = LinksField(label=_("Evidence links, one per line"), required=False)

@@ -8,6 +8,7 @@ reports are what the monitoring centre collects over the programme's six years.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -264,6 +265,10 @@ class MeasureTarget(models.Model):
         return f"{self.measure.number} {self.region or '—'} {self.year}: {self.value}"
 
 
+# A returned report is to be corrected and sent again within this many days.
+RESEND_DAYS = 10
+
+
 class ExecutorReport(models.Model):
     """What one executor reports on one measure for one period (and region, for akimats)."""
 
@@ -335,6 +340,13 @@ class ExecutorReport(models.Model):
     @property
     def district_id(self) -> None:
         return None
+
+    @property
+    def resend_by(self) -> date | None:
+        """Return the day by which a returned report is to be sent again, else None."""
+        if self.status != ReportStatus.RETURNED or self.reviewed_at is None:
+            return None
+        return timezone.localdate(self.reviewed_at) + timedelta(days=RESEND_DAYS)
 
 
 class ReportEvidence(models.Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -309,4 +310,12 @@ def review_report(
         reviewed_at=timezone.now(),
         review_comment=comment.strip(),
     )
+    if not accept:
+        transaction.on_commit(partial(_tell_executor_returned, report.pk))
     return report
+
+
+def _tell_executor_returned(report_id: int) -> None:
+    from taza.programme.tasks import tell_executor_returned
+
+    tell_executor_returned(report_id)

@@ -8,6 +8,7 @@ from typing import IO, Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from taza.bodies.models import Body
 from taza.core.files import ALLOWED, download_name
 from taza.core.http import act_and_return, decision
 from taza.core.params import bind
+from taza.geo.filtersets import TerritoryPeriodFilterSet
 from taza.geo.models import Region
 from taza.programme import documents, excel
 from taza.programme.charts import indicator_chart
@@ -114,6 +116,13 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 
 def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
+    return _measure_page(request, number, ExecutorReportForm())
+
+
+def _measure_page(
+    request: HttpRequest, number: int, report_form: ExecutorReportForm, status: int = 200
+) -> HttpResponse:
+    """Render a measure's page; after a refused report, with what was typed and why."""
     measure = get_object_or_404(
         Measure.objects.select_related("direction").prefetch_related("executors__body"),
         number=number,
@@ -152,7 +161,9 @@ def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
             "periods": Period.choices,
             "assessments": Assessment.choices,
             "show_original": request.GET.get("original") == "1",
+            "report_form": report_form,
         },
+        status=status,
     )
 
 
@@ -160,13 +171,10 @@ def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
 @require_POST
 def report_submit(request: HttpRequest, number: int) -> HttpResponse:
     measure = get_object_or_404(Measure, number=number)
-    back = reverse("programme:measure", args=[number]) + "#report-form"
     form = ExecutorReportForm(request.POST)
     if not form.is_valid():
-        for name, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form[name].label}: {error}")
-        return redirect(back)
+        # The page again, with everything typed kept and each error beside its field.
+        return _measure_page(request, number, form, status=400)
     data = form.cleaned_data
     files = [(f.name or "evidence", cast(IO[bytes], f)) for f in request.FILES.getlist("files")]
     try:
@@ -186,8 +194,8 @@ def report_submit(request: HttpRequest, number: int) -> HttpResponse:
             actor=request.user,
         )
     except ProgrammeError as exc:
-        messages.error(request, exc.message)
-        return redirect(back)
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _measure_page(request, number, form, status=400)
     messages.success(request, _("The report was sent for review."))
     return redirect(reverse("programme:measure", args=[number]) + "#reports")
 
@@ -319,11 +327,18 @@ def reporting(request: HttpRequest) -> HttpResponse:
     snap = PlanSnapshot.load(today)
     mine = {(body.pk, region.pk if region else None): (body, region) for body, region in pairs}
     duties: list[dict[str, Any]] = []
+    returned = {
+        (r.measure_id, r.body_id, r.region_id, r.year, r.period): r
+        for r in ExecutorReport.objects.filter(
+            status=ReportStatus.RETURNED, body_id__in=[body_id for body_id, _r in mine]
+        )
+    }
     for owed in snap.obligations(date(today.year - 1, 1, 1), today + timedelta(days=60)):
         if (owed.body_id, owed.region_id) not in mine:
             continue
         body, region = mine[(owed.body_id, owed.region_id)]
         row = owed.report
+        back = returned.get((owed.measure.pk, owed.body_id, owed.region_id, owed.year, owed.period))
         duties.append(
             {
                 "measure": owed.measure,
@@ -332,19 +347,27 @@ def reporting(request: HttpRequest) -> HttpResponse:
                 "year": owed.year,
                 "period": Period(owed.period).label,
                 "due": owed.due,
-                "overdue": row is None and owed.due < today,
+                "overdue": row is None
+                and (back.resend_by < today if back and back.resend_by else owed.due < today),
                 "late": row is not None and row.submitted_at > owed.due,
                 "status": ReportStatus(row.status).label if row else "",
+                # A returned report is owed again: the desk says so, why, and by when.
+                "returned": back,
             }
         )
     duties.sort(key=lambda d: (d["due"], d["measure"].number))
-    queue = []
+    queue = None
+    region = None
     if scope.reads_all:
-        queue = list(
-            ExecutorReport.objects.filter(status=ReportStatus.SUBMITTED)
-            .select_related("measure", "body", "region")
-            .order_by("submitted_at")[:200]
-        )
+        region = bind(TerritoryPeriodFilterSet, request.GET).form.cleaned_data["region"]
+        waiting = ExecutorReport.objects.filter(status=ReportStatus.SUBMITTED)
+        if region is not None:
+            waiting = waiting.filter(region=region)
+        # Oldest first, so nothing waits longest; 50 a page, every page reachable.
+        queue = Paginator(
+            waiting.select_related("measure", "body", "region").order_by("submitted_at", "pk"),
+            50,
+        ).get_page(request.GET.get("page"))
     return render(
         request,
         "programme/reporting.html",
@@ -352,6 +375,8 @@ def reporting(request: HttpRequest) -> HttpResponse:
             "pairs": pairs,
             "duties": duties,
             "queue": queue,
+            "queue_region": region,
+            "regions": Region.objects.order_by("code"),
             "years": range(2024, 2030),
             "this_year": today.year,
             "periods": Period.choices,

@@ -204,3 +204,97 @@ def test_evidence_is_stored_privately_under_a_random_name_and_served_as_a_downlo
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
+
+
+def test_a_returned_report_is_told_to_its_sender_and_shown_owed_again_on_the_desk(
+    cast, client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    cast.ulytau_operator.email = "ulytau@example.kz"
+    cast.ulytau_operator.preferred_language = "ru"
+    cast.ulytau_operator.save()
+    report = submit_report(ulytau_input(), actor=cast.ulytau_operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        review_report(report, actor=cast.analyst, accept=False, comment="Нет акта приёмки")
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert sent.to == ["ulytau@example.kz"]
+    assert "Ваш отчёт по мере 13 возвращён" in sent.subject
+    assert "Нет акта приёмки" in sent.body and "/programme/measures/13/#report-form" in sent.body
+    report.refresh_from_db()
+    assert report.resend_by is not None
+    assert client.login(username=cast.ulytau_operator.username, password=PASSWORD)
+    client.cookies["django_language"] = "en"
+    desk = client.get("/programme/reporting/").content.decode()
+    row = desk[desk.index('<table class="duties">') :]
+    assert "<strong>returned</strong>" in row and "Нет акта приёмки" in row
+    assert f"Send it again by {report.resend_by:%d.%m.%Y}." in row
+
+
+def test_the_web_form_keeps_what_was_typed_and_shows_each_error_beside_its_field(cast, client):
+    assert client.login(username=cast.ulytau_operator.username, password=PASSWORD)
+    ours = ExecutorReport.objects.filter(measure__number=13, region__code="KZ62", year=2025)
+    typed = {
+        "body": "AKIMAT-KZ62",
+        "region": "KZ62",
+        "year": "2025",
+        "period": "Y",
+        "fact_value": "четыре",
+        "assessment": "in_progress",
+        "text": "Установлено 4 фандомата в г. Жезказган, акт от 12.12.2025",
+        "links": "https://ulytau.gov.kz/news/1",
+    }
+    answer = client.post("/programme/measures/13/report/", typed)
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert 'id="report-fact-error"' in page and 'aria-invalid="true"' in page
+    assert "Установлено 4 фандомата в г. Жезказган, акт от 12.12.2025" in page
+    assert 'value="четыре"' in page and "https://ulytau.gov.kz/news/1" in page
+    assert (
+        '<option value="2025" selected>' in page and '<option value="in_progress" selected>' in page
+    )
+    assert not ours.exists()
+    # Nothing is chosen for the executor: a form sent untouched is refused, not filled in.
+    blank = client.post(
+        "/programme/measures/13/report/", {"body": "AKIMAT-KZ62", "region": "KZ62", "text": "x"}
+    )
+    assert blank.status_code == 400
+    assert "Choose the year." in blank.content.decode()
+    fresh = client.get("/programme/measures/13/").content.decode()
+    form = fresh[fresh.index('id="report-form"') :]
+    assert (
+        " selected>" not in form.split("</form>")[0].split('name="year"')[1].split("</select>")[0]
+    )
+    fixed = client.post("/programme/measures/13/report/", typed | {"fact_value": "4"})
+    assert fixed.status_code == 302 and ours.get().fact_value == Decimal(4)
+
+
+def test_an_analyst_clears_a_long_review_queue_page_by_page(cast, client):
+    from taza.programme.tests.helpers import put_report
+
+    regions = list(Region.objects.order_by("code").values_list("code", flat=True))
+    made = 0
+    for number in (3, 5, 6, 7, 13, 14, 15, 16, 17, 18, 19, 20, 21):
+        for code in regions:
+            for period in ("Y", "H"):
+                if made == 250:
+                    break
+                put_report(number, region=code, period=period, status=ReportStatus.SUBMITTED)
+                made += 1
+    assert made == 250
+    assert client.login(username=cast.analyst.username, password=PASSWORD)
+    first = client.get("/programme/reporting/").content.decode()
+    assert "250 reports await review" in first and "page 1 of 5" in first
+    assert first.count('<tr data-report="') == 50
+    last = client.get("/programme/reporting/", {"page": "5"}).content.decode()
+    assert last.count('<tr data-report="') == 50 and "Previous page" in last
+    # Deciding on a row brings the analyst back to the same page of the queue.
+    pk = int(last.split('<tr data-report="')[1].split('"')[0])
+    back = client.post(
+        f"/programme/reports/{pk}/review/",
+        {"decision": "accept", "next": "/programme/reporting/?page=5#queue"},
+    )
+    assert back["Location"] == "/programme/reporting/?page=5#queue"
+    after = client.get("/programme/reporting/", {"page": "5"}).content.decode()
+    assert "249 reports await review" in after and f'data-report="{pk}"' not in after

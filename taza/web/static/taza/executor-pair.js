@@ -9,5 +9,6 @@
       select.form.region.value = option.dataset.region;
     }
     select.addEventListener("change", follow);
+    follow();  // a page shown again after an error keeps the pair chosen before
   });
 }());
