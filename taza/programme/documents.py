@@ -26,7 +26,7 @@ from taza.core.exports import append_row
 from taza.geo.models import Region
 from taza.programme.choices import Period, ReportStatus
 from taza.programme.models import Direction, ExecutorReport, Indicator, Measure
-from taza.programme.status import PlanSnapshot
+from taza.programme.status import PlanSnapshot, period_label
 from taza.programme.wording import deadline_text, executors_text, indicator_line
 
 EXPORT_LANGUAGES = ("ru", "kk", "en")
@@ -50,22 +50,38 @@ def headers() -> list[str]:
     ]
 
 
-def title(region: Region | None, year: int) -> tuple[str, str]:
+def title(region: Region | None, year: int, period: str = Period.YEAR) -> tuple[str, str]:
     plan = _(
         "Action plan for the Concept for the Development of Environmental Culture "
         "“Taza Qazaqstan” for 2024–2029"
     )
     where = region.name if region else _("Republic of Kazakhstan")
     return plan, _("Progress information for %(year)s: %(where)s") % {
-        "year": year,
+        "year": period_label(year, period),
         "where": where,
     }
 
 
-def progress_text(reports: list[ExecutorReport], region: Region | None) -> str:
-    """Return the year's reports (the annual one, or the half-year one if that is all)."""
+def original_language_note() -> str:
+    """Say that executors' texts are quoted as written, so a reader knows why they differ."""
+    return _(
+        "The progress information is quoted as the executors wrote it, in its original "
+        "language: most of it is in Russian. The rest of the document is translated."
+    )
+
+
+def progress_text(
+    reports: list[ExecutorReport], region: Region | None, period: str = Period.YEAR
+) -> str:
+    """Return the period's reports from each executor.
+
+    For a year: the annual report, or the half-year one if that is all; for the first
+    half: the half-year reports alone.
+    """
     chosen: dict[tuple[int, int | None], ExecutorReport] = {}
     for report in reports:
+        if period == Period.HALF_YEAR and report.period != Period.HALF_YEAR:
+            continue
         key = (report.body_id, report.region_id)
         if key not in chosen or report.period == Period.YEAR:
             chosen[key] = report
@@ -87,7 +103,9 @@ def progress_text(reports: list[ExecutorReport], region: Region | None) -> str:
     return "\n".join(parts)
 
 
-def consolidated_rows(year: int, region: Region | None, language: str) -> list[Row]:
+def consolidated_rows(
+    year: int, region: Region | None, language: str, period: str = Period.YEAR
+) -> list[Row]:
     """Return the table's rows in the language asked for."""
     with translation.override(language):
         snap = PlanSnapshot.load(date.today())
@@ -128,7 +146,7 @@ def consolidated_rows(year: int, region: Region | None, language: str) -> list[R
                     continue
                 if region is not None and not snap.applies_to(measure, region.pk):
                     continue
-                progress = progress_text(reports.get(measure.pk, []), region)
+                progress = progress_text(reports.get(measure.pk, []), region, period)
                 if measure.removed_on is not None:
                     progress = "\n".join(filter(None, [progress, measure.removed_note]))
                 rows.append(
@@ -147,9 +165,8 @@ def consolidated_rows(year: int, region: Region | None, language: str) -> list[R
         return rows
 
 
-def to_docx(year: int, region: Region | None, language: str) -> bytes:
-
-    rows = consolidated_rows(year, region, language)
+def to_docx(year: int, region: Region | None, language: str, period: str = Period.YEAR) -> bytes:
+    rows = consolidated_rows(year, region, language, period)
     with translation.override(language):
         document = Document()
         section = document.sections[0]
@@ -160,13 +177,15 @@ def to_docx(year: int, region: Region | None, language: str) -> bytes:
         style = document.styles["Normal"]
         style.font.name = "Times New Roman"
         style.font.size = Pt(10)
-        plan_title, subtitle = title(region, year)
+        plan_title, subtitle = title(region, year, period)
         for text, bold in ((plan_title, True), (subtitle, False)):
             paragraph = document.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             run = paragraph.add_run(text)
             run.bold = bold
             run.font.size = Pt(12)
+        note = document.add_paragraph().add_run(original_language_note())
+        note.italic = True
         table = document.add_table(rows=2, cols=6)
         table.style = "Table Grid"
         widths = [Cm(1.2), Cm(6.5), Cm(3.2), Cm(3.0), Cm(3.6), Cm(9.2)]
@@ -199,19 +218,19 @@ def to_docx(year: int, region: Region | None, language: str) -> bytes:
         return buffer.getvalue()
 
 
-def to_xlsx(year: int, region: Region | None, language: str) -> bytes:
-
-    rows = consolidated_rows(year, region, language)
+def to_xlsx(year: int, region: Region | None, language: str, period: str = Period.YEAR) -> bytes:
+    rows = consolidated_rows(year, region, language, period)
     with translation.override(language):
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = str(year)
-        plan_title, subtitle = title(region, year)
+        plan_title, subtitle = title(region, year, period)
         append_row(sheet, [plan_title])
         append_row(sheet, [subtitle])
+        append_row(sheet, [original_language_note()])
         append_row(sheet, headers())
         append_row(sheet, [1, 2, 3, 4, 5, 6])
-        for cell in sheet[3]:
+        for cell in sheet[4]:
             cell.font = Font(bold=True)
         wrap = Alignment(wrap_text=True, vertical="top")
         for row in rows:
@@ -224,7 +243,7 @@ def to_xlsx(year: int, region: Region | None, language: str) -> bytes:
                 cell.alignment = wrap
         for letter, width in zip("ABCDEF", (6, 50, 24, 20, 28, 80), strict=True):
             sheet.column_dimensions[letter].width = width
-        sheet.freeze_panes = "A5"
+        sheet.freeze_panes = "A6"
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()

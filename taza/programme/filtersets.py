@@ -6,6 +6,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from taza.geo.filtersets import region_filter
+from taza.programme.choices import Period
 from taza.programme.models import FIRST_YEAR, LAST_YEAR
 
 YEAR_MESSAGE = _("Choose a year from 2024 to 2029.")
@@ -25,4 +26,11 @@ class PlanFilterSet(django_filters.FilterSet):
             "min_value": YEAR_MESSAGE,
             "max_value": YEAR_MESSAGE,
         },
+    )
+    # The consolidated export covers a year or its first half.
+    period = django_filters.ChoiceFilter(
+        method=lambda qs, name, value: qs,
+        choices=Period.choices,
+        label=_("period"),
+        error_messages={"invalid_choice": _("Choose the year or its first half.")},
     )

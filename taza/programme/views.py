@@ -29,6 +29,8 @@ from taza.programme.choices import Assessment, Period, ReportStatus
 from taza.programme.filtersets import PlanFilterSet
 from taza.programme.forms import ExecutorReportForm
 from taza.programme.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     Direction,
     ExecutorReport,
     Indicator,
@@ -111,8 +113,18 @@ def plan(request: HttpRequest) -> HttpResponse:
             "regions": snap.regions,
             "counts": sorted(counts.items()),
             "today": snap.as_of,
+            **_export_choices(),
         },
     )
+
+
+def _export_choices() -> dict[str, Any]:
+    """Return what the consolidated export form offers: every year, last year chosen."""
+    return {
+        "export_years": range(FIRST_YEAR, LAST_YEAR + 1),
+        "export_year": _today().year - 1,
+        "export_regions": Region.objects.order_by("code"),
+    }
 
 
 def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
@@ -294,6 +306,8 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
             "region": region,
             "year": year,
             "rows": [(measures[n], v) for n, v in sorted(card.verdicts.items())],
+            **_export_choices(),
+            "export_year": year,
         },
     )
 
@@ -441,15 +455,17 @@ def export(request: HttpRequest) -> HttpResponse:
     language = request.GET.get("lang", "ru")
     if language not in documents.EXPORT_LANGUAGES:
         language = "ru"
+    period = _query(request)["period"] or Period.YEAR
     kind = request.GET.get("format", "docx")
     place = region.code if region else "KZ"
     if kind == "xlsx":
-        content, mime = documents.to_xlsx(year, region, language), XLSX
+        content, mime = documents.to_xlsx(year, region, language, period), XLSX
     else:
         kind = "docx"
-        content, mime = documents.to_docx(year, region, language), DOCX
+        content, mime = documents.to_docx(year, region, language, period), DOCX
     response = HttpResponse(content, content_type=mime)
+    half = "-h1" if period == Period.HALF_YEAR else ""
     response["Content-Disposition"] = (
-        f'attachment; filename="taza-plan-{place}-{year}-{language}.{kind}"'
+        f'attachment; filename="taza-plan-{place}-{year}{half}-{language}.{kind}"'
     )
     return response

@@ -119,9 +119,10 @@ def test_the_docx_converts_to_pdf_with_libreoffice_and_renders_a_page(tmp_path: 
 def test_the_xlsx_export_has_the_same_table():
     workbook = load_workbook(io.BytesIO(to_xlsx(2024, None, "ru")))
     sheet = workbook.worksheets[0]
-    assert [c.value for c in sheet[3]] == SEED_COLUMNS
+    assert "в оригинале" in sheet["A3"].value or "языке оригинала" in sheet["A3"].value
+    assert [c.value for c in sheet[4]] == SEED_COLUMNS
     numbers = [
-        row[0] for row in sheet.iter_rows(min_row=5, values_only=True) if str(row[0]).endswith(".")
+        row[0] for row in sheet.iter_rows(min_row=6, values_only=True) if str(row[0]).endswith(".")
     ]
     assert len(numbers) == Measure.objects.count() == 60
 
@@ -137,3 +138,29 @@ def test_the_export_page_serves_both_formats_for_a_region(client):
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('taza-plan-KZ-2024-ru.docx"')
     Document(io.BytesIO(response.content))
+
+
+def test_any_half_year_region_and_language_can_be_exported_saying_what_is_original(client):
+    from taza.programme.choices import ReportStatus
+    from taza.programme.tests.helpers import put_report
+
+    put_report(13, region="KZ62", year=2026, period="H1", status=ReportStatus.ACCEPTED)
+    answer = client.get(
+        "/programme/export/",
+        {"format": "docx", "region": "KZ62", "lang": "en", "year": "2026", "period": "H1"},
+    )
+    assert answer["Content-Disposition"].endswith('taza-plan-KZ62-2026-h1-en.docx"')
+    text = "\n".join(p.text for p in Document(io.BytesIO(answer.content)).paragraphs)
+    assert "first half of 2026" in text and "in its original language" in text
+    cells = [c.text for t in Document(io.BytesIO(answer.content)).tables for c in t._cells]
+    assert any(c.startswith("(first half-year) test") for c in cells)
+    kazakh = load_workbook(
+        io.BytesIO(
+            client.get(
+                "/programme/export/",
+                {"format": "xlsx", "lang": "kk", "year": "2026", "period": "H1"},
+            ).content
+        )
+    ).worksheets[0]
+    assert "2026" in kazakh["A2"].value and kazakh["A3"].value
+    assert client.get("/programme/export/", {"period": "Q3"}).status_code == 400

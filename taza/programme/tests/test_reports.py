@@ -277,7 +277,7 @@ def test_an_analyst_clears_a_long_review_queue_page_by_page(cast, client):
     made = 0
     for number in (3, 5, 6, 7, 13, 14, 15, 16, 17, 18, 19, 20, 21):
         for code in regions:
-            for period in ("Y", "H"):
+            for period in ("Y", "H1"):
                 if made == 250:
                     break
                 put_report(number, region=code, period=period, status=ReportStatus.SUBMITTED)
