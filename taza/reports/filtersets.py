@@ -78,6 +78,7 @@ class ReportFilterSet(django_filters.FilterSet):
     until = MomentFilter(field_name="created_at", end=True, label=_("until"))
     overdue = YesNoFilter(method="filter_overdue", label=_("overdue only"))
     text = TextFilter(method="filter_text", label=_("search"))
+    mine = YesNoFilter(method="filter_mine", label=_("assigned to me"))
 
     class Meta:
         model = Report
@@ -94,6 +95,13 @@ class ReportFilterSet(django_filters.FilterSet):
     def filter_overdue(self, qs: ReportQuerySet, name: str, value: Any) -> ReportQuerySet:
         """Keep open reports past their deadline when asked."""
         return qs.overdue() if value else qs
+
+    def filter_mine(self, qs: ReportQuerySet, name: str, value: Any) -> ReportQuerySet:
+        """Keep the reports assigned to the person asking, when asked."""
+        user = getattr(self.request, "user", None)
+        if not value or user is None or not user.is_authenticated:
+            return qs
+        return qs.filter(assignee=user)
 
     def filter_text(self, qs: ReportQuerySet, name: str, value: str) -> ReportQuerySet:
         """Find a report by its number, or by words of its address or description."""

@@ -90,6 +90,15 @@ class Report(models.Model):
     # Whether the last resolution came after the deadline then in force: the one rule for
     # "resolved on time" that the scorecards and the statistics read.
     resolved_late = models.BooleanField(_("resolved late"), default=False)
+    # Who inside the responsible body works on it: staff, never shown to the public.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_reports",
+        verbose_name=_("assigned to"),
+    )
     escalated_at = models.DateTimeField(_("escalated to the region"), null=True, blank=True)
     dispute_count = models.PositiveSmallIntegerField(_("disputes"), default=0)
     duplicate_of = models.ForeignKey(
@@ -212,6 +221,25 @@ class ReportFollower(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} ← {self.user_id or 'e-mail'}"
+
+
+class ReportNote(models.Model):
+    """A note staff keep on a report for each other: never public, unlike a step's note."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="internal_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("internal note"), max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.text[:40]}"
 
 
 class ReportPhoto(models.Model):

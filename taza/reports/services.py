@@ -19,18 +19,19 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django_stubs_ext import StrOrPromise
 
-from taza.accounts.models import User
+from taza.accounts.models import Role, User
 from taza.accounts.permissions import can_change, scope_of
 from taza.audit.models import AuditAction
-from taza.audit.services import diff, record, snapshot
+from taza.audit.services import create_audited, diff, record, snapshot, update_audited
 from taza.bodies.models import Body
 from taza.bodies.services import district_akimat_code, regional_akimat_code
-from taza.core.actors import SYSTEM, Actor
+from taza.core.actors import SYSTEM, Actor, person
 from taza.core.errors import Conflict, DomainError, Forbidden
 from taza.core.hooks import hooks
 from taza.core.models import max_length
@@ -42,6 +43,7 @@ from taza.reports.models import (
     MAX_DESCRIPTION,
     Report,
     ReportFollower,
+    ReportNote,
     ReportPhoto,
     ServiceCategory,
 )
@@ -783,3 +785,65 @@ def process_deadlines(*, now: datetime | None = None) -> DeadlineResult:
             continue  # confirmed or disputed meanwhile
         result.closed += 1
     return result
+
+
+# -- staff's own work: who takes it, and notes for each other ---------------------------
+
+MAX_NOTE = 5000
+STAFF_ROLES = (Role.OPERATOR, Role.EXECUTOR)
+
+
+def may_work_on(actor: Actor, report: Report) -> bool:
+    """Tell whether the person acts on the report: its territory's operator or its body."""
+    return can_change(actor, report) or report.body_id in scope_of(actor).bodies
+
+
+def may_read_internal(actor: Actor, report: Report) -> bool:
+    """Tell whether the person reads staff's notes on the report: who acts, and analysts."""
+    return may_work_on(actor, report) or scope_of(actor).reads_all
+
+
+def staff_for(report: Report) -> QuerySet[User]:
+    """Return the active people a report can be given to.
+
+    They work for the responsible body, or are operators of the akimat whose territory
+    holds the report (the region's, or the district's).
+    """
+    codes = [regional_akimat_code(report.region)]
+    if report.district is not None:
+        codes.append(district_akimat_code(report.district))
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(role_assignments__body=report.body_id, role_assignments__role__in=STAFF_ROLES)
+            | Q(role_assignments__body__code__in=codes, role_assignments__role=Role.OPERATOR)
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def add_internal_note(report: Report, *, actor: Actor, text: str) -> ReportNote:
+    """Keep a note for the staff on a report; the public and the reporter never see it."""
+    if not may_read_internal(actor, report):
+        raise TransitionForbidden(_("You may not do this with this report."), "actor")
+    text = clean_text(text)
+    if not text:
+        raise ReportError(_("Write the note."), "text")
+    if len(text) > MAX_NOTE:
+        raise ReportError(_("A note is at most 5,000 characters."), "text")
+    return create_audited(ReportNote, actor=actor, report=report, author=person(actor), text=text)
+
+
+def assign_report(report: Report, *, actor: Actor, assignee: User | None) -> Report:
+    """Give the report to one person of the responsible body, or take it back (None)."""
+    if not may_work_on(actor, report):
+        raise TransitionForbidden(_("You may not do this with this report."), "actor")
+    if assignee is not None and not staff_for(report).filter(pk=assignee.pk).exists():
+        raise ReportError(
+            _("Assign the report to someone who works for the responsible body."), "assignee"
+        )
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        update_audited(report, actor=actor, assignee=assignee, reason=_("Assigned"))
+    return report

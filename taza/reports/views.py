@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from taza.accounts.models import User
 from taza.accounts.permissions import can_view_personal_data, scope_of, visible
 from taza.core.clients import intake_limited
 from taza.core.datasets import download
-from taza.core.http import redirect_next
+from taza.core.http import act_and_return, redirect_next
 from taza.core.params import bind
 from taza.core.urls import absolute_url
 from taza.geo.filtersets import TerritoryPeriodFilterSet
@@ -41,9 +42,16 @@ from taza.reports.services import (
     MAX_PHOTOS,
     ReportError,
     Submission,
+    add_internal_note,
     allowed_actions,
+    assign_report,
     examine,
     follow_report,
+    may_read_internal,
+    may_work_on,
+    merge_reports,
+    split_report,
+    staff_for,
     submit_report,
     transition_report,
 )
@@ -160,10 +168,26 @@ def _token(request: HttpRequest, report: Report) -> str:
     return request.GET.get("token") or request.session.get(f"report-token-{report.public_id}", "")
 
 
+def _staff_panel(request: HttpRequest, report: Report) -> dict[str, Any] | None:
+    """Return what staff see on a report's page and the public never does, or None."""
+    if not may_read_internal(request.user, report):
+        return None
+    works = may_work_on(request.user, report)
+    return {
+        "notes": list(report.internal_notes.select_related("author")),
+        "may_work": works,
+        "people": list(staff_for(report)) if works else [],
+        # Duplicates are linked both ways: those that repeat this one, shown here too.
+        "repeats": list(report.duplicates.order_by("created_at").only("public_id", "state")),
+    }
+
+
 def report_detail(
     request: HttpRequest, public_id: str, *, follow_error: str = "", status: int = 200
 ) -> HttpResponse:
-    report = get_object_or_404(Report.objects.public(), public_id=public_id)
+    report = get_object_or_404(
+        Report.objects.public().select_related("assignee"), public_id=public_id
+    )
     token = _token(request, report)
     holds_secret = bool(token) and hmac.compare_digest(token, report.reporter_token)
     if holds_secret:  # opened from the private link: this browser may now act as well
@@ -187,8 +211,85 @@ def report_detail(
             "may_follow": report.state in FOLLOWABLE,
             "follower_count": report.followers.count(),
             "follow_error": follow_error,
+            "staff": _staff_panel(request, report),
         },
         status=status,
+    )
+
+
+@login_required
+@require_POST
+def add_note(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Keep a note on a report for the other staff."""
+    report = get_object_or_404(Report, public_id=public_id)
+    return act_and_return(
+        request,
+        lambda: add_internal_note(report, actor=request.user, text=request.POST.get("text", "")),
+        success=_("The note is kept."),
+        fallback=f"{report.get_absolute_url()}#staff",
+    )
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Give a report to one person of its body, or take it back."""
+    report = get_object_or_404(Report, public_id=public_id)
+    chosen = request.POST.get("assignee", "")
+    assignee: User | None = None
+    if chosen == "me":
+        assignee = User.objects.filter(pk=request.user.pk or 0).first()
+    elif chosen:
+        known = chosen.isdigit() and len(chosen) < 10  # an id the database can hold
+        assignee = User.objects.filter(pk=int(chosen) if known else 0).first()
+        if assignee is None:
+            messages.error(request, _("Choose a person from the list."))
+            return redirect(f"{report.get_absolute_url()}#staff")
+    return act_and_return(
+        request,
+        lambda: assign_report(report, actor=request.user, assignee=assignee),
+        success=_("Assigned.") if assignee else _("Nobody is assigned now."),
+        fallback=f"{report.get_absolute_url()}#staff",
+    )
+
+
+@login_required
+@require_POST
+def merge(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Link two reports of one problem, from either of them."""
+    report = get_object_or_404(Report, public_id=public_id)
+    number = request.POST.get("other", "").strip().lstrip("№").strip()
+    other = Report.objects.filter(public_id=number).first() if number.isdigit() else None
+    if other is None:
+        messages.error(request, _("There is no report with this number."))
+        return redirect(f"{report.get_absolute_url()}#staff")
+    # "into": this report repeats the other; "from": the other repeats this one.
+    duplicate, into = (report, other) if request.POST.get("way") == "into" else (other, report)
+    return act_and_return(
+        request,
+        lambda: merge_reports(duplicate, into=into, actor=request.user),
+        success=_("The reports are linked as one problem."),
+        fallback=f"{report.get_absolute_url()}#staff",
+    )
+
+
+@login_required
+@require_POST
+def split(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Undo a duplicate link, from the duplicate's page or the first report's."""
+    report = get_object_or_404(Report, public_id=public_id)
+    number = request.POST.get("other", "")
+    target = (
+        Report.objects.filter(public_id=number, duplicate_of=report).first() if number else report
+    )
+    if target is None:
+        messages.error(request, _("There is no report with this number."))
+        return redirect(f"{report.get_absolute_url()}#staff")
+    return act_and_return(
+        request,
+        lambda: split_report(target, actor=request.user),
+        success=_("The reports stand apart again."),
+        fallback=f"{report.get_absolute_url()}#staff",
     )
 
 
@@ -260,7 +361,7 @@ def console(request: HttpRequest) -> HttpResponse:
     qs = Report.objects.public().filter(Q(pk__in=mine) | Q(body_id__in=scope.bodies))
     query = request.GET.copy()
     query.setdefault("state", OPEN)
-    filters = bind(ReportFilterSet, query, qs)
+    filters = bind(ReportFilterSet, query, qs.select_related("assignee"), request=request)
     state, category = filters.form.cleaned_data["state"], filters.form.cleaned_data["category"]
     sort = request.GET.get("sort", "")
     if sort not in CONSOLE_SORTS:

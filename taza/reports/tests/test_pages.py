@@ -380,3 +380,67 @@ def test_the_overdue_filter_reads_yes_and_no_and_refuses_anything_else(client, c
         assert client.get("/api/v1/reports/", {"overdue": value}).status_code == 200, value
     refused = client.get("/api/v1/reports/", {"overdue": "maybe"})
     assert refused.status_code == 400 and "overdue" in refused.json()["errors"]
+
+
+def test_staff_assign_keep_internal_notes_and_link_duplicates_from_either_side(
+    client, cast, category_pk
+):
+    from taza.audit.querysets import history_for
+
+    for key, lat in (("a", "51.16"), ("b", "51.18")):
+        client.post(
+            reverse("reports:new"),
+            form_data(category=category_pk, lat=lat, lon="71.43", submission_key=key),
+        )
+    client.get("/")
+    first, second = Report.objects.order_by("pk")
+    operator = cast.astana_operator
+    client.force_login(operator)
+    page = client.get(first.get_absolute_url()).content.decode()
+    assert 'id="staff"' in page
+    client.post(reverse("reports:assign", args=[first.public_id]), {"assignee": "me"})
+    client.post(
+        reverse("reports:note", args=[first.public_id]),
+        {"text": "Позвонить в КСК, ключ от площадки у дворника"},
+    )
+    first.refresh_from_db()
+    assert first.assignee == operator
+    assert first.internal_notes.get().text.startswith("Позвонить в КСК")
+    mine = client.get(reverse("reports:console"), {"mine": "1"}).content.decode()
+    assert first.public_id in mine and f">{second.public_id}<" not in mine
+    # Linked from the first report's page: the second repeats it; both pages show the link.
+    client.post(
+        reverse("reports:merge", args=[first.public_id]), {"other": second.public_id, "way": "from"}
+    )
+    second.refresh_from_db()
+    assert second.duplicate_of == first
+    staff_view = client.get(first.get_absolute_url()).content.decode()
+    assert f"№ {second.public_id}</a>" in staff_view.split('class="repeats"')[1]
+    client.post(reverse("reports:split", args=[first.public_id]), {"other": second.public_id})
+    second.refresh_from_db()
+    assert second.duplicate_of is None
+    # ... and from the other side: this one is the first, the page's report repeats it.
+    client.post(
+        reverse("reports:merge", args=[second.public_id]), {"other": first.public_id, "way": "into"}
+    )
+    second.refresh_from_db()
+    assert second.duplicate_of == first
+    assert [e.changes.get("assignee") for e in history_for(first) if "assignee" in e.changes]
+    # Nobody outside sees any of it: the public, the reporter's link, another territory.
+    client.logout()
+    public = client.get(f"{first.get_absolute_url()}?token={first.reporter_token}")
+    assert "КСК" not in public.content.decode() and 'id="staff"' not in public.content.decode()
+    api = client.get(f"/api/v1/reports/{first.public_id}/").content.decode()
+    assert "КСК" not in api and "assignee" not in api
+    client.force_login(cast.almaty_operator)
+    assert "КСК" not in client.get(first.get_absolute_url()).content.decode()
+    refused = client.post(
+        reverse("reports:note", args=[first.public_id]), {"text": "x"}, follow=True
+    )
+    assert "You may not do this" in refused.content.decode()
+    assert first.internal_notes.count() == 1
+    # Someone from outside the body cannot be given the report.
+    client.force_login(operator)
+    client.post(reverse("reports:assign", args=[first.public_id]), {"assignee": cast.citizen.pk})
+    first.refresh_from_db()
+    assert first.assignee == operator
