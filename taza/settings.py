@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "taza.api",
     "taza.bot",
     "taza.demo",
+    "taza.alerts",
     "django_filters",
     "huey.contrib.djhuey",
     "django_ratelimit",

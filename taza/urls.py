@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("taza.campaigns.urls")),
     path("", include("taza.sites.urls")),
     path("", include("taza.opendata.urls")),
+    path("", include("taza.alerts.urls")),
     path("geo/regions.geojson", regions_geojson, name="regions-geojson"),
     path(
         "geo/regions/<slug:code>/districts.geojson",

@@ -1,0 +1,60 @@
+"""Staff alerts: what each person chose, and what was sent, so nothing is sent twice."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from taza.alerts.choices import AlertKind, AlertMode
+
+
+class AlertPreference(models.Model):
+    """How one person wants to hear of one kind of event."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_preferences"
+    )
+    kind = models.CharField(_("event"), max_length=16, choices=AlertKind.choices)
+    mode = models.CharField(_("how"), max_length=12, choices=AlertMode.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_mode_per_kind")]
+        verbose_name = _("alert preference")
+        verbose_name_plural = _("alert preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.mode}"
+
+
+class AlertSent(models.Model):
+    """One event told to one person at once; the unique key keeps a second run silent."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=AlertKind.choices)
+    key = models.CharField(max_length=100)
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key"], name="one_alert_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.key}"
+
+
+class DigestSent(models.Model):
+    """The daily digest of one person for one day: claimed once, so sent once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    items = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day}: {self.items}"

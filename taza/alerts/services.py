@@ -1,0 +1,187 @@
+"""Send staff their alerts: at once for what they asked to hear at once, else daily.
+
+Both runs find events in a bounded window (``events.py``) and keep only each person's
+own work. "At once" claims every (person, event) in ``AlertSent`` before the mail goes:
+the unique key makes a second run, or a second worker, skip it; if the mail fails the
+claims are released so the next run tries again. The digest claims (person, day) the
+same way. So an event is told to a person once, and never lost to a failed send.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from taza.accounts.models import Role, User
+from taza.accounts.permissions import scope_of
+from taza.alerts.choices import DEFAULT_MODE, AlertKind, AlertMode
+from taza.alerts.events import Event, events
+from taza.alerts.models import AlertPreference, AlertSent, DigestSent
+from taza.core.actors import Actor
+from taza.core.urls import absolute_url
+
+log = logging.getLogger(__name__)
+
+STAFF_ROLES = (Role.OPERATOR, Role.EXECUTOR, Role.ANALYST, Role.ADMIN)
+# "At once" looks this far back, so a run missed while workers were down is caught up.
+LOOKBACK = timedelta(hours=24)
+# The digest goes out at this local hour and covers the 24 hours before it.
+DIGEST_HOUR = 8
+# A digest lists this many events of each kind; the rest are counted.
+DIGEST_ITEMS = 20
+
+
+def modes_of(user: Actor) -> dict[str, str]:
+    """Return how the person hears of each kind: their choice, or the default."""
+    chosen = dict(
+        AlertPreference.objects.filter(user_id=getattr(user, "pk", None) or 0).values_list(
+            "kind", "mode"
+        )
+    )
+    return {kind: chosen.get(kind, DEFAULT_MODE) for kind in AlertKind.values}
+
+
+@transaction.atomic
+def set_modes(user: User, modes: dict[str, str]) -> None:
+    """Keep the person's choices, one per kind of event."""
+    for kind, mode in modes.items():
+        if kind not in AlertKind.values or mode not in AlertMode.values:
+            raise ValueError(f"{kind}: {mode}")
+        AlertPreference.objects.update_or_create(user=user, kind=kind, defaults={"mode": mode})
+
+
+def _staff() -> list[User]:
+    """Return the active staff with an e-mail address: the people alerts go to."""
+    return list(
+        User.objects.filter(
+            is_active=True, role_assignments__role__in=STAFF_ROLES, email__gt=""
+        ).distinct()
+    )
+
+
+def _theirs(user: User, found: list[Event]) -> list[Event]:
+    scope = scope_of(user)
+    return [e for e in found if e.concerns(scope)]
+
+
+def send_immediate(now: datetime | None = None) -> int:
+    """Tell each person at once of their new events; return how many people were written to."""
+    now = now or timezone.now()
+    since = now - LOOKBACK
+    found = {kind: events(kind, since, now) for kind in AlertKind.values}
+    written = 0
+    for user in _staff():
+        modes = modes_of(user)
+        fresh = [
+            e
+            for kind, mode in modes.items()
+            if mode == AlertMode.IMMEDIATE
+            for e in _theirs(user, found[kind])
+        ]
+        claimed, claims = _claim(user, fresh)
+        if not claimed:
+            continue
+        try:
+            _mail(user, claimed, digest=False)
+        except Exception:
+            # Released, so the next run tells them: an alert is late rather than lost.
+            log.exception("alert mail failed", extra={"user": user.pk})
+            AlertSent.objects.filter(pk__in=claims).delete()
+            continue
+        written += 1
+    return written
+
+
+def _claim(user: User, found: list[Event]) -> tuple[list[Event], list[int]]:
+    """Claim each event for the person; return those no earlier run or worker took."""
+    claimed, claims = [], []
+    for event in found:
+        try:
+            with transaction.atomic():
+                claim = AlertSent.objects.create(user=user, kind=event.kind, key=event.key)
+        except IntegrityError:
+            continue
+        claimed.append(event)
+        claims.append(claim.pk)
+    return claimed, claims
+
+
+def digest_window(day: datetime) -> tuple[datetime, datetime]:
+    """Return the 24 hours a digest sent on that day covers, ending at DIGEST_HOUR."""
+    end = timezone.make_aware(datetime.combine(day.date(), time(DIGEST_HOUR)))
+    return end - timedelta(days=1), end
+
+
+def send_digests(now: datetime | None = None) -> int:
+    """Send each person their daily digest once; return how many were sent."""
+    now = timezone.localtime(now or timezone.now())
+    since, until = digest_window(now)
+    if now < until:
+        return 0  # not yet the hour
+    found = {kind: events(kind, since, until) for kind in AlertKind.values}
+    sent = 0
+    for user in _staff():
+        modes = modes_of(user)
+        items = [
+            e
+            for kind, mode in modes.items()
+            if mode == AlertMode.DIGEST
+            for e in _theirs(user, found[kind])
+        ]
+        try:
+            with transaction.atomic():
+                claim = DigestSent.objects.create(user=user, day=until.date(), items=len(items))
+        except IntegrityError:
+            continue  # sent already today
+        if not items:
+            continue
+        try:
+            _mail(user, items, digest=True)
+        except Exception:
+            log.exception("digest mail failed", extra={"user": user.pk})
+            claim.delete()  # the next run tries again
+            continue
+        sent += 1
+    return sent
+
+
+def _mail(user: User, items: list[Event], *, digest: bool) -> None:
+    """Write the events to the person, in their language, grouped by kind."""
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        by_kind: dict[str, list[Event]] = defaultdict(list)
+        for event in items:
+            by_kind[event.kind].append(event)
+        lines = []
+        for kind in AlertKind.values:
+            group = by_kind.get(kind, [])
+            if not group:
+                continue
+            lines.append(f"{AlertKind(kind).label} ({len(group)}):")
+            shown = group[:DIGEST_ITEMS] if digest else group
+            lines += [f"- {e.describe()}\n  {e.link}" for e in shown]
+            if len(group) > len(shown):
+                lines.append(
+                    ngettext("…and %(n)d more.", "…and %(n)d more.", len(group) - len(shown))
+                    % {"n": len(group) - len(shown)}
+                )
+            lines.append("")
+        lines.append(
+            _("Choose what you hear of, and how: %(link)s")
+            % {"link": absolute_url(reverse("alerts:preferences"))}
+        )
+        subject = (
+            _("Taza: your daily digest (%(n)d)") % {"n": len(items)}
+            if digest
+            else ngettext("Taza: %(n)d new event", "Taza: %(n)d new events", len(items))
+            % {"n": len(items)}
+        )
+        send_mail(subject, "\n".join(lines) + "\n\nTaza Qazaqstan", None, [user.email])

@@ -1,0 +1,20 @@
+"""Send staff alerts from the task queue: at once every five minutes, the digest daily."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from taza.alerts.services import DIGEST_HOUR, send_digests, send_immediate
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("alerts-immediate")
+def alert_at_once() -> None:
+    send_immediate()
+
+
+@db_periodic_task(crontab(minute="5", hour=str(DIGEST_HOUR)))
+@lock_task("alerts-digest")
+def alert_daily_digest() -> None:
+    send_digests()
