@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -23,7 +25,8 @@ from taza.reports.tests.images import photo_bytes, upload
 pytestmark = pytest.mark.django_db
 
 
-def _only(user, mode=AlertMode.IMMEDIATE, kinds=tuple(AlertKind.values)):
+def _only(user: Any, mode: str = AlertMode.IMMEDIATE, kinds: Sequence[str] = ()) -> None:
+    """Have the person hear of the given kinds alone, in one way."""
     set_modes(user, {kind: (mode if kind in kinds else AlertMode.OFF) for kind in AlertKind.values})
 
 
