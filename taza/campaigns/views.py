@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,18 +49,26 @@ def upcoming(request: HttpRequest) -> HttpResponse:
     filters = bind(EventFilterSet, request.GET, upcoming_events())
     query = filters.form.cleaned_data
     lat, lon, region, kind = query["lat"], query["lon"], query["region"], query["kind"]
-    listed = list(filters.qs[:300])
-    if lat is not None and lon is not None:
-        listed = nearest_first(listed, lat, lon)
+    nearest: list[Event] = []
     by_day: dict[date, list[Event]] = {}
-    for event in listed[:100]:
-        by_day.setdefault(timezone.localtime(event.starts_at).date(), []).append(event)
+    page = None
+    if lat is not None and lon is not None:
+        nearest = nearest_first(list(filters.qs[:300]), lat, lon)[:20]
+    else:
+        # By date, 50 a page, every page reachable with the filters kept.
+        page = Paginator(filters.qs, 50).get_page(request.GET.get("page"))
+        for event in page:
+            by_day.setdefault(timezone.localtime(event.starts_at).date(), []).append(event)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "campaigns/upcoming.html",
         {
-            "by_day": by_day if lat is None else {},
-            "nearest": listed[:20] if lat is not None else [],
+            "by_day": by_day,
+            "page": page,
+            "query": query.urlencode(),
+            "nearest": nearest,
             "regions": Region.objects.order_by("code"),
             "region": region,
             "kinds": CampaignKind.choices,

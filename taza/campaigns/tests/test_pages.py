@@ -198,3 +198,14 @@ def test_an_event_title_is_shown_in_the_readers_language_where_given(cast):
             "<h1>Сенбілік жағалауда</h1>"
             in client.get(f"/campaigns/events/{plain.pk}/").content.decode()
         )
+
+
+def test_the_event_list_pages_with_its_filters_kept(cast):
+    for i in range(55):
+        new_event(cast.executor, days=2 + i, title=f"Сенбілік {i}")
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    first = client.get("/campaigns/").content.decode()
+    assert first.count("<li data-event=") == 50 and "55 events · page 1 of 2" in first
+    second = client.get("/campaigns/", {"page": "2", "kind": "taza_qazaqstan"}).content.decode()
+    assert second.count("<li data-event=") == 5
+    assert "kind=taza_qazaqstan&amp;page=1" in second
