@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from taza.bodies.models import Body
+from taza.bodies.models import TERRITORIAL_KINDS, Body, BodyKind
 from taza.core.models import max_length
 from taza.reports.models import MAX_DESCRIPTION, Report, ServiceCategory
 
@@ -106,3 +106,38 @@ class TransitionForm(forms.Form):
         queryset=Body.objects.filter(is_active=True),
         required=False,
     )
+
+    def __init__(self, *args: Any, grouped: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if grouped:  # only a page that offers "redirect" pays for the list
+            self.fields["target_body"].choices = body_groups()  # type: ignore[attr-defined]
+
+
+def body_groups() -> list[tuple[str, Any]]:
+    """Return the bodies a report can be sent to, grouped as people look for them.
+
+    Ministries and agencies first, then each region with its own akimat and its
+    districts' akimats, so an operator finds "Karaganda Region" rather than scrolling
+    265 names.
+    """
+    bodies = list(
+        Body.objects.filter(is_active=True)
+        .exclude(kind=BodyKind.GROUP)
+        .select_related("region", "district__region")
+    )
+    national = sorted((b for b in bodies if b.kind not in TERRITORIAL_KINDS), key=lambda b: b.name)
+    by_region: dict[str, list[Body]] = {}
+    for body in bodies:
+        region = body.region or (body.district.region if body.district else None)
+        if body.kind in TERRITORIAL_KINDS and region is not None:
+            by_region.setdefault(region.name, []).append(body)
+    groups: list[tuple[str, Any]] = [("", "—")]
+    groups.append(
+        (str(_("Ministries, agencies and organisations")), [(b.pk, b.name) for b in national])
+    )
+    for name in sorted(by_region):
+        members = sorted(
+            by_region[name], key=lambda b: (b.kind != BodyKind.REGIONAL_AKIMAT, b.name)
+        )
+        groups.append((name, [(b.pk, b.name) for b in members]))
+    return groups

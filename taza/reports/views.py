@@ -192,15 +192,16 @@ def report_detail(
     holds_secret = bool(token) and hmac.compare_digest(token, report.reporter_token)
     if holds_secret:  # opened from the private link: this browser may now act as well
         request.session[f"report-token-{report.public_id}"] = token
+    actions = allowed_actions(report, request.user, reporter_token=token)
     return render(
         request,
         "reports/detail.html",
         {
             "report": report,
             "history": public_history(report),
-            "actions": allowed_actions(report, request.user, reporter_token=token),
+            "actions": actions,
             "show_contact": can_view_personal_data(request.user, report),
-            "form": TransitionForm(),
+            "form": TransitionForm(grouped="redirect" in actions),
             # The reporter's own link, shown only to the browser that holds it, so that
             # they can confirm or dispute later from any device.
             "secret_link": (

@@ -444,3 +444,24 @@ def test_staff_assign_keep_internal_notes_and_link_duplicates_from_either_side(
     client.post(reverse("reports:assign", args=[first.public_id]), {"assignee": cast.citizen.pk})
     first.refresh_from_db()
     assert first.assignee == operator
+
+
+def test_the_redirect_picker_groups_bodies_by_kind_and_territory(client, cast, category_pk):
+    from taza.bodies.models import Body
+
+    client.post(reverse("reports:new"), form_data(category=category_pk))
+    report = Report.objects.get()
+    client.get("/")
+    client.force_login(cast.astana_operator)
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert '<optgroup label="Ministries, agencies and organisations">' in page
+    assert '<optgroup label="Karaganda Region">' in page and 'id="body-filter"' in page
+    group = page.split('<optgroup label="Karaganda Region">')[1].split("</optgroup>")[0]
+    assert group.index("Akimat of Karaganda Region") < group.index("District")
+    target = Body.objects.get(code="AKIMAT-KZ35")
+    client.post(
+        reverse("reports:action", args=[report.public_id]),
+        {"action": "redirect", "target_body": target.pk, "note": "Не наша территория"},
+    )
+    report.refresh_from_db()
+    assert report.body == target
