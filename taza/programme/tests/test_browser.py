@@ -55,3 +55,60 @@ def test_an_analyst_goes_from_the_lagging_list_to_a_measures_reports_and_accepts
     assert "Отчёт принят." in page.locator("main").inner_text()
     assert ExecutorReport.objects.get(pk=report_id).status == "accepted"
     context.close()
+
+
+def test_an_executor_fixes_a_wrong_number_without_retyping_and_hears_of_a_return(
+    browser,  # noqa: F811
+    site,
+):
+    from django.core import mail
+
+    from taza.accounts.models import Role
+    from taza.programme.models import ExecutorReport
+
+    make_user("ulytau-op", Role.OPERATOR, "AKIMAT-KZ62")
+    # The demo's history may hold this period's report already: start from none.
+    ExecutorReport.objects.filter(measure__number=13, region__code="KZ62", year=2026).delete()
+    context = browser.new_context(base_url=site, locale="ru-RU")
+    page = context.new_page()
+    page.goto("/login/")
+    page.fill("#id_username", "ulytau-op")
+    page.fill("#id_password", PASSWORD)
+    page.locator("form.login button").click()
+    page.goto("/programme/measures/13/#report-form")
+    # Nothing is chosen beforehand: the year and the assessment start empty.
+    assert page.locator("#report-year").input_value() == ""
+    page.select_option("#report-year", "2026")
+    page.select_option("#report-period", "H1")
+    page.fill("#report-fact", "четыре")
+    page.select_option("#report-assessment", "in_progress")
+    text = "Установлено 4 фандомата в г. Жезказган; акт приёмки от 12.06.2026"
+    page.fill("#report-text", text)
+    page.get_by_role("button", name="Отправить на рассмотрение").click()
+    assert page.locator("#report-fact-error").is_visible()
+    assert page.locator("#report-text").input_value() == text
+    assert page.locator("#report-year").input_value() == "2026"
+    page.fill("#report-fact", "4")
+    page.get_by_role("button", name="Отправить на рассмотрение").click()
+    page.wait_for_url("**/measures/13/#reports")
+    sent = ExecutorReport.objects.get(measure__number=13, region__code="KZ62", year=2026)
+    assert sent.text == text and sent.fact_value == 4
+
+    analyst = browser.new_context(base_url=site, locale="ru-RU")
+    review = analyst.new_page()
+    review.goto("/login/")
+    review.fill("#id_username", "analyst")
+    review.fill("#id_password", PASSWORD)
+    review.locator("form.login button").click()
+    review.goto("/programme/reporting/?region=KZ62#queue")
+    row = review.locator(f"#review-{sent.pk}")
+    while not row.count():  # oldest first: the new report is on the last page
+        review.get_by_role("link", name="Следующая страница").click()
+    row.locator("input[name=comment]").fill("Приложите акт")
+    row.get_by_role("button", name="Вернуть").click()
+    assert "#queue" in review.url
+    assert any("Приложите акт" in m.body for m in mail.outbox)
+    page.goto("/programme/reporting/")
+    assert "возвращён" in page.locator("table.duties").inner_text()
+    context.close()
+    analyst.close()

@@ -222,3 +222,62 @@ def test_a_similar_report_nearby_is_offered_before_sending_and_followed(
     assert thanks in page.locator(".message").inner_text()
     assert earlier.followers.count() == 1 and Report.objects.count() == 1  # no duplicate
     context.close()
+
+
+def test_an_operator_works_the_queue_in_a_browser(browser, site):  # noqa: F811
+    """Search, filter, page, assign, note and merge from the other side, on a phone."""
+    from django.utils import timezone
+
+    from taza.reports.services import Submission, submit_report
+
+    numbers = []
+    for i in range(55):
+        report = submit_report(
+            Submission(
+                channel="api",
+                category_code="illegal_dump" if i % 2 else "overflowing_container",
+                description=f"Мусор у дома {i}" if i != 7 else "Свалка шин у школы № 5",
+                lat=51.12 + i * 0.001,
+                lon=71.40 + i * 0.001,
+            ),
+            now=timezone.now(),
+        ).report
+        numbers.append(report.public_id)
+    context = browser.new_context(
+        base_url=site, locale="ru-RU", viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    page.goto("/login/")
+    page.fill("#id_username", "astana-op")
+    page.fill("#id_password", PASSWORD)
+    page.locator("form.login button").click()
+    page.goto("/console/?category=illegal_dump")
+    assert "27 обращений" in page.locator("nav.pager").inner_text()
+    page.goto("/console/")
+    page.get_by_role("link", name="Следующая страница").click()
+    assert "page=2" in page.url
+    assert page.locator("table.queue tbody tr").count() == 5
+    assert page.locator("#queue-map.maplibregl-map").count() == 1
+    page.fill("input[name=text]", "шин")
+    page.get_by_role("button", name="Фильтровать").click()
+    assert page.locator("table.queue tbody tr").count() == 1
+    page.locator("table.queue tbody a").first.click()
+    page.select_option("#assign-to", "me")
+    page.get_by_role("button", name="Назначить", exact=True).click()
+    assert page.locator("#assignee").inner_text().strip() != "пока никому"
+    page.fill("#note-text", "Шины вывозит подрядчик, позвонить в ТОО")
+    page.get_by_role("button", name="Сохранить заметку").click()
+    assert "позвонить в ТОО" in page.locator("ol.notes").inner_text()
+    page.fill("#merge-other", numbers[9])
+    page.select_option("select[name=way]", "from")
+    page.get_by_role("button", name="Связать как одну проблему").click()
+    assert numbers[9] in page.locator("ul.repeats").inner_text()
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')]"
+        ".filter(e => e.getBoundingClientRect().right > 392)"
+        ".map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 8)"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, wide
+    page.goto("/console/?mine=1")
+    assert page.locator("table.queue tbody tr").count() == 1
+    context.close()
