@@ -101,7 +101,7 @@ def _fill(rows: int, seed: int) -> None:
         "public_id, category_id, description, address, lat, lon, h3_cell, region_id, "
         "district_id, body_id, state, deadline_at, is_overdue, dispute_count, created_at, "
         "updated_at, resolved_at, closed_at, channel, channel_message_id, request_fingerprint, "
-        "reporter_name, reporter_email, reporter_phone, reporter_token, language"
+        "reporter_name, reporter_email, reporter_phone, reporter_token, language, resolved_late"
     )
     with connection.cursor() as cursor:
         # The rows are made consistent here; skip the per-row foreign-key triggers.
@@ -146,6 +146,8 @@ def _fill(rows: int, seed: int) -> None:
                     "",
                     "t",
                     "kk",
+                    # Late when it took more than five days (the filler has no deadlines).
+                    done and float(resolve_s[i]) > 5 * 86400,
                 )
             )
     with connection.cursor() as cursor:
