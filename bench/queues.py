@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATABASES = {"small": ("taza_bench_q_small", 8771), "big": ("taza_bench_q_big", 8772)}
 PAGES = [
     ("console, operator (Astana, open)", "/console/", "operator"),
-    ("console, operator, search", "/console/?text=bench&state=closed", "operator"),
+    ("console, operator, find a number", "/console/?text=10000123&state=closed", "operator"),
+    ("console, analyst, find words", "/console/?text=bench%20x&state=closed", "analyst"),
     ("console, analyst (whole country)", "/console/", "analyst"),
     ("console, analyst, page 20", "/console/?state=closed&page=20", "analyst"),
     ("reporting desk, analyst", "/programme/reporting/", "analyst"),

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 # A search term this long or longer is a number, an address or words, never all three.
 MIN_SEARCH = 2
+NUMBER_LENGTH = 8
 
 
 class ReportQuerySet(QuerySet["Report"]):
@@ -49,9 +50,10 @@ class ReportQuerySet(QuerySet["Report"]):
         text = text.strip().lstrip("№").strip()
         if len(text) < MIN_SEARCH:
             return self
-        return self.filter(
-            Q(public_id__iexact=text) | Q(address__icontains=text) | Q(description__icontains=text)
-        )
+        if len(text) == NUMBER_LENGTH and text.isascii() and text.isdigit():
+            # A report's number: one lookup in the unique index, not a scan of every text.
+            return self.filter(public_id=text)
+        return self.filter(Q(address__icontains=text) | Q(description__icontains=text))
 
 
 def public_history(report: Report) -> list[AuditEntry]:
