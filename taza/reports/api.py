@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as InvalidValue
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from taza.accounts.permissions import can_view_personal_data
 from taza.bodies.models import Body
 from taza.core.api import ErrorSerializer
 from taza.core.clients import client_ip, intake_limited
-from taza.core.params import bind
+from taza.core.params import ParamsInvalid, YesNoField, bind
 from taza.geo.cli import describe
 from taza.geo.filtersets import TerritoryPeriodFilterSet
 from taza.geo.lookup import LocationError
@@ -261,6 +262,9 @@ def locate_point(request: Request) -> Response:
         OpenApiParameter("since", OpenApiTypes.DATE),
         OpenApiParameter("until", OpenApiTypes.DATE),
         OpenApiParameter("region", str, description="region code, e.g. KZ71"),
+        OpenApiParameter(
+            "districts", OpenApiTypes.BOOL, description="by district for the whole country"
+        ),
     ],
     responses={200: OpenApiTypes.OBJECT},
 )
@@ -269,14 +273,21 @@ def locate_point(request: Request) -> Response:
 def statistics_api(request: Request) -> Response:
     """Open statistics: counts, share resolved, median time to resolve, overdue share.
 
-    Overall and by region, district, category and month of filing.
+    Overall and by region, category and month of filing; by district for one region, or
+    for the whole country with ``districts=true``.
     """
     period = bind(TerritoryPeriodFilterSet, request.query_params).form.cleaned_data
     region = period.get("region")
+    try:
+        every_district = YesNoField(required=False).clean(request.query_params.get("districts"))
+    except InvalidValue as exc:
+        raise ParamsInvalid({"districts": list(exc.messages)}) from None
     figures = statistics(
         since=period.get("since"),
         until=period.get("until"),
         region_id=region.pk if region else None,
+        # By district for one region, or for the whole country when asked.
+        districts=bool(region) or bool(every_district),
     )
     regions = dict(Region.objects.values_list("pk", "code"))
     categories = dict(ServiceCategory.objects.values_list("pk", "code"))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from taza.core.datasets import Column, Dataset, Row
 from taza.geo.datasets import TERRITORY_COLUMNS, territory_values
 from taza.geo.models import District, Region
-from taza.reports.models import Report, ReportRollup, ServiceCategory
+from taza.reports.models import DistrictRollup, Report, ServiceCategory
 from taza.reports.stats import Figures, Statistics, refresh_dirty_days
 
 COLUMNS = (
@@ -124,7 +124,7 @@ def count_rows() -> Iterator[Row]:
         for name in ("total", "resolved", "closed", "overdue", "rejected", "ever_disputed", *states)
     }
     grouped = (
-        ReportRollup.objects.annotate(month=TruncMonth("day"))
+        DistrictRollup.objects.annotate(month=TruncMonth("day"))
         .values("month", "region_id", "district_id", "category_id")
         .annotate(**sums)
         .order_by("month", "region_id", "district_id", "category_id")

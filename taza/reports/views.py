@@ -467,8 +467,15 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     """Open statistics: reports by month, region, district and category, to read or download."""
     period = bind(TerritoryPeriodFilterSet, request.GET).form.cleaned_data
     since, until, region = period["since"], period["until"], period["region"]
-    found = statistics(since=since, until=until, region_id=region.pk if region else None)
     fmt = request.GET.get("format")
+    download_asked = fmt in ("csv", "xlsx")
+    # Districts are read for one region on the page, or for every district in a download.
+    found = statistics(
+        since=since,
+        until=until,
+        region_id=region.pk if region else None,
+        districts=bool(region) or download_asked,
+    )
     if fmt in ("csv", "xlsx"):
         parts = ["taza-reports", str(since or ""), str(until or ""), region.code if region else ""]
         title = _("Citizens' reports in figures")

@@ -6,7 +6,7 @@ from taza.bodies.models import Body
 from taza.campaigns.totals import totals
 from taza.geo.models import District, Region
 from taza.programme import official
-from taza.reports.stats import statistics
+from taza.reports.stats import overall_figures
 from taza.sites.indicators import indicators
 
 
@@ -19,7 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "regions": Region.objects.count(),
             "districts": District.objects.count(),
             "bodies": Body.objects.count(),
-            "reports": statistics().overall,
+            "reports": overall_figures(),
             "sites": indicators().overall,
             "campaigns": totals().figures,
             "official": official.HEADLINE,

@@ -25,7 +25,7 @@ def mark_late_resolutions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0006_rollups_by_district"),
+        ("reports", "0006_district_rollups"),
     ]
 
     operations = [
