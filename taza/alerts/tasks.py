@@ -5,7 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
-from taza.alerts.services import DIGEST_HOUR, send_digests, send_immediate
+from taza.alerts.services import send_digests, send_immediate
 
 
 @db_periodic_task(crontab(minute="*/5"))
@@ -14,7 +14,9 @@ def alert_at_once() -> None:
     send_immediate()
 
 
-@db_periodic_task(crontab(minute="5", hour=str(DIGEST_HOUR)))
+# Tried every hour: before DIGEST_HOUR it does nothing, after it each person's digest of
+# the day goes once, so a worker that was down at eight catches up when it is back.
+@db_periodic_task(crontab(minute="5"))
 @lock_task("alerts-digest")
 def alert_daily_digest() -> None:
     send_digests()
