@@ -62,9 +62,12 @@ def english():
 @pytest.fixture(autouse=True)
 def fresh_reference_cache():
     """Each test sees the reference rows of its own database, never an earlier test's."""
+    from django.core.cache import cache
+
     from taza.reports.reference import forget
 
     forget()
+    cache.clear()  # figures cached by an earlier test's rollups (ids are reused after a rollback)
     yield
     forget()
 

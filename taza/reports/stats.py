@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from taza.core.dates import day_bounds, local_day
@@ -178,6 +179,21 @@ class Statistics:
     by_month: list[tuple[date, Figures]] = field(default_factory=list)
 
 
+# Figures are kept in the cache this long at most; a change of the rollups makes a new
+# key at once (see ``_rollups_version``), so they are never stale.
+CACHE_SECONDS = 600
+
+
+def _rollups_version() -> str:
+    """Return a mark that changes whenever rollup rows are rebuilt, in one cheap query.
+
+    A rebuild deletes a day's rows and inserts new ones, whose ids are higher than any
+    before: the highest id and the number of rows together change with every rebuild.
+    """
+    mark = ReportRollup.objects.aggregate(top=Max("id"), rows=Count("id"))
+    return f"{mark['top']}-{mark['rows']}"
+
+
 def statistics(
     *,
     since: date | None = None,
@@ -189,9 +205,21 @@ def statistics(
 
     Overall, by region and category come from one GROUP BY over the per-region rollups,
     by month of filing from a second; by district (when asked) from a third over the
-    per-district rollups, which hold about ten times as many rows.
+    per-district rollups, which hold about ten times as many rows. The answer is cached
+    under the rollups' version, so a page read many times a minute sums them once.
     """
     refresh_dirty_days()
+    key = f"taza:statistics:{_rollups_version()}:{since}:{until}:{region_id}:{districts}"
+    found: Statistics | None = cache.get(key)
+    if found is None:
+        found = _statistics(since, until, region_id, districts)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _statistics(
+    since: date | None, until: date | None, region_id: int | None, districts: bool
+) -> Statistics:
     names = ["total", "overdue", "ever_disputed", *STATE_FIELDS, *BUCKETS]
     sums = {name: Sum(name) for name in names}
     rows = _period(ReportRollup.objects.all(), since, until, region_id)
@@ -216,10 +244,13 @@ def statistics(
 def overall_figures() -> Figures:
     """Return the figures of every report ever filed, in one sum (for the home page)."""
     refresh_dirty_days()
-    names = ["total", "overdue", "ever_disputed", *STATE_FIELDS, *BUCKETS]
-    figures = Figures()
-    row = ReportRollup.objects.aggregate(**{name: Sum(name) for name in names})
-    _add(figures, row)
+    key = f"taza:overall:{_rollups_version()}"
+    figures: Figures | None = cache.get(key)
+    if figures is None:
+        names = ["total", "overdue", "ever_disputed", *STATE_FIELDS, *BUCKETS]
+        figures = Figures()
+        _add(figures, ReportRollup.objects.aggregate(**{name: Sum(name) for name in names}))
+        cache.set(key, figures, CACHE_SECONDS)
     return figures
 
 

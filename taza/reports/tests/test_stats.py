@@ -237,3 +237,15 @@ def test_district_outlines_are_served_per_region(client):
     assert answer["Content-Type"] == "application/geo+json" and features
     assert all(f["properties"]["code"].startswith("KZ62") for f in features)
     assert client.get("/geo/regions/KZ00/districts.geojson").status_code == 404
+
+
+def test_cached_figures_change_as_soon_as_the_rollups_do(django_assert_max_num_queries):
+    from taza.reports.stats import overall_figures
+
+    submit_report(submission())
+    assert statistics().overall.total == 1 and overall_figures().total == 1
+    # Read again: the dirty days and the rollups' version are checked, nothing is summed.
+    with django_assert_max_num_queries(2):
+        assert statistics().overall.total == 1
+    submit_report(submission(lat=MEDEU[0], lon=MEDEU[1]))
+    assert statistics().overall.total == 2 and overall_figures().total == 2
