@@ -68,9 +68,16 @@ def _staff() -> list[User]:
     )
 
 
-def _theirs(user: User, found: list[Event]) -> list[Event]:
+def _chosen(user: User, found: dict[str, list[Event]], way: str) -> list[Event]:
+    """Return the events the person hears of this way: kinds they chose, their own work."""
     scope = scope_of(user)
-    return [e for e in found if e.concerns(scope)]
+    return [
+        event
+        for kind, mode in modes_of(user).items()
+        if mode == way
+        for event in found[kind]
+        if event.concerns(scope)
+    ]
 
 
 def send_immediate(now: datetime | None = None) -> int:
@@ -80,13 +87,7 @@ def send_immediate(now: datetime | None = None) -> int:
     found = {kind: events(kind, since, now) for kind in AlertKind.values}
     written = 0
     for user in _staff():
-        modes = modes_of(user)
-        fresh = [
-            e
-            for kind, mode in modes.items()
-            if mode == AlertMode.IMMEDIATE
-            for e in _theirs(user, found[kind])
-        ]
+        fresh = _chosen(user, found, AlertMode.IMMEDIATE)
         claimed, claims = _claim(user, fresh)
         if not claimed:
             continue
@@ -130,13 +131,7 @@ def send_digests(now: datetime | None = None) -> int:
     found = {kind: events(kind, since, until) for kind in AlertKind.values}
     sent = 0
     for user in _staff():
-        modes = modes_of(user)
-        items = [
-            e
-            for kind, mode in modes.items()
-            if mode == AlertMode.DIGEST
-            for e in _theirs(user, found[kind])
-        ]
+        items = _chosen(user, found, AlertMode.DIGEST)
         try:
             with transaction.atomic():
                 claim = DigestSent.objects.create(user=user, day=until.date(), items=len(items))

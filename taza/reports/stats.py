@@ -32,6 +32,8 @@ from taza.reports.models import (
 )
 
 STATE_FIELDS = [s.value for s in ReportState]
+# The rollup columns a figure sums.
+SUMMED = ["total", "overdue", "ever_disputed", *STATE_FIELDS, *BUCKETS]
 
 
 def mark_dirty(moment: datetime) -> None:
@@ -220,8 +222,7 @@ def statistics(
 def _statistics(
     since: date | None, until: date | None, region_id: int | None, districts: bool
 ) -> Statistics:
-    names = ["total", "overdue", "ever_disputed", *STATE_FIELDS, *BUCKETS]
-    sums = {name: Sum(name) for name in names}
+    sums = {name: Sum(name) for name in SUMMED}
     rows = _period(ReportRollup.objects.all(), since, until, region_id)
     overall = Figures()
     by_region: dict[int, Figures] = {}
@@ -247,9 +248,8 @@ def overall_figures() -> Figures:
     key = f"taza:overall:{_rollups_version()}"
     figures: Figures | None = cache.get(key)
     if figures is None:
-        names = ["total", "overdue", "ever_disputed", *STATE_FIELDS, *BUCKETS]
         figures = Figures()
-        _add(figures, ReportRollup.objects.aggregate(**{name: Sum(name) for name in names}))
+        _add(figures, ReportRollup.objects.aggregate(**{name: Sum(name) for name in SUMMED}))
         cache.set(key, figures, CACHE_SECONDS)
     return figures
 
