@@ -30,18 +30,19 @@ from bench.stats import _fill
 BENCH_DB = "taza_bench_public"
 ROOT = Path(__file__).resolve().parents[1]
 PORT = 8765
+SECRET_KEY = "bench-" + "x" * 50
 
 
 def _database_url(base_url: str) -> str:
     return f"{base_url.rstrip('/')}/{BENCH_DB}"
 
 
-def _recreate_database(base_url: str) -> None:
+def _recreate_database(base_url: str, name: str = BENCH_DB) -> None:
     import psycopg
 
     with psycopg.connect(f"{base_url.rstrip('/')}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
 
 
 def _prepare(base_url: str, reports: int, sites: int, folder: Path) -> str:
@@ -94,32 +95,34 @@ def _prepare(base_url: str, reports: int, sites: int, folder: Path) -> str:
 
 
 def _server(base_url: str, folder: Path) -> subprocess.Popen[bytes]:
+    return start_server(_database_url(base_url), PORT, {"TAZA_OPEN_DATA_DIR": str(folder)})
+
+
+def start_server(
+    database_url: str, port: int, extra: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """Start Taza under gunicorn (two workers, as ``script/run``) and wait for /health/."""
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(base_url),
-        "TAZA_OPEN_DATA_DIR": str(folder),
+        "DATABASE_URL": database_url,
         "DEBUG": "0",
-        "SECRET_KEY": "bench-" + "x" * 50,
+        "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
+        **(extra or {}),
     }
     process = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
             "taza.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
+            *("--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"),
         ],
         cwd=ROOT,
         env=env,
     )
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health/", timeout=1).read()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=1).read()
             return process
         except OSError:
             time.sleep(0.2)
@@ -127,13 +130,17 @@ def _server(base_url: str, folder: Path) -> subprocess.Popen[bytes]:
     raise SystemExit("the server did not start")
 
 
-def _one(url: str) -> float:
+def one_request(url: str, session: str = "") -> float:
+    """Time one GET to the end of its body, signed in with ``session`` when given."""
+    request = urllib.request.Request(url)  # noqa: S310 (the bench's own server)
+    if session:
+        request.add_header("Cookie", f"sessionid={session}")
     started = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 (the bench's own server)
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
         while response.read(1 << 16):
             pass
-        if response.status != 200:
-            raise SystemExit(f"{url}: {response.status}")
+        if response.status != 200 or response.geturl() != url:  # a redirect to log in
+            raise SystemExit(f"{url}: {response.status} {response.geturl()}")
     return (time.perf_counter() - started) * 1000
 
 
@@ -143,8 +150,8 @@ def _load(paths: list[tuple[str, str, int]], clients: int, queue: multiprocessin
     with ThreadPoolExecutor(clients) as pool:
         for name, path, n in paths:
             url = f"http://127.0.0.1:{PORT}{path}"
-            _one(url)  # warm: the first request of a page pays for imports and caches
-            times = sorted(pool.map(lambda _i, u=url: _one(u), range(n)))
+            one_request(url)  # warm: the first request of a page pays for imports and caches
+            times = sorted(pool.map(lambda _i, u=url: one_request(u), range(n)))
             results[name] = (
                 times[len(times) // 2],
                 times[min(len(times) - 1, int(len(times) * 0.99))],

@@ -25,9 +25,10 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from bench.public import SECRET_KEY, _recreate_database, one_request, start_server
 
 ROOT = Path(__file__).resolve().parents[1]
 DATABASES = {"small": ("taza_bench_q_small", 8771), "big": ("taza_bench_q_big", 8772)}
@@ -43,19 +44,10 @@ PAGES = [
     ("Open311 requests.json, closed", "/open311/v2/requests.json?status=closed", ""),
 ]
 PASSWORD = "bench-password-1"  # noqa: S105 (a throwaway database)
-SECRET_KEY = "bench-" + "x" * 50
 
 
 def _url(base: str, name: str) -> str:
     return f"{base.rstrip('/')}/{name}"
-
-
-def _recreate(base: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_url(base, "postgres"), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
 
 
 def prepare(reports: int) -> None:
@@ -128,46 +120,6 @@ def prepare(reports: int) -> None:
     print(json.dumps({"sessions": sessions, "counts": counts}))
 
 
-def _server(database_url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "0",
-        "SECRET_KEY": SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
-    }
-    process = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "taza.wsgi",
-            *("--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"),
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=1).read()
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("the server did not start")
-
-
-def _one(url: str, session: str) -> float:
-    request = urllib.request.Request(url)  # noqa: S310 (the bench's own server)
-    if session:
-        request.add_header("Cookie", f"sessionid={session}")
-    started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-        response.read()
-        if response.status != 200 or response.geturl() != url:  # a redirect to log in
-            raise SystemExit(f"{url}: {response.status} {response.geturl()}")
-    return (time.perf_counter() - started) * 1000
-
-
 def _load(
     plan: list[tuple[str, str, str]],
     n: int,
@@ -178,8 +130,8 @@ def _load(
     results = {}
     with ThreadPoolExecutor(clients) as pool:
         for key, url, session in plan:
-            _one(url, session)
-            times = sorted(pool.map(lambda _i, u=url, s=session: _one(u, s), range(n)))
+            one_request(url, session)
+            times = sorted(pool.map(lambda _i, u=url, s=session: one_request(u, s), range(n)))
             results[key] = (
                 times[len(times) // 2],
                 times[min(len(times) - 1, int(len(times) * 0.99))],
@@ -203,7 +155,7 @@ def main() -> None:
     )
     found = {}
     for size, (name, _port) in DATABASES.items():
-        _recreate(args.postgres, name)
+        _recreate_database(args.postgres, name)
         rows = 100 if size == "small" else args.reports
         started = time.perf_counter()
         out = subprocess.run(
@@ -223,7 +175,7 @@ def main() -> None:
         ).stdout
         found[size] = json.loads(out.strip().splitlines()[-1])
         print(f"prepared {rows:,} reports in {time.perf_counter() - started:.0f} s")
-    servers = [_server(_url(args.postgres, name), port) for name, port in DATABASES.values()]
+    servers = [start_server(_url(args.postgres, name), port) for name, port in DATABASES.values()]
     try:
         plan = [
             (
@@ -255,7 +207,7 @@ def main() -> None:
             f"{found['small']['counts'][page]:>7}{found['big']['counts'][page]:>7}"
         )
     for name, _port in DATABASES.values():
-        _recreate(args.postgres, name)
+        _recreate_database(args.postgres, name)
 
 
 if __name__ == "__main__":
