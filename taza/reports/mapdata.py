@@ -13,6 +13,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
+from django.core.cache import cache as django_cache
 from django.db.models import Avg, Count, F, FloatField, QuerySet, Sum
 from django.db.models.functions import Cast, Floor
 
@@ -23,7 +24,7 @@ from taza.geo.models import Region
 from taza.reports.choices import CLOSED_STATES, OPEN_STATES
 from taza.reports.filtersets import CLOSED, OPEN, MapFilterSet
 from taza.reports.models import Report, ReportRollup
-from taza.reports.stats import refresh_dirty_days
+from taza.reports.stats import CACHE_SECONDS, refresh_dirty_days, rollups_version
 
 REGION_ZOOM_MAX = 6
 POINT_ZOOM_MIN = 13
@@ -97,7 +98,19 @@ def _states(state: str | None) -> list[str] | None:
 
 
 def _by_region(q: MapQuery) -> list[dict[str, Any]]:
+    """Return one circle per region, cached under the rollups' version like the statistics."""
     refresh_dirty_days()
+    key = (
+        f"taza:map:{rollups_version()}:{q.category}:{q.region}:{q.since}:{q.until}:{q.state}"
+    )
+    items: list[dict[str, Any]] | None = django_cache.get(key)
+    if items is None:
+        items = _sum_by_region(q)
+        django_cache.set(key, items, CACHE_SECONDS)
+    return items
+
+
+def _sum_by_region(q: MapQuery) -> list[dict[str, Any]]:
     rows = ReportRollup.objects.all()
     if q.category:
         rows = rows.filter(category__code=q.category)

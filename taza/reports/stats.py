@@ -182,11 +182,11 @@ class Statistics:
 
 
 # Figures are kept in the cache this long at most; a change of the rollups makes a new
-# key at once (see ``_rollups_version``), so they are never stale.
+# key at once (see ``rollups_version``), so they are never stale.
 CACHE_SECONDS = 600
 
 
-def _rollups_version() -> str:
+def rollups_version() -> str:
     """Return a mark that changes whenever rollup rows are rebuilt, in one cheap query.
 
     A rebuild deletes a day's rows and inserts new ones, whose ids are higher than any
@@ -211,7 +211,7 @@ def statistics(
     under the rollups' version, so a page read many times a minute sums them once.
     """
     refresh_dirty_days()
-    key = f"taza:statistics:{_rollups_version()}:{since}:{until}:{region_id}:{districts}"
+    key = f"taza:statistics:{rollups_version()}:{since}:{until}:{region_id}:{districts}"
     found: Statistics | None = cache.get(key)
     if found is None:
         found = _statistics(since, until, region_id, districts)
@@ -245,7 +245,7 @@ def _statistics(
 def overall_figures() -> Figures:
     """Return the figures of every report ever filed, in one sum (for the home page)."""
     refresh_dirty_days()
-    key = f"taza:overall:{_rollups_version()}"
+    key = f"taza:overall:{rollups_version()}"
     figures: Figures | None = cache.get(key)
     if figures is None:
         figures = Figures()

@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,6 +11,12 @@ from taza.reports.stats import overall_figures
 from taza.sites.indicators import indicators
 
 
+# The registry's and the campaigns' figures on the home page are read from their tables
+# at most once this often; a change shows on the home page within this many seconds
+# (their own pages, /sites/indicators/ and /campaigns/results/, always compute afresh).
+HOME_FIGURES_SECONDS = 60
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """Show Taza's own figures, computed from its data, apart from the published ones."""
     return render(
@@ -20,8 +27,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "districts": District.objects.count(),
             "bodies": Body.objects.count(),
             "reports": overall_figures(),
-            "sites": indicators().overall,
-            "campaigns": totals().figures,
+            "sites": cache.get_or_set(
+                "taza:home:sites", lambda: indicators().overall, HOME_FIGURES_SECONDS
+            ),
+            "campaigns": cache.get_or_set(
+                "taza:home:campaigns", lambda: totals().figures, HOME_FIGURES_SECONDS
+            ),
             "official": official.HEADLINE,
         },
     )
