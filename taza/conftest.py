@@ -23,6 +23,7 @@ PASSWORD = "correct-horse-battery-staple"  # noqa: S105 (test accounts only)
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference data once for the whole session, as setup does."""
+    from taza.air.services import load_cities
     from taza.bodies.services import load_bodies
     from taza.geo.services import load_territories
     from taza.programme.plan import load_plan
@@ -33,6 +34,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_bodies()
         load_categories()
         load_plan()
+        load_cities()
 
 
 def pytest_configure(config):

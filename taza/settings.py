@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "taza.programme",
     "taza.campaigns",
     "taza.sites",
+    "taza.air",
     "taza.api",
     "taza.bot",
     "taza.demo",

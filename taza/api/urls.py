@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from taza.air import api as air
 from taza.api import open311
 from taza.campaigns import api as campaigns
 from taza.geo import api as geo
@@ -27,6 +28,13 @@ urlpatterns = [
     path("api/v1/programme/lagging/", programme.lagging_api, name="api-lagging"),
     path("api/v1/campaigns/events/", campaigns.events_api, name="api-events"),
     path("api/v1/campaigns/totals/", campaigns.totals_api, name="api-campaign-totals"),
+    path("api/v1/air/readings/", air.push_readings, name="api-air-readings"),
+    path("api/v1/air/posts/", air.posts, name="api-air-posts"),
+    path(
+        "api/v1/air/posts/<slug:code>/<slug:parameter>/",
+        air.sensor_series,
+        name="api-air-series",
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("open311/v2/discovery.<str:fmt>", open311.discovery, name="open311-discovery"),

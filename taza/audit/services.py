@@ -35,7 +35,7 @@ def _plain(value: Any) -> Any:
 
 
 # Fields whose values never enter the trail; a change still shows, as a fingerprint.
-SECRET_FIELDS = frozenset({"password"})
+SECRET_FIELDS = frozenset({"password", "token_hash"})
 # What a personal field's value is recorded as: the trail says it changed, never to what.
 # A model names its personal fields in ``audit_personal`` (a frozenset of field names).
 HIDDEN = "hidden"

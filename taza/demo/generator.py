@@ -22,6 +22,7 @@ from taza.accounts.services import assign_role, create_person
 from taza.bodies.models import Body
 from taza.bodies.services import district_akimat_code, regional_akimat_code
 from taza.core.actors import SYSTEM
+from taza.demo.air import generate_air
 from taza.demo.campaigns import generate_campaigns
 from taza.demo.programme import generate_programme
 from taza.demo.reports import generate_reports
@@ -113,6 +114,7 @@ class DemoResult:
     programme_reports: int = 0
     campaign_events: int = 0
     waste_sites: int = 0
+    air_posts: int = 0
 
 
 def _phone(rng: random.Random) -> str:
@@ -175,6 +177,7 @@ def generate_demo(*, citizens: int = 500, reports: int = 0, seed: int = 2026) ->
     result.programme_reports = generate_programme(seed=seed)
     result.campaign_events = generate_campaigns(seed=seed)
     result.waste_sites = generate_sites(seed=seed)
+    result.air_posts = generate_air(seed=seed)
     return result
 
 

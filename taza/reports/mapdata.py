@@ -100,9 +100,7 @@ def _states(state: str | None) -> list[str] | None:
 def _by_region(q: MapQuery) -> list[dict[str, Any]]:
     """Return one circle per region, cached under the rollups' version like the statistics."""
     refresh_dirty_days()
-    key = (
-        f"taza:map:{rollups_version()}:{q.category}:{q.region}:{q.since}:{q.until}:{q.state}"
-    )
+    key = f"taza:map:{rollups_version()}:{q.category}:{q.region}:{q.since}:{q.until}:{q.state}"
     items: list[dict[str, Any]] | None = django_cache.get(key)
     if items is None:
         items = _sum_by_region(q)

@@ -10,7 +10,6 @@ from taza.programme import official
 from taza.reports.stats import overall_figures
 from taza.sites.indicators import indicators
 
-
 # The registry's and the campaigns' figures on the home page are read from their tables
 # at most once this often; a change shows on the home page within this many seconds
 # (their own pages, /sites/indicators/ and /campaigns/results/, always compute afresh).

@@ -19,7 +19,8 @@ class Command(BaseCommand):
             f"Demo data: {result.created_people} people created, "
             f"{result.existing_people} already there; {result.created_reports} reports created; "
             f"{result.programme_reports} executors' reports on the action plan; "
-            f"{result.campaign_events} campaign events; {result.waste_sites} waste sites."
+            f"{result.campaign_events} campaign events; {result.waste_sites} waste sites; "
+            f"{result.air_posts} air-monitoring posts."
         )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:

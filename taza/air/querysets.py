@@ -1,0 +1,163 @@
+"""Read the air as pages show it: each post's state now, a city's, and a sensor's series.
+
+Everything reads the hourly and daily means (and the sensors' newest reading), never the
+raw readings: a city's page is a few queries whatever the size of the archive.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from taza.air import indices
+from taza.air.choices import PollutionGrade
+from taza.air.models import City, DailyValue, HourlyValue, NmuWarning, Post, Sensor
+
+# A post whose newest reading is older than this is shown as late; older than a day, as
+# offline (and its owner is told).
+LATE_AFTER = timedelta(hours=3)
+OFFLINE_AFTER = timedelta(hours=24)
+# Hours of means read for the current AQI: NowCast needs 12, SO2's 24-hour mean 24.
+HISTORY_HOURS = 24
+
+
+@dataclass
+class SensorNow:
+    sensor: Sensor
+    last_at: datetime | None
+    last_value: float | None
+    sub_index: int | None = None
+    si: float | None = None  # today's highest reading over the one-time MPC
+
+    @property
+    def si_grade(self) -> PollutionGrade | None:
+        return indices.si_grade(self.si) if self.si is not None else None
+
+
+@dataclass
+class PostNow:
+    post: Post
+    sensors: list[SensorNow] = field(default_factory=list)
+    aqi: indices.Aqi | None = None
+    last_at: datetime | None = None
+    state: str = "offline"  # "online", "late" or "offline"
+
+    @property
+    def si_grade(self) -> PollutionGrade | None:
+        return indices.worse(*(s.si_grade for s in self.sensors))
+
+
+def _hour(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def posts_now(posts: QuerySet[Post], now: datetime | None = None) -> list[PostNow]:
+    """Return each post's sensors, current AQI, today's СИ grade and whether it is online."""
+    now = now or timezone.now()
+    posts = posts.prefetch_related(
+        Prefetch("sensors", queryset=Sensor.objects.order_by("parameter"))
+    )
+    listed = list(posts)
+    sensor_ids = [s.pk for p in listed for s in p.sensors.all()]
+    top = _hour(now)
+    since = top - timedelta(hours=HISTORY_HOURS - 1)
+    series: dict[int, dict[datetime, float]] = defaultdict(dict)
+    for sensor_id, hour, mean in HourlyValue.objects.filter(
+        sensor_id__in=sensor_ids, hour__gte=since, hour__lte=top
+    ).values_list("sensor_id", "hour", "mean"):
+        series[sensor_id][hour] = mean
+    today = timezone.localdate(now)
+    highest = dict(
+        DailyValue.objects.filter(sensor_id__in=sensor_ids, day=today).values_list(
+            "sensor_id", "highest"
+        )
+    )
+    hours = [top - timedelta(hours=i) for i in range(HISTORY_HOURS)]
+    result = []
+    for post in listed:
+        state = PostNow(post)
+        sub: dict[str, int | None] = {}
+        for sensor in post.sensors.all():
+            line = [series[sensor.pk].get(h) for h in hours]
+            one = indices.current_sub_indices({sensor.parameter: line}).get(sensor.parameter)
+            seen = SensorNow(sensor, sensor.last_at, sensor.last_value, one)
+            if sensor.pk in highest:
+                seen.si = indices.si(highest[sensor.pk], sensor.parameter)
+            state.sensors.append(seen)
+            if one is not None and (sub.get(sensor.parameter) or -1) < one:
+                sub[sensor.parameter] = one
+            if sensor.last_at and (state.last_at is None or sensor.last_at > state.last_at):
+                state.last_at = sensor.last_at
+        state.aqi = indices.aqi(sub)
+        if state.last_at is not None and now - state.last_at <= LATE_AFTER:
+            state.state = "online"
+        elif state.last_at is not None and now - state.last_at <= OFFLINE_AFTER:
+            state.state = "late"
+        result.append(state)
+    return result
+
+
+def city_aqi(states: list[PostNow]) -> indices.Aqi | None:
+    """Return a city's AQI: the highest of its posts' (as AirNow reports an area)."""
+    found = [s.aqi for s in states if s.aqi is not None and s.state != "offline"]
+    return max(found, key=lambda a: a.value) if found else None
+
+
+def warnings_for(city: City, now: datetime | None = None) -> QuerySet[NmuWarning]:
+    """Return the city's НМУ warnings in force now or announced for later."""
+    now = now or timezone.now()
+    return NmuWarning.objects.filter(
+        city=city, ends_at__gt=now, cancelled_at__isnull=True
+    ).order_by("starts_at")
+
+
+def warnings_in_force(now: datetime | None = None) -> QuerySet[NmuWarning]:
+    """Return every warning in force now, across cities."""
+    now = now or timezone.now()
+    return NmuWarning.objects.filter(
+        starts_at__lte=now, ends_at__gt=now, cancelled_at__isnull=True
+    ).select_related("city")
+
+
+def hourly_series(
+    sensor: Sensor, hours: int, now: datetime | None = None
+) -> list[tuple[datetime, float | None]]:
+    """Return the sensor's hourly means for the last hours, oldest first, gaps as None."""
+    now = now or timezone.now()
+    top = _hour(now)
+    start = top - timedelta(hours=hours - 1)
+    means = dict(
+        HourlyValue.objects.filter(sensor=sensor, hour__gte=start, hour__lte=top).values_list(
+            "hour", "mean"
+        )
+    )
+    return [
+        (start + timedelta(hours=i), means.get(start + timedelta(hours=i))) for i in range(hours)
+    ]
+
+
+def daily_series(
+    sensor: Sensor, days: int, now: datetime | None = None
+) -> list[tuple[date, float | None, int]]:
+    """Return the sensor's daily means for the last days: (day, mean, hours covered)."""
+    today = timezone.localdate(now or timezone.now())
+    start = today - timedelta(days=days - 1)
+    found = {
+        d: (m, h)
+        for d, m, h in DailyValue.objects.filter(sensor=sensor, day__gte=start).values_list(
+            "day", "mean", "hours"
+        )
+    }
+    return [
+        (start + timedelta(days=i), *found.get(start + timedelta(days=i), (None, 0)))
+        for i in range(days)
+    ]
+
+
+def cities_with_posts() -> QuerySet[City]:
+    """Return the cities that have at least one post in service."""
+    return City.objects.filter(Q(posts__active=True)).distinct().order_by("slug")

@@ -1,0 +1,561 @@
+"""Every write of the air domain: the registry, tokens, ingest, the means, НМУ, subscriptions.
+
+Ingest takes a batch of readings from one post, checks each one, stores the good ones
+once (by sensor and moment: a resent batch changes nothing) and rebuilds the hourly and
+daily means of the hours it touched. A bad reading is refused with its index, field and
+reason; the good ones of the same batch are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from taza.air.choices import ADVICE, INVALIDATING, NMU_ADVICE, Flag, Unit
+from taza.air.models import (
+    AlertSent,
+    City,
+    DailyValue,
+    HourlyValue,
+    NmuWarning,
+    Post,
+    Reading,
+    Sensor,
+    Subscription,
+)
+from taza.air.parameters import PARAMETERS, to_ug
+from taza.audit.services import create_audited, record, update_audited
+from taza.core.actors import Actor, person
+from taza.core.dates import local_day
+from taza.core.errors import DomainError, Forbidden
+from taza.geo.lookup import default_locator
+from taza.geo.models import District, Region
+
+CITIES = Path(__file__).with_name("data") / "cities.json"
+MAX_BATCH = 100_000
+# A reading may be stamped this far ahead of the server's clock (clocks drift).
+FUTURE_SLACK = timedelta(minutes=5)
+# Eight equal values running (this one and the seven before it) mark a stuck sensor. A
+# shorter run trips on instruments that report coarsely (CO as 0.3 mg/m³ hour after hour).
+STUCK_RUN = 7
+# A reading this many times the one before it, and higher by more than the one-time MPC,
+# is a spike: kept in the figures (a fire is a real spike) but marked for review.
+SPIKE_FACTOR = 5
+SPIKE_WINDOW = timedelta(hours=3)
+# How far back a batch reads a sensor's earlier readings to judge stuck values and spikes.
+LOOKBACK = timedelta(hours=12)
+
+
+class AirError(DomainError):
+    """Refuse an air-quality input or step."""
+
+
+class BatchTooLarge(AirError):
+    status = 413
+    default_code = "too_large"
+
+
+def load_cities() -> int:
+    """Create or update the cities with monitoring posts from data/cities.json."""
+    data = json.loads(CITIES.read_text(encoding="utf-8"))
+    regions = {r.code: r for r in Region.objects.all()}
+    count = 0
+    for row in data["cities"]:
+        if row["region"] not in regions:
+            continue
+        City.objects.update_or_create(
+            slug=row["slug"],
+            defaults={
+                "region": regions[row["region"]],
+                "lat": row["lat"],
+                "lon": row["lon"],
+                "name_kk": row["name"]["kk"],
+                "name_ru": row["name"]["ru"],
+                "name_en": row["name"]["en"],
+            },
+        )
+        count += 1
+    return count
+
+
+def _district(lat: float, lon: float, region: Region) -> District | None:
+    try:
+        place = default_locator().locate(lat, lon)
+    except DomainError:
+        return None
+    if place.district_code is None or place.region_code != region.code:
+        return None
+    return District.objects.filter(code=place.district_code).first()
+
+
+def create_post(*, actor: Actor, city: City, **values: Any) -> Post:
+    """Register a monitoring post in a city, located to its district; audited."""
+    region = city.region
+    district = _district(values["lat"], values["lon"], region)
+    return create_audited(Post, actor=actor, city=city, region=region, district=district, **values)
+
+
+def add_sensor(*, actor: Actor, post: Post, parameter: str, **values: Any) -> Sensor:
+    """Add a sensor of one parameter to a post, in a unit that parameter can take; audited."""
+    if parameter not in PARAMETERS:
+        raise AirError(_("Unknown parameter."), field="parameter")
+    unit = values.get("unit", Unit.UG_M3)
+    if unit not in PARAMETERS[parameter].units():
+        raise AirError(_("Particles are measured by mass: µg/m³ or mg/m³."), field="unit")
+    return create_audited(Sensor, actor=actor, post=post, parameter=parameter, **values)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(*, actor: Actor, post: Post) -> str:
+    """Give a post a new API token (the old one stops working); return it, shown once."""
+    token = secrets.token_urlsafe(32)
+    update_audited(post, actor=actor, reason="API token issued", token_hash=_hash(token))
+    return token
+
+
+def post_for_token(token: str) -> Post:
+    """Return the post a token belongs to; refuse an unknown token or a post out of service."""
+    post = Post.objects.filter(token_hash=_hash(token), active=True).first() if token else None
+    if post is None:
+        raise Forbidden(_("This token belongs to no post in service."), code="bad_token")
+    return post
+
+
+@dataclass
+class Refused:
+    index: int
+    field: str
+    reason: str
+
+
+@dataclass
+class IngestResult:
+    stored: int = 0
+    duplicates: int = 0
+    flagged: int = 0
+    refused: list[Refused] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the answer the push API gives."""
+        return {
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "flagged": self.flagged,
+            "refused": [r.__dict__ for r in self.refused],
+        }
+
+
+@dataclass
+class _Good:
+    sensor: Sensor
+    at: datetime
+    raw: float
+    value: float
+
+
+def _sensor_keys(post: Post) -> dict[str, Sensor]:
+    keys: dict[str, Sensor] = {}
+    sensors = sorted(post.sensors.all(), key=lambda s: s.grade != "reference")
+    for sensor in sensors:
+        keys[f"{sensor.parameter}/{sensor.grade}"] = sensor
+        keys.setdefault(sensor.parameter, sensor)
+    return keys
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip().replace(",", "."))
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _check(
+    index: int, row: Mapping[str, Any], sensors: Mapping[str, Sensor], now: datetime
+) -> _Good | Refused:
+    if not isinstance(row, Mapping):
+        return Refused(index, "", _("Each reading is an object with sensor, time and value."))
+    sensor = sensors.get(str(row.get("sensor", "")).strip())
+    if sensor is None:
+        return Refused(index, "sensor", _("This post has no such sensor."))
+    raw_time = row.get("time")
+    try:
+        at = parse_datetime(raw_time.strip()) if isinstance(raw_time, str) else None
+    except ValueError:
+        at = None
+    if at is None:
+        return Refused(
+            index, "time", _("Give the time in ISO 8601, e.g. 2026-01-15T08:00:00+05:00.")
+        )
+    if timezone.is_naive(at):
+        return Refused(index, "time", _("Give the time with its UTC offset, e.g. +05:00."))
+    if at > now + FUTURE_SLACK:
+        return Refused(index, "time", _("This time is in the future."))
+    raw = _number(row.get("value"))
+    if raw is None:
+        return Refused(index, "value", _("The value is not a number."))
+    unit = str(row.get("unit") or sensor.unit).strip().replace("µg/m³", Unit.UG_M3)
+    unit = unit.replace("mg/m³", Unit.MG_M3)
+    if unit != sensor.unit:
+        return Refused(
+            index,
+            "unit",
+            _("This sensor reports in %(unit)s; the reading says %(given)s.")
+            % {"unit": Unit(sensor.unit).label, "given": unit[:20]},
+        )
+    utc = at.astimezone(UTC)
+    return _Good(sensor, utc, raw, to_ug(sensor.parameter, raw, sensor.unit))
+
+
+def _flags(good: _Good, before: Sequence[tuple[datetime, float]]) -> list[str]:
+    """Return the flags of a reading, given the sensor's readings before it, newest last."""
+    sensor = good.sensor
+    flags: list[str] = []
+    if good.raw < 0:
+        flags.append(Flag.NEGATIVE)
+    if good.raw < sensor.range_min or (
+        sensor.range_max is not None and good.raw > sensor.range_max
+    ):
+        flags.append(Flag.OUT_OF_RANGE)
+    last = before[-STUCK_RUN:]
+    if good.value != 0 and len(last) == STUCK_RUN and all(v == good.value for _, v in last):
+        flags.append(Flag.STUCK)
+    if before and good.at - before[-1][0] <= SPIKE_WINDOW:
+        previous = before[-1][1]
+        rise = PARAMETERS[sensor.parameter].mpc_once_ug or 100.0
+        if good.value > SPIKE_FACTOR * max(previous, 1.0) and good.value - previous > rise:
+            flags.append(Flag.SPIKE)
+    return flags
+
+
+def ingest(post: Post, rows: Sequence[Any], *, now: datetime | None = None) -> IngestResult:
+    """Store a batch of readings from one post; return what was stored, repeated, refused."""
+    if len(rows) > MAX_BATCH:
+        raise BatchTooLarge(
+            _("A batch holds at most %(n)s readings; send it in parts.") % {"n": MAX_BATCH}
+        )
+    now = now or timezone.now()
+    result = IngestResult()
+    sensors = _sensor_keys(post)
+    seen: set[tuple[int, datetime]] = set()
+    good: list[_Good] = []
+    for index, row in enumerate(rows):
+        checked = _check(index, row, sensors, now)
+        if isinstance(checked, Refused):
+            result.refused.append(checked)
+        elif (checked.sensor.pk, checked.at) in seen:
+            result.duplicates += 1
+        else:
+            seen.add((checked.sensor.pk, checked.at))
+            good.append(checked)
+    if good:
+        with transaction.atomic():
+            _store(good, result)
+    return result
+
+
+def _store(good: list[_Good], result: IngestResult) -> None:
+    by_sensor: dict[Sensor, list[_Good]] = defaultdict(list)
+    for g in good:
+        by_sensor[g.sensor].append(g)
+    new: list[Reading] = []
+    for sensor, items in by_sensor.items():
+        items.sort(key=lambda g: g.at)
+        start, end = items[0].at, items[-1].at
+        known = dict(
+            Reading.objects.filter(
+                sensor=sensor, observed_at__gte=start - LOOKBACK, observed_at__lte=end
+            ).values_list("observed_at", "value")
+        )
+        fresh = [g for g in items if g.at not in known]
+        result.duplicates += len(items) - len(fresh)
+        series = dict(known)
+        for g in fresh:
+            series[g.at] = g.value
+        ordered = sorted(series.items())
+        position = {at: i for i, (at, _v) in enumerate(ordered)}
+        for g in fresh:
+            flags = _flags(g, ordered[max(0, position[g.at] - STUCK_RUN) : position[g.at]])
+            result.flagged += bool(flags)
+            new.append(
+                Reading(
+                    sensor=sensor,
+                    observed_at=g.at,
+                    value=g.value,
+                    flags=",".join(flags),
+                    valid=not INVALIDATING.intersection(flags),
+                )
+            )
+    created = Reading.objects.bulk_create(new, batch_size=5000, ignore_conflicts=True)
+    result.stored = len(created)
+    touched: dict[int, set[datetime]] = defaultdict(set)
+    for reading in new:
+        touched[reading.sensor_id].add(
+            reading.observed_at.replace(minute=0, second=0, microsecond=0)
+        )
+    newest: dict[int, Reading] = {}
+    for reading in new:
+        top = newest.get(reading.sensor_id)
+        if top is None or reading.observed_at > top.observed_at:
+            newest[reading.sensor_id] = reading
+    for sensor in by_sensor:
+        top = newest.get(sensor.pk)
+        if top is not None and (sensor.last_at is None or top.observed_at > sensor.last_at):
+            Sensor.objects.filter(pk=sensor.pk).update(
+                last_at=top.observed_at, last_value=top.value
+            )
+    rebuild_means(touched)
+
+
+def rebuild_means(touched: Mapping[int, Iterable[datetime]]) -> None:
+    """Recompute the hourly means of the hours given, and the daily means of their days."""
+    for sensor_id, hours in touched.items():
+        hours = sorted(set(hours))
+        if not hours:
+            continue
+        sensor = Sensor.objects.get(pk=sensor_id)
+        mpc = sensor.info.mpc_once_ug
+        buckets: dict[datetime, list[float]] = defaultdict(list)
+        readings = Reading.objects.filter(
+            sensor_id=sensor_id,
+            valid=True,
+            observed_at__gte=hours[0],
+            observed_at__lt=hours[-1] + timedelta(hours=1),
+        ).values_list("observed_at", "value")
+        wanted = set(hours)
+        for at, value in readings:
+            hour = at.replace(minute=0, second=0, microsecond=0)
+            if hour in wanted:
+                buckets[hour].append(value)
+        for chunk in _chunks(hours, 500):
+            HourlyValue.objects.filter(sensor_id=sensor_id, hour__in=chunk).delete()
+        HourlyValue.objects.bulk_create(
+            [
+                HourlyValue(
+                    sensor_id=sensor_id,
+                    hour=hour,
+                    mean=sum(values) / len(values),
+                    highest=max(values),
+                    readings=len(values),
+                    above_mpc=sum(1 for v in values if mpc and v > mpc),
+                )
+                for hour, values in buckets.items()
+            ],
+            batch_size=5000,
+        )
+        _rebuild_days(sensor_id, {local_day(h) for h in hours})
+
+
+def _rebuild_days(sensor_id: int, days: set[date]) -> None:
+    first, last = min(days), max(days)
+    start = timezone.make_aware(datetime.combine(first, datetime.min.time()))
+    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), datetime.min.time()))
+    buckets: dict[date, list[HourlyValue]] = defaultdict(list)
+    for hour in HourlyValue.objects.filter(sensor_id=sensor_id, hour__gte=start, hour__lt=end):
+        day = local_day(hour.hour)
+        if day in days:
+            buckets[day].append(hour)
+    for chunk in _chunks(sorted(days), 500):
+        DailyValue.objects.filter(sensor_id=sensor_id, day__in=chunk).delete()
+    DailyValue.objects.bulk_create(
+        [
+            DailyValue(
+                sensor_id=sensor_id,
+                day=day,
+                mean=sum(h.mean for h in hours) / len(hours),
+                highest=max(h.highest for h in hours),
+                hours=len(hours),
+                readings=sum(h.readings for h in hours),
+                above_mpc=sum(h.above_mpc for h in hours),
+            )
+            for day, hours in buckets.items()
+        ],
+        batch_size=5000,
+    )
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def declare_nmu(
+    *, actor: Actor, city: City, degree: int, starts_at: datetime, ends_at: datetime
+) -> NmuWarning:
+    """Declare unfavourable meteorological conditions for a city; audited, people told."""
+    if ends_at <= starts_at:
+        raise AirError(_("The warning must end after it starts."), field="ends_at")
+    warning = create_audited(
+        NmuWarning,
+        actor=actor,
+        city=city,
+        degree=degree,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        declared_by=person(actor),
+    )
+    from taza.air.tasks import tell_nmu  # the task module calls back into this module
+
+    transaction.on_commit(lambda: tell_nmu(warning.pk))
+    return warning
+
+
+def cancel_nmu(*, actor: Actor, warning: NmuWarning) -> None:
+    """End a warning early; audited."""
+    update_audited(warning, actor=actor, cancelled_at=timezone.now())
+
+
+def subscribe(*, actor: Actor, city: City, threshold: int, nmu: bool = True) -> Subscription:
+    """Subscribe the signed-in person to a city's alerts (or change their threshold)."""
+    user = person(actor)
+    if user is None:
+        raise Forbidden(_("Sign in to subscribe."))
+    if not 1 <= threshold <= 500:
+        raise AirError(_("Choose an AQI threshold between 1 and 500."), field="threshold")
+    try:
+        with transaction.atomic():
+            subscription, created = Subscription.objects.get_or_create(
+                user=user, city=city, defaults={"threshold": threshold, "nmu": nmu}
+            )
+    except IntegrityError:  # two requests at once: the other one created it
+        subscription, created = Subscription.objects.get(user=user, city=city), False
+    if not created:
+        subscription.threshold, subscription.nmu, subscription.above = threshold, nmu, False
+        subscription.save(update_fields=["threshold", "nmu", "above"])
+    record(
+        obj=subscription,
+        actor=actor,
+        action="create" if created else "update",
+        changes={"threshold": [None, threshold], "nmu": [None, nmu]},
+    )
+    return subscription
+
+
+def unsubscribe(*, actor: Actor, city: City) -> None:
+    """Stop a person's alerts for a city."""
+    user = person(actor)
+    if user is not None:
+        Subscription.objects.filter(user=user, city=city).delete()
+
+
+def _mail(user: Any, subject: str, body: str) -> None:
+    with translation.override(getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE):
+        send_mail(str(subject), str(body) + "\n\nTaza Qazaqstan", None, [user.email])
+
+
+def _claim(subscription: Subscription, key: str) -> bool:
+    """Record that an alert goes to a person; False if it already went (sent once)."""
+    try:
+        with transaction.atomic():
+            AlertSent.objects.create(subscription=subscription, key=key[:80])
+    except IntegrityError:
+        return False
+    return True
+
+
+def send_threshold_alerts(now: datetime | None = None) -> int:
+    """Tell each subscriber once when their city's AQI reaches their threshold.
+
+    A subscription remembers whether the city was above its threshold at the last
+    check; only a crossing upwards sends, so a person hears of an episode once, and
+    again only after the AQI has fallen below and risen again.
+    """
+    from taza.air.querysets import city_aqi, posts_now  # querysets read models this module writes
+
+    now = now or timezone.now()
+    sent = 0
+    subscriptions = Subscription.objects.select_related("user", "city")
+    cities = {s.city_id for s in subscriptions}
+    levels = {
+        city_id: city_aqi(
+            posts_now(Post.objects.filter(city_id=city_id, active=True).select_related("city"), now)
+        )
+        for city_id in cities
+    }
+    for subscription in subscriptions:
+        level = levels[subscription.city_id]
+        above = level is not None and level.value >= subscription.threshold
+        if above and not subscription.above and subscription.user.email and level is not None:
+            key = f"aqi:{now:%Y%m%d%H}:{subscription.threshold}"
+            if _claim(subscription, key):
+                with translation.override(
+                    getattr(subscription.user, "preferred_language", "") or settings.LANGUAGE_CODE
+                ):
+                    _mail(
+                        subscription.user,
+                        _("Air in %(city)s: AQI %(aqi)s")
+                        % {"city": subscription.city.name, "aqi": level.value},
+                        _(
+                            "The AQI in %(city)s has reached %(aqi)s (%(band)s); "
+                            "your threshold is %(t)s."
+                        )
+                        % {
+                            "city": subscription.city.name,
+                            "aqi": level.value,
+                            "band": level.band.label,
+                            "t": subscription.threshold,
+                        }
+                        + "\n"
+                        + str(ADVICE[level.band]),
+                    )
+                sent += 1
+        if above != subscription.above:
+            Subscription.objects.filter(pk=subscription.pk).update(above=above)
+    return sent
+
+
+def send_nmu_alerts(warning_id: int) -> int:
+    """Tell the city's subscribers of a declared НМУ, once each."""
+    warning = NmuWarning.objects.select_related("city").get(pk=warning_id)
+    sent = 0
+    for subscription in Subscription.objects.filter(city=warning.city, nmu=True).select_related(
+        "user"
+    ):
+        if not subscription.user.email or not _claim(subscription, f"nmu:{warning.pk}"):
+            continue
+        with translation.override(
+            getattr(subscription.user, "preferred_language", "") or settings.LANGUAGE_CODE
+        ):
+            _mail(
+                subscription.user,
+                _("НМУ in %(city)s") % {"city": warning.city.name},
+                _(
+                    "Unfavourable weather for dispersing pollution (НМУ, %(degree)s) "
+                    "in %(city)s from %(start)s until %(end)s."
+                )
+                % {
+                    "degree": warning.get_degree_display(),
+                    "city": warning.city.name,
+                    "start": timezone.localtime(warning.starts_at).strftime("%d.%m.%Y %H:%M"),
+                    "end": timezone.localtime(warning.ends_at).strftime("%d.%m.%Y %H:%M"),
+                }
+                + "\n"
+                + str(NMU_ADVICE),
+            )
+        sent += 1
+    return sent

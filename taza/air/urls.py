@@ -1,0 +1,14 @@
+from django.urls import path
+
+from taza.air import views
+
+app_name = "air"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("methodology/", views.methodology, name="methodology"),
+    path("posts/<slug:code>/", views.post, name="post"),
+    path("<slug:slug>/", views.city, name="city"),
+    path("<slug:slug>/posts.geojson", views.city_geojson, name="city-geojson"),
+    path("<slug:slug>/subscribe/", views.subscribe_view, name="subscribe"),
+]
