@@ -216,6 +216,10 @@ HUEY = {
 # The basemap under every map (docs/maps.md). A PMTiles file of vector tiles (the
 # OpenStreetMap extract of Kazakhstan, Protomaps schema) served by Taza itself, or an XYZ
 # raster template of a tile server the deployment runs; neither: the outlines alone.
+# Air measurements from an OpenAQ v3-compatible API, fetched every hour when both are
+# set (the task queue's air_openaq_hourly); empty: no fetching.
+TAZA_OPENAQ_URL = env_str("TAZA_OPENAQ_URL", "")
+TAZA_OPENAQ_KEY = env_str("TAZA_OPENAQ_KEY", "")
 TAZA_BASEMAP_PMTILES = env_str("TAZA_BASEMAP_PMTILES", "")
 TAZA_BASEMAP_TILES = env_str("TAZA_BASEMAP_TILES", "")
 TAZA_BASEMAP_TILES_MAX_ZOOM = env_int("TAZA_BASEMAP_TILES_MAX_ZOOM", 19, minimum=0)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taza.air.choices import NmuDegree, OwnerKind, PostKind, SensorGrade, Unit
 from taza.air.parameters import CHOICES, PARAMETERS, Parameter
+from taza.bodies.models import Body
 from taza.geo.models import District, Region, TrilingualName
 
 
@@ -62,6 +63,14 @@ class Post(TrilingualName):
     kind = models.CharField(_("kind"), max_length=12, choices=PostKind.choices)
     owner_kind = models.CharField(_("owner"), max_length=12, choices=OwnerKind.choices)
     owner_name = models.CharField(_("owner's name"), max_length=200, blank=True)
+    owner_body = models.ForeignKey(
+        Body,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("body told when it falls silent"),
+        help_text=_("the staff of this body hear when the post sends nothing for a day"),
+    )
     active = models.BooleanField(_("in service"), default=True)
     # sha256 of the post's API token; the token itself is shown once, when issued.
     token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)

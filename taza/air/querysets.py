@@ -10,11 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from taza.air import indices
-from taza.air.choices import PollutionGrade
+from taza.air.choices import PollutionGrade, PostKind
 from taza.air.models import City, DailyValue, HourlyValue, NmuWarning, Post, Sensor
 
 # A post whose newest reading is older than this is shown as late; older than a day, as
@@ -161,3 +161,48 @@ def daily_series(
 def cities_with_posts() -> QuerySet[City]:
     """Return the cities that have at least one post in service."""
     return City.objects.filter(Q(posts__active=True)).distinct().order_by("slug")
+
+
+# A post counts as online on a day when one of its sensors covered this many hours of it.
+ONLINE_DAY_HOURS = 18
+
+
+def automatic_posts_online(day: date) -> dict[int, int]:
+    """Count, per region, the automatic posts in service whose data was online on a day.
+
+    Online means one sensor with at least ONLINE_DAY_HOURS hourly means that day: the
+    figure measure 2 of the action plan ("more automated posts, with their data online")
+    is judged by.
+    """
+    rows = (
+        DailyValue.objects.filter(
+            day=day,
+            hours__gte=ONLINE_DAY_HOURS,
+            sensor__post__active=True,
+            sensor__post__kind=PostKind.AUTOMATIC,
+        )
+        .values_list("sensor__post__region_id", "sensor__post_id")
+        .distinct()
+    )
+    counts: dict[int, int] = defaultdict(int)
+    for region_id, _post_id in rows:
+        counts[region_id] += 1
+    return dict(counts)
+
+
+def automatic_posts_registered() -> dict[int, int]:
+    """Count, per region, the automatic posts in service in the registry."""
+    rows = (
+        Post.objects.filter(active=True, kind=PostKind.AUTOMATIC)
+        .values("region_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["region_id"]: row["n"] for row in rows}
+
+
+def silent_posts(now: datetime | None = None) -> QuerySet[Post]:
+    """Return the posts in service that have sent nothing for OFFLINE_AFTER or never."""
+    now = now or timezone.now()
+    recent = Sensor.objects.filter(last_at__gte=now - OFFLINE_AFTER).values("post_id")
+    return Post.objects.filter(active=True).exclude(pk__in=recent).select_related("city")

@@ -10,6 +10,7 @@ class AlertKind(models.TextChoices):
     DUE_SOON = "due_soon", _("reports about to go overdue")
     RETURNED = "returned", _("my body's plan reports returned by analysts")
     CANDIDATE = "candidate", _("new waste-site candidates from space")
+    AIR_POST_SILENT = "air_post_silent", _("air-monitoring posts that sent nothing for a day")
 
 
 class AlertMode(models.TextChoices):

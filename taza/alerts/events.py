@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taza.accounts.permissions import Scope
+from taza.air.models import Post
+from taza.air.querysets import OFFLINE_AFTER
 from taza.alerts.choices import AlertKind
 from taza.core.urls import absolute_url
 from taza.programme.choices import ReportStatus
@@ -137,6 +140,14 @@ def events(kind: str, since: datetime, until: datetime) -> list[Event]:
             found_at__lt=until,
         ).select_related("region")
         return [_candidate_event(s) for s in found.order_by("found_at")]
+    if kind == AlertKind.AIR_POST_SILENT:
+        # A post falls silent when its newest reading becomes a day old: in the window.
+        fell = Post.objects.filter(
+            active=True,
+            sensors__last_at__gte=since - OFFLINE_AFTER,
+            sensors__last_at__lt=until - OFFLINE_AFTER,
+        ).exclude(sensors__last_at__gte=until - OFFLINE_AFTER)
+        return [_silent_event(p) for p in fell.distinct().prefetch_related("sensors")]
     raise ValueError(f"no such alert: {kind}")
 
 
@@ -177,4 +188,22 @@ def _candidate_event(site: WasteSite) -> Event:
         body_id=None,
         describe=describe,
         link=absolute_url(reverse("sites:site", args=[site.pk])),
+    )
+
+
+def _silent_event(post: Post) -> Event:
+    last = max((s.last_at for s in post.sensors.all() if s.last_at), default=None)
+
+    def describe() -> str:
+        return _("Air-monitoring post %(post)s has sent nothing for a day") % {"post": post.name}
+
+    return Event(
+        kind=AlertKind.AIR_POST_SILENT,
+        key=f"air-post:{post.pk}:{last:%Y%m%d%H%M}" if last else f"air-post:{post.pk}",
+        at=last + OFFLINE_AFTER if last else timezone.now(),
+        region_id=post.region_id,
+        district_id=post.district_id,
+        body_id=post.owner_body_id,
+        describe=describe,
+        link=absolute_url(post),
     )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from taza.air.choices import OwnerKind, PostKind, SensorGrade, Unit
 from taza.air.models import City, DailyValue, HourlyValue, Post, Sensor
 from taza.air.services import add_sensor, create_post, declare_nmu, ingest, issue_token, load_cities
+from taza.bodies.models import Body
 from taza.core.actors import SYSTEM
 
 # City: (automatic posts, winter PM2.5 level in µg/m³, summer level).
@@ -56,6 +57,7 @@ def _level(rng: random.Random, at: datetime, winter: float, summer: float) -> fl
 
 def _posts() -> list[Post]:
     cities = {c.slug: c for c in City.objects.all()}
+    ministry = Body.objects.filter(code="MEPR").first()  # Kazhydromet reports to it
     posts = []
     for slug, (count, _w, _s) in NETWORK.items():
         city = cities.get(slug)
@@ -75,6 +77,7 @@ def _posts() -> list[Post]:
                 kind=PostKind.AUTOMATIC,
                 owner_kind=OwnerKind.KAZHYDROMET,
                 owner_name="РГП «Казгидромет»",
+                owner_body=ministry,
             )
             if not post.sensors.exists():
                 for parameter in PARAMETERS[: 5 if n <= 2 else 3]:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from taza.bodies.models import Body, BodyKind
 from taza.geo.models import Region
 from taza.programme.choices import Assessment, Period, ReportStatus, ValueKind
+from taza.programme.measured import registry_fact
 from taza.programme.models import ExecutorReport, Indicator, IndicatorValue, Measure, MeasureTarget
 from taza.programme.services import REGIONAL_GROUPS, applies_to_region
 
@@ -387,9 +388,13 @@ def _against_target(case: Case) -> tuple[bool, list[str]]:
         return False, []
     year = case.annual[-1][0]
     target = case.snap.target(case.measure, case.region_id, year)
-    fact = case.snap.fact(case.rows, case.region_id, year)
     if target is None:
         return False, []
+    fact = case.snap.fact(case.rows, case.region_id, year)
+    measured = ""
+    if fact is None:
+        fact = registry_fact(case.measure.number, case.region_id, year, case.today)
+        measured = " " + _("(from Taza's registry)") if fact is not None else ""
     if fact is None:
         return True, [
             _("No fact is reported against the %(year)s target of %(target)s.")
@@ -406,8 +411,9 @@ def _against_target(case: Case) -> tuple[bool, list[str]]:
     if fact < target:
         return True, [
             _("%(year)s: %(fact)s of %(target)s %(unit)s planned (%(share)s%%).") % values
+            + measured
         ]
-    return False, [_("%(year)s: %(fact)s of %(target)s %(unit)s planned: met.") % values]
+    return False, [_("%(year)s: %(fact)s of %(target)s %(unit)s planned: met.") % values + measured]
 
 
 def assessed(case: Case) -> Verdict:

@@ -28,6 +28,7 @@ from taza.programme.charts import indicator_chart
 from taza.programme.choices import Assessment, Period, ReportStatus
 from taza.programme.filtersets import PlanFilterSet
 from taza.programme.forms import ExecutorReportForm
+from taza.programme.measured import registry_table
 from taza.programme.models import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -174,6 +175,7 @@ def _measure_page(
             "assessments": Assessment.choices,
             "show_original": request.GET.get("original") == "1",
             "report_form": report_form,
+            "registry": registry_table(measure.number, snap.regions, _today()),
         },
         status=status,
     )

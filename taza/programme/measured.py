@@ -1,0 +1,52 @@
+"""Facts of measures that Taza measures itself, read from the domains' registries.
+
+Measure 2 ("more automated air-quality posts, with their data online") is judged by the
+air registry: the automatic posts whose data was online on the last day of the year
+(yesterday, the last whole day, for the year in progress), per region. The verdict uses
+an executor's reported fact first, as for every measure, and the registry's when none
+was reported; the measure's page shows the registry's figures beside the reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from taza.air.querysets import automatic_posts_online, automatic_posts_registered
+from taza.geo.models import Region
+
+# Measure number -> a function of a day giving {region id: fact}.
+MEASURED: dict[int, Callable[[date], dict[int, int]]] = {2: automatic_posts_online}
+
+
+def registry_fact(number: int, region_id: int | None, year: int, as_of: date) -> Decimal | None:
+    """Return the registry's fact of a measure for a year and a region (None: the country)."""
+    source = MEASURED.get(number)
+    if source is None:
+        return None
+    day = min(date(year, 12, 31), as_of - timedelta(days=1))
+    if day < date(year, 1, 1):
+        return None
+    counts = source(day)
+    value = sum(counts.values()) if region_id is None else counts.get(region_id, 0)
+    return Decimal(value)
+
+
+def registry_table(number: int, regions: list[Region], today: date) -> list[dict[str, Any]]:
+    """Return the registry's figures of a measured measure by region, for its page.
+
+    For measure 2: the automatic posts in service, those online yesterday, per region; empty
+    for a measure Taza does not measure itself.
+    """
+    source = MEASURED.get(number)
+    if source is None:
+        return []
+    online = source(today - timedelta(days=1))
+    registered = automatic_posts_registered()
+    return [
+        {"region": r, "online": online.get(r.pk, 0), "registered": registered.get(r.pk, 0)}
+        for r in regions
+        if registered.get(r.pk) or online.get(r.pk)
+    ]
