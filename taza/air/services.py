@@ -8,7 +8,9 @@ reason; the good ones of the same batch are kept.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import math
 import secrets
@@ -20,12 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from taza.accounts.permissions import scope_of
 from taza.air.choices import ADVICE, INVALIDATING, NMU_ADVICE, Flag, Unit
 from taza.air.models import (
     AlertSent,
@@ -43,6 +47,7 @@ from taza.audit.services import create_audited, record, update_audited
 from taza.core.actors import Actor, person
 from taza.core.dates import local_day
 from taza.core.errors import DomainError, Forbidden
+from taza.core.spreadsheets import SpreadsheetError, open_workbook, sheet_rows
 from taza.geo.lookup import default_locator
 from taza.geo.models import District, Region
 
@@ -559,3 +564,141 @@ def send_nmu_alerts(warning_id: int) -> int:
             )
         sent += 1
     return sent
+
+
+# -- the registry from a file ------------------------------------------------------------
+
+POST_COLUMNS = ("code", "name_kk", "name_ru", "name_en", "city", "lat", "lon", "kind", "owner_kind")
+MAX_POST_ROWS = 5000
+
+
+@dataclass
+class CellError:
+    row: int
+    column: str
+    message: str
+
+
+class PostsRefused(AirError):
+    """Refuse a registry file, with every cell at fault; nothing of it is saved."""
+
+    def __init__(self, errors: list[CellError]) -> None:
+        self.errors = errors
+        first = errors[0]
+        super().__init__(f"{first.row}/{first.column}: {first.message}", field=first.column)
+
+
+def _table(name: str, content: bytes) -> list[tuple[int, dict[str, Any]]]:
+    if name.lower().endswith(".xlsx"):
+        try:
+            sheet = open_workbook(content).worksheets[0]
+            values = list(sheet_rows(sheet, max_rows=MAX_POST_ROWS + 1))
+        except (SpreadsheetError, IndexError) as exc:
+            message = exc.message if isinstance(exc, SpreadsheetError) else _("The file is empty.")
+            raise PostsRefused([CellError(0, "file", message)]) from None
+        if not values:
+            raise PostsRefused([CellError(0, "file", _("The file is empty."))])
+        header = [str(v or "").strip().lower() for v in values[0][1]]
+        return [(line, dict(zip(header, row, strict=False))) for line, row in values[1:]]
+    try:
+        reader = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
+        rows = [(reader.line_num, row) for row in reader]
+    except (UnicodeDecodeError, csv.Error):
+        raise PostsRefused(
+            [CellError(0, "file", _("The file is not UTF-8 CSV or XLSX."))]
+        ) from None
+    if len(rows) > MAX_POST_ROWS:
+        raise PostsRefused([CellError(0, "file", _("The list has too many rows."))])
+    return rows
+
+
+def _sensor_specs(text: str) -> list[tuple[str, str]] | None:
+    specs = []
+    for part in [p.strip() for p in text.split(";") if p.strip()]:
+        parameter, _sep, unit = part.partition(":")
+        parameter, unit = parameter.strip().lower(), (unit.strip() or Unit.UG_M3)
+        if parameter not in PARAMETERS or unit not in PARAMETERS[parameter].units():
+            return None
+        specs.append((parameter, unit))
+    return specs
+
+
+def import_posts(name: str, content: bytes, *, actor: Actor) -> tuple[int, int]:
+    """Create or update posts and their sensors from CSV or XLSX: all of it, or nothing.
+
+    Columns: code, name_kk, name_ru, name_en, city (its code), lat, lon, kind
+    (automatic/manual), owner_kind, and optionally owner_name and sensors
+    ("pm25;no2:ppb;co:mg/m3"). Return (created, changed); the same file twice changes
+    nothing.
+    """
+    if not scope_of(actor).reads_all:
+        raise Forbidden(_("Only monitoring analysts import the registry of posts."))
+    rows = _table(name, content)
+    cities = {c.slug: c for c in City.objects.all()}
+    errors: list[CellError] = []
+    good: list[tuple[dict[str, Any], list[tuple[str, str]]]] = []
+    seen: set[str] = set()
+    for line, raw in rows:
+        row = {
+            str(k).strip().lower(): ("" if v is None else str(v).strip())
+            for k, v in raw.items()
+            if k
+        }
+        before = len(errors)
+        for column in POST_COLUMNS:
+            if not row.get(column):
+                errors.append(CellError(line, column, _("This column is required.")))
+        if len(errors) > before:
+            continue
+        values: dict[str, Any] = {
+            k: row[k] for k in POST_COLUMNS if k not in ("city", "lat", "lon")
+        }
+        values["owner_name"] = row.get("owner_name", "")
+        if row["code"] in seen:
+            errors.append(CellError(line, "code", _("This code is already in the file.")))
+        seen.add(row["code"])
+        if row["city"] not in cities:
+            errors.append(CellError(line, "city", _("No such city.")))
+        for column in ("lat", "lon"):
+            number = _number(row[column])
+            if number is None:
+                errors.append(CellError(line, column, _("Must be a number.")))
+            values[column] = number
+        specs = _sensor_specs(row.get("sensors", ""))
+        if specs is None:
+            errors.append(CellError(line, "sensors", _("Write sensors as pm25;no2:ppb;co:mg/m3.")))
+        values["city"] = cities.get(row["city"])
+        candidate = Post(
+            **{k: v for k, v in values.items() if k != "city"},
+            city=values["city"] or next(iter(cities.values())),
+            region=(values["city"] or next(iter(cities.values()))).region,
+        )
+        try:
+            candidate.full_clean(exclude=["code", "region", "district", "city", "owner_body"])
+        except ValidationError as invalid:
+            for column, messages in invalid.message_dict.items():
+                errors.append(CellError(line, column, " ".join(messages)))
+        if len(errors) == before:
+            good.append((values, specs or []))
+    if errors:
+        raise PostsRefused(errors)
+    created = changed = 0
+    with transaction.atomic():
+        for values, specs in good:
+            post = Post.objects.filter(code=values["code"]).first()
+            city = values.pop("city")
+            is_new, touched = post is None, False
+            if post is None:
+                post = create_post(actor=actor, city=city, **values)
+                created += 1
+            else:
+                district = _district(values["lat"], values["lon"], city.region)
+                updates = {**values, "city": city, "region": city.region, "district": district}
+                touched = bool(update_audited(post, actor=actor, **updates))
+            have = {s.parameter for s in post.sensors.all()}
+            for parameter, unit in specs:
+                if parameter not in have:
+                    add_sensor(actor=actor, post=post, parameter=parameter, unit=unit)
+                    touched = True
+            changed += 0 if is_new else int(touched)
+    return created, changed

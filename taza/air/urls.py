@@ -7,6 +7,7 @@ app_name = "air"
 urlpatterns = [
     path("", views.index, name="index"),
     path("methodology/", views.methodology, name="methodology"),
+    path("import/", views.import_posts_page, name="import"),
     path("posts/<slug:code>/", views.post, name="post"),
     path("<slug:slug>/", views.city, name="city"),
     path("<slug:slug>/posts.geojson", views.city_geojson, name="city-geojson"),

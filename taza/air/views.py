@@ -6,12 +6,15 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from taza.accounts.permissions import scope_of
 from taza.air.choices import ADVICE, NMU_ADVICE
 from taza.air.forms import SubscriptionForm
 from taza.air.models import City, Post, Sensor, Subscription
@@ -25,9 +28,10 @@ from taza.air.querysets import (
     warnings_in_force,
 )
 from taza.air.serializers import posts_geojson
-from taza.air.services import subscribe
+from taza.air.services import CellError, PostsRefused, import_posts, subscribe
 
 CHART_WIDTH = 600
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
 CHART_HEIGHT = 120
 
 
@@ -180,3 +184,37 @@ def subscribe_view(request: HttpRequest, slug: str) -> HttpResponse:
 def methodology(request: HttpRequest) -> HttpResponse:
     """Explain how the AQI, СИ, НП and the posts' states are computed, and what they omit."""
     return render(request, "air/methodology.html", {"parameters": PARAMETERS.values()})
+
+
+TEMPLATE_CSV = (
+    "code,name_kk,name_ru,name_en,city,lat,lon,kind,owner_kind,owner_name,sensors\r\n"
+    'almaty-31,"Алматы, №31 бекет","Алматы, пост №31","Almaty, post 31",almaty,'
+    "43.2401,76.9102,automatic,akimat,,pm25;pm10;no2:ppb;co:mg/m3\r\n"
+)
+
+
+@login_required
+def import_posts_page(request: HttpRequest) -> HttpResponse:
+    """Let a monitoring analyst load the registry of posts from CSV or XLSX."""
+    if not scope_of(request.user).reads_all:
+        raise PermissionDenied(_("Only monitoring analysts import the registry of posts."))
+    if request.GET.get("template") == "csv":
+        answer = HttpResponse(TEMPLATE_CSV, content_type="text/csv; charset=utf-8")
+        answer["Content-Disposition"] = 'attachment; filename="air-posts.csv"'
+        return answer
+    context: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None or upload.size is None or upload.size > MAX_IMPORT_BYTES:
+            context["errors"] = [
+                CellError(0, "file", _("Choose a CSV or XLSX file of at most 5 MB."))
+            ]
+            status = 400
+        else:
+            try:
+                context["done"] = import_posts(upload.name or "", upload.read(), actor=request.user)
+            except PostsRefused as refused:
+                context["errors"] = refused.errors
+                status = 400
+    return render(request, "air/import.html", context, status=status)
