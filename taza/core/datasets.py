@@ -52,9 +52,13 @@ class Dataset:
     # The row's point as (lon, lat), or None: a dataset with it is also written as GeoJSON.
     point: Callable[[Row], tuple[float, float] | None] | None = None
     keywords: tuple[str, ...] = field(default_factory=tuple)
+    # Long series (air readings) come as CSV and Parquet: more rows than a sheet holds.
+    series: bool = False
 
     @property
     def formats(self) -> tuple[str, ...]:
+        if self.series:
+            return ("csv", "parquet")
         return ("csv", "geojson", "xlsx") if self.point else ("csv", "xlsx")
 
 
@@ -146,6 +150,43 @@ def write_xlsx(dataset: Dataset, path: str) -> int:
     for column in dataset.columns:
         about.append([column.name, str(column.label), str(column.description)])
     book.save(path)
+    return count
+
+
+PARQUET_BATCH = 50_000
+
+
+def write_parquet(dataset: Dataset, path: str) -> int:
+    """Write the dataset as Parquet, in batches, each column's label kept as its metadata."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = [column.name for column in dataset.columns]
+    count = 0
+    writer = None
+    batch: dict[str, list[Any]] = {n: [] for n in names}
+
+    def flush() -> None:
+        nonlocal writer
+        table = pa.table(batch)
+        if writer is None:
+            meta = {c.name: str(c.label) for c in dataset.columns}
+            schema = table.schema.with_metadata({"columns": json.dumps(meta, ensure_ascii=False)})
+            writer = pq.ParquetWriter(path, schema)
+        writer.write_table(table.cast(writer.schema))
+        for n in names:
+            batch[n].clear()
+
+    for row in dataset.rows():
+        for n in names:
+            batch[n].append(plain(row[n]))
+        count += 1
+        if count % PARQUET_BATCH == 0:
+            flush()
+    if count % PARQUET_BATCH or writer is None:
+        flush()
+    if writer is not None:
+        writer.close()
     return count
 
 

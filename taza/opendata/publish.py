@@ -24,19 +24,30 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone, translation
 
+from taza.air.datasets import AIR_DAILY, AIR_HOURLY
 from taza.campaigns.datasets import RESULTS
-from taza.core.datasets import Dataset, write_csv, write_geojson, write_xlsx
+from taza.core.datasets import Dataset, write_csv, write_geojson, write_parquet, write_xlsx
 from taza.programme.datasets import INDICATORS, MEASURES
 from taza.reports.datasets import REPORT_COUNTS, REPORTS
 from taza.sites.datasets import SITES
 
-DATASETS: tuple[Dataset, ...] = (REPORTS, REPORT_COUNTS, SITES, RESULTS, MEASURES, INDICATORS)
+DATASETS: tuple[Dataset, ...] = (
+    REPORTS,
+    REPORT_COUNTS,
+    SITES,
+    RESULTS,
+    MEASURES,
+    INDICATORS,
+    AIR_HOURLY,
+    AIR_DAILY,
+)
 BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
 LANGUAGES = ("kk", "ru", "en")
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "geojson": "application/geo+json",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet",
 }
 
 
@@ -115,6 +126,11 @@ def _publish(dataset: Dataset, lang: str) -> Published:
             def write(path: Path) -> int:
                 with open(path, "w", encoding="utf-8") as out:
                     return write_geojson(dataset, out)
+
+        elif fmt == "parquet":
+
+            def write(path: Path) -> int:
+                return write_parquet(dataset, str(path))
 
         else:
 

@@ -126,3 +126,23 @@ def test_subscribing_needs_a_person_and_a_sane_threshold(client, cast, station):
     subscription = Subscription.objects.get()
     assert subscription.threshold == 120 and subscription.nmu is False
     assert NmuWarning.objects.count() == 0
+
+
+def test_open_data_hourly_and_daily_as_csv_and_parquet(client, station):
+    import csv
+    import io
+
+    import pyarrow.parquet as pq
+
+    post, _token = station
+    _now_hours(post, 30.0, hours=5)
+    for slug in ("air-hourly", "air-daily"):
+        table = list(
+            csv.DictReader(io.StringIO(client.get(f"/data/ru/{slug}.csv").getvalue().decode()))
+        )
+        frame = pq.read_table(io.BytesIO(client.get(f"/data/ru/{slug}.parquet").getvalue()))
+        assert frame.num_rows == len(table) > 0
+        assert {row["post"] for row in table} == {post.code}
+    hourly = pq.read_table(io.BytesIO(client.get("/data/en/air-hourly.parquet").getvalue()))
+    assert sorted(hourly.column("mean").to_pylist()) == [30.0, 30.0, 30.0, 30.1, 30.1]
+    assert client.get("/data/en/air-hourly.xlsx").status_code == 404

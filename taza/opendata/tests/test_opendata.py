@@ -11,6 +11,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 from django.test import Client
 from openpyxl import load_workbook
@@ -88,6 +89,11 @@ def test_every_file_opens_and_holds_nothing_personal(client, data, lang):
                 lon, lat = feature["geometry"]["coordinates"]
                 assert 40 < lat < 56 and 46 < lon < 88  # Kazakhstan, longitude first
             text += json.dumps(collection, ensure_ascii=False)
+        if "parquet" in dataset.formats:
+            frame = pq.read_table(io.BytesIO(download(client, lang, dataset.slug, "parquet")))
+            assert frame.num_rows == len(table) - 1
+            assert frame.column_names == names
+            continue
         rows, all_cells = xlsx_text(download(client, lang, dataset.slug, "xlsx"))
         assert len(rows) == len(table)
         assert rows[0] == [str(column.label) for column in dataset.columns] or lang != "en"
