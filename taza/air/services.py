@@ -15,9 +15,9 @@ import json
 import math
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +34,6 @@ from taza.air.choices import ADVICE, INVALIDATING, NMU_ADVICE, Flag, Unit
 from taza.air.models import (
     AlertSent,
     City,
-    DailyValue,
-    HourlyValue,
     NmuWarning,
     Post,
     Reading,
@@ -43,9 +41,9 @@ from taza.air.models import (
     Subscription,
 )
 from taza.air.parameters import PARAMETERS, to_ug
+from taza.air.storage import insert_readings, rebuild_means
 from taza.audit.services import create_audited, record, update_audited
 from taza.core.actors import Actor, person
-from taza.core.dates import local_day
 from taza.core.errors import DomainError, Forbidden
 from taza.core.spreadsheets import SpreadsheetError, open_workbook, sheet_rows
 from taza.geo.lookup import default_locator
@@ -200,6 +198,20 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _moment(value: Any) -> datetime | None:
+    """Read an ISO 8601 moment: the fast standard parser first, Django's for the rest."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        pass
+    try:
+        return parse_datetime(value.strip())
+    except ValueError:
+        return None
+
+
 def _check(
     index: int, row: Mapping[str, Any], sensors: Mapping[str, Sensor], now: datetime
 ) -> _Good | Refused:
@@ -209,10 +221,7 @@ def _check(
     if sensor is None:
         return Refused(index, "sensor", _("This post has no such sensor."))
     raw_time = row.get("time")
-    try:
-        at = parse_datetime(raw_time.strip()) if isinstance(raw_time, str) else None
-    except ValueError:
-        at = None
+    at = _moment(raw_time)
     if at is None:
         return Refused(
             index, "time", _("Give the time in ISO 8601, e.g. 2026-01-15T08:00:00+05:00.")
@@ -316,8 +325,9 @@ def _store(good: list[_Good], result: IngestResult) -> None:
                     valid=not INVALIDATING.intersection(flags),
                 )
             )
-    created = Reading.objects.bulk_create(new, batch_size=5000, ignore_conflicts=True)
-    result.stored = len(created)
+    result.stored = insert_readings(new)
+    # Another batch may have stored some of these between the check and the insert.
+    result.duplicates += len(new) - result.stored
     touched: dict[int, set[datetime]] = defaultdict(set)
     for reading in new:
         touched[reading.sensor_id].add(
@@ -335,78 +345,6 @@ def _store(good: list[_Good], result: IngestResult) -> None:
                 last_at=top.observed_at, last_value=top.value
             )
     rebuild_means(touched)
-
-
-def rebuild_means(touched: Mapping[int, Iterable[datetime]]) -> None:
-    """Recompute the hourly means of the hours given, and the daily means of their days."""
-    for sensor_id, hours in touched.items():
-        hours = sorted(set(hours))
-        if not hours:
-            continue
-        sensor = Sensor.objects.get(pk=sensor_id)
-        mpc = sensor.info.mpc_once_ug
-        buckets: dict[datetime, list[float]] = defaultdict(list)
-        readings = Reading.objects.filter(
-            sensor_id=sensor_id,
-            valid=True,
-            observed_at__gte=hours[0],
-            observed_at__lt=hours[-1] + timedelta(hours=1),
-        ).values_list("observed_at", "value")
-        wanted = set(hours)
-        for at, value in readings:
-            hour = at.replace(minute=0, second=0, microsecond=0)
-            if hour in wanted:
-                buckets[hour].append(value)
-        for chunk in _chunks(hours, 500):
-            HourlyValue.objects.filter(sensor_id=sensor_id, hour__in=chunk).delete()
-        HourlyValue.objects.bulk_create(
-            [
-                HourlyValue(
-                    sensor_id=sensor_id,
-                    hour=hour,
-                    mean=sum(values) / len(values),
-                    highest=max(values),
-                    readings=len(values),
-                    above_mpc=sum(1 for v in values if mpc and v > mpc),
-                )
-                for hour, values in buckets.items()
-            ],
-            batch_size=5000,
-        )
-        _rebuild_days(sensor_id, {local_day(h) for h in hours})
-
-
-def _rebuild_days(sensor_id: int, days: set[date]) -> None:
-    first, last = min(days), max(days)
-    start = timezone.make_aware(datetime.combine(first, datetime.min.time()))
-    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), datetime.min.time()))
-    buckets: dict[date, list[HourlyValue]] = defaultdict(list)
-    for hour in HourlyValue.objects.filter(sensor_id=sensor_id, hour__gte=start, hour__lt=end):
-        day = local_day(hour.hour)
-        if day in days:
-            buckets[day].append(hour)
-    for chunk in _chunks(sorted(days), 500):
-        DailyValue.objects.filter(sensor_id=sensor_id, day__in=chunk).delete()
-    DailyValue.objects.bulk_create(
-        [
-            DailyValue(
-                sensor_id=sensor_id,
-                day=day,
-                mean=sum(h.mean for h in hours) / len(hours),
-                highest=max(h.highest for h in hours),
-                hours=len(hours),
-                readings=sum(h.readings for h in hours),
-                above_mpc=sum(h.above_mpc for h in hours),
-            )
-            for day, hours in buckets.items()
-        ],
-        batch_size=5000,
-    )
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def declare_nmu(
