@@ -203,9 +203,8 @@ def _copy_rate(rows: int) -> float:
     buffer = io.StringIO()
     now = datetime.now(tz=UTC)
     for n in range(rows):
-        buffer.write(
-            f"{1 + n % 5}\t{(now - timedelta(hours=n // 5)).isoformat()}\t{10 + n % 37}\t\tt\t{now.isoformat()}\n"
-        )
+        at = (now - timedelta(hours=n // 5)).isoformat()
+        buffer.write(f"{1 + n % 5}\t{at}\t{10 + n % 37}\t\tt\t{now.isoformat()}\n")
     data = buffer.getvalue()
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bench_copy (LIKE air_reading INCLUDING ALL)")
@@ -264,8 +263,9 @@ def _queries(now: datetime) -> dict[str, dict[str, tuple[float, float]]]:
     postgres = {
         "city's latest values": _timed(
             raw(
-                "SELECT DISTINCT ON (sensor_id) sensor_id, observed_at, value FROM air_reading "
-                "WHERE sensor_id = ANY(%s) AND observed_at > %s ORDER BY sensor_id, observed_at DESC",
+                "SELECT DISTINCT ON (sensor_id) sensor_id, observed_at, value "
+                "FROM air_reading WHERE sensor_id = ANY(%s) AND observed_at > %s "
+                "ORDER BY sensor_id, observed_at DESC",
                 [ids, now - timedelta(hours=24)],
             )
         ),
@@ -278,7 +278,8 @@ def _queries(now: datetime) -> dict[str, dict[str, tuple[float, float]]]:
         ),
         "city's daily AQI for a year": _timed(
             raw(
-                "SELECT d, max(m) FROM (SELECT sensor_id, (observed_at AT TIME ZONE 'Asia/Almaty')::date d, "
+                "SELECT d, max(m) FROM (SELECT sensor_id, "
+                "(observed_at AT TIME ZONE 'Asia/Almaty')::date d, "
                 "avg(value) m FROM air_reading WHERE sensor_id = ANY(%s) AND observed_at > %s "
                 "GROUP BY 1, 2) x GROUP BY d ORDER BY d",
                 [pm, now - timedelta(days=365)],
@@ -298,12 +299,13 @@ def _duckdb(
     folder = Path(tempfile.mkdtemp(prefix="taza-bench-air-"))
     export = folder / "readings.csv"
     started = time.perf_counter()
-    with connection.cursor() as cursor, open(export, "wb") as out:
-        with cursor.copy(
-            "COPY (SELECT sensor_id, observed_at AT TIME ZONE 'UTC', value FROM air_reading) TO STDOUT WITH CSV"
-        ) as copy:
-            for chunk in copy:
-                out.write(chunk)
+    sql = (
+        "COPY (SELECT sensor_id, observed_at AT TIME ZONE 'UTC', value FROM air_reading) "
+        "TO STDOUT WITH CSV"
+    )
+    with connection.cursor() as cursor, open(export, "wb") as out, cursor.copy(sql) as copy:
+        for chunk in copy:
+            out.write(chunk)
     db = duckdb.connect()
     db.execute(
         f"CREATE TABLE r AS SELECT * FROM read_csv('{export}', columns={{'sensor_id': 'INTEGER', "
@@ -327,15 +329,16 @@ def _duckdb(
             ),
             "a sensor's 30-day hourly chart": _timed(
                 q(
-                    "SELECT date_trunc('hour', observed_at) h, avg(value) FROM r WHERE sensor_id = ? "
-                    "AND observed_at > ? GROUP BY 1 ORDER BY 1",
+                    "SELECT date_trunc('hour', observed_at) h, avg(value) FROM r "
+                    "WHERE sensor_id = ? AND observed_at > ? GROUP BY 1 ORDER BY 1",
                     [sensor_id, naive - timedelta(days=30)],
                 )
             ),
             "city's daily AQI for a year": _timed(
                 q(
-                    "SELECT d, max(m) FROM (SELECT sensor_id, CAST(observed_at + INTERVAL 5 HOUR AS DATE) d, "
-                    "avg(value) m FROM r WHERE list_contains(?, sensor_id) AND observed_at > ? "
+                    "SELECT d, max(m) FROM (SELECT sensor_id, "
+                    "CAST(observed_at + INTERVAL 5 HOUR AS DATE) d, avg(value) m "
+                    "FROM r WHERE list_contains(?, sensor_id) AND observed_at > ? "
                     "GROUP BY 1, 2) GROUP BY d ORDER BY d",
                     [pm, naive - timedelta(days=365)],
                 )
@@ -376,13 +379,15 @@ def main() -> None:
 
     total = Reading.objects.count()
     print(
-        f"filled {total:,} readings ({hours:,} hours of {args.sensors:,} sensors) and the means in {seconds:.0f} s"
+        f"filled {total:,} readings ({hours:,} hours of {args.sensors:,} sensors) "
+        f"and the means in {seconds:.0f} s"
     )
     pushed = _ingest(args.base_url, tokens, now - timedelta(hours=hours), args.batches)
     copied = _copy_rate(len(tokens) * args.batches * BATCH)
     print(f"\ningest, {len(tokens)} clients, batches of {BATCH:,}")
     print(
-        f"  push API   {pushed['rate']:>10,.0f} readings/s   batch p50 {pushed['p50']:.0f} ms, p99 {pushed['p99']:.0f} ms"
+        f"  push API   {pushed['rate']:>10,.0f} readings/s   "
+        f"batch p50 {pushed['p50']:.0f} ms, p99 {pushed['p99']:.0f} ms"
     )
     print(f"  COPY       {copied:>10,.0f} readings/s")
     results = _queries(now)

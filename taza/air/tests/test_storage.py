@@ -5,6 +5,7 @@ the ORM path and requires identical rows. (On SQLite both runs take the ORM path
 """
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from taza.air.services import ingest
 from taza.core.dates import local_day
 
 
-def _snapshot() -> tuple[list[tuple], list[tuple]]:
+def _snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     hours = list(
         HourlyValue.objects.order_by("sensor_id", "hour").values_list(
             "sensor_id", "hour", "mean", "highest", "readings", "above_mpc"
