@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "taza.campaigns",
     "taza.sites",
     "taza.air",
+    "taza.hazards",
     "taza.api",
     "taza.bot",
     "taza.demo",
@@ -219,6 +220,10 @@ HUEY = {
 # Air measurements from an OpenAQ v3-compatible API, fetched every hour when both are
 # set (the task queue's air_openaq_hourly); empty: no fetching.
 TAZA_OPENAQ_URL = env_str("TAZA_OPENAQ_URL", "")
+# NASA FIRMS active fires over Kazakhstan, fetched every 30 minutes when both are set
+# (https://firms.modaps.eosdis.nasa.gov and a MAP_KEY); empty: hotspots are uploaded.
+TAZA_FIRMS_URL = env_str("TAZA_FIRMS_URL", "")
+TAZA_FIRMS_MAP_KEY = env_str("TAZA_FIRMS_MAP_KEY", "")
 TAZA_OPENAQ_KEY = env_str("TAZA_OPENAQ_KEY", "")
 TAZA_BASEMAP_PMTILES = env_str("TAZA_BASEMAP_PMTILES", "")
 TAZA_BASEMAP_TILES = env_str("TAZA_BASEMAP_TILES", "")
@@ -335,6 +340,8 @@ TAZA_BOT_MESSAGES_PER_MINUTE = env_int("TAZA_BOT_MESSAGES_PER_MINUTE", 30, minim
 # intake's transaction; a reporter is told of each change through each notifier too.
 TAZA_INTAKE_HOOKS = ["taza.sites.services.site_for_report"]
 TAZA_REPORT_NOTIFIERS = ["taza.bot.notify.notify_telegram"]
+# Called with the ids of new fire events, after commit: responders are told at once.
+TAZA_FIRE_NOTIFIERS = ["taza.alerts.services.send_fires_now"]
 
 # Demo logins with published passwords may only be created where this is switched on.
 TAZA_DEMO = env_bool("TAZA_DEMO", False)

@@ -11,6 +11,7 @@ class AlertKind(models.TextChoices):
     RETURNED = "returned", _("my body's plan reports returned by analysts")
     CANDIDATE = "candidate", _("new waste-site candidates from space")
     AIR_POST_SILENT = "air_post_silent", _("air-monitoring posts that sent nothing for a day")
+    FIRE = "fire", _("wildfires seen from space in my territory (always at once)")
 
 
 class AlertMode(models.TextChoices):

@@ -20,6 +20,7 @@ from taza.air.models import Post
 from taza.air.querysets import OFFLINE_AFTER
 from taza.alerts.choices import AlertKind
 from taza.core.urls import absolute_url
+from taza.hazards.models import FireEvent
 from taza.programme.choices import ReportStatus
 from taza.programme.models import ExecutorReport
 from taza.reports.choices import ReportState
@@ -140,6 +141,9 @@ def events(kind: str, since: datetime, until: datetime) -> list[Event]:
             found_at__lt=until,
         ).select_related("region")
         return [_candidate_event(s) for s in found.order_by("found_at")]
+    if kind == AlertKind.FIRE:
+        fires = FireEvent.objects.filter(created_at__gte=since, created_at__lt=until)
+        return [_fire_event(f) for f in fires.select_related("region").order_by("created_at")]
     if kind == AlertKind.AIR_POST_SILENT:
         # A post falls silent when its newest reading becomes a day old: in the window.
         fell = Post.objects.filter(
@@ -207,3 +211,29 @@ def _silent_event(post: Post) -> Event:
         describe=describe,
         link=absolute_url(post),
     )
+
+
+def _fire_event(fire: FireEvent) -> Event:
+    def describe() -> str:
+        return _("Fire № %(number)s seen from space in %(region)s (%(n)s hot spots)") % {
+            "number": fire.pk,
+            "region": fire.region.name,
+            "n": fire.detections,
+        }
+
+    return Event(
+        kind=AlertKind.FIRE,
+        key=f"fire:{fire.pk}",
+        at=fire.created_at,
+        region_id=fire.region_id,
+        district_id=fire.district_id,
+        body_id=fire.body_id,
+        describe=describe,
+        link=absolute_url(fire),
+    )
+
+
+def fire_events(fire_ids: list[int]) -> list[Event]:
+    """Return the alert events of the fires given, for telling responders at once."""
+    fires = FireEvent.objects.filter(pk__in=fire_ids).select_related("region")
+    return [_fire_event(f) for f in fires.order_by("created_at")]

@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from taza.accounts.models import Role, User
 from taza.accounts.permissions import scope_of
 from taza.alerts.choices import DEFAULT_MODE, AlertKind, AlertMode
-from taza.alerts.events import Event, events
+from taza.alerts.events import Event, events, fire_events
 from taza.alerts.models import AlertPreference, AlertSent, DigestSent
 from taza.core.actors import Actor
 from taza.core.urls import absolute_url
@@ -96,6 +96,32 @@ def send_immediate(now: datetime | None = None) -> int:
         except Exception:
             # Released, so the next run tells them: an alert is late rather than lost.
             log.exception("alert mail failed", extra={"user": user.pk})
+            AlertSent.objects.filter(pk__in=claims).delete()
+            continue
+        written += 1
+    return written
+
+
+def send_fires_now(fire_ids: list[int]) -> int:
+    """Tell every person whose territory a new fire is in, at once, unless they chose never.
+
+    Fires cannot wait for the next run or the digest: this is called right after the
+    hotspots that made them are stored. The claim is the same as the five-minute run's,
+    so nobody hears of a fire twice.
+    """
+    fires = [e for e in fire_events(fire_ids) if e.kind == AlertKind.FIRE]
+    written = 0
+    for user in _staff():
+        if modes_of(user).get(AlertKind.FIRE) == AlertMode.OFF:
+            continue
+        scope = scope_of(user)
+        claimed, claims = _claim(user, [e for e in fires if e.concerns(scope)])
+        if not claimed:
+            continue
+        try:
+            _mail(user, claimed, digest=False)
+        except Exception:
+            log.exception("fire alert mail failed", extra={"user": user.pk})
             AlertSent.objects.filter(pk__in=claims).delete()
             continue
         written += 1

@@ -1,0 +1,30 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Dropped(models.TextChoices):
+    """Why a detection is kept out of fire events (empty: it is in one)."""
+
+    LOW_CONFIDENCE = "low_confidence", _("low confidence")
+    HEAT_SOURCE = "heat_source", _("a known industrial heat source")
+    OUTSIDE = "outside", _("outside Kazakhstan and its buffer")
+
+
+class FireState(models.TextChoices):
+    NEW = "new", _("new, not yet checked")
+    CONFIRMED = "confirmed", _("confirmed on the ground")
+    FALSE_ALARM = "false_alarm", _("false alarm")
+    EXTINGUISHED = "extinguished", _("extinguished")
+
+
+OPEN_FIRE_STATES = (FireState.NEW, FireState.CONFIRMED)
+# The steps a responder may take from each state.
+FIRE_STEPS = {
+    FireState.NEW: (FireState.CONFIRMED, FireState.FALSE_ALARM),
+    FireState.CONFIRMED: (FireState.EXTINGUISHED,),
+}
+
+
+class HeatSourceKind(models.TextChoices):
+    STATIC = "static", _("listed (gas flare, plant)")
+    PERSISTENT = "persistent", _("learned: the same place burning on many days")

@@ -1,0 +1,208 @@
+"""Hotspots in (as FIRMS writes them), noise out, fires built, routed, acted on, told once."""
+
+import threading
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from taza.audit.models import AuditEntry
+from taza.core.errors import Forbidden
+from taza.hazards.choices import Dropped, FireState
+from taza.hazards.firms import FirmsError, fetch, parse
+from taza.hazards.models import Detection, FireEvent, HeatSource
+from taza.hazards.services import HazardError, ingest, learn_heat_sources, step
+
+VIIRS = (
+    "latitude,longitude,bright_ti4,scan,track,acq_date,acq_time,satellite,instrument,"
+    "confidence,version,bright_ti5,frp,daynight\n"
+)
+MODIS = (
+    "latitude,longitude,brightness,scan,track,acq_date,acq_time,satellite,instrument,"
+    "confidence,version,bright_t31,frp,daynight\n"
+)
+# Near Semey (Abai region), in pine forest country.
+LAT, LON = 50.35, 80.10
+
+
+def viirs(
+    lat: float = LAT,
+    lon: float = LON,
+    when: str = "2026-05-03,812",
+    conf: str = "n",
+    sat: str = "N",
+    frp: float = 12.5,
+) -> str:
+    return f"{lat},{lon},330.5,0.39,0.36,{when},{sat},VIIRS,{conf},2.0NRT,290.1,{frp},D\n"
+
+
+def test_parse_reads_viirs_and_modis_and_names_bad_lines():
+    text = VIIRS + viirs() + "x,80.1,330,0.4,0.4,2026-05-03,0812,N,VIIRS,n,2.0NRT,290,5,D\n"
+    text += viirs(when="2026-05-32,0812")
+    parsed = parse(text)
+    assert len(parsed.hotspots) == 1
+    h = parsed.hotspots[0]
+    assert h.acquired_at == datetime(2026, 5, 3, 8, 12, tzinfo=UTC)  # 812 is 08:12 UTC
+    assert (h.instrument, h.confidence, h.frp) == ("VIIRS", "n", 12.5)
+    assert [line for line, _why in parsed.errors] == [3, 4]
+    modis = parse(
+        MODIS + f"{LAT},{LON},320.1,1.0,1.0,2026-05-03,0540,T,MODIS,75,6.1NRT,290,30.2,D\n"
+    )
+    assert modis.hotspots[0].confidence == "75" and modis.hotspots[0].brightness == 320.1
+    with pytest.raises(FirmsError):
+        parse("lat,lon\n1,2\n")
+
+
+def test_noise_is_dropped_and_kept_hotspots_make_one_growing_fire(db):
+    HeatSource.objects.create(name="flare", kind="static", lat=47.10, lon=51.90, radius_m=1500)
+    text = VIIRS + viirs() + viirs(LAT + 0.005, LON + 0.005, when="2026-05-03,0954")
+    text += viirs(conf="l", lat=LAT + 0.3)  # low confidence
+    text += viirs(47.101, 51.901)  # the flare near Atyrau
+    text += viirs(40.0, 60.0)  # far outside Kazakhstan
+    text += viirs(LAT - 1.0, LON, when="2026-05-03,1000")  # a second fire far away
+    result = ingest(parse(text).hotspots, source="VIIRS_SNPP_NRT")
+    assert result.new == 6 and len(result.events_new) == 2
+    assert dict(result.dropped) == {
+        Dropped.LOW_CONFIDENCE: 1,
+        Dropped.HEAT_SOURCE: 1,
+        Dropped.OUTSIDE: 1,
+    }
+    fire = FireEvent.objects.get(detections=2)
+    assert fire.region.code == "KZ10" and fire.district is not None
+    assert fire.body is not None and fire.body.code.startswith("AKIMAT-")
+    assert fire.frp_total == pytest.approx(25.0)
+    assert fire.last_seen - fire.first_seen == timedelta(minutes=102)
+    # The same pixels from a second FIRMS product: stored once, nothing grows.
+    again = ingest(parse(text).hotspots, source="VIIRS_SNPP_URT")
+    assert again.new == 0 and again.repeated == 6
+    assert Detection.objects.count() == 6 and FireEvent.objects.get(pk=fire.pk).detections == 2
+
+
+def test_a_place_burning_on_many_days_becomes_a_heat_source(db):
+    lines = [viirs(46.5, 53.0, when=f"2026-04-{d:02d},2100") for d in range(1, 12)]
+    ingest(parse(VIIRS + "".join(lines)).hotspots, source="VIIRS_SNPP_NRT")
+    assert learn_heat_sources(now=datetime(2026, 5, 1, tzinfo=UTC)) == 1
+    assert learn_heat_sources(now=datetime(2026, 5, 1, tzinfo=UTC)) == 0
+    later = ingest(parse(VIIRS + viirs(46.5, 53.0, when="2026-05-02,2100")).hotspots, source="x")
+    assert later.dropped[Dropped.HEAT_SOURCE] == 1 and later.events_new == []
+
+
+def test_steps_are_territorial_audited_and_timed(db, cast):
+    from taza.accounts.models import Role
+    from taza.conftest import make_user
+
+    ingest(parse(VIIRS + viirs()).hotspots, source="VIIRS_SNPP_NRT")
+    fire = FireEvent.objects.get()
+    abai = make_user("abai-op", Role.OPERATOR, "AKIMAT-KZ10")
+    with pytest.raises(Forbidden):
+        step(actor=cast.citizen, event=fire, to=FireState.CONFIRMED)
+    with pytest.raises(HazardError):
+        step(actor=abai, event=fire, to=FireState.EXTINGUISHED, burned_ha=Decimal(3))
+    step(actor=abai, event=fire, to=FireState.CONFIRMED)
+    with pytest.raises(HazardError):
+        step(actor=abai, event=fire, to=FireState.EXTINGUISHED)  # no burned area
+    fire = step(actor=abai, event=fire, to=FireState.EXTINGUISHED, burned_ha=Decimal("12.5"))
+    assert fire.state == FireState.EXTINGUISHED and fire.hours_to_close is not None
+    assert AuditEntry.objects.filter(object_id=str(fire.pk), action="transition").count() == 2
+
+
+def test_responders_are_told_at_once_and_once(db, cast, django_capture_on_commit_callbacks):
+    from taza.accounts.models import Role
+    from taza.conftest import make_user
+
+    abai = make_user("abai-op", Role.OPERATOR, "AKIMAT-KZ10")
+    abai.email = "abai@example.kz"
+    abai.save()
+    astana = make_user("astana-op2", Role.OPERATOR, "AKIMAT-KZ71")
+    astana.email = "astana@example.kz"
+    astana.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(parse(VIIRS + viirs()).hotspots, source="VIIRS_SNPP_NRT")
+    told = sorted(m.to[0] for m in mail.outbox)
+    assert "abai@example.kz" in told and "astana@example.kz" not in told
+    assert "analyst@example.kz" in told  # analysts hear of every fire
+    count = len(mail.outbox)
+    from taza.alerts.services import send_immediate
+
+    send_immediate()
+    assert len(mail.outbox) == count  # the five-minute run does not tell it again
+
+
+class FakeFirms(BaseHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        parts = self.path.strip("/").split("/")  # api/area/csv/KEY/SOURCE/AREA/DAYS
+        if parts[3] != "good-key":
+            body, status = b"Invalid MAP_KEY.", 400
+        else:
+            body, status = (VIIRS + viirs()).encode(), 200
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_fetch_as_firms_answers():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeFirms)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        assert parse(fetch(url, "good-key", "VIIRS_SNPP_NRT")).hotspots[0].lat == LAT
+        with pytest.raises(FirmsError) as refused:
+            fetch(url, "bad", "VIIRS_SNPP_NRT")
+        assert "Invalid MAP_KEY" in str(refused.value)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_pages_hide_false_alarms_from_the_public(client, cast, db):
+    ingest(parse(VIIRS + viirs() + viirs(LAT - 1, LON)).hotspots, source="VIIRS_SNPP_NRT")
+    first, second = FireEvent.objects.order_by("pk")
+    FireEvent.objects.filter(pk=second.pk).update(state=FireState.FALSE_ALARM)
+    for language in ("kk", "ru", "en"):
+        page = client.get("/hazards/fires/", HTTP_ACCEPT_LANGUAGE=language)
+        assert page.status_code == 200
+    page = client.get("/hazards/fires/").content.decode()
+    assert f'data-fire="{first.pk}"' in page and f'data-fire="{second.pk}"' not in page
+    assert client.get(f"/hazards/fires/{second.pk}/").status_code == 404
+    client.force_login(cast.analyst)
+    assert client.get(f"/hazards/fires/{second.pk}/").status_code == 200
+    assert client.get("/hazards/fires.geojson").json()["features"]
+
+
+def test_upload_and_malformed_steps(client, cast, db):
+    import io
+
+    client.force_login(cast.citizen)
+    assert client.get("/hazards/fires/upload/").status_code == 403
+    client.force_login(cast.analyst)
+    upload = io.BytesIO((VIIRS + viirs()).encode())
+    upload.name = "fires.csv"
+    page = client.post("/hazards/fires/upload/", {"file": upload})
+    assert page.status_code == 200 and 'id="upload-done"' in page.content.decode()
+    bad = io.BytesIO(b"\xff\xfe nonsense")
+    bad.name = "fires.csv"
+    assert client.post("/hazards/fires/upload/", {"file": bad}).status_code == 400
+    fire = FireEvent.objects.get()
+    for burned in ("abc", "NaN", "1e400"):
+        answer = client.post(
+            f"/hazards/fires/{fire.pk}/step/", {"to": "extinguished", "burned_ha": burned}
+        )
+        assert answer.status_code == 400, (burned, answer.content.decode()[:3000])
+    answer = client.post(f"/hazards/fires/{fire.pk}/step/", {"to": "confirmed"})
+    assert answer.status_code == 403  # analysts watch; the territory's akimat acts
+    from taza.accounts.models import Role
+    from taza.conftest import make_user
+
+    client.force_login(make_user("abai-op", Role.OPERATOR, "AKIMAT-KZ10"))
+    assert client.post(f"/hazards/fires/{fire.pk}/step/", {"to": "nonsense"}).status_code == 400
+    assert FireEvent.objects.get().state == FireState.NEW
+    answer = client.post(f"/hazards/fires/{fire.pk}/step/", {"to": "confirmed"})
+    assert answer.status_code == 302 and FireEvent.objects.get().state == FireState.CONFIRMED

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from taza.hazards import views
+
+app_name = "hazards"
+
+urlpatterns = [
+    path("fires/", views.fires, name="fires"),
+    path("fires.geojson", views.fires_geojson, name="fires-geojson"),
+    path("fires/<int:pk>/", views.fire, name="fire"),
+    path("fires/<int:pk>/step/", views.fire_step, name="fire-step"),
+    path("fires/upload/", views.upload, name="upload"),
+]
