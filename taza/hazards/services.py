@@ -176,9 +176,9 @@ def _cluster(d: Detection, result: IngestResult) -> None:
         None,
     )
     area = PIXEL_HA.get(d.instrument, PIXEL_HA["MODIS"])
-    if event is None:
-        if d.region is None:
-            raise HazardError("a kept hotspot is always located")  # pragma: no cover
+    if event is None and d.region is None:
+        return  # not reached: a kept hotspot has been located
+    if event is None and d.region is not None:
         event = FireEvent.objects.create(
             first_seen=d.acquired_at,
             last_seen=d.acquired_at,
@@ -196,7 +196,7 @@ def _cluster(d: Detection, result: IngestResult) -> None:
             body=_responsible(d.region, d.district),
         )
         result.events_new.append(event.pk)
-    else:
+    elif event is not None:
         n = event.detections
         event.lat = (event.lat * n + d.lat) / (n + 1)
         event.lon = (event.lon * n + d.lon) / (n + 1)

@@ -20,7 +20,7 @@ class Command(BaseCommand):
             f"{result.existing_people} already there; {result.created_reports} reports created; "
             f"{result.programme_reports} executors' reports on the action plan; "
             f"{result.campaign_events} campaign events; {result.waste_sites} waste sites; "
-            f"{result.air_posts} air-monitoring posts."
+            f"{result.air_posts} air-monitoring posts; {result.fires} fires."
         )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
