@@ -14,6 +14,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view, authentication_classes, parser_classes
 from rest_framework.exceptions import ParseError
@@ -65,8 +66,9 @@ def _token(request: Request) -> str:
 @extend_schema(
     summary="Push a batch of readings from a monitoring post",
     description=__doc__,
-    request={"application/json": dict, "text/csv": str},
-    responses={200: dict, 422: dict},
+    operation_id="air_readings_push",
+    request={"application/json": OpenApiTypes.OBJECT, "text/csv": OpenApiTypes.STR},
+    responses={200: OpenApiTypes.OBJECT, 413: OpenApiTypes.OBJECT, 422: OpenApiTypes.OBJECT},
     tags=["air"],
 )
 @api_view(["POST"])
@@ -85,7 +87,9 @@ def push_readings(request: Request) -> Response:
 
 @extend_schema(
     summary="Monitoring posts with their current AQI",
+    operation_id="air_posts_list",
     parameters=[OpenApiParameter("city", str, description="a city's code, e.g. almaty")],
+    responses={200: {"type": "array", "items": {"type": "object"}}},
     tags=["air"],
 )
 @api_view(["GET"])
@@ -107,6 +111,8 @@ def _positive(value: str | None, default: int, top: int, name: str) -> int:
 
 @extend_schema(
     summary="A sensor's hourly means (or daily with days=)",
+    operation_id="air_sensor_series",
+    responses={200: OpenApiTypes.OBJECT},
     parameters=[
         OpenApiParameter("hours", int, description="hours back, up to 2,160 (default 24)"),
         OpenApiParameter("days", int, description="days back, up to 1,100: daily means instead"),

@@ -531,9 +531,10 @@ def _table(name: str, content: bytes) -> list[tuple[int, dict[str, Any]]]:
         try:
             sheet = open_workbook(content).worksheets[0]
             values = list(sheet_rows(sheet, max_rows=MAX_POST_ROWS + 1))
-        except (SpreadsheetError, IndexError) as exc:
-            message = exc.message if isinstance(exc, SpreadsheetError) else _("The file is empty.")
-            raise PostsRefused([CellError(0, "file", message)]) from None
+        except SpreadsheetError as exc:
+            raise PostsRefused([CellError(0, "file", exc.message)]) from None
+        except IndexError:
+            raise PostsRefused([CellError(0, "file", _("The file is empty."))]) from None
         if not values:
             raise PostsRefused([CellError(0, "file", _("The file is empty."))])
         header = [str(v or "").strip().lower() for v in values[0][1]]

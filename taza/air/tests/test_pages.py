@@ -95,6 +95,7 @@ def test_a_warning_must_end_after_it_starts(db):
 def test_subscribers_hear_of_a_crossing_once(cast, station, django_capture_on_commit_callbacks):
     post, _token = station
     cast.citizen.email = "c@example.kz"
+    cast.citizen.preferred_language = "en"
     cast.citizen.save()
     almaty = City.objects.get(slug="almaty")
     subscribe(actor=cast.citizen, city=almaty, threshold=101)
