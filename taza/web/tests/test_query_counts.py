@@ -77,6 +77,59 @@ def _results(n: int, cast: Any) -> None:
         submit_result(event, ResultInput(participants=10, volunteers=5), actor=cast.astana_operator)
 
 
+def _air_posts(n: int, cast: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from taza.air.models import City, Post
+    from taza.air.services import add_sensor, create_post, ingest
+    from taza.core.actors import SYSTEM
+
+    almaty = City.objects.get(slug="almaty")
+    taken = Post.objects.count()
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for i in range(taken, taken + n):
+        post = create_post(
+            actor=SYSTEM,
+            city=almaty,
+            code=f"almaty-q{i}",
+            name_kk=f"П{i}",
+            name_ru=f"П{i}",
+            name_en=f"P{i}",
+            lat=43.2 + i * 0.001,
+            lon=76.9,
+            kind="automatic",
+            owner_kind="kazhydromet",
+        )
+        add_sensor(actor=SYSTEM, post=post, parameter="pm25")
+        add_sensor(actor=SYSTEM, post=post, parameter="no2", unit="ppb")
+        rows = [
+            {"sensor": p, "time": (now - timedelta(hours=h)).isoformat(), "value": 20 + h}
+            for h in range(4)
+            for p in ("pm25", "no2")
+        ]
+        ingest(post, rows)
+
+
+def _fires(n: int, cast: Any) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from taza.hazards.firms import Hotspot
+    from taza.hazards.models import Detection
+    from taza.hazards.services import ingest
+
+    # Each call a few days after the last, so its hotspots make fires of their own.
+    start = datetime(2026, 5, 3, 8, 0, tzinfo=UTC) + timedelta(days=Detection.objects.count())
+    ingest(
+        [
+            Hotspot(49.0 + i * 0.1, 80.0, start, "N", "VIIRS", "n", 330.0, 10.0, 0.4, 0.4, "D", "2")
+            for i in range(n)
+        ],
+        source="test",
+    )
+
+
 def _signed_in(user: Any) -> Client:
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
@@ -112,6 +165,13 @@ LISTS: list[tuple[str, Callable[[int, Any], None], str | None]] = [
     ("/campaigns/results/", _results, None),
     ("/programme/reporting/", _executor_reports, "analyst"),
     ("/sites/indicators/", _sites, None),
+    ("/air/", _air_posts, None),
+    ("/air/almaty/", _air_posts, None),
+    ("/air/almaty/posts.geojson", _air_posts, None),
+    ("/api/v1/air/posts/?city=almaty", _air_posts, None),
+    ("/hazards/fires/", _fires, None),
+    ("/hazards/fires.geojson", _fires, None),
+    ("/hazards/fires/", _fires, "analyst"),
 ]
 
 
