@@ -33,6 +33,11 @@ CITIZEN_PAGES = [
     "/login/",
     "/signup/",
     "/territories/",
+    "/air/",
+    "/air/almaty/",
+    "/air/posts/almaty-1/",
+    "/air/methodology/",
+    "/hazards/fires/",
 ]
 
 
@@ -58,8 +63,16 @@ def violations(page: Any, axe: str) -> list[str]:
 
 @pytest.mark.parametrize("locale", ["kk-KZ", "ru-RU", "en-US"])
 def test_the_citizen_pages_have_no_wcag_violation(browser, site, axe, locale):  # noqa: F811
+    from taza.air.services import load_cities
+    from taza.air.tests.test_browser import _post, _readings
+    from taza.hazards.firms import parse
+    from taza.hazards.services import ingest
+    from taza.hazards.tests.test_fires import VIIRS, viirs
     from taza.reports.services import Submission, submit_report
 
+    load_cities()
+    _readings(_post(), 40.0, 12)
+    fire = ingest(parse(VIIRS + viirs()).hotspots, source="test").events_new[0]
     report = submit_report(
         Submission(
             channel="web", category_code="illegal_dump", description="Свалка", lat=51.17, lon=71.45
@@ -67,7 +80,7 @@ def test_the_citizen_pages_have_no_wcag_violation(browser, site, axe, locale):  
     ).report
     page = browser.new_context(base_url=site, locale=locale).new_page()
     found = {}
-    for url in [*CITIZEN_PAGES, f"/reports/{report.public_id}/"]:
+    for url in [*CITIZEN_PAGES, f"/reports/{report.public_id}/", f"/hazards/fires/{fire}/"]:
         page.goto(url)
         if problems := violations(page, axe):
             found[url] = problems
