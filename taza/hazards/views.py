@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import can_change, scope_of
+from taza.core.params import bind
 from taza.hazards.choices import FIRE_STEPS, FireState
+from taza.hazards.filtersets import FireFilterSet
 from taza.hazards.firms import FirmsError, parse
 from taza.hazards.querysets import visible_fires
 from taza.hazards.services import HazardError, ingest, step
@@ -25,11 +27,9 @@ PAGE_SIZE = 50
 
 def fires(request: HttpRequest) -> HttpResponse:
     """List the fires a person may see, newest first, on a map and in pages."""
-    found = visible_fires(request.user)
-    state = request.GET.get("state", "")
-    if state in FireState.values:
-        found = found.filter(state=state)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = bind(FireFilterSet, request.GET, visible_fires(request.user))
+    state = filters.form.cleaned_data.get("state") or ""
+    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "hazards/fires.html",
@@ -39,7 +39,9 @@ def fires(request: HttpRequest) -> HttpResponse:
 
 def fires_geojson(request: HttpRequest) -> JsonResponse:
     """Return the open and recent fires a person may see as GeoJSON points."""
-    rows = visible_fires(request.user).order_by("-last_seen")[:500]
+    rows = bind(FireFilterSet, request.GET, visible_fires(request.user)).qs.order_by("-last_seen")[
+        :500
+    ]
     return JsonResponse(
         {
             "type": "FeatureCollection",

@@ -206,3 +206,12 @@ def test_upload_and_malformed_steps(client, cast, db):
     assert FireEvent.objects.get().state == FireState.NEW
     answer = client.post(f"/hazards/fires/{fire.pk}/step/", {"to": "confirmed"})
     assert answer.status_code == 302 and FireEvent.objects.get().state == FireState.CONFIRMED
+
+
+def test_malformed_parameters_are_400_in_the_persons_language(client, db):
+    for query in ("state=burning", "region=XX99", "state=%00"):
+        for url in ("/hazards/fires/", "/hazards/fires.geojson"):
+            answer = client.get(f"{url}?{query}", HTTP_ACCEPT_LANGUAGE="ru")
+            assert answer.status_code == 400, (url, query)
+    assert client.get("/hazards/fires/?page=abc").status_code == 200  # the first page
+    assert client.get("/hazards/fires/999999/").status_code == 404
