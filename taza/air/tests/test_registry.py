@@ -92,3 +92,23 @@ def test_only_analysts_import(client, cast):
     bad.name = "posts.csv"
     page = client.post("/air/import/", {"file": bad}, HTTP_ACCEPT_LANGUAGE="kk")
     assert page.status_code == 400 and 'id="import-errors"' in page.content.decode()
+
+
+def test_an_administrator_issues_a_token_shown_once(client, cast):
+    import_posts("posts.csv", GOOD, actor=cast.analyst)
+    post = Post.objects.get(code="almaty-31")
+    client.force_login(cast.admin)
+    answer = client.post(
+        "/admin/air/post/",
+        {"action": "issue_tokens", "_selected_action": [post.pk]},
+        follow=True,
+    )
+    assert answer.status_code == 200
+    shown = [str(m) for m in answer.context["messages"]]
+    token = shown[0].split(": ", 1)[1].split(" ")[0]
+    from taza.air.services import post_for_token
+
+    assert post_for_token(token) == post
+    assert token not in str(
+        AuditEntry.objects.filter(object_id=str(post.pk)).values_list("changes")
+    )
