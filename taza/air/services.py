@@ -53,6 +53,9 @@ CITIES = Path(__file__).with_name("data") / "cities.json"
 MAX_BATCH = 100_000
 # A reading may be stamped this far ahead of the server's clock (clocks drift).
 FUTURE_SLACK = timedelta(minutes=5)
+# Late readings are welcome, but not from before the network's archive could start: an
+# older time is a clock or a format gone wrong.
+OLDEST = timedelta(days=3653)
 # Eight equal values running (this one and the seven before it) mark a stuck sensor. A
 # shorter run trips on instruments that report coarsely (CO as 0.3 mg/m³ hour after hour).
 STUCK_RUN = 7
@@ -230,6 +233,8 @@ def _check(
         return Refused(index, "time", _("Give the time with its UTC offset, e.g. +05:00."))
     if at > now + FUTURE_SLACK:
         return Refused(index, "time", _("This time is in the future."))
+    if at < now - OLDEST:
+        return Refused(index, "time", _("This time is more than ten years ago."))
     raw = _number(row.get("value"))
     if raw is None:
         return Refused(index, "value", _("The value is not a number."))

@@ -76,6 +76,7 @@ def test_bad_readings_are_refused_one_by_one_and_the_good_ones_kept(client, stat
         _row(1, unit="ppb"),
         "not an object",
         _row(2),
+        {"sensor": "pm25", "time": "1970-01-01T00:00:00Z", "value": 1},
     ]
     answer = _push(client, token, rows, HTTP_ACCEPT_LANGUAGE="ru")
     assert answer.status_code == 422
@@ -91,6 +92,7 @@ def test_bad_readings_are_refused_one_by_one_and_the_good_ones_kept(client, stat
         (7, "value"),
         (8, "unit"),
         (9, ""),
+        (11, "time"),
     ]
     assert Reading.objects.count() == 2
 
