@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -343,12 +344,11 @@ def _store(good: list[_Good], result: IngestResult) -> None:
         top = newest.get(reading.sensor_id)
         if top is None or reading.observed_at > top.observed_at:
             newest[reading.sensor_id] = reading
-    for sensor in by_sensor:
-        top = newest.get(sensor.pk)
-        if top is not None and (sensor.last_at is None or top.observed_at > sensor.last_at):
-            Sensor.objects.filter(pk=sensor.pk).update(
-                last_at=top.observed_at, last_value=top.value
-            )
+    for sensor_id, top in newest.items():
+        # Conditional, so a slower batch of older readings never moves "latest" back.
+        Sensor.objects.filter(
+            Q(last_at__isnull=True) | Q(last_at__lt=top.observed_at), pk=sensor_id
+        ).update(last_at=top.observed_at, last_value=top.value)
     rebuild_means(touched)
 
 

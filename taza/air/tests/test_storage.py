@@ -56,3 +56,62 @@ def test_both_paths_agree(station):
     for a, b in zip(first[0] + first[1], second[0] + second[1], strict=True):
         assert a[2] == pytest.approx(b[2]) and a[3:] == b[3:]
     assert any(r[5] > 0 for r in first[0])  # readings above the one-time MPC counted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_batch_sent_twice_at_once_is_stored_once():
+    """Two workers take the same batch at the same moment: the unique index decides."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    from taza.air.models import City, Reading
+    from taza.air.services import add_sensor, create_post, load_cities
+    from taza.core.actors import SYSTEM
+    from taza.geo.services import load_territories
+
+    load_territories()
+    load_cities()
+    post = create_post(
+        actor=SYSTEM,
+        city=City.objects.get(slug="almaty"),
+        code="race",
+        name_kk="r",
+        name_ru="r",
+        name_en="r",
+        lat=43.24,
+        lon=76.9,
+        kind="automatic",
+        owner_kind="akimat",
+    )
+    add_sensor(actor=SYSTEM, post=post, parameter="pm25")
+    start = datetime(2026, 1, 10, tzinfo=UTC)
+    rows = [
+        {
+            "sensor": "pm25",
+            "time": (start + timedelta(minutes=10 * n)).isoformat(),
+            "value": 5 + n % 9,
+        }
+        for n in range(600)
+    ]
+    results = []
+    barrier = threading.Barrier(2)
+
+    def worker() -> None:
+        barrier.wait()
+        try:
+            results.append(ingest(post, rows, now=start + timedelta(days=10)))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Reading.objects.filter(sensor__post=post).count() == 600
+    assert sum(r.stored for r in results) == 600
+    assert sum(r.duplicates for r in results) == 600
+    assert HourlyValue.objects.filter(sensor__post=post).count() == 100
