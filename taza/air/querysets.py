@@ -10,12 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from taza.air import indices
 from taza.air.choices import PollutionGrade, PostKind
-from taza.air.models import City, DailyValue, HourlyValue, NmuWarning, Post, Sensor
+from taza.air.models import City, DailyValue, HourlyValue, NmuWarning, Post, Reading, Sensor
+from taza.air.parameters import PARAMETERS
 
 # A post whose newest reading is older than this is shown as late; older than a day, as
 # offline (and its owner is told).
@@ -206,3 +207,94 @@ def silent_posts(now: datetime | None = None) -> QuerySet[Post]:
     now = now or timezone.now()
     recent = Sensor.objects.filter(last_at__gte=now - OFFLINE_AFTER).values("post_id")
     return Post.objects.filter(active=True).exclude(pk__in=recent).select_related("city")
+
+
+@dataclass
+class PollutantFigures:
+    parameter: str
+    highest: float
+    readings: int
+    above: int
+    high_cases: int = 0
+    extreme_cases: int = 0
+
+    @property
+    def si(self) -> float | None:
+        return indices.si(self.highest, self.parameter)
+
+    @property
+    def np(self) -> float | None:
+        return 100 * self.above / self.readings if self.readings else None
+
+    @property
+    def grade(self) -> PollutionGrade | None:
+        return indices.worse(
+            indices.si_grade(self.si) if self.si is not None else None,
+            indices.np_grade(self.np) if self.np is not None else None,
+        )
+
+
+@dataclass
+class CityIndices:
+    since: date
+    until: date
+    pollutants: list[PollutantFigures]
+    iza: float | None
+    iza_grade: PollutionGrade | None
+
+
+def city_indices(city: City, since: date, until: date) -> CityIndices:
+    """Return Kazakhstan's figures for a city and period of local days, as bulletins give them.
+
+    Per pollutant with a one-time MPC: the highest one-time reading (СИ), the share of
+    readings above the MPC (НП), their grade, and the cases of high and extremely high
+    pollution; ИЗА5 from the year up to ``until`` (means of the posts' daily means).
+    """
+    days = DailyValue.objects.filter(
+        sensor__post__city=city, sensor__post__active=True, day__gte=since, day__lte=until
+    )
+    found: dict[str, PollutantFigures] = {}
+    for parameter, highest, readings, above in (
+        days.values("sensor__parameter")
+        .annotate(h=Max("highest"), n=Sum("readings"), a=Sum("above_mpc"))
+        .values_list("sensor__parameter", "h", "n", "a")
+        .order_by()
+    ):
+        if PARAMETERS[parameter].mpc_once_ug and readings:
+            found[parameter] = PollutantFigures(parameter, highest, readings, above or 0)
+    start = timezone.make_aware(datetime.combine(since, datetime.min.time()))
+    end = timezone.make_aware(datetime.combine(until + timedelta(days=1), datetime.min.time()))
+    for parameter, figures in found.items():
+        mpc = PARAMETERS[parameter].mpc_once_ug or 0
+        counts = Reading.objects.filter(
+            sensor__post__city=city,
+            sensor__parameter=parameter,
+            valid=True,
+            observed_at__gte=start,
+            observed_at__lt=end,
+        ).aggregate(
+            high=Count("id", filter=Q(value__gte=indices.HIGH_CASE_RATIO * mpc)),
+            extreme=Count("id", filter=Q(value__gte=indices.EXTREME_CASE_RATIO * mpc)),
+        )
+        figures.extreme_cases = counts["extreme"]
+        figures.high_cases = counts["high"] - counts["extreme"]
+    yearly = dict(
+        DailyValue.objects.filter(
+            sensor__post__city=city,
+            sensor__post__active=True,
+            day__gt=until - timedelta(days=365),
+            day__lte=until,
+        )
+        .values("sensor__parameter")
+        .annotate(m=Avg("mean"))
+        .values_list("sensor__parameter", "m")
+        .order_by()
+    )
+    iza = indices.iza(yearly)
+    return CityIndices(
+        since,
+        until,
+        sorted(found.values(), key=lambda f: f.parameter),
+        iza,
+        indices.iza_grade(iza) if iza is not None else None,
+    )

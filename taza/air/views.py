@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from taza.air.models import City, Post, Sensor, Subscription
 from taza.air.parameters import PARAMETERS
 from taza.air.querysets import (
     city_aqi,
+    city_indices,
     daily_series,
     hourly_series,
     posts_now,
@@ -63,6 +65,7 @@ def city(request: HttpRequest, slug: str) -> HttpResponse:
     found = _city(slug)
     states = posts_now(found.posts.filter(active=True).select_related("city"))
     worst = city_aqi(states)
+    today = timezone.localdate()
     subscription = (
         Subscription.objects.filter(user=request.user, city=found).first()
         if request.user.is_authenticated
@@ -81,6 +84,7 @@ def city(request: HttpRequest, slug: str) -> HttpResponse:
             "missing": [s for s in states if s.state != "online"],
             "subscription": subscription,
             "form": SubscriptionForm(instance=subscription),
+            "indices": city_indices(found, today.replace(day=1), today),
         },
     )
 

@@ -147,3 +147,32 @@ def test_open_data_hourly_and_daily_as_csv_and_parquet(client, station):
     hourly = pq.read_table(io.BytesIO(client.get("/data/en/air-hourly.parquet").getvalue()))
     assert sorted(hourly.column("mean").to_pylist()) == [30.0, 30.0, 30.0, 30.1, 30.1]
     assert client.get("/data/en/air-hourly.xlsx").status_code == 404
+
+
+def test_city_indices_as_bulletins_count_them(client, station):
+    from datetime import UTC, datetime
+
+    from taza.air.querysets import city_indices
+
+    post, _token = station
+    post.sensors.filter(parameter="pm25").update(range_max=20000)  # an instrument that can
+    mpc = 160.0  # PM2.5 one-time MPC, µg/m³
+    start = datetime(2026, 2, 10, 3, 0, tzinfo=UTC)
+    values = [10.0, 100.0, 200.0, 1700.0, 9000.0, 20.0, 30.0, 40.0, 50.0, 60.0]
+    ingest(
+        post,
+        [
+            {"sensor": "pm25", "time": (start + timedelta(hours=i)).isoformat(), "value": v}
+            for i, v in enumerate(values)
+        ],
+        now=start + timedelta(days=1),
+    )
+    found = city_indices(post.city, start.date().replace(day=1), start.date().replace(day=28))
+    (pm,) = found.pollutants
+    assert pm.highest == 9000.0 and pm.si == pytest.approx(9000 / mpc)
+    assert pm.np == pytest.approx(30.0)  # 3 of 10 readings above 160
+    assert pm.grade == "very_high"  # СИ 56 beats НП 30% (high)
+    assert (pm.high_cases, pm.extreme_cases) == (1, 1)  # 1700 is over 10 MPC, 9000 over 50
+    assert found.iza is not None
+    page = client.get("/air/almaty/").content.decode()
+    assert 'id="indices"' in page
