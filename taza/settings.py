@@ -342,6 +342,8 @@ TAZA_INTAKE_HOOKS = ["taza.sites.services.site_for_report"]
 TAZA_REPORT_NOTIFIERS = ["taza.bot.notify.notify_telegram"]
 # Called with the ids of new fire events, after commit: responders are told at once.
 TAZA_FIRE_NOTIFIERS = ["taza.alerts.services.send_fires_now"]
+# Called with the ids of gauges' level changes (approaching, danger, critical).
+TAZA_FLOOD_NOTIFIERS = ["taza.alerts.services.send_floods_now"]
 
 # Demo logins with published passwords may only be created where this is switched on.
 TAZA_DEMO = env_bool("TAZA_DEMO", False)

@@ -12,6 +12,7 @@ class AlertKind(models.TextChoices):
     CANDIDATE = "candidate", _("new waste-site candidates from space")
     AIR_POST_SILENT = "air_post_silent", _("air-monitoring posts that sent nothing for a day")
     FIRE = "fire", _("wildfires seen from space in my territory (always at once)")
+    FLOOD = "flood", _("river gauges nearing or passing their danger mark (always at once)")
 
 
 class AlertMode(models.TextChoices):

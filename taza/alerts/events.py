@@ -20,7 +20,7 @@ from taza.air.models import Post
 from taza.air.querysets import OFFLINE_AFTER
 from taza.alerts.choices import AlertKind
 from taza.core.urls import absolute_url
-from taza.hazards.models import FireEvent
+from taza.hazards.models import FireEvent, LevelChange
 from taza.programme.choices import ReportStatus
 from taza.programme.models import ExecutorReport
 from taza.reports.choices import ReportState
@@ -144,6 +144,9 @@ def events(kind: str, since: datetime, until: datetime) -> list[Event]:
     if kind == AlertKind.FIRE:
         fires = FireEvent.objects.filter(created_at__gte=since, created_at__lt=until)
         return [_fire_event(f) for f in fires.select_related("region").order_by("created_at")]
+    if kind == AlertKind.FLOOD:
+        changes = LevelChange.objects.filter(at__gte=since, at__lt=until).select_related("gauge")
+        return [_flood_event(c) for c in changes.order_by("at")]
     if kind == AlertKind.AIR_POST_SILENT:
         # A post falls silent when its newest reading becomes a day old: in the window.
         fell = Post.objects.filter(
@@ -237,3 +240,33 @@ def fire_events(fire_ids: list[int]) -> list[Event]:
     """Return the alert events of the fires given, for telling responders at once."""
     fires = FireEvent.objects.filter(pk__in=fire_ids).select_related("region")
     return [_fire_event(f) for f in fires.order_by("created_at")]
+
+
+def _flood_event(change: LevelChange) -> Event:
+    gauge = change.gauge
+
+    def describe() -> str:
+        return _("%(river)s at %(gauge)s: %(level)s, %(cm)s cm (danger mark %(danger)s cm)") % {
+            "river": gauge.river,
+            "gauge": gauge.name,
+            "level": change.get_level_display(),
+            "cm": round(change.level_cm),
+            "danger": gauge.danger_cm,
+        }
+
+    return Event(
+        kind=AlertKind.FLOOD,
+        key=f"flood:{gauge.pk}:{change.level}:{change.at:%Y%m%d%H%M}",
+        at=change.at,
+        region_id=gauge.region_id,
+        district_id=gauge.district_id,
+        body_id=None,
+        describe=describe,
+        link=absolute_url(gauge),
+    )
+
+
+def flood_events(change_ids: list[int]) -> list[Event]:
+    """Return the alert events of the gauges' level changes given, for telling at once."""
+    changes = LevelChange.objects.filter(pk__in=change_ids).select_related("gauge")
+    return [_flood_event(c) for c in changes.order_by("at")]

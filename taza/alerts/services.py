@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from taza.accounts.models import Role, User
 from taza.accounts.permissions import scope_of
 from taza.alerts.choices import DEFAULT_MODE, AlertKind, AlertMode
-from taza.alerts.events import Event, events, fire_events
+from taza.alerts.events import Event, events, fire_events, flood_events
 from taza.alerts.models import AlertPreference, AlertSent, DigestSent
 from taza.core.actors import Actor
 from taza.core.urls import absolute_url
@@ -103,25 +103,34 @@ def send_immediate(now: datetime | None = None) -> int:
 
 
 def send_fires_now(fire_ids: list[int]) -> int:
-    """Tell every person whose territory a new fire is in, at once, unless they chose never.
+    """Tell the people of the territory of new fires at once (TAZA_FIRE_NOTIFIERS)."""
+    return _send_urgent(AlertKind.FIRE, fire_events(fire_ids))
 
-    Fires cannot wait for the next run or the digest: this is called right after the
-    hotspots that made them are stored. The claim is the same as the five-minute run's,
-    so nobody hears of a fire twice.
+
+def send_floods_now(change_ids: list[int]) -> int:
+    """Tell the people of the territory of gauges nearing danger at once."""
+    return _send_urgent(AlertKind.FLOOD, flood_events(change_ids))
+
+
+def _send_urgent(kind: str, found: list[Event]) -> int:
+    """Tell every person whose territory the events are in, at once, unless they chose never.
+
+    Fires and floods cannot wait for the next run or the digest: this is called right
+    after what made them is stored. The claim is the same as the five-minute run's, so
+    nobody hears of an event twice.
     """
-    fires = [e for e in fire_events(fire_ids) if e.kind == AlertKind.FIRE]
     written = 0
     for user in _staff():
-        if modes_of(user).get(AlertKind.FIRE) == AlertMode.OFF:
+        if modes_of(user).get(kind) == AlertMode.OFF:
             continue
         scope = scope_of(user)
-        claimed, claims = _claim(user, [e for e in fires if e.concerns(scope)])
+        claimed, claims = _claim(user, [e for e in found if e.concerns(scope)])
         if not claimed:
             continue
         try:
             _mail(user, claimed, digest=False)
         except Exception:
-            log.exception("fire alert mail failed", extra={"user": user.pk})
+            log.exception("urgent alert mail failed", extra={"user": user.pk, "kind": kind})
             AlertSent.objects.filter(pk__in=claims).delete()
             continue
         written += 1

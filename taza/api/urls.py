@@ -6,6 +6,7 @@ from taza.air import api as air
 from taza.api import open311
 from taza.campaigns import api as campaigns
 from taza.geo import api as geo
+from taza.hazards import api as hazards
 from taza.programme import api as programme
 from taza.reports import api as reports
 from taza.sites import api as sites
@@ -35,6 +36,7 @@ urlpatterns = [
         air.sensor_series,
         name="api-air-series",
     ),
+    path("api/v1/hazards/levels/", hazards.push_levels, name="api-hazards-levels"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("open311/v2/discovery.<str:fmt>", open311.discovery, name="open311-discovery"),

@@ -28,3 +28,37 @@ FIRE_STEPS = {
 class HeatSourceKind(models.TextChoices):
     STATIC = "static", _("listed (gas flare, plant)")
     PERSISTENT = "persistent", _("learned: the same place burning on many days")
+
+
+class WarningLevel(models.TextChoices):
+    """A gauge's state, from its level against its marks and the level's trend."""
+
+    NORMAL = "normal", _("normal")
+    RISING = "rising", _("rising")
+    APPROACHING = "approaching", _("approaching the danger mark")
+    DANGER = "danger", _("at or above the danger mark")
+    CRITICAL = "critical", _("at or above the critical mark")
+
+
+# Levels in order, lowest first; a change upwards to APPROACHING or above is alerted.
+LEVEL_ORDER = [
+    WarningLevel.NORMAL,
+    WarningLevel.RISING,
+    WarningLevel.APPROACHING,
+    WarningLevel.DANGER,
+    WarningLevel.CRITICAL,
+]
+ALERTED_LEVELS = frozenset({WarningLevel.APPROACHING, WarningLevel.DANGER, WarningLevel.CRITICAL})
+
+
+class Ice(models.TextChoices):
+    NONE = "", _("no ice")
+    COVER = "cover", _("ice cover")
+    DRIFT = "drift", _("ice drift")
+    JAM = "jam", _("ice jam")
+
+
+class RiskStatus(models.TextChoices):
+    PRESENT = "present", _("risk present")
+    REDUCED = "reduced", _("risk reduced")
+    ELIMINATED = "eliminated", _("risk eliminated")

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from taza.core.params import code_choice
 from taza.geo.models import Region
-from taza.hazards.choices import FireState
-from taza.hazards.models import FireEvent
+from taza.hazards.choices import FireState, WarningLevel
+from taza.hazards.models import FireEvent, Gauge
 
 
 class FireFilterSet(django_filters.FilterSet):
@@ -25,4 +25,21 @@ class FireFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = FireEvent
+        fields: list[str] = []
+
+
+class FloodFilterSet(django_filters.FilterSet):
+    """Narrow gauges by region and warning level."""
+
+    region = code_choice(
+        Region.objects.all(), field_name="region", label=_("region"), message=_("No such region.")
+    )
+    level = django_filters.ChoiceFilter(
+        choices=WarningLevel.choices,
+        label=_("warning level"),
+        error_messages={"invalid_choice": _("No such warning level.")},
+    )
+
+    class Meta:
+        model = Gauge
         fields: list[str] = []

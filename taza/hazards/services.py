@@ -10,7 +10,11 @@ notifiers named in TAZA_FIRE_NOTIFIERS.
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import math
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from taza.accounts.permissions import can_change
+from taza.accounts.permissions import can_change, scope_of
 from taza.audit.models import AuditAction
 from taza.audit.services import update_audited
 from taza.bodies.models import Body
@@ -31,9 +35,28 @@ from taza.core.errors import DomainError, Forbidden
 from taza.core.hooks import hooks
 from taza.geo.lookup import default_locator
 from taza.geo.models import District, Region
-from taza.hazards.choices import FIRE_STEPS, OPEN_FIRE_STATES, Dropped, FireState, HeatSourceKind
+from taza.hazards import floods
+from taza.hazards.choices import (
+    ALERTED_LEVELS,
+    FIRE_STEPS,
+    LEVEL_ORDER,
+    OPEN_FIRE_STATES,
+    Dropped,
+    FireState,
+    HeatSourceKind,
+    Ice,
+    WarningLevel,
+)
 from taza.hazards.firms import Hotspot
-from taza.hazards.models import Detection, FireEvent, HeatSource
+from taza.hazards.models import (
+    Detection,
+    FireEvent,
+    Gauge,
+    HeatSource,
+    LevelChange,
+    LevelForecast,
+    LevelReading,
+)
 
 # VIIRS reports confidence as l(ow), n(ominal), h(igh); MODIS as 0–100. Kept: nominal
 # and high, and MODIS from 30 (FIRMS calls under 30 "low").
@@ -288,3 +311,292 @@ def learn_heat_sources(now: datetime | None = None, min_days: int = PERSISTENT_D
         existing.append(source)
         added += 1
     return added
+
+
+# -- floods ------------------------------------------------------------------------------
+
+MAX_LEVEL_BATCH = 10_000
+# A forecast is recorded at most this often per gauge, to be checked against the day the
+# danger mark is reached.
+FORECAST_EVERY = timedelta(hours=6)
+
+
+@dataclass
+class LevelsResult:
+    stored: int = 0
+    duplicates: int = 0
+    implausible: int = 0
+    refused: list[tuple[int, str, str]] = field(default_factory=list)  # (index, field, why)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the answer the push API gives."""
+        return {
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "implausible": self.implausible,
+            "refused": [{"index": i, "field": f, "reason": r} for i, f, r in self.refused],
+        }
+
+
+@dataclass
+class _Level:
+    at: datetime
+    level: float
+    flow: float | None
+    ice: str
+
+
+def _level_row(index: int, row: Any, now: datetime) -> _Level | tuple[int, str, str]:
+    if not isinstance(row, dict):
+        return index, "", _("Each reading is an object with time and level_cm.")
+    at = _moment(row.get("time"))
+    if at is None or timezone.is_naive(at):
+        return index, "time", _("Give the time in ISO 8601 with its UTC offset.")
+    if at > now + timedelta(minutes=5):
+        return index, "time", _("This time is in the future.")
+    level = _finite(row.get("level_cm"))
+    if level is None or not -1000 <= level <= 5000:
+        return index, "level_cm", _("Give the level in centimetres above the gauge zero.")
+    discharge = row.get("discharge_m3s")
+    flow = _finite(discharge) if discharge not in (None, "") else None
+    if discharge not in (None, "") and (flow is None or flow < 0):
+        return index, "discharge_m3s", _("The discharge is not a number of m³/s.")
+    ice = str(row.get("ice") or "").strip().lower()
+    if ice not in Ice.values:
+        return index, "ice", _("Ice is one of: cover, drift, jam, or empty.")
+    return _Level(at, level, flow, ice)
+
+
+def _moment(value: Any) -> datetime | None:
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _finite(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        number = (
+            float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)
+        )
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def ingest_levels(gauge: Gauge, rows: list[Any], *, now: datetime | None = None) -> LevelsResult:
+    """Store a gauge's readings once each, flag implausible ones, and update its warning."""
+    if len(rows) > MAX_LEVEL_BATCH:
+        raise HazardError(
+            _("A batch holds at most %(n)s readings; send it in parts.") % {"n": MAX_LEVEL_BATCH},
+            code="too_large",
+        )
+    now = now or timezone.now()
+    result = LevelsResult()
+    good: dict[datetime, tuple[float, float | None, str]] = {}
+    for index, row in enumerate(rows):
+        checked = _level_row(index, row, now)
+        if isinstance(checked, tuple):
+            result.refused.append(checked)
+            continue
+        if checked.at in good:
+            result.duplicates += 1
+            continue
+        good[checked.at] = (checked.level, checked.flow, checked.ice)
+    if not good:
+        return result
+    with transaction.atomic():
+        Gauge.objects.select_for_update().filter(pk=gauge.pk).first()
+        known = set(
+            LevelReading.objects.filter(gauge=gauge, observed_at__in=list(good)).values_list(
+                "observed_at", flat=True
+            )
+        )
+        history = list(
+            LevelReading.objects.filter(gauge=gauge, implausible=False, observed_at__lt=max(good))
+            .order_by("-observed_at")
+            .values_list("observed_at", "level_cm")[:20]
+        )
+        recent = [level for _at, level in history]
+        previous = history[0] if history else None
+        new = []
+        for at in sorted(good):
+            if at in known:
+                result.duplicates += 1
+                continue
+            level, flow, ice = good[at]
+            last = previous[1] if previous and at - previous[0] <= timedelta(hours=24) else None
+            ok = floods.plausible(level, recent, last)
+            result.implausible += not ok
+            new.append(
+                LevelReading(
+                    gauge=gauge,
+                    observed_at=at,
+                    level_cm=level,
+                    discharge_m3s=flow,
+                    ice=ice,
+                    implausible=not ok,
+                )
+            )
+            if ok:
+                recent = [level, *recent][:20]
+                previous = (at, level)
+        LevelReading.objects.bulk_create(new, ignore_conflicts=True)
+        result.stored = len(new)
+        change = update_warning(gauge, now)
+        if change is not None:
+            changed = [change.pk]
+            transaction.on_commit(lambda: _tell_floods(changed))
+    return result
+
+
+def _tell_floods(change_ids: list[int]) -> None:
+    from taza.hazards.tasks import tell_floods  # the task module calls back into this one
+
+    tell_floods(change_ids)
+
+
+def notify_floods(change_ids: list[int]) -> None:
+    """Call each notifier named in TAZA_FLOOD_NOTIFIERS with the level changes."""
+    for notifier in hooks("TAZA_FLOOD_NOTIFIERS"):
+        notifier(change_ids)
+
+
+def update_warning(gauge: Gauge, now: datetime) -> LevelChange | None:
+    """Recompute a gauge's level, trend and forecast from its newest plausible readings.
+
+    Return the LevelChange when the level rose to one that is alerted.
+    """
+    newest = (
+        LevelReading.objects.filter(gauge=gauge, implausible=False).order_by("-observed_at").first()
+    )
+    if newest is None:
+        return None
+    window = list(
+        LevelReading.objects.filter(
+            gauge=gauge,
+            implausible=False,
+            observed_at__gt=newest.observed_at - timedelta(hours=floods.TREND_HOURS),
+            observed_at__lte=newest.observed_at,
+        )
+        .order_by("observed_at")
+        .values_list("observed_at", "level_cm")
+    )
+    fitted = floods.trend(window)
+    slope, error = fitted if fitted else (None, None)
+    ahead = (
+        floods.hours_to_mark(newest.level_cm, gauge.danger_cm, slope, error or 0.0)
+        if slope is not None
+        else None
+    )
+    level = floods.warning_level(
+        newest.level_cm, gauge.danger_cm, gauge.critical_cm, slope, ahead[0] if ahead else None
+    )
+    before = WarningLevel(gauge.level)
+    gauge.last_cm, gauge.last_at = newest.level_cm, newest.observed_at
+    gauge.hours_to_danger, gauge.hours_spread = ahead if ahead else (None, None)
+    change = None
+    if level != before:
+        gauge.level, gauge.level_since = level, newest.observed_at
+        if level in ALERTED_LEVELS and LEVEL_ORDER.index(level) > LEVEL_ORDER.index(before):
+            change = LevelChange.objects.create(
+                gauge=gauge, level=level, level_cm=newest.level_cm, at=newest.observed_at
+            )
+    if level in (WarningLevel.DANGER, WarningLevel.CRITICAL) and before not in (
+        WarningLevel.DANGER,
+        WarningLevel.CRITICAL,
+    ):
+        _verify_forecasts(gauge, newest.observed_at)
+    if ahead is not None:
+        _record_forecast(gauge, newest.observed_at, ahead)
+    gauge.save(
+        update_fields=[
+            "level",
+            "level_since",
+            "last_cm",
+            "last_at",
+            "hours_to_danger",
+            "hours_spread",
+        ]
+    )
+    return change
+
+
+def _record_forecast(gauge: Gauge, at: datetime, ahead: tuple[float, float]) -> None:
+    if LevelForecast.objects.filter(gauge=gauge, made_at__gt=at - FORECAST_EVERY).exists():
+        return
+    LevelForecast.objects.create(
+        gauge=gauge,
+        made_at=at,
+        expected_at=at + timedelta(hours=ahead[0]),
+        spread_hours=ahead[1],
+    )
+
+
+def _verify_forecasts(gauge: Gauge, reached: datetime) -> None:
+    """Check the forecasts made before the gauge reached its danger mark: hours of error."""
+    for forecast in LevelForecast.objects.filter(gauge=gauge, error_hours__isnull=True):
+        forecast.error_hours = (reached - forecast.expected_at).total_seconds() / 3600
+        forecast.save(update_fields=["error_hours"])
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_gauge_token(*, actor: Actor, gauge: Gauge) -> str:
+    """Give a gauge a new API token (the old one stops working); return it, shown once."""
+    token = secrets.token_urlsafe(32)
+    update_audited(gauge, actor=actor, reason="API token issued", token_hash=_hash(token))
+    return token
+
+
+def gauge_for_token(token: str) -> Gauge:
+    """Return the gauge a token belongs to; refuse an unknown token or a gauge out of service."""
+    gauge = Gauge.objects.filter(token_hash=_hash(token), active=True).first() if token else None
+    if gauge is None:
+        raise Forbidden(_("This token belongs to no gauge in service."), code="bad_token")
+    return gauge
+
+
+def import_levels(text: str, *, actor: Actor) -> dict[str, LevelsResult]:
+    """Load a CSV of readings (gauge, time, level_cm[, discharge_m3s, ice]) gauge by gauge.
+
+    A row for an unknown gauge, or one the person may not report for, is refused with its
+    line; the other gauges' readings are stored.
+    """
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        rows = list(reader)
+    except csv.Error:
+        raise HazardError(_("The file is not CSV.")) from None
+    if not reader.fieldnames or not {"gauge", "time", "level_cm"} <= set(reader.fieldnames):
+        raise HazardError(_("The CSV's first line must name the columns gauge, time and level_cm."))
+    if len(rows) > MAX_LEVEL_BATCH:
+        raise HazardError(
+            _("A batch holds at most %(n)s readings; send it in parts.") % {"n": MAX_LEVEL_BATCH}
+        )
+    gauges = {g.code: g for g in Gauge.objects.filter(code__in={r.get("gauge") for r in rows})}
+    # Kazhydromet's gauges are loaded by the monitoring centre; an akimat loads its own.
+    reads_all = scope_of(actor).reads_all
+    by_gauge: dict[str, list[tuple[int, Any]]] = defaultdict(list)
+    results: dict[str, LevelsResult] = {}
+    for line, row in enumerate(rows, start=2):
+        code = str(row.get("gauge") or "").strip()
+        gauge = gauges.get(code)
+        if gauge is None or not (reads_all or can_change(actor, gauge)):
+            refused = results.setdefault(code or "?", LevelsResult())
+            why = _("No such gauge.") if gauge is None else _("You do not report for this gauge.")
+            refused.refused.append((line, "gauge", why))
+            continue
+        by_gauge[code].append((line, row))
+    for code, found in by_gauge.items():
+        done = ingest_levels(gauges[code], [row for _line, row in found])
+        # Name each refusal by the file's line, not its place among the gauge's rows.
+        done.refused = [(found[i][0], column, why) for i, column, why in done.refused]
+        results[code] = done
+    return results

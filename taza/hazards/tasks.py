@@ -9,7 +9,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from taza.hazards.firms import SOURCES, FirmsError, fetch, parse
-from taza.hazards.services import ingest, learn_heat_sources, notify
+from taza.hazards.services import ingest, learn_heat_sources, notify, notify_floods
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +17,11 @@ log = logging.getLogger(__name__)
 @db_task(retries=3, retry_delay=30)
 def tell_fires(event_ids: list[int]) -> None:
     notify(event_ids)
+
+
+@db_task(retries=3, retry_delay=30)
+def tell_floods(change_ids: list[int]) -> None:
+    notify_floods(change_ids)
 
 
 @db_periodic_task(crontab(minute="*/30"))

@@ -10,4 +10,8 @@ urlpatterns = [
     path("fires/<int:pk>/", views.fire, name="fire"),
     path("fires/<int:pk>/step/", views.fire_step, name="fire-step"),
     path("fires/upload/", views.upload, name="upload"),
+    path("floods/", views.floods, name="floods"),
+    path("floods/gauges.geojson", views.gauges_geojson, name="gauges-geojson"),
+    path("floods/gauges/<slug:code>/", views.gauge, name="gauge"),
+    path("floods/upload/", views.levels_upload, name="levels-upload"),
 ]

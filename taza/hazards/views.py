@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import can_change, scope_of
 from taza.core.params import bind
-from taza.hazards.choices import FIRE_STEPS, FireState
-from taza.hazards.filtersets import FireFilterSet
+from taza.geo.models import Region
+from taza.hazards.choices import FIRE_STEPS, FireState, RiskStatus
+from taza.hazards.filtersets import FireFilterSet, FloodFilterSet
 from taza.hazards.firms import FirmsError, parse
+from taza.hazards.models import Gauge, Preparedness, Settlement
 from taza.hazards.querysets import visible_fires
-from taza.hazards.services import HazardError, ingest, step
+from taza.hazards.services import HazardError, import_levels, ingest, step
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PAGE_SIZE = 50
@@ -121,3 +126,117 @@ def upload(request: HttpRequest) -> HttpResponse:
             context["refused"] = refused.message
             status = 400
     return render(request, "hazards/upload.html", context, status=status)
+
+
+def floods(request: HttpRequest) -> HttpResponse:
+    """Show the flood season: gauges by warning level, settlements at risk, preparedness."""
+    filters = bind(FloodFilterSet, request.GET, Gauge.objects.filter(active=True))
+    region = filters.form.cleaned_data.get("region")
+    gauges = filters.qs.select_related("region", "district")
+    settlements = Settlement.objects.select_related("region", "gauge")
+    prepared = Preparedness.objects.select_related("region").filter(year=timezone.localdate().year)
+    if region is not None:
+        settlements = settlements.filter(region=region)
+        prepared = prepared.filter(region=region)
+    status = dict(
+        settlements.values("status").annotate(n=Count("id")).values_list("status", "n").order_by()
+    )
+    return render(
+        request,
+        "hazards/floods.html",
+        {
+            "gauges": gauges,
+            "region": region,
+            "regions": Region.objects.order_by("code"),
+            "settlements": settlements,
+            "status": [(value, label, status.get(value, 0)) for value, label in RiskStatus.choices],
+            "prepared": prepared,
+        },
+    )
+
+
+def gauges_geojson(request: HttpRequest) -> JsonResponse:
+    """Return the gauges in service as GeoJSON points coloured by warning level."""
+    rows = bind(FloodFilterSet, request.GET, Gauge.objects.filter(active=True)).qs
+    return JsonResponse(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [g.lon, g.lat]},
+                    "properties": {
+                        "code": g.code,
+                        "name": g.name,
+                        "river": g.river,
+                        "level": g.level,
+                        "level_cm": g.last_cm,
+                        "danger_cm": g.danger_cm,
+                    },
+                }
+                for g in rows
+            ],
+        }
+    )
+
+
+def gauge(request: HttpRequest, code: str) -> HttpResponse:
+    """Show a gauge: its level against the marks over 10 days, the trend and the forecast."""
+    found = get_object_or_404(Gauge.objects.select_related("region", "district"), code=code)
+    since = timezone.now() - timedelta(days=10)
+    readings = list(found.readings.filter(observed_at__gte=since).order_by("observed_at"))
+    shown = [r for r in readings if not r.implausible]
+    top = (
+        max([found.critical_cm * 1.1, *(r.level_cm for r in shown)])
+        if shown
+        else found.critical_cm * 1.1
+    )
+    width, height = 600, 160
+    span = (timezone.now() - since).total_seconds()
+
+    def y(level: float) -> float:
+        return round(height - max(level, 0) / top * height, 1)
+
+    points = " ".join(
+        f"{(r.observed_at - since).total_seconds() / span * width:.1f},{y(r.level_cm)}"
+        for r in shown
+    )
+    checked = found.forecasts.filter(error_hours__isnull=False).order_by("-made_at")[:10]
+    return render(
+        request,
+        "hazards/gauge.html",
+        {
+            "gauge": found,
+            "readings": readings[-48:],
+            "points": points,
+            "danger_y": y(found.danger_cm),
+            "critical_y": y(found.critical_cm),
+            "width": width,
+            "height": height,
+            "checked": checked,
+            "settlements": Settlement.objects.filter(gauge=found),
+        },
+    )
+
+
+@login_required
+def levels_upload(request: HttpRequest) -> HttpResponse:
+    """Let an akimat's staff or an analyst load gauge readings from a CSV file."""
+    if not scope_of(request.user).works_reports:
+        raise PermissionDenied(_("Only akimats' staff and analysts load gauge readings."))
+    context: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        file = request.FILES.get("file")
+        try:
+            if file is None or file.size is None or file.size > MAX_UPLOAD_BYTES:
+                raise HazardError(_("Choose a CSV file of at most 20 MB."))
+            try:
+                text = file.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise HazardError(_("The file is not UTF-8 text.")) from None
+            context["results"] = sorted(import_levels(text, actor=request.user).items())
+        except HazardError as refused:
+            context["refused"] = refused.message
+            status = 400
+    return render(request, "hazards/levels_upload.html", context, status=status)

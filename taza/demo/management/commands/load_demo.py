@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.test.utils import override_settings
 
 from taza.demo.generator import DEMO_LOGINS, DEMO_PASSWORD, generate_demo
 
@@ -14,7 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="random seed")
 
     def handle(self, *args: Any, citizens: int, reports: int, seed: int, **options: Any) -> None:
-        result = generate_demo(citizens=citizens, reports=reports, seed=seed)
+        # The demo's fires and floods alert their akimats as real ones would; those
+        # messages go nowhere rather than to the console of script/run.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            result = generate_demo(citizens=citizens, reports=reports, seed=seed)
         self.stdout.write(
             f"Demo data: {result.created_people} people created, "
             f"{result.existing_people} already there; {result.created_reports} reports created; "
