@@ -65,13 +65,19 @@ def test_warning_level_at_each_mark(level, slope, hours, expected):
 
 
 def test_trend_and_hours_to_the_mark():
-    points = [(T0 + timedelta(hours=h), 500 + 2 * h) for h in range(10)]
-    slope, error = floods.trend(points)
+    points = [(T0 + timedelta(hours=h), 500.0 + 2 * h) for h in range(10)]
+    fitted = floods.trend(points)
+    assert fitted is not None
+    slope, error = fitted
     assert slope == pytest.approx(2.0) and error == pytest.approx(0.0, abs=1e-9)
-    hours, spread = floods.hours_to_mark(518, 665, slope, error)
-    assert hours == pytest.approx(73.5) and spread == pytest.approx(0.0, abs=1e-6)
-    noisy = [(T0 + timedelta(hours=h), 500 + 2 * h + (5 if h % 2 else -5)) for h in range(10)]
-    assert floods.hours_to_mark(518, 665, *floods.trend(noisy))[1] > 1  # scatter widens it
+    ahead = floods.hours_to_mark(518, 665, slope, error)
+    assert ahead is not None
+    assert ahead[0] == pytest.approx(73.5) and ahead[1] == pytest.approx(0.0, abs=1e-6)
+    noisy = [(T0 + timedelta(hours=h), 500.0 + 2 * h + (5 if h % 2 else -5)) for h in range(10)]
+    scattered = floods.trend(noisy)
+    assert scattered is not None
+    wide = floods.hours_to_mark(518, 665, *scattered)
+    assert wide is not None and wide[1] > 1  # scatter widens it
     assert floods.trend(points[:2]) is None
     assert floods.hours_to_mark(700, 665, 2.0, 0.1) is None  # already there
 
