@@ -24,7 +24,7 @@ from taza.bodies.services import district_akimat_code, regional_akimat_code
 from taza.core.actors import SYSTEM
 from taza.demo.air import generate_air
 from taza.demo.campaigns import generate_campaigns
-from taza.demo.hazards import generate_hazards
+from taza.demo.hazards import generate_floods, generate_hazards
 from taza.demo.programme import generate_programme
 from taza.demo.reports import generate_reports
 from taza.demo.sites import generate_sites
@@ -117,6 +117,7 @@ class DemoResult:
     waste_sites: int = 0
     air_posts: int = 0
     fires: int = 0
+    gauges: int = 0
 
 
 def _phone(rng: random.Random) -> str:
@@ -181,6 +182,7 @@ def generate_demo(*, citizens: int = 500, reports: int = 0, seed: int = 2026) ->
     result.waste_sites = generate_sites(seed=seed)
     result.air_posts = generate_air(seed=seed)
     result.fires = generate_hazards(seed=seed)
+    result.gauges = generate_floods(seed=seed)
     return result
 
 

@@ -9,16 +9,18 @@ the district akimat, one dismissed as a false alarm.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
 from taza.accounts.models import Role, User
+from taza.geo.models import Region
 from taza.hazards.choices import FireState, HeatSourceKind
 from taza.hazards.firms import Hotspot
-from taza.hazards.models import FireEvent, HeatSource
-from taza.hazards.services import ingest, step
+from taza.hazards.models import FireEvent, Gauge, HeatSource, Preparedness, Settlement
+from taza.hazards.services import ingest, ingest_levels, step
 
 # (lat, lon, hotspots, hours ago): places of fires, as VIIRS would see them.
 FIRES = [
@@ -93,3 +95,149 @@ def _operator_of(fire: FireEvent) -> User | None:
     return User.objects.filter(
         role_assignments__role=Role.OPERATOR, role_assignments__body=fire.body
     ).first()
+
+
+# River gauges. The Syr Darya at Zhosaly has its real marks (danger 665 cm, critical
+# 770 cm); the others' marks are made up for the demo and say so in their names.
+@dataclass(frozen=True)
+class DemoGauge:
+    code: str
+    river: tuple[str, str, str]  # kk, ru, en
+    name: tuple[str, str, str]
+    region: str
+    lat: float
+    lon: float
+    danger: int
+    critical: int
+    base: float  # the level ten days ago, cm
+    rise: float  # cm an hour since
+
+
+GAUGES = [
+    DemoGauge(
+        "syrdarya-zhosaly",
+        ("Сырдария", "Сырдарья", "Syr Darya"),
+        ("Жосалы", "Жосалы", "Zhosaly"),
+        "KZ43",
+        45.49,
+        64.08,
+        665,
+        770,
+        520,
+        0.4,
+    ),
+    DemoGauge(
+        "ayagoz-ayagoz",
+        ("Аягөз", "Аягоз", "Ayagoz"),
+        ("Аягөз (демо)", "Аягоз (демо)", "Ayagoz (demo)"),
+        "KZ10",
+        47.96,
+        80.44,
+        350,
+        420,
+        250,
+        0.45,
+    ),
+    DemoGauge(
+        "shagan-shagan",
+        ("Шаған", "Шаган", "Shagan"),
+        ("Шаған (демо)", "Шаган (демо)", "Shagan (demo)"),
+        "KZ10",
+        50.40,
+        79.60,
+        300,
+        380,
+        120,
+        0.45,
+    ),
+    DemoGauge(
+        "ishim-petropavl",
+        ("Есіл", "Ишим", "Ishim"),
+        ("Петропавл (демо)", "Петропавловск (демо)", "Petropavl (demo)"),
+        "KZ59",
+        54.87,
+        69.15,
+        800,
+        900,
+        520,
+        0.0,
+    ),
+    DemoGauge(
+        "ilek-aktobe",
+        ("Елек", "Илек", "Ilek"),
+        ("Ақтөбе (демо)", "Актобе (демо)", "Aktobe (demo)"),
+        "KZ15",
+        50.28,
+        57.21,
+        400,
+        480,
+        210,
+        -0.1,
+    ),
+]
+# The 2026 flood-season check in Abai region (the seeds' news feed).
+ABAI_2026 = {
+    "dams_km": Decimal("42"),
+    "riverbeds_km": Decimal("7"),
+    "drainage_km": Decimal("4"),
+    "snow_m3": 275_000,
+    "people": 1_436,
+    "machines": 543,
+}
+ABAI_SETTLEMENTS = {"eliminated": 3, "reduced": 22, "present": 39}
+
+
+def generate_floods(seed: int = 2026) -> int:
+    """Make the demo gauges with ten days of readings through the real ingest, once."""
+    if Gauge.objects.exists():
+        return Gauge.objects.count()
+    rng = random.Random(seed)
+    regions = {r.code: r for r in Region.objects.all()}
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for demo in GAUGES:
+        gauge = Gauge.objects.create(
+            code=demo.code,
+            river_kk=demo.river[0],
+            river_ru=demo.river[1],
+            river_en=demo.river[2],
+            name_kk=demo.name[0],
+            name_ru=demo.name[1],
+            name_en=demo.name[2],
+            lat=demo.lat,
+            lon=demo.lon,
+            region=regions[demo.region],
+            danger_cm=demo.danger,
+            critical_cm=demo.critical,
+            automatic=True,
+        )
+        hours = 240
+        rows = [
+            {
+                "time": (now - timedelta(hours=hours - h)).isoformat(),
+                "level_cm": round(demo.base + demo.rise * h + rng.uniform(-2, 2), 1),
+                "ice": "drift" if demo.code == "ishim-petropavl" and h < 48 else "",
+            }
+            for h in range(hours + 1)
+        ]
+        ingest_levels(gauge, rows, now=now + timedelta(minutes=1))
+    abai = regions.get("KZ10")
+    if abai is not None:
+        Preparedness.objects.get_or_create(
+            region=abai,
+            year=timezone.localdate().year,
+            defaults={**ABAI_2026, "source": "Abai region flood-season check, 2026 (news feed)"},
+        )
+        governing = Gauge.objects.filter(region=abai).first()
+        number = 0
+        for status, count in ABAI_SETTLEMENTS.items():
+            for _i in range(count):
+                number += 1
+                Settlement.objects.create(
+                    name=f"Абай облысы, елді мекен {number} (демо)",
+                    region=abai,
+                    gauge=governing,
+                    status=status,
+                    shelter_places=rng.choice([0, 50, 120, 300]),
+                    evacuation_points=rng.choice([0, 1, 2]),
+                )
+    return Gauge.objects.count()

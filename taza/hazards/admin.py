@@ -18,9 +18,9 @@ class HeatSourceAdmin(AuditedModelAdmin):
 
 @admin.register(Gauge)
 class GaugeAdmin(AuditedModelAdmin):
-    list_display = ["code", "river", "name_ru", "region", "danger_cm", "critical_cm", "level"]
+    list_display = ["code", "river_ru", "name_ru", "region", "danger_cm", "critical_cm", "level"]
     list_filter = ["region", "level", "automatic", "active"]
-    search_fields = ["code", "river", "name_kk", "name_ru", "name_en"]
+    search_fields = ["code", "river_kk", "river_ru", "river_en", "name_kk", "name_ru", "name_en"]
     readonly_fields = [
         "level",
         "level_since",

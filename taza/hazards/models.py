@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taza.bodies.models import Body
-from taza.geo.models import District, Region, TrilingualName
+from taza.geo.models import District, Region, TrilingualName, in_language
 from taza.hazards.choices import Dropped, FireState, HeatSourceKind, Ice, RiskStatus, WarningLevel
 
 
@@ -132,7 +132,9 @@ class Gauge(TrilingualName):
     """A hydrological post on a river, with its marks in centimetres above the gauge zero."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    river = models.CharField(_("river"), max_length=100)
+    river_kk = models.CharField(_("river (Kazakh)"), max_length=100)
+    river_ru = models.CharField(_("river (Russian)"), max_length=100)
+    river_en = models.CharField(_("river (English)"), max_length=100)
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
@@ -157,7 +159,7 @@ class Gauge(TrilingualName):
     hours_spread = models.FloatField(null=True, blank=True)
 
     class Meta:
-        ordering = ["region", "river", "code"]
+        ordering = ["region", "code"]
         verbose_name = _("river gauge")
         verbose_name_plural = _("river gauges")
         constraints = [
@@ -169,6 +171,11 @@ class Gauge(TrilingualName):
 
     def __str__(self) -> str:
         return f"{self.river}: {self.name}"
+
+    @property
+    def river(self) -> str:
+        """Return the river's name in the language in use."""
+        return in_language(self, "river", "ru")
 
     def get_absolute_url(self) -> str:
         return reverse("hazards:gauge", args=[self.code])

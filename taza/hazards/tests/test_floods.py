@@ -24,7 +24,9 @@ def zhosaly(db: Any) -> Gauge:
     """Return the Syr Darya at Zhosaly: danger mark 665 cm, critical 770 cm."""
     return Gauge.objects.create(
         code="syrdarya-zhosaly",
-        river="Сырдария",
+        river_kk="Сырдария",
+        river_ru="Сырдарья",
+        river_en="Syr Darya",
         name_kk="Жосалы",
         name_ru="Жосалы",
         name_en="Zhosaly",

@@ -38,6 +38,7 @@ CITIZEN_PAGES = [
     "/air/posts/almaty-1/",
     "/air/methodology/",
     "/hazards/fires/",
+    "/hazards/floods/",
 ]
 
 

@@ -24,7 +24,8 @@ class Command(BaseCommand):
             f"{result.existing_people} already there; {result.created_reports} reports created; "
             f"{result.programme_reports} executors' reports on the action plan; "
             f"{result.campaign_events} campaign events; {result.waste_sites} waste sites; "
-            f"{result.air_posts} air-monitoring posts; {result.fires} fires."
+            f"{result.air_posts} air-monitoring posts; {result.fires} fires; "
+            f"{result.gauges} river gauges."
         )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
