@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from taza.air.datasets import AIR_DAILY, AIR_HOURLY
 from taza.campaigns.datasets import RESULTS
 from taza.core.datasets import Dataset, write_csv, write_geojson, write_parquet, write_xlsx
+from taza.hazards.datasets import FIRES, GAUGES
 from taza.programme.datasets import INDICATORS, MEASURES
 from taza.reports.datasets import REPORT_COUNTS, REPORTS
 from taza.sites.datasets import SITES
@@ -40,6 +41,8 @@ DATASETS: tuple[Dataset, ...] = (
     INDICATORS,
     AIR_HOURLY,
     AIR_DAILY,
+    FIRES,
+    GAUGES,
 )
 BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
 LANGUAGES = ("kk", "ru", "en")

@@ -215,3 +215,18 @@ def test_malformed_parameters_are_400_in_the_persons_language(client, db):
             assert answer.status_code == 400, (url, query)
     assert client.get("/hazards/fires/?page=abc").status_code == 200  # the first page
     assert client.get("/hazards/fires/999999/").status_code == 404
+
+
+def test_open_data_leaves_false_alarms_out(client, db):
+    import csv
+    import io
+    import json
+
+    ingest(parse(VIIRS + viirs() + viirs(LAT - 1, LON)).hotspots, source="VIIRS_SNPP_NRT")
+    first, second = FireEvent.objects.order_by("pk")
+    FireEvent.objects.filter(pk=second.pk).update(state=FireState.FALSE_ALARM)
+    rows = list(csv.DictReader(io.StringIO(client.get("/data/ru/fires.csv").getvalue().decode())))
+    assert [int(r["id"]) for r in rows] == [first.pk]
+    shapes = json.loads(client.get("/data/en/fires.geojson").getvalue())
+    assert len(shapes["features"]) == 1
+    assert client.get("/data/kk/river-gauges.csv").status_code == 200
