@@ -23,7 +23,7 @@ from taza.hazards.choices import FIRE_STEPS, FireState, RiskStatus
 from taza.hazards.filtersets import FireFilterSet, FloodFilterSet
 from taza.hazards.firms import FirmsError, parse
 from taza.hazards.models import Gauge, Preparedness, Settlement
-from taza.hazards.querysets import visible_fires
+from taza.hazards.querysets import fire_numbers, visible_fires
 from taza.hazards.services import HazardError, import_levels, ingest, step
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -35,10 +35,17 @@ def fires(request: HttpRequest) -> HttpResponse:
     filters = bind(FireFilterSet, request.GET, visible_fires(request.user))
     state = filters.form.cleaned_data.get("state") or ""
     page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
     return render(
         request,
         "hazards/fires.html",
-        {"page": page, "states": FireState.choices, "state": state},
+        {
+            "page": page,
+            "states": FireState.choices,
+            "state": state,
+            "numbers": fire_numbers(today.replace(month=1, day=1), today),
+            "year": today.year,
+        },
     )
 
 

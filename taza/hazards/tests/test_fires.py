@@ -230,3 +230,24 @@ def test_open_data_leaves_false_alarms_out(client, db):
     shapes = json.loads(client.get("/data/en/fires.geojson").getvalue())
     assert len(shapes["features"]) == 1
     assert client.get("/data/kk/river-gauges.csv").status_code == 200
+
+
+def test_fire_numbers_by_region(db, cast):
+    from datetime import date
+
+    from taza.accounts.models import Role
+    from taza.conftest import make_user
+    from taza.hazards.querysets import fire_numbers
+
+    ingest(parse(VIIRS + viirs() + viirs(LAT - 1, LON)).hotspots, source="VIIRS_SNPP_NRT")
+    first, second = FireEvent.objects.order_by("pk")
+    abai = make_user("abai-op", Role.OPERATOR, "AKIMAT-KZ10")
+    step(actor=abai, event=first, to=FireState.CONFIRMED)
+    step(actor=abai, event=first, to=FireState.EXTINGUISHED, burned_ha=Decimal("40"))
+    step(actor=abai, event=second, to=FireState.FALSE_ALARM)
+    (abai_numbers,) = fire_numbers(date(2026, 1, 1), date(2026, 12, 31))
+    assert abai_numbers.region.code == "KZ10"
+    assert (abai_numbers.fires, abai_numbers.false_alarms) == (2, 1)
+    assert abai_numbers.false_alarm_share == 0.5 and abai_numbers.burned_ha == Decimal("40")
+    assert abai_numbers.median_hours_to_confirm is not None
+    assert fire_numbers(date(2025, 1, 1), date(2025, 12, 31)) == []
