@@ -125,7 +125,9 @@ def _fill(readings: int, now: datetime) -> tuple[int, float]:
             """
         )
         cursor.execute("ANALYZE air_reading; ANALYZE air_hourlyvalue; ANALYZE air_dailyvalue")
-    connection.commit() if not connection.get_autocommit() else None
+    from taza.air.services import refresh_current
+
+    refresh_current(list(Sensor.objects.values_list("pk", flat=True)))
     return hours, time.perf_counter() - started
 
 

@@ -105,6 +105,10 @@ class Sensor(models.Model):
     # The newest reading, kept here so the latest values of a city are one query.
     last_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_value = models.FloatField(null=True, blank=True, editable=False)
+    # The AQI sub-index as of the sensor's newest hourly mean, worked out whenever its means
+    # change (services.refresh_current), so a city's page reads it instead of the hours.
+    current_index = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    current_hour = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["post", "parameter"]

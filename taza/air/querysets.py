@@ -22,8 +22,9 @@ from taza.air.parameters import PARAMETERS
 # offline (and its owner is told).
 LATE_AFTER = timedelta(hours=3)
 OFFLINE_AFTER = timedelta(hours=24)
-# Hours of means read for the current AQI: NowCast needs 12, SO2's 24-hour mean 24.
-HISTORY_HOURS = 24
+# A sensor's sub-index is current while its hour is at most this old: the NowCast needs
+# two of the three latest hours.
+CURRENT_FOR = timedelta(hours=2)
 
 
 @dataclass
@@ -57,40 +58,41 @@ def _hour(moment: datetime) -> datetime:
 
 
 def posts_now(posts: QuerySet[Post], now: datetime | None = None) -> list[PostNow]:
-    """Return each post's sensors, current AQI, today's СИ grade and whether it is online."""
+    """Return each post's sensors, current AQI, today's СИ grade and whether it is online.
+
+    The sub-indices are the sensors' own (worked out when their means change); one is
+    current while its hour is at most CURRENT_FOR old. Three queries for any number of
+    posts.
+    """
     now = now or timezone.now()
     posts = posts.prefetch_related(
         Prefetch("sensors", queryset=Sensor.objects.order_by("parameter"))
     )
     listed = list(posts)
     sensor_ids = [s.pk for p in listed for s in p.sensors.all()]
-    top = _hour(now)
-    since = top - timedelta(hours=HISTORY_HOURS - 1)
-    series: dict[int, dict[datetime, float]] = defaultdict(dict)
-    for sensor_id, hour, mean in HourlyValue.objects.filter(
-        sensor_id__in=sensor_ids, hour__gte=since, hour__lte=top
-    ).values_list("sensor_id", "hour", "mean"):
-        series[sensor_id][hour] = mean
+    fresh_from = _hour(now) - CURRENT_FOR
     today = timezone.localdate(now)
     highest = dict(
         DailyValue.objects.filter(sensor_id__in=sensor_ids, day=today).values_list(
             "sensor_id", "highest"
         )
     )
-    hours = [top - timedelta(hours=i) for i in range(HISTORY_HOURS)]
     result = []
     for post in listed:
         state = PostNow(post)
         sub: dict[str, int | None] = {}
         for sensor in post.sensors.all():
-            line = [series[sensor.pk].get(h) for h in hours]
-            one = indices.current_sub_indices({sensor.parameter: line}).get(sensor.parameter)
-            seen = SensorNow(sensor, sensor.last_at, sensor.last_value, one)
+            current = (
+                sensor.current_index
+                if sensor.current_hour is not None and sensor.current_hour >= fresh_from
+                else None
+            )
+            seen = SensorNow(sensor, sensor.last_at, sensor.last_value, current)
             if sensor.pk in highest:
                 seen.si = indices.si(highest[sensor.pk], sensor.parameter)
             state.sensors.append(seen)
-            if one is not None and (sub.get(sensor.parameter) or -1) < one:
-                sub[sensor.parameter] = one
+            if current is not None and (sub.get(sensor.parameter) or -1) < current:
+                sub[sensor.parameter] = current
             if sensor.last_at and (state.last_at is None or sensor.last_at > state.last_at):
                 state.last_at = sensor.last_at
         state.aqi = indices.aqi(sub)

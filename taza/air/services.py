@@ -32,9 +32,11 @@ from django.utils.translation import gettext as _
 
 from taza.accounts.permissions import scope_of
 from taza.air.choices import ADVICE, INVALIDATING, NMU_ADVICE, Flag, Unit
+from taza.air.indices import current_sub_indices
 from taza.air.models import (
     AlertSent,
     City,
+    HourlyValue,
     NmuWarning,
     Post,
     Reading,
@@ -350,6 +352,33 @@ def _store(good: list[_Good], result: IngestResult) -> None:
             Q(last_at__isnull=True) | Q(last_at__lt=top.observed_at), pk=sensor_id
         ).update(last_at=top.observed_at, last_value=top.value)
     rebuild_means(touched)
+    refresh_current(list(touched))
+
+
+def refresh_current(sensor_ids: list[int]) -> None:
+    """Work out each sensor's current AQI sub-index from the hours up to its newest one.
+
+    The index stands for the sensor's newest hour; pages show it as current while that
+    hour is recent (querysets.CURRENT_FOR), as the NowCast needs two of the last three
+    hours.
+    """
+    sensors = Sensor.objects.filter(pk__in=sensor_ids).only("pk", "parameter")
+    for sensor in sensors:
+        newest = (
+            HourlyValue.objects.filter(sensor=sensor)
+            .order_by("-hour")
+            .values_list("hour", flat=True)
+        ).first()
+        if newest is None:
+            continue
+        means = dict(
+            HourlyValue.objects.filter(
+                sensor=sensor, hour__gt=newest - timedelta(hours=24), hour__lte=newest
+            ).values_list("hour", "mean")
+        )
+        line = [means.get(newest - timedelta(hours=i)) for i in range(24)]
+        index = current_sub_indices({sensor.parameter: line}).get(sensor.parameter)
+        Sensor.objects.filter(pk=sensor.pk).update(current_index=index, current_hour=newest)
 
 
 def declare_nmu(
