@@ -76,8 +76,13 @@ def fresh_reference_cache():
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    """Keep uploaded files of each test in its own temporary folder."""
+    """Keep uploaded files and published open-data files of each test in its own folder.
+
+    A dataset file written by one test would otherwise be served, still fresh, to the
+    next, whose records have other ids.
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TAZA_OPEN_DATA_DIR = tmp_path / "opendata"
 
 
 def make_user(username: str, role: Role | None = None, body_code: str | None = None) -> User:
