@@ -28,6 +28,7 @@ from taza.air.serializers import post_now_data
 from taza.air.services import AirError, BatchTooLarge, ingest, post_for_token
 from taza.core.params import ParamsInvalid
 from taza.core.parsers import BoundedJSONParser
+from taza.core.values import bearer_token
 
 # A CSV batch larger than this is refused before it is read (100,000 readings of about
 # 60 bytes each fit with room to spare).
@@ -57,12 +58,6 @@ class CSVParser(BaseParser):
         return list(reader)
 
 
-def _token(request: Request) -> str:
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    scheme, _sep, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
-
-
 @extend_schema(
     summary="Push a batch of readings from a monitoring post",
     description=__doc__,
@@ -75,7 +70,7 @@ def _token(request: Request) -> str:
 @authentication_classes([])
 @parser_classes([BoundedJSONParser, CSVParser])
 def push_readings(request: Request) -> Response:
-    post = post_for_token(_token(request))
+    post = post_for_token(bearer_token(request.META))
     rows: Any = request.data
     if isinstance(rows, dict):
         rows = rows.get("readings")

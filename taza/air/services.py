@@ -9,11 +9,8 @@ reason; the good ones of the same batch are kept.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-import math
-import secrets
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +24,6 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from taza.accounts.permissions import scope_of
@@ -49,6 +45,7 @@ from taza.audit.services import create_audited, record, update_audited
 from taza.core.actors import Actor, person
 from taza.core.errors import DomainError, Forbidden
 from taza.core.spreadsheets import SpreadsheetError, open_workbook, sheet_rows
+from taza.core.values import finite_number, hash_token, iso_moment, new_token
 from taza.geo.lookup import default_locator
 from taza.geo.models import District, Region
 
@@ -129,20 +126,16 @@ def add_sensor(*, actor: Actor, post: Post, parameter: str, **values: Any) -> Se
     return create_audited(Sensor, actor=actor, post=post, parameter=parameter, **values)
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_token(*, actor: Actor, post: Post) -> str:
     """Give a post a new API token (the old one stops working); return it, shown once."""
-    token = secrets.token_urlsafe(32)
-    update_audited(post, actor=actor, reason="API token issued", token_hash=_hash(token))
+    token = new_token()
+    update_audited(post, actor=actor, reason="API token issued", token_hash=hash_token(token))
     return token
 
 
 def post_for_token(token: str) -> Post:
     """Return the post a token belongs to; refuse an unknown token or a post out of service."""
-    post = Post.objects.filter(token_hash=_hash(token), active=True).first() if token else None
+    post = Post.objects.filter(token_hash=hash_token(token), active=True).first() if token else None
     if post is None:
         raise Forbidden(_("This token belongs to no post in service."), code="bad_token")
     return post
@@ -189,35 +182,6 @@ def _sensor_keys(post: Post) -> dict[str, Sensor]:
     return keys
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
-            number = float(value.strip().replace(",", "."))
-        except ValueError:
-            return None
-    else:
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _moment(value: Any) -> datetime | None:
-    """Read an ISO 8601 moment: the fast standard parser first, Django's for the rest."""
-    if not isinstance(value, str) or len(value) > 40:
-        return None
-    try:
-        return datetime.fromisoformat(value.strip())
-    except ValueError:
-        pass
-    try:
-        return parse_datetime(value.strip())
-    except ValueError:
-        return None
-
-
 def _check(
     index: int, row: Mapping[str, Any], sensors: Mapping[str, Sensor], now: datetime
 ) -> _Good | Refused:
@@ -227,7 +191,7 @@ def _check(
     if sensor is None:
         return Refused(index, "sensor", _("This post has no such sensor."))
     raw_time = row.get("time")
-    at = _moment(raw_time)
+    at = iso_moment(raw_time)
     if at is None:
         return Refused(
             index, "time", _("Give the time in ISO 8601, e.g. 2026-01-15T08:00:00+05:00.")
@@ -238,7 +202,7 @@ def _check(
         return Refused(index, "time", _("This time is in the future."))
     if at < now - OLDEST:
         return Refused(index, "time", _("This time is more than ten years ago."))
-    raw = _number(row.get("value"))
+    raw = finite_number(row.get("value"))
     if raw is None:
         return Refused(index, "value", _("The value is not a number."))
     unit = str(row.get("unit") or sensor.unit).strip().replace("µg/m³", Unit.UG_M3)
@@ -633,7 +597,7 @@ def import_posts(name: str, content: bytes, *, actor: Actor) -> tuple[int, int]:
         if row["city"] not in cities:
             errors.append(CellError(line, "city", _("No such city.")))
         for column in ("lat", "lon"):
-            number = _number(row[column])
+            number = finite_number(row[column])
             if number is None:
                 errors.append(CellError(line, column, _("Must be a number.")))
             values[column] = number

@@ -11,6 +11,7 @@ from rest_framework.decorators import api_view, authentication_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from taza.core.values import bearer_token
 from taza.hazards.services import HazardError, gauge_for_token, ingest_levels
 
 
@@ -29,9 +30,7 @@ from taza.hazards.services import HazardError, gauge_for_token, ingest_levels
 @api_view(["POST"])
 @authentication_classes([])
 def push_levels(request: Request) -> Response:
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    scheme, _sep, token = header.partition(" ")
-    gauge = gauge_for_token(token.strip() if scheme.lower() == "bearer" else "")
+    gauge = gauge_for_token(bearer_token(request.META))
     rows: Any = request.data
     if isinstance(rows, dict):
         rows = rows.get("readings")

@@ -11,10 +11,8 @@ notifiers named in TAZA_FIRE_NOTIFIERS.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import math
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,6 +31,7 @@ from taza.bodies.services import district_akimat_code, regional_akimat_code
 from taza.core.actors import Actor
 from taza.core.errors import DomainError, Forbidden
 from taza.core.hooks import hooks
+from taza.core.values import finite_number, hash_token, iso_moment, new_token
 from taza.geo.lookup import default_locator
 from taza.geo.models import District, Region
 from taza.hazards import floods
@@ -349,43 +348,22 @@ class _Level:
 def _level_row(index: int, row: Any, now: datetime) -> _Level | tuple[int, str, str]:
     if not isinstance(row, dict):
         return index, "", _("Each reading is an object with time and level_cm.")
-    at = _moment(row.get("time"))
+    at = iso_moment(row.get("time"))
     if at is None or timezone.is_naive(at):
         return index, "time", _("Give the time in ISO 8601 with its UTC offset.")
     if at > now + timedelta(minutes=5):
         return index, "time", _("This time is in the future.")
-    level = _finite(row.get("level_cm"))
+    level = finite_number(row.get("level_cm"))
     if level is None or not -1000 <= level <= 5000:
         return index, "level_cm", _("Give the level in centimetres above the gauge zero.")
     discharge = row.get("discharge_m3s")
-    flow = _finite(discharge) if discharge not in (None, "") else None
+    flow = finite_number(discharge) if discharge not in (None, "") else None
     if discharge not in (None, "") and (flow is None or flow < 0):
         return index, "discharge_m3s", _("The discharge is not a number of m³/s.")
     ice = str(row.get("ice") or "").strip().lower()
     if ice not in Ice.values:
         return index, "ice", _("Ice is one of: cover, drift, jam, or empty.")
     return _Level(at, level, flow, ice)
-
-
-def _moment(value: Any) -> datetime | None:
-    if not isinstance(value, str) or len(value) > 40:
-        return None
-    try:
-        return datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-
-
-def _finite(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        number = (
-            float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)
-        )
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
 
 
 def ingest_levels(gauge: Gauge, rows: list[Any], *, now: datetime | None = None) -> LevelsResult:
@@ -544,20 +522,18 @@ def _verify_forecasts(gauge: Gauge, reached: datetime) -> None:
         forecast.save(update_fields=["error_hours"])
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_gauge_token(*, actor: Actor, gauge: Gauge) -> str:
     """Give a gauge a new API token (the old one stops working); return it, shown once."""
-    token = secrets.token_urlsafe(32)
-    update_audited(gauge, actor=actor, reason="API token issued", token_hash=_hash(token))
+    token = new_token()
+    update_audited(gauge, actor=actor, reason="API token issued", token_hash=hash_token(token))
     return token
 
 
 def gauge_for_token(token: str) -> Gauge:
     """Return the gauge a token belongs to; refuse an unknown token or a gauge out of service."""
-    gauge = Gauge.objects.filter(token_hash=_hash(token), active=True).first() if token else None
+    gauge = (
+        Gauge.objects.filter(token_hash=hash_token(token), active=True).first() if token else None
+    )
     if gauge is None:
         raise Forbidden(_("This token belongs to no gauge in service."), code="bad_token")
     return gauge
