@@ -110,6 +110,17 @@ def fire_step(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(event)
 
 
+def _uploaded_text(request: HttpRequest, too_big: str) -> tuple[str, str]:
+    """Return the uploaded file's name and UTF-8 text; refuse a missing or oversized one."""
+    file = request.FILES.get("file")
+    if file is None or file.size is None or file.size > MAX_UPLOAD_BYTES:
+        raise HazardError(too_big)
+    try:
+        return file.name or "", file.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise HazardError(_("The file is not UTF-8 text.")) from None
+
+
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     """Let an analyst load a FIRMS CSV file by hand (when the scheduled fetch is off)."""
@@ -118,18 +129,12 @@ def upload(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
-        file = request.FILES.get("file")
         try:
-            if file is None or file.size is None or file.size > MAX_UPLOAD_BYTES:
-                raise FirmsError(_("Choose a FIRMS CSV file of at most 20 MB."))
-            try:
-                text = file.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise FirmsError(_("The file is not UTF-8 text.")) from None
+            name, text = _uploaded_text(request, _("Choose a FIRMS CSV file of at most 20 MB."))
             parsed = parse(text)
-            context["result"] = ingest(parsed.hotspots, source=f"upload:{file.name}"[:40])
+            context["result"] = ingest(parsed.hotspots, source=f"upload:{name}"[:40])
             context["errors"] = parsed.errors[:100]
-        except FirmsError as refused:
+        except (FirmsError, HazardError) as refused:
             context["refused"] = refused.message
             status = 400
     return render(request, "hazards/upload.html", context, status=status)
@@ -234,14 +239,8 @@ def levels_upload(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
-        file = request.FILES.get("file")
         try:
-            if file is None or file.size is None or file.size > MAX_UPLOAD_BYTES:
-                raise HazardError(_("Choose a CSV file of at most 20 MB."))
-            try:
-                text = file.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise HazardError(_("The file is not UTF-8 text.")) from None
+            _name, text = _uploaded_text(request, _("Choose a CSV file of at most 20 MB."))
             context["results"] = sorted(import_levels(text, actor=request.user).items())
         except HazardError as refused:
             context["refused"] = refused.message
