@@ -1,15 +1,13 @@
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
 from taza.air.models import City, NmuWarning, Post, Sensor
 from taza.air.services import issue_token
 from taza.air.tasks import tell_nmu
-from taza.audit.admin import AuditedModelAdmin
+from taza.audit.admin import AuditedModelAdmin, TokenIssuingAdmin
 
 
 class SensorInline(admin.TabularInline[Sensor, Post]):
@@ -19,23 +17,14 @@ class SensorInline(admin.TabularInline[Sensor, Post]):
 
 
 @admin.register(Post)
-class PostAdmin(AuditedModelAdmin):
+class PostAdmin(TokenIssuingAdmin):
     list_display = ["code", "name_ru", "city", "kind", "owner_kind", "active"]
     list_filter = ["city", "kind", "owner_kind", "active"]
     search_fields = ["code", "name_kk", "name_ru", "name_en"]
     inlines = [SensorInline]
-    actions = ["issue_tokens"]
 
-    @admin.action(description=_("Issue a new API token (the old one stops working)"))
-    def issue_tokens(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
-        """Give each chosen post a new token and show it once, to hand to the station."""
-        for post in queryset:
-            token = issue_token(actor=request.user, post=post)
-            messages.warning(
-                request,
-                _("%(post)s: %(token)s — copy it now, it is not shown again.")
-                % {"post": post.code, "token": token},
-            )
+    def issue(self, request: HttpRequest, obj: Post) -> str:
+        return issue_token(actor=request.user, post=obj)
 
 
 @admin.register(City)

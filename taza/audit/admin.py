@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from taza.audit.models import AuditAction, AuditEntry
@@ -100,3 +101,27 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class TokenIssuingAdmin(AuditedModelAdmin):
+    """Give the chosen stations (air posts, river gauges) new API tokens, each shown once.
+
+    A subclass says how its records get a token in ``issue`` (an audited service call);
+    the action and the message are the same for every kind of station.
+    """
+
+    actions = ["issue_tokens"]
+
+    def issue(self, request: HttpRequest, obj: Any) -> str:
+        raise NotImplementedError
+
+    @admin.action(description=_("Issue a new API token (the old one stops working)"))
+    def issue_tokens(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
+        """Give each chosen record a new token and show it once, to hand to the station."""
+        for obj in queryset:
+            token = self.issue(request, obj)
+            messages.warning(
+                request,
+                _("%(post)s: %(token)s — copy it now, it is not shown again.")
+                % {"post": obj.code, "token": token},
+            )

@@ -1,9 +1,7 @@
-from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.contrib import admin
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
-from taza.audit.admin import AuditedModelAdmin
+from taza.audit.admin import AuditedModelAdmin, TokenIssuingAdmin
 from taza.hazards.models import Gauge, HeatSource, Preparedness, Settlement
 from taza.hazards.services import issue_gauge_token
 
@@ -17,7 +15,7 @@ class HeatSourceAdmin(AuditedModelAdmin):
 
 
 @admin.register(Gauge)
-class GaugeAdmin(AuditedModelAdmin):
+class GaugeAdmin(TokenIssuingAdmin):
     list_display = ["code", "river_ru", "name_ru", "region", "danger_cm", "critical_cm", "level"]
     list_filter = ["region", "level", "automatic", "active"]
     search_fields = ["code", "river_kk", "river_ru", "river_en", "name_kk", "name_ru", "name_en"]
@@ -29,18 +27,9 @@ class GaugeAdmin(AuditedModelAdmin):
         "hours_to_danger",
         "hours_spread",
     ]
-    actions = ["issue_tokens"]
 
-    @admin.action(description=_("Issue a new API token (the old one stops working)"))
-    def issue_tokens(self, request: HttpRequest, queryset: QuerySet[Gauge]) -> None:
-        """Give each chosen gauge a new token and show it once, to hand to the station."""
-        for gauge in queryset:
-            token = issue_gauge_token(actor=request.user, gauge=gauge)
-            messages.warning(
-                request,
-                _("%(post)s: %(token)s — copy it now, it is not shown again.")
-                % {"post": gauge.code, "token": token},
-            )
+    def issue(self, request: HttpRequest, obj: Gauge) -> str:
+        return issue_gauge_token(actor=request.user, gauge=obj)
 
 
 @admin.register(Settlement)
