@@ -49,6 +49,20 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
+def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
+    """Return a number variable; refuse anything else, or one below the minimum."""
+    raw = os.environ.get(name, "").strip()
+    if raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingError(f"{name}={raw!r} is not a number.") from None
+    if not value >= minimum or value == float("inf"):
+        raise SettingError(f"{name}={raw} is not a number from {minimum} up.")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     """Return a comma-separated variable as a list, or the default when it is unset."""
     value = os.environ.get(name)

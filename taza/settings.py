@@ -15,7 +15,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from taza.env import env_bool, env_int, env_list, env_networks, env_str, local_secret_key
+from taza.env import env_bool, env_float, env_int, env_list, env_networks, env_str, local_secret_key
 
 # Let Django's generic classes be subscripted at run time (ModelAdmin[User]) for the types.
 django_stubs_ext.monkeypatch()
@@ -279,6 +279,13 @@ TAZA_SITES_CLASSIFIER = env_str("TAZA_SITES_CLASSIFIER", "")
 # Where satellite scenes are put for scanning: the scans page offers only the folders
 # under it, never a path typed by hand.
 TAZA_SCENES_ROOT = Path(env_str("TAZA_SCENES_ROOT", str(VAR_DIR / "scenes")))
+# Space monitoring (docs/sites.md): the candidate budget, the exclusion layer, and
+# whether Level-1C scenes are taken (with dark-object subtraction) or refused.
+TAZA_SPACE_BUDGET_PER_100KM2 = env_float("TAZA_SPACE_BUDGET_PER_100KM2", 1.0)
+TAZA_SPACE_MAX_PER_CELL = env_int("TAZA_SPACE_MAX_PER_CELL", 3, minimum=1)
+TAZA_SPACE_EXCLUDE = env_str("TAZA_SPACE_EXCLUDE", "")
+TAZA_SPACE_ALLOW_L1C = env_bool("TAZA_SPACE_ALLOW_L1C", False)
+TAZA_SPACE_TILE_ATTEMPTS = env_int("TAZA_SPACE_TILE_ATTEMPTS", 3, minimum=1)
 RATELIMIT_USE_CACHE = "default"
 # django-ratelimit checks that its cache is shared between workers. Django's own
 # RedisCache is shared and increments atomically, though not on the library's list:

@@ -60,6 +60,11 @@ class WasteSite(models.Model):
     last_seen_at = models.DateTimeField(_("last seen at"), default=timezone.now)
     times_reappeared = models.PositiveSmallIntegerField(_("times re-appeared"), default=0)
     external_id = models.CharField(_("number in the source list"), max_length=100, blank=True)
+    held_back = models.BooleanField(
+        _("held back by the candidate budget"),
+        default=False,
+        help_text=_("A low-ranked satellite candidate, kept but not put in the queue."),
+    )
 
     class Meta:
         ordering = ["-found_at"]
@@ -133,6 +138,11 @@ class ScanJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    land_km2 = models.FloatField(_("land inspected, km²"), default=0)
+    dropped = models.PositiveIntegerField(_("candidates outside the territory, dropped"), default=0)
+    held_back = models.PositiveIntegerField(_("candidates held back by the budget"), default=0)
+    tiles_failed = models.PositiveIntegerField(_("tiles that failed"), default=0)
+    allow_l1c = models.BooleanField(_("Level-1C scenes allowed"), default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -165,7 +175,7 @@ class ScanTile(models.Model):
 
     job = models.ForeignKey(ScanJob, on_delete=models.CASCADE, related_name="tiles")
     scene = models.CharField(max_length=500)
-    before_scene = models.CharField(max_length=500, blank=True)
+    before_scene = models.TextField(blank=True)  # earlier scenes of the tile, one a line
     col_off = models.PositiveIntegerField()
     row_off = models.PositiveIntegerField()
     width = models.PositiveIntegerField()
@@ -173,6 +183,8 @@ class ScanTile(models.Model):
     done = models.BooleanField(default=False)
     candidates = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -10,12 +10,17 @@ restart) resumes where it was.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import h3
 import rasterio
+import rasterio.errors
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,17 +30,19 @@ from rasterio.windows import bounds as window_bounds
 from shapely.geometry import box
 
 from taza.core.actors import SYSTEM, Actor, person
-from taza.geo.lookup import default_locator
+from taza.geo.lookup import LocationError, default_locator
 from taza.sites import space
-from taza.sites.choices import ScanStatus, SiteSource
+from taza.sites.choices import ScanStatus, SiteSource, SiteState
 from taza.sites.classifier import configured, patch_features
-from taza.sites.models import ScanJob, ScanTile
+from taza.sites.models import ScanJob, ScanTile, WasteSite
+from taza.sites.reasons import reason
 from taza.sites.services import Sighting, record_sighting
 from taza.sites.space import reproject
 
 logger = logging.getLogger(__name__)
 SCENE_SUFFIXES = (".tif", ".tiff")
 DROP_BELOW = 0.1  # the classifier is this sure it is not a dump
+BUDGET_CELL = 6  # H3 resolution of the budget's cells: about 36 km² each
 
 
 def scene_folders(root: Path) -> list[str]:
@@ -60,15 +67,18 @@ def scenes_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in SCENE_SUFFIXES)
 
 
-def _matching(scene: Path, before: Path | None) -> Path | None:
-    """Find the earlier scene of the same tile: the same name without the date."""
+def _matching(scene: Path, before: Path | None) -> list[Path]:
+    """Find the earlier scenes of the same tile: the same name without the date, oldest first."""
     if before is None:
-        return None
+        return []
     key = space.DATE_IN_NAME.sub("", scene.name)
-    for candidate in scenes_in(before):
-        if space.DATE_IN_NAME.sub("", candidate.name) == key:
-            return candidate
-    return None
+    found = [p for p in scenes_in(before) if space.DATE_IN_NAME.sub("", p.name) == key]
+    return sorted(found, key=_date_key)
+
+
+def _date_key(path: Path) -> str:
+    match = space.DATE_IN_NAME.search(path.name)
+    return match.group(0) if match else ""
 
 
 def _territory(job: ScanJob) -> Any:
@@ -79,6 +89,19 @@ def _territory(job: ScanJob) -> Any:
     return locator.region_geoms[locator.region_codes.index(job.region.code)]
 
 
+def _exclusion() -> space.Exclusion | None:
+    """Read the deployment's exclusion layer (TAZA_SPACE_EXCLUDE, GeoJSON), if it has one."""
+    path = Path(settings.TAZA_SPACE_EXCLUDE) if settings.TAZA_SPACE_EXCLUDE else None
+    if path is None:
+        return None
+    return _read_exclusion(str(path), path.stat().st_mtime)
+
+
+@lru_cache(maxsize=2)
+def _read_exclusion(path: str, mtime: float) -> space.Exclusion:
+    return space.Exclusion.from_geojson(Path(path))
+
+
 @transaction.atomic
 def plan_scan(
     folder: Path,
@@ -87,26 +110,35 @@ def plan_scan(
     before: Path | None = None,
     actor: Actor = SYSTEM,
     tile: int = space.TILE,
+    allow_l1c: bool | None = None,
 ) -> ScanJob:
     """Create the scan and its tiles: only in-season scenes, only windows over the territory.
 
-    All or nothing: a scene that cannot be read leaves no job behind.
+    All or nothing: a scene that cannot be read, or a Level-1C scene not asked for,
+    leaves no job behind. A scan with no tiles to do is finished at once.
     """
+    allow = settings.TAZA_SPACE_ALLOW_L1C if allow_l1c is None else allow_l1c
     job = ScanJob.objects.create(
         folder=str(folder),
         before_folder=str(before or ""),
         region=region,
         created_by=person(actor),
+        allow_l1c=allow,
     )
     territory = _territory(job)
     tiles = []
     for scene in scenes_in(folder):
-        with rasterio.open(scene) as src:
+        try:
+            src_context = rasterio.open(scene)
+        except rasterio.errors.RasterioIOError as exc:
+            raise space.SceneError(f"{scene.name}: not a readable GeoTIFF ({exc})") from None
+        with src_context as src:
             if not space.in_season(space.scene_date(scene, src.tags())):
                 logger.info("scene out of season", extra={"scene": str(scene)})
                 continue
-            space.band_indexes(src)  # refuse a file that is not a scene, now
+            space.check_scene(src, allow_l1c=allow)  # refuse what cannot be used, now
             to_wgs84 = Transformer.from_crs(src.crs, "EPSG:4326", always_xy=True)
+            earlier = "\n".join(str(p) for p in _matching(scene, before))
             for col, row, width, height in space.windows(src.width, src.height, tile):
                 if territory is not None:
                     left, bottom, right, top = window_bounds(
@@ -115,12 +147,11 @@ def plan_scan(
                     footprint = reproject(to_wgs84, box(left, bottom, right, top))
                     if not footprint.intersects(territory):
                         continue
-                earlier = _matching(scene, before)
                 tiles.append(
                     ScanTile(
                         job=job,
                         scene=str(scene),
-                        before_scene=str(earlier or ""),
+                        before_scene=earlier,
                         col_off=col,
                         row_off=row,
                         width=width,
@@ -129,12 +160,29 @@ def plan_scan(
                 )
     ScanTile.objects.bulk_create(tiles)
     job.tiles_total = len(tiles)
-    job.save(update_fields=["tiles_total"])
+    if not tiles:
+        job.status, job.finished_at = ScanStatus.DONE, timezone.now()
+    job.save(update_fields=["tiles_total", "status", "finished_at"])
     return job
 
 
+def _inside(job: ScanJob, candidate: space.Candidate) -> bool:
+    """Say whether a candidate lies in Kazakhstan (and the scan's region, if it has one)."""
+    try:
+        where = default_locator().locate(candidate.lat, candidate.lon)
+    except LocationError:
+        return False
+    if not where.exact:
+        return False  # beyond the border, only near enough to be given to a region
+    return job.region is None or where.region_code == job.region.code
+
+
 def run_tile(tile_id: int) -> int:
-    """Detect in one tile and put its candidates in the registry; idempotent."""
+    """Detect in one tile and put its candidates in the registry; idempotent.
+
+    A tile that fails is counted and retried; after TAZA_SPACE_TILE_ATTEMPTS tries it is
+    reported as failed and the scan goes on without it.
+    """
     tile = ScanTile.objects.select_related("job__region").get(pk=tile_id)
     if tile.done:
         return 0
@@ -143,22 +191,35 @@ def run_tile(tile_id: int) -> int:
         ScanJob.objects.filter(pk=job.pk, started_at__isnull=True).update(
             started_at=timezone.now(), status=ScanStatus.RUNNING
         )
-    found = space.detect_window(
+    try:
+        return _detect_and_record(tile, job)
+    except Exception as exc:
+        _tile_failed(tile, exc)
+        raise
+
+
+def _detect_and_record(tile: ScanTile, job: ScanJob) -> int:
+    result = space.scan_window(
         Path(tile.scene),
         tile.col_off,
         tile.row_off,
         tile.width,
         tile.height,
-        before=Path(tile.before_scene) if tile.before_scene else None,
+        before=[Path(p) for p in tile.before_scene.splitlines() if p],
         territory=_territory(job),
+        exclusion=_exclusion(),
+        allow_l1c=job.allow_l1c,
     )
-    found = second_stage(Path(tile.scene), found)
-    added = 0
+    found = second_stage(Path(tile.scene), result.candidates)
+    added = dropped = 0
     with transaction.atomic():
         locked = ScanTile.objects.select_for_update().get(pk=tile.pk)
         if locked.done:  # another worker finished it meanwhile
             return 0
         for candidate in found:
+            if not _inside(job, candidate):
+                dropped += 1
+                continue
             _site, outcome = record_sighting(
                 Sighting(
                     lat=candidate.lat,
@@ -174,12 +235,36 @@ def run_tile(tile_id: int) -> int:
             )
             added += outcome == "created"
         locked.done, locked.candidates, locked.finished_at = True, added, timezone.now()
-        locked.save(update_fields=["done", "candidates", "finished_at"])
+        locked.error = ""
+        locked.save(update_fields=["done", "candidates", "finished_at", "error"])
         ScanJob.objects.filter(pk=job.pk).update(
-            tiles_done=F("tiles_done") + 1, candidates=F("candidates") + added
+            tiles_done=F("tiles_done") + 1,
+            candidates=F("candidates") + added,
+            dropped=F("dropped") + dropped,
+            land_km2=F("land_km2") + result.land_m2 / 1e6,
         )
     _finish_if_done(job.pk)
     return added
+
+
+def _tile_failed(tile: ScanTile, exc: Exception) -> None:
+    """Count a failed try; after the last one, report the tile as failed and go on."""
+    logger.warning("scan tile failed", extra={"tile": tile.pk, "error": str(exc)[:500]})
+    with transaction.atomic():
+        locked = ScanTile.objects.select_for_update().get(pk=tile.pk)
+        if locked.done:
+            return
+        locked.attempts += 1
+        locked.error = f"{type(exc).__name__}: {exc}"[:2000]
+        given_up = locked.attempts >= settings.TAZA_SPACE_TILE_ATTEMPTS
+        locked.done = given_up
+        locked.save(update_fields=["attempts", "error", "done"])
+        if given_up:
+            ScanJob.objects.filter(pk=tile.job_id).update(
+                tiles_done=F("tiles_done") + 1, tiles_failed=F("tiles_failed") + 1
+            )
+    if given_up:
+        _finish_if_done(tile.job_id)
 
 
 def second_stage(scene: Path, found: list[space.Candidate]) -> list[space.Candidate]:
@@ -195,15 +280,54 @@ def second_stage(scene: Path, found: list[space.Candidate]) -> list[space.Candid
         if probability < DROP_BELOW:
             continue
         candidate.score = round((candidate.score + float(probability)) / 2, 3)
-        candidate.reasons.append(f"classifier: {probability:.2f}")
+        candidate.reasons.append(reason("classifier", probability=f"{probability:.2f}"))
         kept.append(candidate)
     return sorted(kept, key=lambda c: -c.score)
 
 
+def apply_budget(job: ScanJob) -> int:
+    """Put only the best candidates of a scan in front of people; hold back the rest.
+
+    The budget is TAZA_SPACE_BUDGET_PER_100KM2 candidates per 100 km² of land inspected
+    (at least one), and at most TAZA_SPACE_MAX_PER_CELL in any H3 cell of about 36 km².
+    Held-back candidates stay in the registry, out of the verification queue. Return how
+    many were held back.
+    """
+    allowed = max(1, math.floor(settings.TAZA_SPACE_BUDGET_PER_100KM2 * job.land_km2 / 100))
+    seen = (
+        WasteSite.objects.filter(
+            state=SiteState.CANDIDATE, source=SiteSource.SATELLITE, sightings__scan=job
+        )
+        .distinct()
+        .order_by("-score", "pk")
+        .values_list("pk", "lat", "lon")
+    )
+    shown: list[int] = []
+    held: list[int] = []
+    per_cell: dict[str, int] = {}
+    for pk, lat, lon in seen:
+        cell = h3.latlng_to_cell(lat, lon, BUDGET_CELL)
+        if len(shown) < allowed and per_cell.get(cell, 0) < settings.TAZA_SPACE_MAX_PER_CELL:
+            shown.append(pk)
+            per_cell[cell] = per_cell.get(cell, 0) + 1
+        else:
+            held.append(pk)
+    WasteSite.objects.filter(pk__in=shown).update(held_back=False)
+    WasteSite.objects.filter(pk__in=held).update(held_back=True)
+    ScanJob.objects.filter(pk=job.pk).update(held_back=len(held))
+    return len(held)
+
+
 def _finish_if_done(job_id: int) -> None:
-    job = ScanJob.objects.get(pk=job_id)
-    if job.tiles_done >= job.tiles_total and job.status != ScanStatus.DONE:
-        ScanJob.objects.filter(pk=job_id).update(status=ScanStatus.DONE, finished_at=timezone.now())
+    """Finish a scan whose every tile is done (or given up): apply the budget once."""
+    with transaction.atomic():
+        finished = (
+            ScanJob.objects.filter(pk=job_id, tiles_done__gte=F("tiles_total"))
+            .exclude(status=ScanStatus.DONE)
+            .update(status=ScanStatus.DONE, finished_at=timezone.now())
+        )
+    if finished:
+        apply_budget(ScanJob.objects.get(pk=job_id))
 
 
 def pending(job: ScanJob) -> list[int]:
@@ -222,15 +346,19 @@ def enqueue(job: ScanJob) -> int:
 
 
 def run_here(job: ScanJob, progress: Callable[[ScanJob], None] | None = None) -> ScanJob:
-    """Run the unfinished tiles in this process, reporting progress after each."""
+    """Run the unfinished tiles in this process, reporting progress after each.
+
+    A failing tile is tried again up to TAZA_SPACE_TILE_ATTEMPTS times, then reported
+    (tiles_failed) while the scan goes on.
+    """
     for tile_id in pending(job):
-        try:
-            run_tile(tile_id)
-        except Exception as exc:
-            ScanJob.objects.filter(pk=job.pk).update(
-                status=ScanStatus.FAILED, error=str(exc)[:2000]
-            )
-            raise
+        for _attempt in range(settings.TAZA_SPACE_TILE_ATTEMPTS):
+            try:
+                run_tile(tile_id)
+                break
+            except Exception:
+                if ScanTile.objects.filter(pk=tile_id, done=True).exists():
+                    break
         if progress is not None:
             job.refresh_from_db()
             progress(job)

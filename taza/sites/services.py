@@ -85,7 +85,7 @@ class Sighting:
     waste_types: list[str] = field(default_factory=list)
     owner: str = ""
     score: float | None = None
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Any] = field(default_factory=list)  # codes (taza.sites.reasons) or text
     outline: dict[str, Any] | None = None
     seen_at: datetime | None = None
     report: Any = None

@@ -1,33 +1,41 @@
-"""Space monitoring: find dump-like patches in Sentinel-2 L2A scenes.
+"""Space monitoring: find dump-like patches in Sentinel-2 scenes.
 
-A scene is one GeoTIFF with the bands B02, B03, B04, B08, B11, B12 (surface
-reflectance × 10,000) and SCL (the scene classification layer), named by the band
-descriptions or, without them, in that order. Work is done tile by tile with windowed
-reads, so a 10,980² scene never sits in memory whole.
+A scene is one GeoTIFF with the bands B02, B03, B04, B08, B11, B12 (reflectance ×
+10,000) and, for Level-2A, SCL (the scene classification layer), named by the band
+descriptions or, without them, in that order. Work is done window by window with
+windowed reads, so a 10,980² scene never sits in memory whole.
 
-Per pixel (documented in docs/sites.md):
+The rules, in the order they apply (docs/sites.md says why each is there):
 
-* masked: no data, cloud shadow, clouds, cirrus and snow (SCL 0, 3, 8, 9, 10, 11),
-  and everything outside the chosen territory;
-* indices: NDVI (vegetation), BSI (bare soil), NDBI (built-up), the plastic index
-  PI = NIR / (NIR + red), brightness, the blue/red ratio, and texture (the standard
-  deviation of brightness in a 5×5 window);
-* score: mixed waste is bright, grey rather than red (blue/red near 1), unvegetated,
-  neither built-up nor bare soil, and uneven; each test adds to the score, and each
-  confuser (bare soil, quarry, roof) takes away. With an earlier scene, a new loss of
-  vegetation and gain of brightness adds to it.
+1. **What is not land to inspect is masked**, each mask grown by a buffer: no data,
+   saturated pixels, cloud shadow, clouds, cirrus, snow and water from SCL; water and
+   wet shore by MNDWI; a deployment's exclusion layer (built-up areas, quarries,
+   authorised landfills); everything outside the chosen territory.
+2. **Level-1C is handled explicitly**: refused unless asked for; when asked for, the
+   haze is taken off by dark-object subtraction and clouds are masked by a brightness
+   test, because L1C has no SCL.
+3. **Every pixel test is required** (unvegetated, bright, grey rather than red, uneven):
+   a pixel that fails one is not a candidate pixel, whatever the others say.
+4. **Every patch test is required**: its size, not a line (roads, field edges, rows of
+   poultry houses), not a regular uniform block (a roof), uneven inside, not the edge of
+   a larger smooth object.
+5. **Change over several dates**: with earlier scenes of the same tile, a patch that was
+   vegetated before and is dump-like on the last earlier date and now is "new and
+   persisting"; one that is dump-like only on this date (harvest, works, a passing
+   thing) loses half its score.
 
-Connected pixels over the threshold become candidate polygons with their mean score
-and the tests they passed, placed in latitude and longitude.
+The score ranks the candidates that pass; the scan's candidate budget decides which of
+them people see (taza.sites.scan).
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -39,17 +47,48 @@ from pyproj import Transformer
 from rasterio.features import geometry_mask, shapes
 from rasterio.windows import Window
 from rasterio.windows import transform as window_transform
+from scipy import ndimage
 from shapely.geometry import Polygon, mapping, shape
 
-BANDS = ("B02", "B03", "B04", "B08", "B11", "B12", "SCL")
-MASKED_SCL = (0, 3, 8, 9, 10, 11)
+from taza.sites.reasons import reason
+
+BANDS = ("B02", "B03", "B04", "B08", "B11", "B12")
+SCL = "SCL"
+# Scene classification classes that are not land to inspect (Sen2Cor's numbering).
+EXCLUDED_SCL = {
+    0: "no data",
+    1: "saturated or defective",
+    3: "cloud shadow",
+    6: "water",
+    8: "cloud, medium probability",
+    9: "cloud, high probability",
+    10: "thin cirrus",
+    11: "snow or ice",
+}
+CLOUD_BUFFER = 3  # pixels (30 m) around clouds, shadows, snow and no data
+WATER_BUFFER = 3  # pixels around water and wet shore: surf, beach and mud
+MNDWI_WATER = 0.0  # (green − SWIR) / (green + SWIR) above this, and …
+WATER_NIR = 0.3  # … NIR below this: water or wet ground (white plastic has a bright NIR)
+L1C_CLOUD_BLUE = 0.3  # top-of-atmosphere blue above this, over …
+L1C_CLOUD_PIXELS = 200  # … at least this many joined pixels (2 ha): a cloud, not a heap
 TILE = 512
-THRESHOLD = 0.7
-MIN_PIXELS = 3  # 300 m² at 10 m
-MAX_PIXELS = 5000  # 50 ha: larger than any dump, a field or a town
+MARGIN = 8  # pixels read around a window so that texture and buffers see across its edge
+THRESHOLD = 0.5  # the score a candidate pixel has at least (all pixel tests pass)
+MIN_PIXELS = 4  # 400 m² at 10 m
+MAX_PIXELS = 2500  # 25 ha: larger than all but the largest dumps, a field or a town
 RING_FILL = 0.6  # a patch filling less of its outline is the edge of something else
+LINE_WIDTH_M = 25.0  # thinner than this and …
+LINE_LENGTH_M = 60.0  # … longer than this: a road, a field edge or a row of sheds
+BLOCK_FILL = 0.8  # filling this much of its rotated rectangle …
+UNIFORM_CV = 0.08  # … and this even inside: a roof or a yard, not a heap
+UNEVEN_CV = 0.05  # a heap's brightness varies at least this much inside
 SEASON = range(3, 10)  # March to September: no snow cover
 DATE_IN_NAME = re.compile(r"(20\d\d)(\d\d)(\d\d)")
+LEVELS = ("L2A", "L1C")
+
+
+class SceneError(ValueError):
+    """A file that is not a scene the pipeline can read, said in words."""
 
 
 @dataclass
@@ -60,7 +99,17 @@ class Candidate:
     pixels: int
     area_m2: float
     outline: dict[str, Any]  # GeoJSON polygon in longitude/latitude
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[dict[str, Any]] = field(default_factory=list)  # see taza.sites.reasons
+
+
+@dataclass
+class WindowResult:
+    """What one window gave: its candidates, and how much land it really inspected."""
+
+    candidates: list[Candidate]
+    land_m2: float
+    masked_m2: float
+    dropped_patches: int = 0
 
 
 def reproject(transformer: Any, geometry: Any) -> Any:
@@ -85,13 +134,59 @@ def in_season(day: date | None) -> bool:
 
 
 def band_indexes(src: Any) -> dict[str, int]:
-    """Map band names to 1-based indexes, by description when the file has them."""
+    """Map band names to 1-based indexes, by description when the file has them.
+
+    SCL is there for Level-2A scenes and absent from Level-1C ones.
+    """
     names = [str(d or "").upper().replace("BAND_", "") for d in src.descriptions]
     if all(name in names for name in BANDS):
-        return {name: names.index(name) + 1 for name in BANDS}
+        found = {name: names.index(name) + 1 for name in BANDS}
+        if SCL in names:
+            found[SCL] = names.index(SCL) + 1
+        return found
     if src.count < len(BANDS):
-        raise ValueError(f"{src.name}: {src.count} bands, {len(BANDS)} needed ({', '.join(BANDS)})")
-    return {name: index + 1 for index, name in enumerate(BANDS)}
+        raise SceneError(
+            f"{Path(src.name).name}: {src.count} bands; {len(BANDS)} are needed "
+            f"({', '.join(BANDS)}), and SCL for Level-2A"
+        )
+    found = {name: index + 1 for index, name in enumerate(BANDS)}
+    if src.count > len(BANDS):
+        found[SCL] = len(BANDS) + 1
+    return found
+
+
+def processing_level(src: Any) -> str:
+    """Say whether a scene is Level-2A or Level-1C, from its tags, its name or its bands.
+
+    A scene that says nothing and has an SCL band is taken as Level-2A; one with neither
+    cannot be told apart from top-of-atmosphere data and is refused.
+    """
+    tags = {k.upper(): str(v).upper() for k, v in src.tags().items()}
+    said = tags.get("PROCESSING_LEVEL", "") + " " + Path(src.name).name.upper()
+    for level in LEVELS:
+        if level in said.replace("LEVEL-", "L").replace("MSI", ""):
+            return level
+    if SCL in band_indexes(src):
+        return "L2A"
+    raise SceneError(
+        f"{Path(src.name).name}: the processing level is not said (tag PROCESSING_LEVEL "
+        "or L2A/L1C in the name) and there is no SCL band"
+    )
+
+
+def check_scene(src: Any, *, allow_l1c: bool = False) -> str:
+    """Refuse a file the pipeline cannot use, in words; return its processing level."""
+    level = processing_level(src)
+    bands = band_indexes(src)
+    if level == "L2A" and SCL not in bands:
+        raise SceneError(f"{Path(src.name).name}: a Level-2A scene without its SCL band")
+    if level == "L1C" and not allow_l1c:
+        raise SceneError(
+            f"{Path(src.name).name}: a Level-1C scene (top of atmosphere). Use the Level-2A "
+            "product, or ask for Level-1C explicitly (--l1c): haze is then taken off by "
+            "dark-object subtraction and clouds masked by brightness, coarser than SCL"
+        )
+    return level
 
 
 def windows(width: int, height: int, size: int = TILE) -> Iterator[tuple[int, int, int, int]]:
@@ -124,6 +219,7 @@ class Indices:
     ndvi: np.ndarray
     bsi: np.ndarray
     ndbi: np.ndarray
+    mndwi: np.ndarray
     pi: np.ndarray
     brightness: np.ndarray
     blue_red: np.ndarray
@@ -140,6 +236,7 @@ def indices(bands: dict[str, np.ndarray]) -> Indices:
         ndvi=_ratio(n - r, n + r),
         bsi=_ratio((s1 + r) - (n + b), (s1 + r) + (n + b)),
         ndbi=_ratio(s1 - n, s1 + n),
+        mndwi=_ratio(g - s1, g + s1),
         pi=_ratio(n, n + r),
         brightness=brightness,
         blue_red=_ratio(b, r),
@@ -147,66 +244,311 @@ def indices(bands: dict[str, np.ndarray]) -> Indices:
     )
 
 
-# Each test: its name, the rule in words, the pixels that pass, and its weight.
-TESTS: tuple[tuple[str, str, Callable[[Indices], np.ndarray], float], ...] = (
-    ("unvegetated", "NDVI < 0.25", lambda i: i.ndvi < 0.25, 0.2),
-    ("grey, not red", "blue/red ≥ 0.85", lambda i: i.blue_red >= 0.85, 0.25),
-    ("bright", "brightness ≥ 0.15", lambda i: i.brightness >= 0.15, 0.15),
-    ("uneven", "texture ≥ 0.03", lambda i: i.texture >= 0.03, 0.3),
-    ("not built-up", "NDBI < 0.15", lambda i: i.ndbi < 0.15, 0.1),
-)
-CONFUSERS: tuple[tuple[str, str, Callable[[Indices], np.ndarray]], ...] = (
-    ("bare soil", "BSI > 0.15 and blue/red < 0.8", lambda i: (i.bsi > 0.15) & (i.blue_red < 0.8)),
-    (
-        "quarry or sand",
-        "brightness > 0.35 and texture < 0.02",
-        lambda i: (i.brightness > 0.35) & (i.texture < 0.02),
-    ),
-    ("roof", "NDBI ≥ 0.15", lambda i: i.ndbi >= 0.15),
+# Each pixel test: its reason code (taza.sites.reasons), the rule, the pixels that pass.
+PIXEL_TESTS: tuple[tuple[str, str, Callable[[Indices], np.ndarray]], ...] = (
+    ("unvegetated", "NDVI < 0.3", lambda i: i.ndvi < 0.3),
+    ("bright", "brightness ≥ 0.08", lambda i: i.brightness >= 0.08),
+    ("grey", "blue/red ≥ 0.7", lambda i: i.blue_red >= 0.7),
+    ("uneven", "texture ≥ 0.02", lambda i: i.texture >= 0.02),
 )
 
 
-def score(stack: Indices, before: Indices | None = None) -> np.ndarray:
-    total = np.zeros(stack.ndvi.shape, dtype=np.float32)
-    for _name, _rule, test, weight in TESTS:
-        total += weight * test(stack)
-    for _name, _rule, test in CONFUSERS:
-        total -= 0.5 * test(stack)
-    if before is not None:
-        appeared = (before.ndvi - stack.ndvi > 0.2) & (stack.brightness - before.brightness > 0.05)
-        total += 0.2 * appeared
-    return np.clip(total, 0, 1)
+def score(stack: Indices) -> np.ndarray:
+    """Score each pixel 0–1: zero unless every pixel test passes, then by its margins.
+
+    The margins rank what passes: less vegetation, more grey and more uneven score more.
+    """
+    passes = np.ones(stack.ndvi.shape, dtype=bool)
+    for _name, _rule, test in PIXEL_TESTS:
+        passes &= test(stack)
+    margin = (
+        np.clip((0.3 - stack.ndvi) / 0.3, 0, 1)
+        + np.clip((stack.blue_red - 0.7) / 0.4, 0, 1)
+        + np.clip((stack.texture - 0.02) / 0.06, 0, 1)
+        + np.clip((stack.brightness - 0.08) / 0.15, 0, 1)
+    ) / 4
+    total = np.where(passes, THRESHOLD + (1 - THRESHOLD) * margin, 0.0)
+    return total.astype(np.float32)
 
 
-def reasons_for(stack: Indices, pixels: np.ndarray, before: Indices | None) -> list[str]:
-    found = [
-        f"{name} ({rule}: {float(test(stack)[pixels].mean()) * 100:.0f}% of pixels)"
-        for name, rule, test, _weight in TESTS
-        if test(stack)[pixels].mean() >= 0.5
-    ]
-    if before is not None:
-        lost = float((before.ndvi - stack.ndvi)[pixels].mean())
-        if lost > 0.2:
-            found.append(f"new since the earlier scene (NDVI fell by {lost:.2f})")
-    return found
+@lru_cache(maxsize=8)
+def _dark_objects(path: str, mtime: float) -> tuple[float, ...]:
+    """Each band's haze offset for Level-1C: its 0.1st percentile over the scene.
+
+    Read from a decimated copy (at most 1,024² pixels), once per scene and process.
+    """
+    with rasterio.open(path) as src:
+        order = band_indexes(src)
+        step = max(1, max(src.width, src.height) // 1024)
+        shape_out = (max(1, src.height // step), max(1, src.width // step))
+        offsets = []
+        for name in BANDS:
+            values = src.read(order[name], out_shape=shape_out).astype(np.float32)
+            values = values[values > 0]
+            offsets.append(float(np.percentile(values, 0.1)) if values.size else 0.0)
+    return tuple(offsets)
 
 
-def read_window(src: Any, window: Any) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Read the bands of one window (a windowed read) and the mask of pixels to ignore."""
+def _large(mask: np.ndarray, pixels: int) -> np.ndarray:
+    """Keep only the joined areas of a mask that have at least this many pixels."""
+    if not mask.any():
+        return mask
+    labels, _count = ndimage.label(mask, structure=np.ones((3, 3), dtype=bool))
+    sizes = np.bincount(labels.ravel())
+    sizes[0] = 0
+    kept: np.ndarray = sizes[labels] >= pixels
+    return kept
+
+
+def _read(
+    src: Any, window: Window, *, level: str, boundless: bool = False
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Read reflectances (0–1), the cloud-like mask and the no-data mask of one window."""
     order = band_indexes(src)
-    data = src.read([order[name] for name in BANDS], window=window)
-    bands = {name: data[i].astype(np.float32) / 10000.0 for i, name in enumerate(BANDS[:-1])}
-    scl = data[-1]
-    masked = np.isin(scl, MASKED_SCL)
-    return bands, masked
+    wanted = [order[name] for name in BANDS] + ([order[SCL]] if SCL in order else [])
+    data = src.read(wanted, window=window, boundless=boundless, fill_value=0)
+    raw = data[: len(BANDS)].astype(np.float32)
+    nodata = (raw == 0).all(axis=0)
+    if level == "L1C":
+        offsets = _dark_objects(src.name, Path(src.name).stat().st_mtime)
+        cloudy = _large(raw[0] / 10000 >= L1C_CLOUD_BLUE, L1C_CLOUD_PIXELS)
+        raw = np.clip(raw - np.asarray(offsets, dtype=np.float32)[:, None, None], 0, None)
+    elif SCL in order:
+        cloudy = np.isin(data[-1], [k for k in EXCLUDED_SCL if k != 6])
+        nodata |= data[-1] == 6  # water: buffered with the wet shore below
+    else:
+        cloudy = np.zeros(nodata.shape, dtype=bool)
+    bands = {name: raw[i] / 10000.0 for i, name in enumerate(BANDS)}
+    return bands, cloudy, nodata
+
+
+def read_window(
+    src: Any, window: Any, *, level: str | None = None
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Read the bands of one window and the mask of pixels to ignore (unbuffered)."""
+    level = level or processing_level(src)
+    bands, cloudy, nodata = _read(src, window, level=level)
+    return bands, cloudy | nodata
 
 
 def read_window_boundless(src: Any, window: Any) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """As read_window, for a window that may reach past the scene's edge (filled as no data)."""
-    order = band_indexes(src)
-    data = src.read([order[name] for name in BANDS], window=window, boundless=True, fill_value=0)
-    bands = {name: data[i].astype(np.float32) / 10000.0 for i, name in enumerate(BANDS[:-1])}
-    return bands, np.isin(data[-1], MASKED_SCL)
+    bands, cloudy, nodata = _read(src, window, level=processing_level(src), boundless=True)
+    return bands, cloudy | nodata
+
+
+def _grow(mask: np.ndarray, pixels: int) -> np.ndarray:
+    if pixels <= 0 or not mask.any():
+        return mask
+    return np.asarray(ndimage.binary_dilation(mask, iterations=pixels), dtype=bool)
+
+
+def land_mask(
+    bands: dict[str, np.ndarray], stack: Indices, cloudy: np.ndarray, nodata: np.ndarray
+) -> np.ndarray:
+    """Return the pixels that are not land to inspect, each mask grown by its buffer."""
+    water = (stack.mndwi > MNDWI_WATER) & (bands["B08"] < WATER_NIR) | nodata
+    masked: np.ndarray = _grow(cloudy | nodata, CLOUD_BUFFER) | _grow(water, WATER_BUFFER)
+    return masked
+
+
+@dataclass
+class Exclusion:
+    """A deployment's areas never to inspect: built-up areas, quarries, landfills."""
+
+    geometries: list[Any]  # in longitude/latitude
+
+    @classmethod
+    def from_geojson(cls, path: Path) -> Exclusion:
+        import json
+
+        data = json.loads(path.read_text(encoding="utf-8"))
+        features = data.get("features", [data]) if isinstance(data, dict) else []
+        geometries = [shape(f.get("geometry", f)) for f in features if f]
+        return cls([g for g in geometries if not g.is_empty])
+
+
+def _exclusion_mask(
+    exclusion: Exclusion | None, crs: Any, affine: Any, shape_out: tuple[int, int]
+) -> np.ndarray:
+    if exclusion is None or not exclusion.geometries:
+        return np.zeros(shape_out, dtype=bool)
+    to_scene = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    local = [mapping(reproject(to_scene, g)) for g in exclusion.geometries]
+    inside: np.ndarray = geometry_mask(local, shape_out, affine, invert=True, all_touched=True)
+    return inside
+
+
+def _patch_reasons(
+    stack: Indices, pixels: np.ndarray, extra: list[dict[str, Any]], level: str
+) -> list[dict[str, Any]]:
+    found = [
+        reason(code, share=round(float(test(stack)[pixels].mean()) * 100))
+        for code, _rule, test in PIXEL_TESTS
+    ]
+    if level == "L1C":
+        found.append(reason("l1c"))
+    return found + extra
+
+
+def _shape_verdict(
+    polygon: Any, pixels: np.ndarray, stack: Indices
+) -> tuple[bool, list[dict[str, Any]], float]:
+    """Apply the patch tests; return (kept, reasons, a 0–1 shape-and-texture term)."""
+    filled = Polygon(polygon.exterior)
+    if polygon.area < RING_FILL * filled.area:
+        return False, [], 0.0  # a ring: the uneven edge of a larger smooth object
+    rectangle = polygon.minimum_rotated_rectangle
+    xs, ys = rectangle.exterior.coords.xy
+    sides = sorted(
+        {round(float(np.hypot(xs[i + 1] - xs[i], ys[i + 1] - ys[i])), 3) for i in range(2)}
+    )
+    short, long = (sides[0], sides[-1]) if sides else (0.0, 0.0)
+    if short < LINE_WIDTH_M and long > LINE_LENGTH_M:
+        return False, [], 0.0  # a line: a road, a field edge, a row of sheds
+    brightness = stack.brightness[pixels]
+    spread = float(brightness.std() / max(float(brightness.mean()), 1e-6))
+    fill = float(polygon.area / rectangle.area) if rectangle.area else 1.0
+    if fill >= BLOCK_FILL and spread < UNIFORM_CV and pixels.sum() >= 9:
+        return False, [], 0.0  # a regular, uniform block: a roof or a yard
+    if spread < UNEVEN_CV:
+        return False, [], 0.0  # even inside: bare ground or a surface, not a heap
+    reasons = [reason("uneven_inside", spread=round(spread * 100))]
+    if fill < BLOCK_FILL:
+        reasons.append(reason("irregular", fill=round(fill * 100)))
+    term = min(spread / 0.3, 1.0) * 0.5 + (1 - fill) * 0.5
+    return True, reasons, term
+
+
+def _history_verdict(
+    history: Sequence[tuple[date | None, Indices, np.ndarray]], pixels: np.ndarray
+) -> tuple[float, list[dict[str, Any]]]:
+    """Weigh the patch's past: (score factor, reasons). See the module's rule 5."""
+    if not history:
+        return 1.0, []
+    looked = []
+    for day, stack, masked in history:
+        seen = pixels & ~masked
+        if seen.sum() < max(1, pixels.sum() // 2):
+            continue  # clouded over on that date: says nothing
+        dumpish = float((score(stack)[seen] > 0).mean())
+        vegetated = float((stack.ndvi[seen] >= 0.4).mean())
+        looked.append((day, dumpish, vegetated))
+    if not looked:
+        return 1.0, []
+    if all(dumpish >= 0.5 for _d, dumpish, _v in looked):
+        return 1.0, [reason("persisting")]
+    if len(looked) >= 2 and looked[-1][1] >= 0.5 and looked[0][2] >= 0.5:
+        since = looked[0][0].isoformat() if looked[0][0] else "?"
+        return 1.15, [reason("new", date=since)]
+    if looked[-1][1] < 0.5:
+        return 0.5, [reason("only_now")]
+    return 1.0, []
+
+
+def scan_window(
+    path: Path,
+    col: int,
+    row: int,
+    width: int,
+    height: int,
+    *,
+    before: Path | Sequence[Path] | None = None,
+    territory: Any = None,
+    exclusion: Exclusion | None = None,
+    allow_l1c: bool = False,
+) -> WindowResult:
+    """Find candidates in one window of a scene, placed in latitude/longitude.
+
+    The window is read with a margin so that texture and buffers see across its edge;
+    a patch belongs to the window that holds its first pixel, so tiles never share one.
+    """
+    outer = Window(col - MARGIN, row - MARGIN, width + 2 * MARGIN, height + 2 * MARGIN)
+    with rasterio.open(path) as src:
+        level = check_scene(src, allow_l1c=allow_l1c)
+        bands, cloudy, nodata = _read(src, outer, level=level, boundless=True)
+        affine = window_transform(outer, src.transform)
+        crs = src.crs
+    pixel_area = abs(affine.a * affine.e)
+    shape_out = nodata.shape
+    stack = indices(bands)
+    masked = land_mask(bands, stack, cloudy, nodata)
+    masked |= _exclusion_mask(exclusion, crs, affine, shape_out)
+    if territory is not None:
+        to_scene = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+        local = reproject(to_scene, territory)
+        masked |= geometry_mask([mapping(local)], shape_out, affine, invert=False)
+    history = []
+    earlier = [before] if isinstance(before, Path) else list(before or [])
+    for old_path in earlier:
+        with rasterio.open(old_path) as old:
+            old_level = check_scene(old, allow_l1c=allow_l1c)
+            old_bands, old_cloudy, old_nodata = _read(old, outer, level=old_level, boundless=True)
+            old_day = scene_date(old_path, old.tags())
+        old_stack = indices(old_bands)
+        history.append(
+            (old_day, old_stack, land_mask(old_bands, old_stack, old_cloudy, old_nodata))
+        )
+    history.sort(key=lambda h: h[0] or date.min)
+    inner = (slice(MARGIN, MARGIN + height), slice(MARGIN, MARGIN + width))
+    land = ~masked[inner]
+    scores = score(stack)
+    scores[masked] = 0
+    hot = scores >= THRESHOLD
+    result = WindowResult([], float(land.sum()) * pixel_area, float((~land).sum()) * pixel_area)
+    if not hot[inner].any():
+        return result
+    labels, _count = ndimage.label(hot, structure=np.ones((3, 3), dtype=bool))
+    to_wgs84 = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    for number, box in enumerate(ndimage.find_objects(labels), start=1):
+        if box is None:
+            continue
+        rows, cols = box
+        # The patch is this window's if its first pixel (top row, leftmost) lies inside.
+        top = int(rows.start)
+        first_col = int(np.flatnonzero(labels[top, cols] == number)[0]) + int(cols.start)
+        if not (MARGIN <= top < MARGIN + height and MARGIN <= first_col < MARGIN + width):
+            continue
+        local_pixels = labels[box] == number
+        count = int(local_pixels.sum())
+        if not MIN_PIXELS <= count <= MAX_PIXELS:
+            result.dropped_patches += 1
+            continue
+        box_affine = affine * affine.translation(cols.start, rows.start)
+        geometry = next(
+            g
+            for g, _v in shapes(
+                local_pixels.astype(np.uint8),
+                mask=local_pixels,
+                transform=box_affine,
+                connectivity=8,
+            )
+        )
+        polygon = shape(geometry)
+        sub = Indices(*(getattr(stack, f)[box] for f in Indices.__dataclass_fields__))
+        kept, shape_reasons, term = _shape_verdict(polygon, local_pixels, sub)
+        if not kept:
+            result.dropped_patches += 1
+            continue
+        full_pixels = np.zeros(labels.shape, dtype=bool)
+        full_pixels[box] = local_pixels
+        factor, history_reasons = _history_verdict(history, full_pixels)
+        value = float(scores[box][local_pixels].mean()) * 0.7 + 0.3 * term
+        outline = reproject(to_wgs84, polygon)
+        centre = outline.centroid
+        result.candidates.append(
+            Candidate(
+                lat=round(centre.y, 6),
+                lon=round(centre.x, 6),
+                score=round(min(value * factor, 1.0), 3),
+                pixels=count,
+                area_m2=round(count * pixel_area, 1),
+                outline=mapping(outline),
+                reasons=_patch_reasons(sub, local_pixels, shape_reasons + history_reasons, level),
+            )
+        )
+    result.candidates.sort(key=lambda c: -c.score)
+    return result
 
 
 def detect_window(
@@ -215,81 +557,43 @@ def detect_window(
     row: int,
     width: int,
     height: int,
-    *,
-    before: Path | None = None,
-    territory: Any = None,
-    threshold: float = THRESHOLD,
+    **options: Any,
 ) -> list[Candidate]:
-    """Find candidates in one window of a scene, placed in latitude/longitude."""
-    window = Window(col, row, width, height)
-    with rasterio.open(path) as src:
-        bands, masked = read_window(src, window)
-        affine = window_transform(window, src.transform)
-        crs = src.crs
-        pixel_area = abs(affine.a * affine.e)
-    to_wgs84 = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-    if territory is not None:
-        to_scene = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-        local = reproject(to_scene, territory)
-        masked |= geometry_mask([mapping(local)], (height, width), affine, invert=False)
-    stack = indices(bands)
-    earlier = None
-    if before is not None:
-        with rasterio.open(before) as old:
-            old_bands, old_masked = read_window(old, window)
-        earlier = indices(old_bands)
-        masked |= old_masked
-    scores = score(stack, earlier)
-    scores[masked] = 0
-    hot = (scores >= threshold).astype(np.uint8)
-    candidates: list[Candidate] = []
-    if not hot.any():
-        return candidates
-    labels = np.zeros(hot.shape, dtype=np.int32)
-    polygons = []
-    for number, (geometry, _value) in enumerate(
-        shapes(hot, mask=hot.astype(bool), transform=affine, connectivity=8), start=1
-    ):
-        polygons.append(geometry)
-        labels |= (~geometry_mask([geometry], hot.shape, affine)).astype(np.int32) * number
-    for number, geometry in enumerate(polygons, start=1):
-        pixels = labels == number
-        count = int(pixels.sum())
-        if not MIN_PIXELS <= count <= MAX_PIXELS:
-            continue
-        polygon = shape(geometry)
-        filled = Polygon(polygon.exterior)
-        if polygon.area < RING_FILL * filled.area:
-            continue  # a ring: the uneven edge of a larger smooth object, not a heap
-        outline = reproject(to_wgs84, polygon)
-        centre = outline.centroid
-        candidates.append(
-            Candidate(
-                lat=round(centre.y, 6),
-                lon=round(centre.x, 6),
-                score=round(float(scores[pixels].mean()), 3),
-                pixels=count,
-                area_m2=round(count * pixel_area, 1),
-                outline=mapping(outline),
-                reasons=reasons_for(stack, pixels, earlier),
-            )
-        )
-    candidates.sort(key=lambda c: -c.score)
-    return candidates
+    """Return the candidates of one window (scan_window without the land figures)."""
+    return scan_window(path, col, row, width, height, **options).candidates
 
 
-def chip_png(path: Path, lat: float, lon: float, size: int = 48) -> bytes:
-    """Draw a true-colour image chip around a point, for the verification queue."""
+CHIP_BANDS = {"true": ("B04", "B03", "B02"), "false": ("B12", "B08", "B04")}
+
+
+def chip_png(path: Path, lat: float, lon: float, size: int = 48, colours: str = "true") -> bytes:
+    """Draw an image chip around a point, for the verification queue.
+
+    True colour shows what a person would see; false colour (SWIR-2, NIR, red) shows
+    vegetation green and bare or disturbed ground and waste in pinks and browns.
+    """
     with rasterio.open(path) as src:
         x, y = Transformer.from_crs("EPSG:4326", src.crs, always_xy=True).transform(lon, lat)
         row, col = src.index(x, y)
-        window = Window(max(col - size // 2, 0), max(row - size // 2, 0), size, size)
+        window = Window(col - size // 2, row - size // 2, size, size)
         order = band_indexes(src)
-        rgb = src.read([order["B04"], order["B03"], order["B02"]], window=window, boundless=True)
-    image = np.clip(rgb.astype(np.float32) / 3000 * 255, 0, 255).astype(np.uint8)
+        names = CHIP_BANDS.get(colours, CHIP_BANDS["true"])
+        picture_bands = src.read(
+            [order[n] for n in names], window=window, boundless=True, fill_value=0
+        )
+    values = picture_bands.astype(np.float32)
+    scale = max(float(np.percentile(values, 98)), 1.0)
+    image = np.clip(values / scale * 255, 0, 255).astype(np.uint8)
     picture = Image.fromarray(np.transpose(image, (1, 2, 0))).resize(
         (size * 4, size * 4), Image.Resampling.NEAREST
     )
+    # A frame around the middle, where the candidate is.
+    pixels = picture.load()
+    if pixels is not None:
+        low, high = size * 2 - 24, size * 2 + 24
+        for i in range(low, high):
+            for j in (low, high - 1):
+                pixels[i, j] = pixels[j, i] = (255, 230, 0)
     buffer = io.BytesIO()
     picture.save(buffer, "PNG")
     return buffer.getvalue()

@@ -31,6 +31,10 @@ def scene(tmp_path: Any) -> tuple[Path, tuple[float, float]]:
     return path, origin
 
 
+def codes(candidate: space.Candidate) -> set[str]:
+    return {r["code"] for r in candidate.reasons}
+
+
 def centre_of(origin: Any, patch: Patch) -> tuple[float, float]:
     middle = patch.size / 2
     return pixel_latlon(origin, patch.row + middle, patch.col + middle)
@@ -45,10 +49,11 @@ def test_the_dumps_are_found_exactly_where_they_are(scene):
         nearest = min(found, key=lambda c: (c.lat - lat) ** 2 + (c.lon - lon) ** 2)
         # Within a metre or so: the centre of the patch, in latitude and longitude.
         assert abs(nearest.lat - lat) < 2e-5 and abs(nearest.lon - lon) < 3e-5
-        assert nearest.pixels == patch.size**2
-        assert nearest.area_m2 == pytest.approx(patch.size**2 * 100)
-        assert nearest.score > 0.9
-        assert any(r.startswith("uneven") for r in nearest.reasons)
+        # Every pixel test is required: a pixel of the heap dark enough to fail one drops out.
+        assert patch.size**2 * 0.95 <= nearest.pixels <= patch.size**2
+        assert nearest.area_m2 == pytest.approx(nearest.pixels * 100)
+        assert nearest.score >= space.THRESHOLD
+        assert {"unvegetated", "grey", "uneven", "uneven_inside"} <= codes(nearest)
         assert nearest.outline["type"] == "Polygon"
 
 
@@ -83,16 +88,37 @@ def test_tiles_give_the_same_candidates_as_the_whole_scene(scene):
     assert sorted((c.lat, c.lon) for c in tiled) == sorted((c.lat, c.lon) for c in whole)
 
 
-def test_change_between_two_dates_marks_new_dumps(tmp_path):
-    before = tmp_path / "before" / "S2_T42UXE_20240715.tif"
+def test_a_patch_new_on_one_date_only_is_not_called_new(tmp_path):
+    """One pair of dates cannot tell a dump from a harvest: the patch loses half its score."""
+    before = tmp_path / "before" / "S2_T42UXE_20250615.tif"
     after = tmp_path / "after" / "S2_T42UXE_20250715.tif"
     before.parent.mkdir()
     after.parent.mkdir()
-    make_scene(before, patches=(), seed=2)
+    make_scene(before, patches=(), seed=2, day=date(2025, 6, 15))
     make_scene(after, patches=DUMPS, seed=3)
+    alone = space.detect_window(after, 0, 0, 512, 512)
     found = space.detect_window(after, 0, 0, 512, 512, before=before)
     assert len(found) == 2
-    assert all(any(r.startswith("new since the earlier scene") for r in c.reasons) for c in found)
+    assert all("only_now" in codes(c) for c in found)
+    assert sorted(c.score for c in found) == pytest.approx(
+        sorted(round(c.score * 0.5, 3) for c in alone), abs=0.002
+    )
+
+
+def test_a_patch_that_appeared_and_persists_over_several_dates_is_new(tmp_path):
+    earlier = tmp_path / "before"
+    earlier.mkdir()
+    after = tmp_path / "S2_T42UXE_20250815.tif"
+    make_scene(earlier / "S2_T42UXE_20250515.tif", patches=(), seed=2, day=date(2025, 5, 15))
+    make_scene(earlier / "S2_T42UXE_20250715.tif", patches=DUMPS, seed=4)
+    make_scene(after, patches=DUMPS, seed=3, day=date(2025, 8, 15))
+    history = sorted(earlier.iterdir())
+    found = space.detect_window(after, 0, 0, 512, 512, before=history)
+    assert len(found) == 2
+    assert all({"code": "new", "date": "2025-05-15"} in c.reasons for c in found)
+    # Already there on every earlier date: an old dump, said so, not "new".
+    again = space.detect_window(after, 0, 0, 512, 512, before=history[1:])
+    assert all("persisting" in codes(c) for c in again)
 
 
 def test_the_territory_limits_the_search(scene):
