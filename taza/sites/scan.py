@@ -81,6 +81,31 @@ def _date_key(path: Path) -> str:
     return match.group(0) if match else ""
 
 
+def chip_scenes(site: WasteSite) -> dict[str, Path]:
+    """Return the scenes a candidate can be seen in: "now" and, where kept, "before".
+
+    "now" is the latest sighting's scene still on disk; "before" the earliest scene of the
+    same tile in that scan's earlier scenes. Uses ``site.scene_sightings`` when prefetched.
+    """
+    sightings = getattr(site, "scene_sightings", None)
+    if sightings is None:
+        sightings = list(
+            site.sightings.exclude(scene="").select_related("scan").order_by("seen_at", "pk")
+        )
+    found: dict[str, Path] = {}
+    for sighting in reversed(sightings):
+        scene = Path(sighting.scene)
+        if not scene.is_file():
+            continue
+        found["now"] = scene
+        if sighting.scan is not None and sighting.scan.before_folder:
+            earlier = _matching(scene, Path(sighting.scan.before_folder))
+            if earlier:
+                found["before"] = earlier[0]
+        break
+    return found
+
+
 def _territory(job: ScanJob) -> Any:
     if job.region is None:
         return None

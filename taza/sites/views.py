@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import logging
 from datetime import date
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,10 +31,19 @@ from taza.sites.filtersets import SiteFilterSet
 from taza.sites.indicators import indicators
 from taza.sites.models import ScanJob, SiteSighting, WasteSite
 from taza.sites.querysets import verification_queue, visible_sites
-from taza.sites.scan import enqueue, eta_text, plan_scan, scene_folder, scene_folders
+from taza.sites.reasons import describe_all
+from taza.sites.scan import (
+    chip_scenes,
+    enqueue,
+    eta_text,
+    plan_scan,
+    scene_folder,
+    scene_folders,
+)
 from taza.sites.services import ImportRefused, act, import_sites, may_act
 
 logger = logging.getLogger(__name__)
+QUEUE_PAGE = 50
 
 
 def registry(request: HttpRequest) -> HttpResponse:
@@ -90,7 +100,8 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "akimats": Body.objects.filter(
                 region=site.region, kind__in=[BodyKind.REGIONAL_AKIMAT, BodyKind.DISTRICT_AKIMAT]
             ),
-            "has_chip": site.sightings.exclude(scene="").exists(),
+            "chips": chip_scenes(site),
+            "reasons": describe_all(site.reasons),
         },
     )
 
@@ -118,29 +129,65 @@ def site_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def site_chip(request: HttpRequest, pk: int) -> HttpResponse:
-    """Serve the scene chip the candidate was found in, for verification."""
+    """Serve an image chip of the candidate, for verification.
+
+    ``colours`` is "true" (what a person would see) or "false" (SWIR, NIR, red: waste and
+    disturbed ground stand out from vegetation); ``when`` is "now" (the scene it was found
+    in, the latest) or "before" (the earliest scene it was seen in, when there is one).
+    """
     site = get_object_or_404(WasteSite, pk=pk)
     if not may_act(request.user, site):
         raise PermissionDenied(_("Only analysts and the akimat of the territory act on this site."))
-    sighting = SiteSighting.objects.filter(site=site).exclude(scene="").first()
-    if sighting is None or not Path(sighting.scene).exists():
-        raise Http404
-    return HttpResponse(
-        space.chip_png(Path(sighting.scene), site.lat, site.lon), content_type="image/png"
+    colours = request.GET.get("colours", "true")
+    if colours not in space.CHIP_BANDS:
+        colours = "true"
+    scene = chip_scenes(site).get("before" if request.GET.get("when") == "before" else "now")
+    if scene is None:
+        raise Http404(_("No scene of this candidate is kept."))
+    response = HttpResponse(
+        space.chip_png(scene, site.lat, site.lon, colours=colours), content_type="image/png"
     )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """Candidates to verify, best score first, in the person's territory."""
+    """Candidates to verify, best score first, in the person's territory, paged.
+
+    Candidates the scan's budget held back are not here: they stay in the registry.
+    """
     scope = scope_of(request.user)
     if not (scope.reads_all or scope.regions or scope.districts):
         raise PermissionDenied(_("Only analysts and akimat operators verify candidates."))
-    candidates = verification_queue(request.user).select_related("region")
+    candidates = (
+        verification_queue(request.user)
+        .filter(held_back=False)
+        .select_related("region")
+        .prefetch_related(
+            Prefetch(
+                "sightings",
+                queryset=SiteSighting.objects.exclude(scene="")
+                .select_related("scan")
+                .order_by("seen_at", "pk"),
+                to_attr="scene_sightings",
+            )
+        )
+        .order_by(F("score").desc(nulls_last=True), "found_at", "pk")
+    )
+    page = Paginator(candidates, QUEUE_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {"site": site, "reasons": describe_all(site.reasons), "chips": chip_scenes(site)}
+        for site in page
+    ]
     return render(
         request,
         "sites/queue.html",
-        {"candidates": candidates.order_by("-score", "found_at")[:100]},
+        {
+            "page": page,
+            "rows": rows,
+            "held_back": verification_queue(request.user).filter(held_back=True).count(),
+        },
     )
 
 
@@ -242,7 +289,15 @@ def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "tiles_done": job.tiles_done,
                 "tiles_total": job.tiles_total,
                 "candidates": job.candidates,
+                "held_back": job.held_back,
+                "dropped": job.dropped,
+                "tiles_failed": job.tiles_failed,
+                "land_km2": round(job.land_km2, 2),
                 "eta": eta_text(job),
             }
         )
-    return render(request, "sites/scan.html", {"job": job, "eta": eta_text(job)})
+    return render(
+        request,
+        "sites/scan.html",
+        {"job": job, "eta": eta_text(job), "shown": max(job.candidates - job.held_back, 0)},
+    )

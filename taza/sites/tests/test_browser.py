@@ -61,8 +61,12 @@ def test_from_a_scene_folder_to_a_liquidated_site(browser, site, tmp_path, setti
 
     page.goto("/sites/queue/")
     row = page.locator("table.queue tbody tr").first
-    chip = row.locator("img.chip")
-    assert chip.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
+    chips = row.locator("img.chip")
+    assert chips.count() == 2  # true and false colour; no earlier scene in this scan
+    for index in range(chips.count()):
+        loaded = chips.nth(index).evaluate("img => img.decode().then(() => img.naturalWidth)")
+        assert loaded > 0
+    assert "unvegetated: NDVI below 0.3" in row.inner_text()
     site_id = int(row.get_attribute("data-site") or 0)
     row.get_by_role("button", name="Verify").click()
     assert WasteSite.objects.get(pk=site_id).state == "verified"

@@ -74,4 +74,4 @@ def test_a_scan_uses_the_configured_classifier(judged, tmp_path, settings):
     job = run_here(plan_scan(fresh))
     assert job.candidates == 1
     newest = WasteSite.objects.filter(source=SiteSource.SATELLITE).order_by("-pk").first()
-    assert any(reason.startswith("classifier:") for reason in newest.reasons)
+    assert any(reason.get("code") == "classifier" for reason in newest.reasons)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -97,3 +98,56 @@ def test_the_scans_page_offers_only_delivered_folders(client, cast, settings, tm
     assert broken.status_code == 400 and "cannot be read" in broken.content.decode()
     assert str(tmp_path) not in broken.content.decode()
     assert not ScanJob.objects.exists()
+
+
+def test_the_queue_counts_pages_and_leaves_out_what_the_budget_held_back(client, cast):
+    for index in range(55):
+        record_sighting(
+            Sighting(
+                lat=47.0 + index * 0.01,
+                lon=67.71,
+                source=SiteSource.SATELLITE,
+                score=0.5 + index / 200,
+                reasons=[{"code": "unvegetated", "share": 90}, "an old plain-text reason"],
+            )
+        )
+    WasteSite.objects.filter(score__lt=0.51).update(held_back=True)  # two of them
+    client.login(username="analyst", password=PASSWORD)
+    first = client.get("/sites/queue/").content.decode()
+    assert "53 candidates await verification" in first and "page 1 of 2" in first
+    assert "2 low-ranked satellite candidates held back" in first
+    assert first.count('data-site="') == 50 and "?page=2" in first
+    second = client.get("/sites/queue/?page=2").content.decode()
+    assert "Previous page" in second and "an old plain-text reason" in first
+    assert "unvegetated: NDVI below 0.3 on 90% of its pixels" in first
+    assert "No satellite image is kept for this candidate." in first
+    kazakh = Client(HTTP_ACCEPT_LANGUAGE="kk")
+    kazakh.login(username="analyst", password=PASSWORD)
+    assert "NDVI below" not in kazakh.get("/sites/queue/").content.decode()
+
+
+def test_chips_show_the_candidate_in_true_and_false_colour_now_and_before(client, cast, tmp_path):
+    from datetime import date
+
+    from taza.sites.scan import plan_scan, run_here
+    from taza.sites.synthetic import Patch, make_scene
+
+    now, before = tmp_path / "now", tmp_path / "before"
+    now.mkdir()
+    before.mkdir()
+    make_scene(now / "S2_T42UXE_20250715.tif", patches=(Patch("dump", 100, 100, 8),))
+    make_scene(before / "S2_T42UXE_20240715.tif", day=date(2024, 7, 15), seed=5)
+    run_here(plan_scan(now, before=before))
+    site = WasteSite.objects.get(source=SiteSource.SATELLITE)
+    assert client.get(f"/sites/{site.pk}/chip.png").status_code in (302, 403)
+    client.login(username="analyst", password=PASSWORD)
+    pictures = {}
+    for query in ("", "?colours=false", "?when=before", "?colours=nonsense"):
+        response = client.get(f"/sites/{site.pk}/chip.png{query}")
+        assert response.status_code == 200 and response["Content-Type"] == "image/png"
+        pictures[query] = response.content
+    assert len(set(pictures.values())) == 3  # nonsense colours fall back to true colour
+    page = client.get("/sites/queue/").content.decode()
+    assert page.count("chip.png") == 3  # before, true colour, false colour
+    Path(now / "S2_T42UXE_20250715.tif").unlink()
+    assert client.get(f"/sites/{site.pk}/chip.png").status_code == 404

@@ -72,3 +72,84 @@ def test_the_command_prints_progress_and_queued_tiles_run_on_the_task_queue(fold
         call_command("scan_scenes", "/nowhere")
     with pytest.raises(CommandError, match="No region"):
         call_command("scan_scenes", str(folder), "--region", "KZ00")
+
+
+def test_a_scene_across_the_border_drops_what_is_outside_and_finishes(tmp_path):
+    scenes = tmp_path / "border"
+    scenes.mkdir()
+    # North Kazakhstan at 69.5° E: the border with Russia runs near 55.35° N.
+    make_scene(
+        scenes / "S2_T42UWF_20250715.tif",
+        width=512,
+        height=1024,
+        top_left=(55.40, 69.45),
+        patches=(Patch("dump", 50, 200, 8), Patch("dump", 900, 200, 8)),
+    )
+    job = run_here(plan_scan(scenes))
+    assert job.status == ScanStatus.DONE and job.tiles_failed == 0
+    assert (job.candidates, job.dropped) == (1, 1)
+    assert WasteSite.objects.get(source=SiteSource.SATELLITE).region.code == "KZ59"
+
+
+def test_a_scan_with_no_tiles_to_do_finishes_at_once(folder, capsys):
+    job = plan_scan(folder, region=Region.objects.get(code="KZ62"), tile=256)
+    assert (job.tiles_total, job.status) == (0, ScanStatus.DONE)
+    assert job.finished_at is not None
+    call_command("scan_scenes", str(folder), "--region", "KZ62")
+    assert "No tiles to do" in capsys.readouterr().out
+
+
+def test_a_failing_tile_is_retried_reported_and_never_fails_the_scan(folder, monkeypatch):
+    from taza.sites import space
+
+    real = space.scan_window
+    calls: list[int] = []
+
+    def flaky(path, col, row, *args, **kwargs):
+        if (col, row) == (0, 0):
+            calls.append(1)
+            raise OSError("read error in block 0")
+        return real(path, col, row, *args, **kwargs)
+
+    monkeypatch.setattr(space, "scan_window", flaky)
+    job = run_here(plan_scan(folder, tile=256))
+    assert len(calls) == 3  # TAZA_SPACE_TILE_ATTEMPTS
+    assert (job.status, job.tiles_done, job.tiles_failed) == (ScanStatus.DONE, 4, 1)
+    failed = job.tiles.get(col_off=0, row_off=0)
+    assert failed.done and failed.attempts == 3 and "read error" in failed.error
+    assert job.candidates == 1  # the dump at (100, 100) was in the failed tile
+
+
+def test_a_level_1c_folder_is_refused_clearly_unless_asked_for(tmp_path, capsys):
+    import shutil
+    from pathlib import Path
+
+    from django.core.management.base import CommandError
+
+    from taza.sites.models import ScanJob
+
+    scenes = tmp_path / "l1c"
+    scenes.mkdir()
+    shutil.copy(Path(__file__).parent / "data" / "S2_L1C_shore.tif", scenes)
+    with pytest.raises(CommandError, match="Level-1C"):
+        call_command("scan_scenes", str(scenes))
+    assert not ScanJob.objects.exists()  # nothing half-made
+    call_command("scan_scenes", str(scenes), "--l1c")
+    assert "Done" in capsys.readouterr().out
+
+
+def test_the_budget_puts_only_the_best_candidates_in_front_of_people(folder, settings):
+    from taza.sites.models import ScanJob
+    from taza.sites.scan import apply_budget
+
+    job = run_here(plan_scan(folder, tile=256))
+    sites = WasteSite.objects.filter(source=SiteSource.SATELLITE).order_by("-score")
+    # 26 km² less the scene's edge (its no-data outside is buffered 30 m in).
+    assert sites.count() == 2 and job.land_km2 == pytest.approx(25.6, abs=0.2)
+    # 25.6 km² inspected: the budget of 1 per 100 km² still shows one, the best.
+    assert list(sites.values_list("held_back", flat=True)) == [False, True]
+    assert ScanJob.objects.get(pk=job.pk).held_back == 1
+    settings.TAZA_SPACE_BUDGET_PER_100KM2 = 100
+    assert apply_budget(job) == 0
+    settings.TAZA_SPACE_MAX_PER_CELL = 1  # both lie in one cell of about 36 km²
+    assert apply_budget(job) == 1

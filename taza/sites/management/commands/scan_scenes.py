@@ -9,7 +9,7 @@ from taza.sites.scan import enqueue, eta_text, plan_scan, run_here
 
 
 class Command(BaseCommand):
-    help = "Scan Sentinel-2 L2A GeoTIFF scenes for dump-like patches; resumable."
+    help = "Scan Sentinel-2 GeoTIFF scenes (L2A; L1C with --l1c) for dump-like patches; resumable."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("folder", nargs="?", help="a scene file or a folder of them")
@@ -18,6 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--resume", type=int, help="finish the unfinished tiles of scan N")
         parser.add_argument(
             "--queue", action="store_true", help="hand the tiles to the task-queue workers"
+        )
+        parser.add_argument(
+            "--l1c",
+            action="store_true",
+            help="take Level-1C scenes (dark-object subtraction, clouds by brightness)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -38,10 +43,18 @@ class Command(BaseCommand):
                     raise CommandError(f"No region {options['region']}.")
             before = Path(options["before"]) if options["before"] else None
             try:
-                job = plan_scan(folder, region=region, before=before)
+                job = plan_scan(
+                    folder, region=region, before=before, allow_l1c=options["l1c"] or None
+                )
             except ValueError as exc:
                 raise CommandError(str(exc)) from None
         self.stdout.write(f"Scan {job.pk}: {job.tiles_total} tiles.")
+        if not job.tiles_total:
+            self.stdout.write(
+                "No tiles to do: no scene in season, or none over the chosen region. "
+                "The scan is finished."
+            )
+            return
         if options["queue"]:
             self.stdout.write(f"Queued {enqueue(job)} tiles; follow it at /sites/scans/{job.pk}/")
             return
@@ -53,4 +66,9 @@ class Command(BaseCommand):
             )
 
         job = run_here(job, progress)
-        self.stdout.write(f"Done: {job.candidates} new candidates for verification.")
+        self.stdout.write(
+            f"Done: {job.candidates} new candidates, {job.candidates - job.held_back} put in "
+            f"the verification queue (the budget holds back {job.held_back}); "
+            f"{job.land_km2:.1f} km² of land inspected; {job.dropped} outside the territory "
+            f"dropped; {job.tiles_failed} tiles failed."
+        )
