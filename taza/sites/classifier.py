@@ -10,18 +10,22 @@ ever downloaded: the model is made here, from this registry.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnxruntime
 import rasterio
 from django.conf import settings
+from django.utils import timezone
 from pyproj import Transformer
 from rasterio.windows import Window
 from skl2onnx import to_onnx
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -61,6 +65,10 @@ class TrainingResult:
     negatives: int
     accuracy: float
     path: Path
+    # Measured on verdicts held out of fitting (a quarter, by class), before the final fit.
+    held_out: int = 0
+    precision: float | None = None
+    recall: float | None = None
 
 
 class NotEnoughExamples(ValueError):
@@ -107,11 +115,67 @@ def train(output: Path) -> TrainingResult:
             f"{positives} verified and {negatives} rejected sites with their scenes; "
             f"at least {MIN_EXAMPLES} of each are needed"
         )
+    held_out, precision, recall = held_out_scores(features, labels)
     content, accuracy = fit_onnx(features, labels)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(content)
+    result = TrainingResult(positives, negatives, accuracy, output, held_out, precision, recall)
+    report_path(output).write_text(
+        json.dumps(
+            {
+                "positives": positives,
+                "negatives": negatives,
+                "held_out": held_out,
+                "precision": precision,
+                "recall": recall,
+                "trained_at": timezone.now().isoformat(),
+            }
+        ),
+        encoding="utf-8",
+    )
     load.cache_clear()
-    return TrainingResult(positives, negatives, accuracy, output)
+    return result
+
+
+def held_out_scores(
+    features: np.ndarray, labels: np.ndarray
+) -> tuple[int, float | None, float | None]:
+    """Fit on three quarters of the verdicts, by class; return (n, precision, recall) on the rest.
+
+    With too few verdicts to hold two of each class out, nothing is measured (None).
+    """
+    test_size = max(4, len(labels) // 4)
+    if min(int(labels.sum()), int(len(labels) - labels.sum())) < 4 or test_size >= len(labels):
+        return 0, None, None
+    fit_x, test_x, fit_y, test_y = train_test_split(
+        features, labels, test_size=test_size, stratify=labels, random_state=0
+    )
+    model = make_pipeline(
+        StandardScaler(), LogisticRegression(class_weight="balanced", max_iter=1000)
+    )
+    model.fit(fit_x, fit_y)
+    predicted = model.predict(test_x)
+    true_positive = int(((predicted == 1) & (test_y == 1)).sum())
+    flagged, actual = int((predicted == 1).sum()), int((test_y == 1).sum())
+    precision = true_positive / flagged if flagged else 0.0
+    recall = true_positive / actual if actual else 0.0
+    return len(test_y), round(precision, 3), round(recall, 3)
+
+
+def report_path(model: Path) -> Path:
+    return model.with_suffix(".json")
+
+
+def configured_report() -> dict[str, Any] | None:
+    """Return the held-out precision and recall of the configured classifier, if measured."""
+    path = str(getattr(settings, "TAZA_SITES_CLASSIFIER", "") or "")
+    if not path or not report_path(Path(path)).is_file():
+        return None
+    try:
+        data: dict[str, Any] = json.loads(report_path(Path(path)).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data
 
 
 class Classifier:

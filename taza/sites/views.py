@@ -27,6 +27,7 @@ from taza.geo.filtersets import TerritoryPeriodFilterSet
 from taza.geo.models import Region
 from taza.sites import space
 from taza.sites.choices import SiteKind, SiteSource, SiteState
+from taza.sites.classifier import configured_report
 from taza.sites.filtersets import SiteFilterSet
 from taza.sites.indicators import indicators
 from taza.sites.models import ScanJob, SiteSighting, WasteSite
@@ -187,6 +188,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "held_back": verification_queue(request.user).filter(held_back=True).count(),
+            "classifier": configured_report(),
         },
     )
 

@@ -27,3 +27,10 @@ class Command(BaseCommand):
             f"Trained on {result.positives} verified and {result.negatives} rejected sites "
             f"(accuracy on them {result.accuracy:.2f}); written to {result.path}."
         )
+        if result.precision is not None:
+            self.stdout.write(
+                f"On {result.held_out} verdicts held out of fitting: precision "
+                f"{result.precision:.2f}, recall {result.recall:.2f}."
+            )
+        else:
+            self.stdout.write("Too few verdicts to hold some out: precision and recall unknown.")
