@@ -115,7 +115,7 @@ def _territory(job: ScanJob) -> Any:
 
 
 def _exclusion() -> space.Exclusion | None:
-    """Read the deployment's exclusion layer (TAZA_SPACE_EXCLUDE, GeoJSON), if it has one."""
+    """Read the deployment's exclusion layer (TAZA_SPACE_EXCLUDE: GeoJSON or GeoTIFF)."""
     path = Path(settings.TAZA_SPACE_EXCLUDE) if settings.TAZA_SPACE_EXCLUDE else None
     if path is None:
         return None
@@ -124,7 +124,7 @@ def _exclusion() -> space.Exclusion | None:
 
 @lru_cache(maxsize=2)
 def _read_exclusion(path: str, mtime: float) -> space.Exclusion:
-    return space.Exclusion.from_geojson(Path(path))
+    return space.Exclusion.load(Path(path))
 
 
 @transaction.atomic

@@ -147,3 +147,61 @@ def test_a_chip_is_drawn_for_verification(scene):
     lat, lon = centre_of(origin, DUMPS[0])
     png = space.chip_png(path, lat, lon)
     assert png.startswith(b"\x89PNG")
+
+
+def test_an_exclusion_layer_as_polygons_or_a_raster_removes_its_areas(scene, tmp_path):
+    import json
+
+    import rasterio
+    from shapely.geometry import box, mapping
+
+    path, origin = scene
+    first, second = (centre_of(origin, patch) for patch in DUMPS)
+    quarry = box(first[1] - 0.001, first[0] - 0.001, first[1] + 0.001, first[0] + 0.001)
+    layer = tmp_path / "exclude.geojson"
+    layer.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"kind": "quarry"},
+                        "geometry": mapping(quarry),
+                    }
+                ],
+            }
+        )
+    )
+    found = space.detect_window(path, 0, 0, 512, 512, exclusion=space.Exclusion.load(layer))
+    assert len(found) == 1 and abs(found[0].lat - second[0]) < 2e-5
+    # A raster in the scene's grid marking built-up land where the second dump is.
+    with rasterio.open(path) as src:
+        profile = {**src.profile, "count": 1, "dtype": "uint8", "nodata": None}
+    built = np.zeros((512, 512), dtype=np.uint8)
+    patch = DUMPS[1]
+    built[
+        patch.row - 5 : patch.row + patch.size + 5, patch.col - 5 : patch.col + patch.size + 5
+    ] = 1
+    raster = tmp_path / "built-up.tif"
+    with rasterio.open(raster, "w", **profile) as dst:
+        dst.write(built, 1)
+    found = space.detect_window(path, 0, 0, 512, 512, exclusion=space.Exclusion.load(raster))
+    assert len(found) == 1 and abs(found[0].lat - first[0]) < 2e-5
+
+
+def test_a_file_that_is_not_a_scene_is_refused_in_words(tmp_path):
+    import rasterio
+
+    path = tmp_path / "S2_L2A_T42UXE_20250715.tif"
+    make_scene(path)
+    with rasterio.open(path, "r+") as dst:
+        dst.update_tags(PROCESSING_LEVEL="L2A")
+    few = tmp_path / "three-bands.tif"
+    with rasterio.open(path) as src:
+        profile = {**src.profile, "count": 3}
+        data = src.read([1, 2, 3])
+    with rasterio.open(few, "w", **profile) as dst:
+        dst.write(data)
+    with rasterio.open(few) as src, pytest.raises(space.SceneError, match="3 bands"):
+        space.band_indexes(src)
