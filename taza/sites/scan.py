@@ -36,7 +36,7 @@ from taza.sites.choices import ScanStatus, SiteSource, SiteState
 from taza.sites.classifier import configured, patch_features
 from taza.sites.models import ScanJob, ScanTile, WasteSite
 from taza.sites.reasons import reason
-from taza.sites.services import Sighting, record_sighting
+from taza.sites.services import Sighting, record_satellite_sightings
 from taza.sites.space import reproject
 
 logger = logging.getLogger(__name__)
@@ -236,16 +236,14 @@ def _detect_and_record(tile: ScanTile, job: ScanJob) -> int:
         allow_l1c=job.allow_l1c,
     )
     found = second_stage(Path(tile.scene), result.candidates)
-    added = dropped = 0
     with transaction.atomic():
         locked = ScanTile.objects.select_for_update().get(pk=tile.pk)
         if locked.done:  # another worker finished it meanwhile
             return 0
-        for candidate in found:
-            if not _inside(job, candidate):
-                dropped += 1
-                continue
-            _site, outcome = record_sighting(
+        inside = [c for c in found if _inside(job, c)]
+        dropped = len(found) - len(inside)
+        outcomes = record_satellite_sightings(
+            [
                 Sighting(
                     lat=candidate.lat,
                     lon=candidate.lon,
@@ -257,8 +255,10 @@ def _detect_and_record(tile: ScanTile, job: ScanJob) -> int:
                     scan=job,
                     scene=tile.scene,
                 )
-            )
-            added += outcome == "created"
+                for candidate in inside
+            ]
+        )
+        added = outcomes.count("created")
         locked.done, locked.candidates, locked.finished_at = True, added, timezone.now()
         locked.error = ""
         locked.save(update_fields=["done", "candidates", "finished_at", "error"])

@@ -26,7 +26,7 @@ from shapely.geometry import shape
 
 from taza.accounts.permissions import scope_of
 from taza.audit.models import AuditAction
-from taza.audit.services import create_audited, update_audited
+from taza.audit.services import create_audited, record_created, update_audited
 from taza.bodies.models import Body
 from taza.core.actors import SYSTEM, Actor
 from taza.core.errors import DomainError
@@ -173,6 +173,101 @@ def record_sighting(data: Sighting, *, actor: Actor = SYSTEM) -> tuple[WasteSite
     )
     _sighted(site, data, seen_at)
     return site, "created"
+
+
+@transaction.atomic
+def record_satellite_sightings(batch: list[Sighting]) -> list[str]:
+    """Write one tile's candidates in bulk; return what happened to each, in order.
+
+    The same rules as ``record_sighting`` (a landfill's surroundings are dropped, a place
+    already registered is joined), decided in memory against one query of the sites
+    around the batch, then new sites, their audit entries and the sightings written with
+    one insert each. A site joined is updated one by one (rare: a place seen again).
+    """
+    if not batch:
+        return []
+    margin = 0.01  # degrees: more than the landfill buffer at Kazakhstan's latitudes
+    around = list(
+        WasteSite.objects.filter(
+            lat__range=(min(d.lat for d in batch) - margin, max(d.lat for d in batch) + margin),
+            lon__range=(min(d.lon for d in batch) - margin, max(d.lon for d in batch) + margin),
+        ).exclude(state=SiteState.REJECTED)
+    )
+    locator = default_locator()
+    regions = {r.code: r for r in Region.objects.all()}
+    district_ids = dict(District.objects.values_list("code", "pk"))
+    now = timezone.now()
+    outcomes: list[str] = []
+    created: list[WasteSite] = []
+    sightings: list[tuple[WasteSite, Sighting]] = []
+
+    def nearest(lat: float, lon: float, radius: float, kinds: Any = None) -> WasteSite | None:
+        best = None
+        for site in around:
+            if kinds is not None and site.kind not in kinds:
+                continue
+            distance = haversine_m(lat, lon, site.lat, site.lon)
+            if distance <= radius and (best is None or distance < best[0]):
+                best = (distance, site)
+        return best[1] if best else None
+
+    for data in batch:
+        if nearest(data.lat, data.lon, LANDFILL_BUFFER_M, [SiteKind.LANDFILL]) is not None:
+            outcomes.append("landfill")
+            continue
+        existing = nearest(data.lat, data.lon, SAME_SITE_M)
+        if existing is not None and existing.pk is not None:
+            _site, outcome = record_sighting(data)
+            outcomes.append(outcome)
+            continue
+        if existing is not None:  # a site made earlier in this batch
+            sightings.append((existing, data))
+            outcomes.append("joined")
+            continue
+        try:
+            where = locator.locate(data.lat, data.lon)
+        except LocationError:
+            outcomes.append("outside")
+            continue
+        seen_at = data.seen_at or now
+        site = WasteSite(
+            kind=data.kind,
+            state=SiteState.CANDIDATE,
+            source=data.source,
+            lat=data.lat,
+            lon=data.lon,
+            h3_cell=h3.latlng_to_cell(data.lat, data.lon, H3_RESOLUTION),
+            outline_geojson=json.dumps(data.outline) if data.outline else "",
+            region=regions[where.region_code],
+            district_id=district_ids.get(where.district_code or ""),
+            area_m2=data.area_m2,
+            score=data.score,
+            reasons=data.reasons,
+            found_at=seen_at,
+            last_seen_at=seen_at,
+        )
+        created.append(site)
+        around.append(site)
+        sightings.append((site, data))
+        outcomes.append("created")
+    WasteSite.objects.bulk_create(created)
+    record_created(
+        created,
+        reason=f"found ({SiteSource.SATELLITE})",
+        fields=("kind", "state", "source", "lat", "lon", "region", "area_m2", "score"),
+    )
+    SiteSighting.objects.bulk_create(
+        SiteSighting(
+            site=site,
+            source=data.source,
+            scan=data.scan,
+            scene=data.scene,
+            score=data.score,
+            seen_at=data.seen_at or now,
+        )
+        for site, data in sightings
+    )
+    return outcomes
 
 
 def site_for_report(report: Any) -> None:

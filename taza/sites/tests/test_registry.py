@@ -325,3 +325,41 @@ def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_parsed(monkey
     with pytest.raises(spreadsheets.SpreadsheetError, match="too large once unpacked"):
         spreadsheets.open_workbook(bomb)
     assert parsed == []
+
+
+def _satellite(lat: float, lon: float, score: float = 0.7) -> Any:
+    from taza.sites.services import Sighting
+
+    return Sighting(lat=lat, lon=lon, source=SiteSource.SATELLITE, score=score, reasons=[])
+
+
+def test_a_tiles_candidates_are_written_in_bulk_by_the_same_rules_as_one_by_one():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from taza.sites.services import Sighting, record_satellite_sightings, record_sighting
+
+    record_sighting(Sighting(lat=47.80, lon=67.70, source=SiteSource.RAID, kind=SiteKind.LANDFILL))
+    gone, _ = record_sighting(Sighting(lat=47.85, lon=67.70, source=SiteSource.RAID))
+    WasteSite.objects.filter(pk=gone.pk).update(state=SiteState.LIQUIDATED)
+    batch = [
+        _satellite(47.8015, 67.7015),  # 200 m from the landfill: the landfill itself
+        _satellite(47.9000, 67.7000),
+        _satellite(47.9003, 67.7003),  # 40 m from the one before: the same site
+        _satellite(47.8500, 67.7005),  # where a liquidated dump was: it re-appeared
+        _satellite(43.0, 40.0),  # far outside Kazakhstan
+    ]
+    outcomes = record_satellite_sightings(batch)
+    assert outcomes == ["landfill", "created", "joined", "reappeared", "outside"]
+    new = WasteSite.objects.get(lat=47.9)
+    assert new.state == SiteState.CANDIDATE and new.sightings.count() == 2
+    assert WasteSite.objects.get(pk=gone.pk).state == SiteState.REAPPEARED
+    assert AuditEntry.objects.filter(object_id=str(new.pk), action="create").exists()
+
+    def queries(count: int, lat: float) -> int:
+        many = [_satellite(lat, 66.0 + i * 0.01) for i in range(count)]
+        with CaptureQueriesContext(connection) as captured:
+            assert record_satellite_sightings(many) == ["created"] * count
+        return len(captured)
+
+    assert queries(5, 48.5) == queries(40, 49.0)  # flat: one insert per table
