@@ -10,7 +10,7 @@ side in one run:
 * Taza's index stage (windowed reads of 7 bands, cloud mask, the index stack, scores,
   polygons), with 1 and 2 worker processes over the tiles.
 
-First the real crops shipped with the tests (taza/sites/tests/data): speed beside the
+First the real crops shipped with the tests (taza/sites/data): speed beside the
 reference, false candidates per km², and recall on dumps implanted into them. Then
 precision and recall on a set of synthetic scenes with random dumps, confusers and
 clouds.
@@ -217,7 +217,7 @@ def real_scenes(folder: Path) -> None:
     from taza.sites.implant import implant
     from taza.sites.space import scan_window, windows
 
-    data = Path(__file__).resolve().parent.parent / "taza" / "sites" / "tests" / "data"
+    data = Path(__file__).resolve().parent.parent / "taza" / "sites" / "data"
     for scene in sorted(data.glob("S2_*.tif")):
         with rasterio.open(scene) as src:
             width, height = src.width, src.height

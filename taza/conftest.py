@@ -83,6 +83,7 @@ def media_root(settings, tmp_path):
     """
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TAZA_OPEN_DATA_DIR = tmp_path / "opendata"
+    settings.TAZA_SCENES_ROOT = tmp_path / "scenes"
 
 
 def make_user(username: str, role: Role | None = None, body_code: str | None = None) -> User:

@@ -28,6 +28,7 @@ from taza.demo.hazards import generate_floods, generate_hazards
 from taza.demo.programme import generate_programme
 from taza.demo.reports import generate_reports
 from taza.demo.sites import generate_sites
+from taza.demo.space import generate_scan
 from taza.geo.models import District, Region
 
 DEMO_PASSWORD = "taza-demo-2026"  # noqa: S105 (published on purpose; TAZA_DEMO guards it)
@@ -116,6 +117,7 @@ class DemoResult:
     campaign_events: int = 0
     waste_sites: int = 0
     air_posts: int = 0
+    satellite_candidates: int = 0
     fires: int = 0
     gauges: int = 0
 
@@ -180,6 +182,7 @@ def generate_demo(*, citizens: int = 500, reports: int = 0, seed: int = 2026) ->
     result.programme_reports = generate_programme(seed=seed)
     result.campaign_events = generate_campaigns(seed=seed)
     result.waste_sites = generate_sites(seed=seed)
+    result.satellite_candidates = generate_scan(seed=seed)
     result.air_posts = generate_air(seed=seed)
     result.fires = generate_hazards(seed=seed)
     result.gauges = generate_floods(seed=seed)

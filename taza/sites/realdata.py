@@ -23,7 +23,7 @@ from rasterio.transform import from_origin
 
 from taza.sites.synthetic import scene_origin
 
-HERE = Path(__file__).parent / "tests" / "data"
+HERE = Path(__file__).parent / "data"
 BANDS_10M = ("B02", "B03", "B04", "B08")
 BANDS_20M = ("B11", "B12")
 # (name, first row, first column, size) in 10 m pixels of the source scene.

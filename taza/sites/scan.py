@@ -310,7 +310,7 @@ def second_stage(scene: Path, found: list[space.Candidate]) -> list[space.Candid
     return sorted(kept, key=lambda c: -c.score)
 
 
-def apply_budget(job: ScanJob) -> int:
+def apply_budget(job: ScanJob, *, per_100km2: float | None = None) -> int:
     """Put only the best candidates of a scan in front of people; hold back the rest.
 
     The budget is TAZA_SPACE_BUDGET_PER_100KM2 candidates per 100 km² of land inspected
@@ -318,7 +318,8 @@ def apply_budget(job: ScanJob) -> int:
     Held-back candidates stay in the registry, out of the verification queue. Return how
     many were held back.
     """
-    allowed = max(1, math.floor(settings.TAZA_SPACE_BUDGET_PER_100KM2 * job.land_km2 / 100))
+    budget = settings.TAZA_SPACE_BUDGET_PER_100KM2 if per_100km2 is None else per_100km2
+    allowed = max(1, math.floor(budget * job.land_km2 / 100))
     seen = (
         WasteSite.objects.filter(
             state=SiteState.CANDIDATE, source=SiteSource.SATELLITE, sightings__scan=job

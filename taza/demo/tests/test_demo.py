@@ -122,3 +122,24 @@ def test_demo_reports_lie_in_the_district_they_are_filed_under(settings):
     generate_demo(citizens=0, reports=300, seed=3)
     for report in Report.objects.select_related("district")[:300]:
         assert locate(report.lat, report.lon).district_code == report.district.code
+
+
+def test_the_demo_scan_puts_real_pixels_in_the_verification_queue(settings, cast):
+    from django.test import Client
+
+    from taza.conftest import PASSWORD
+    from taza.demo.space import generate_scan
+    from taza.sites.models import ScanJob, WasteSite
+
+    made = generate_scan()
+    assert made >= 12 and generate_scan() == 0  # once only
+    job = ScanJob.objects.get()
+    shown = WasteSite.objects.filter(sightings__scan=job, held_back=False).distinct()
+    # The demo's budget (20 per 100 km²) and the cap of 3 in each cell of about 36 km².
+    assert 3 <= shown.count() <= int(20 * job.land_km2 / 100)
+    assert job.held_back == made - shown.count()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.login(username="analyst", password=PASSWORD)
+    site = shown.order_by("-score").first()
+    assert client.get(f"/sites/{site.pk}/chip.png").status_code == 200
+    assert client.get(f"/sites/{site.pk}/chip.png?colours=false").status_code == 200

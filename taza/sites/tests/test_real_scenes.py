@@ -1,4 +1,4 @@
-"""The pipeline on real Sentinel-2 pixels (taza/sites/tests/data, see its README).
+"""The pipeline on real Sentinel-2 pixels (taza/sites/data, see its README).
 
 The crops are real Level-1C pixels with no dump in them: every candidate found there is
 a false one. Dumps implanted into the same backgrounds (taza.sites.implant) measure
@@ -16,7 +16,7 @@ import rasterio
 from taza.sites import space
 from taza.sites.implant import implant
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 FARMLAND = DATA / "S2_L1C_farmland.tif"
 SHORE = DATA / "S2_L1C_shore.tif"
 

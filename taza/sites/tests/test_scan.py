@@ -130,7 +130,7 @@ def test_a_level_1c_folder_is_refused_clearly_unless_asked_for(tmp_path, capsys)
 
     scenes = tmp_path / "l1c"
     scenes.mkdir()
-    shutil.copy(Path(__file__).parent / "data" / "S2_L1C_shore.tif", scenes)
+    shutil.copy(Path(__file__).parent.parent / "data" / "S2_L1C_shore.tif", scenes)
     with pytest.raises(CommandError, match="Level-1C"):
         call_command("scan_scenes", str(scenes))
     assert not ScanJob.objects.exists()  # nothing half-made
