@@ -156,7 +156,9 @@ def plan_scan(
         try:
             src_context = rasterio.open(scene)
         except rasterio.errors.RasterioIOError as exc:
-            raise space.SceneError(f"{scene.name}: not a readable GeoTIFF ({exc})") from None
+            raise space.SceneError(
+                f"{scene.name}: not a readable GeoTIFF ({exc})", "unreadable"
+            ) from None
         with src_context as src:
             if not space.in_season(space.scene_date(scene, src.tags())):
                 logger.info("scene out of season", extra={"scene": str(scene)})

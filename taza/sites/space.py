@@ -88,7 +88,15 @@ LEVELS = ("L2A", "L1C")
 
 
 class SceneError(ValueError):
-    """A file that is not a scene the pipeline can read, said in words."""
+    """A file that is not a scene the pipeline can read, said in words.
+
+    ``code`` says which kind ("bands", "level", "scl", "l1c", "unreadable") so that a
+    page can say it in the reader's language; the message is for logs and commands.
+    """
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -147,7 +155,8 @@ def band_indexes(src: Any) -> dict[str, int]:
     if src.count < len(BANDS):
         raise SceneError(
             f"{Path(src.name).name}: {src.count} bands; {len(BANDS)} are needed "
-            f"({', '.join(BANDS)}), and SCL for Level-2A"
+            f"({', '.join(BANDS)}), and SCL for Level-2A",
+            "bands",
         )
     found = {name: index + 1 for index, name in enumerate(BANDS)}
     if src.count > len(BANDS):
@@ -170,7 +179,8 @@ def processing_level(src: Any) -> str:
         return "L2A"
     raise SceneError(
         f"{Path(src.name).name}: the processing level is not said (tag PROCESSING_LEVEL "
-        "or L2A/L1C in the name) and there is no SCL band"
+        "or L2A/L1C in the name) and there is no SCL band",
+        "level",
     )
 
 
@@ -179,12 +189,13 @@ def check_scene(src: Any, *, allow_l1c: bool = False) -> str:
     level = processing_level(src)
     bands = band_indexes(src)
     if level == "L2A" and SCL not in bands:
-        raise SceneError(f"{Path(src.name).name}: a Level-2A scene without its SCL band")
+        raise SceneError(f"{Path(src.name).name}: a Level-2A scene without its SCL band", "scl")
     if level == "L1C" and not allow_l1c:
         raise SceneError(
             f"{Path(src.name).name}: a Level-1C scene (top of atmosphere). Use the Level-2A "
             "product, or ask for Level-1C explicitly (--l1c): haze is then taken off by "
-            "dark-object subtraction and clouds masked by brightness, coarser than SCL"
+            "dark-object subtraction and clouds masked by brightness, coarser than SCL",
+            "l1c",
         )
     return level
 

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import scope_of
@@ -45,6 +46,23 @@ from taza.sites.services import ImportRefused, act, import_sites, may_act
 
 logger = logging.getLogger(__name__)
 QUEUE_PAGE = 50
+# What a refused scene folder is told, by SceneError.code (taza/sites/space.py).
+SCENE_ERRORS = {
+    "l1c": gettext_lazy(
+        "This folder holds Level-1C scenes (top of atmosphere). Tick “Level-1C” to scan "
+        "them with haze taken off, or deliver the Level-2A product; nothing was started."
+    ),
+    "bands": gettext_lazy(
+        "A file in this folder lacks the bands a scene needs (B02, B03, B04, B08, B11, B12, "
+        "and SCL for Level-2A); nothing was started."
+    ),
+    "level": gettext_lazy(
+        "A file in this folder says neither its processing level (L2A or L1C) nor has an "
+        "SCL band; nothing was started."
+    ),
+    "scl": gettext_lazy("A Level-2A scene in this folder has no SCL band; nothing was started."),
+    "unreadable": gettext_lazy("The scenes in this folder cannot be read; nothing was started."),
+}
 
 
 def registry(request: HttpRequest) -> HttpResponse:
@@ -259,10 +277,19 @@ def scans(request: HttpRequest) -> HttpResponse:
             error = _("Choose a scene folder from the list.")
         else:
             try:
-                job = plan_scan(folder, region=region, before=before, actor=request.user)
+                job = plan_scan(
+                    folder,
+                    region=region,
+                    before=before,
+                    actor=request.user,
+                    allow_l1c=request.POST.get("l1c") == "on" or None,
+                )
+            except space.SceneError as exc:
+                logger.warning("scan refused", extra={"folder": str(folder), "why": str(exc)})
+                error = str(SCENE_ERRORS.get(exc.code, SCENE_ERRORS["unreadable"]))
             except (ValueError, OSError):
                 logger.warning("scan refused", exc_info=True, extra={"folder": str(folder)})
-                error = _("The scenes in this folder cannot be read; nothing was started.")
+                error = str(SCENE_ERRORS["unreadable"])
             else:
                 enqueue(job)
                 return redirect("sites:scan", pk=job.pk)

@@ -98,6 +98,21 @@ def test_the_scans_page_offers_only_delivered_folders(client, cast, settings, tm
     assert broken.status_code == 400 and "cannot be read" in broken.content.decode()
     assert str(tmp_path) not in broken.content.decode()
     assert not ScanJob.objects.exists()
+    # A Level-1C delivery: refused in words unless the analyst ticks "Level-1C".
+    import shutil
+
+    l1c = settings.TAZA_SCENES_ROOT / "2025-08-l1c"
+    l1c.mkdir()
+    shutil.copy(Path(__file__).parent.parent / "data" / "S2_L1C_shore.tif", l1c)
+    refused = client.post("/sites/scans/", {"folder": "2025-08-l1c"})
+    assert refused.status_code == 400 and "Level-1C scenes" in refused.content.decode()
+    russian = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    russian.login(username="analyst", password=PASSWORD)
+    answer = russian.post("/sites/scans/", {"folder": "2025-08-l1c"}).content.decode()
+    assert "Level-1C" in answer and "ничего не запущено" in answer
+    assert not ScanJob.objects.exists()
+    started = client.post("/sites/scans/", {"folder": "2025-08-l1c", "l1c": "on"})
+    assert started.status_code == 302 and ScanJob.objects.get().allow_l1c
 
 
 def test_the_queue_counts_pages_and_leaves_out_what_the_budget_held_back(client, cast):
