@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "taza.campaigns",
     "taza.sites",
     "taza.air",
+    "taza.databank",
     "taza.hazards",
     "taza.api",
     "taza.bot",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("taza.opendata.urls")),
     path("", include("taza.alerts.urls")),
     path("air/", include("taza.air.urls")),
+    path("databank/", include("taza.databank.urls")),
     path("hazards/", include("taza.hazards.urls")),
     path("geo/regions.geojson", regions_geojson, name="regions-geojson"),
     path(

@@ -8,7 +8,7 @@ audit entry cannot be committed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -196,6 +196,38 @@ def record_created(rows: Sequence[models.Model], *, reason: str, fields: tuple[s
                 action=AuditAction.CREATE,
                 changes=without_personal_data(
                     row, {name: [None, _plain(getattr(row, name))] for name in fields}
+                ),
+                reason=reason,
+            )
+            for row in rows
+        ],
+        batch_size=1000,
+    )
+
+
+def record_changed(
+    rows: Sequence[M],
+    *,
+    actor: Actor,
+    reason: str,
+    changes: Callable[[M], dict[str, list[Any]]],
+) -> None:
+    """One update entry per row for records changed in bulk; ``changes`` gives each row's."""
+    if not rows:
+        return
+    user = person(actor)
+    content_type = ContentType.objects.get_for_model(type(rows[0]), for_concrete_model=True)
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=user,
+                actor_label=user.get_username() if user is not None else SYSTEM_LABEL,
+                content_type=content_type,
+                object_id=str(row.pk),
+                object_repr=str(row)[:200],
+                action=AuditAction.UPDATE,
+                changes=without_personal_data(
+                    row, {k: [_plain(v[0]), _plain(v[1])] for k, v in changes(row).items()}
                 ),
                 reason=reason,
             )

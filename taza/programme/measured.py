@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from taza.air.querysets import automatic_posts_online, automatic_posts_registered
+from taza.databank.querysets import recycled_share_by_year, regional_series
 from taza.geo.models import Region
 
 # Measure number -> a function of a day giving {region id: fact}.
@@ -50,3 +51,50 @@ def registry_table(number: int, regions: list[Region], today: date) -> list[dict
         for r in regions
         if registered.get(r.pk) or online.get(r.pk)
     ]
+
+
+# Indicator code -> (the country's series {year: percent}, the regions' {region id: {year: %}}).
+COMPUTED: dict[
+    str, tuple[Callable[[], dict[int, Any]], Callable[[], dict[int, dict[int, Any]]]]
+] = {
+    "D1-RECYCLED-MSW": (recycled_share_by_year, regional_series),
+}
+
+
+def computed_rows(code: str, plan_values: list[Any]) -> list[dict[str, Any]]:
+    """Return an indicator's yearly figures computed from the data bank, beside the plan's.
+
+    Each row: the year, the computed per cent with its tonnes, the plan's stated fact and
+    plan for that year, and the difference from the stated fact (computed − stated).
+    """
+    source = COMPUTED.get(code)
+    if source is None:
+        return []
+    stated = {(v.year, v.kind): v.value for v in plan_values}
+    rows = []
+    for year, share in source[0]().items():
+        fact = stated.get((year, "fact"))
+        computed = share.percent
+        rows.append(
+            {
+                "year": year,
+                "computed": computed,
+                "recycled": share.recycled,
+                "generated": share.generated,
+                "fact": fact,
+                "plan": stated.get((year, "plan")),
+                "difference": None if fact is None or computed is None else computed - fact,
+            }
+        )
+    return rows
+
+
+def computed_regions(
+    code: str, regions: list[Region], years: list[int]
+) -> list[tuple[Region, list[Any]]]:
+    """Return each region's computed figure of an indicator for each year (None: no data)."""
+    source = COMPUTED.get(code)
+    if source is None:
+        return []
+    series = source[1]()
+    return [(r, [series[r.pk].get(y) for y in years]) for r in regions if r.pk in series]

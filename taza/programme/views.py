@@ -28,7 +28,7 @@ from taza.programme.charts import indicator_chart
 from taza.programme.choices import Assessment, Period, ReportStatus
 from taza.programme.filtersets import PlanFilterSet
 from taza.programme.forms import ExecutorReportForm
-from taza.programme.measured import registry_table
+from taza.programme.measured import computed_regions, computed_rows, registry_table
 from taza.programme.models import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -254,6 +254,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     for value in values:
         if value.region is not None:
             regional.setdefault(value.region, []).append(value)
+    computed = computed_rows(indicator.code, national)
     return render(
         request,
         "programme/indicator.html",
@@ -263,6 +264,10 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "values": national,
             "chart": indicator_chart(indicator, national),
             "regional": [(r, indicator_chart(indicator, v), v) for r, v in regional.items()],
+            "computed": computed,
+            "computed_regions": computed_regions(
+                indicator.code, list(Region.objects.order_by("code")), [r["year"] for r in computed]
+            ),
         },
     )
 

@@ -25,6 +25,7 @@ class Command(BaseCommand):
             f"{result.programme_reports} executors' reports on the action plan; "
             f"{result.campaign_events} campaign events; {result.waste_sites} waste sites; "
             f"{result.satellite_candidates} candidates from a scan of real Sentinel-2 pixels; "
+            f"{result.waste_records} waste-cadastre records; "
             f"{result.air_posts} air-monitoring posts; {result.fires} fires; "
             f"{result.gauges} river gauges."
         )

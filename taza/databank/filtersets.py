@@ -1,0 +1,28 @@
+"""Read the year and region that the data bank's pages are asked for."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from taza.databank.services import FIRST_YEAR
+from taza.geo.filtersets import region_filter
+
+YEAR_MESSAGE = _("Choose a year from 2000 to 2100.")
+
+
+class WastePageFilterSet(django_filters.FilterSet):
+    """Read the year (the latest with data when none) and, optionally, a region."""
+
+    region = region_filter()
+    year = django_filters.NumberFilter(
+        method=lambda qs, name, value: qs,
+        min_value=FIRST_YEAR,
+        max_value=2100,
+        label=_("year"),
+        error_messages={
+            "invalid": YEAR_MESSAGE,
+            "min_value": YEAR_MESSAGE,
+            "max_value": YEAR_MESSAGE,
+        },
+    )

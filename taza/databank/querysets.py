@@ -1,0 +1,94 @@
+"""Figures computed from the data bank: the recycled share of municipal waste and balances.
+
+The Concept's first target indicator, "the share of municipal waste recycled", is
+computed here from the waste cadastre, not typed in: the tonnes of municipal waste
+recycled over the tonnes generated, in the year, for a region or the country (the sum
+over the regions), from the current records only (a corrected figure counts once, as
+corrected). Municipal waste is the classifier's chapter 20 (data/waste_types.json).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from taza.databank.models import WasteRecord
+
+AMOUNTS = ("generated", "collected", "recycled", "recovered", "disposed")
+
+
+@dataclass(frozen=True)
+class Share:
+    recycled: Decimal
+    generated: Decimal
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Return the recycled share in per cent, to two places; None with nothing generated."""
+        if not self.generated:
+            return None
+        return (self.recycled * 100 / self.generated).quantize(Decimal("0.01"))
+
+
+def recycled_share_by_year() -> dict[int, Share]:
+    """Return the country's recycled share of municipal waste for every year with data."""
+    rows = (
+        WasteRecord.objects.filter(current=True, municipal=True)
+        .values("year")
+        .annotate(recycled=Sum("recycled"), generated=Sum("generated"))
+        .order_by("year")
+    )
+    return {r["year"]: Share(r["recycled"], r["generated"]) for r in rows}
+
+
+def recycled_share_by_region(year: int) -> dict[int, Share]:
+    """Return each region's recycled share of municipal waste in a year, by region id."""
+    rows = (
+        WasteRecord.objects.filter(current=True, municipal=True, year=year)
+        .values("region_id")
+        .annotate(recycled=Sum("recycled"), generated=Sum("generated"))
+    )
+    return {r["region_id"]: Share(r["recycled"], r["generated"]) for r in rows}
+
+
+def regional_series() -> dict[int, dict[int, Share]]:
+    """Return {region id: {year: share}} for every region and year with data."""
+    rows = (
+        WasteRecord.objects.filter(current=True, municipal=True)
+        .values("region_id", "year")
+        .annotate(recycled=Sum("recycled"), generated=Sum("generated"))
+    )
+    series: dict[int, dict[int, Share]] = {}
+    for r in rows:
+        series.setdefault(r["region_id"], {})[r["year"]] = Share(r["recycled"], r["generated"])
+    return series
+
+
+def balance(
+    year: int, region_id: int | None = None, *, municipal: bool = True
+) -> dict[str, Decimal]:
+    """Return the tonnes generated, collected, recycled, recovered, disposed in a year.
+
+    Also "uncollected" (generated less collected) and "unaccounted" (collected less what
+    was recycled, recovered or disposed of: stored, or not reported), never below zero.
+    """
+    records = WasteRecord.objects.filter(current=True, year=year)
+    if municipal:
+        records = records.filter(municipal=True)
+    if region_id is not None:
+        records = records.filter(region_id=region_id)
+    sums = records.aggregate(**{name: Sum(name) for name in AMOUNTS})
+    totals = {name: sums[name] or Decimal(0) for name in AMOUNTS}
+    handled = totals["recycled"] + totals["recovered"] + totals["disposed"]
+    totals["uncollected"] = max(totals["generated"] - totals["collected"], Decimal(0))
+    totals["unaccounted"] = max(totals["collected"] - handled, Decimal(0))
+    return totals
+
+
+def years() -> list[int]:
+    """Return the years the cadastre has current records for, latest first."""
+    return sorted(
+        set(WasteRecord.objects.filter(current=True).values_list("year", flat=True)), reverse=True
+    )

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from taza.databank import views
+
+app_name = "databank"
+
+urlpatterns = [
+    path("waste/", views.waste, name="waste"),
+    path("import/", views.import_page, name="import"),
+]

@@ -1,0 +1,104 @@
+"""The data bank's pages: the waste balance and recycled share, and the import desk."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from taza.accounts.permissions import scope_of
+from taza.core.params import bind
+from taza.databank import querysets
+from taza.databank.filtersets import WastePageFilterSet
+from taza.databank.models import ImportBatch
+from taza.databank.services import (
+    MAX_IMPORT_BYTES,
+    TEMPLATE_CSV,
+    CellError,
+    ImportRefused,
+    import_waste,
+)
+from taza.databank.wastes import waste_types
+from taza.geo.models import Region
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FLOW = ("recycled", "recovered", "disposed", "unaccounted", "uncollected")
+
+
+def waste(request: HttpRequest) -> HttpResponse:
+    """Show the recycled share of municipal waste by year and region, and a region's balance."""
+    query = bind(WastePageFilterSet, request.GET).form.cleaned_data
+    years = querysets.years()
+    year = int(query["year"]) if query["year"] is not None else (years[0] if years else None)
+    region: Region | None = query["region"]
+    context: dict[str, Any] = {
+        "years": years,
+        "year": year,
+        "region": region,
+        "perms_import": scope_of(request.user).reads_all,
+    }
+    if year is not None:
+        shares = querysets.recycled_share_by_region(year)
+        context["national"] = list(querysets.recycled_share_by_year().items())
+        context["regions"] = [
+            (r, shares[r.pk]) for r in Region.objects.order_by("code") if r.pk in shares
+        ]
+        totals = querysets.balance(year, region.pk if region else None)
+        whole = totals["generated"] or 1
+        context["balance"] = totals
+        context["flow"] = [(name, totals[name], float(totals[name] * 100 / whole)) for name in FLOW]
+    return render(request, "databank/waste.html", context)
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Let a monitoring analyst take in a waste-cadastre file; every error said by cell."""
+    if not scope_of(request.user).reads_all:
+        raise PermissionDenied(_("Only monitoring analysts take in the data bank's files."))
+    template = request.GET.get("template")
+    if template == "csv":
+        answer = HttpResponse(TEMPLATE_CSV, content_type="text/csv; charset=utf-8")
+        answer["Content-Disposition"] = 'attachment; filename="waste-cadastre.csv"'
+        return answer
+    if template == "xlsx":
+        return _xlsx_template()
+    context: dict[str, Any] = {"types": sorted(waste_types().values(), key=lambda t: t.code)}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None or upload.size is None or upload.size > MAX_IMPORT_BYTES:
+            context["errors"] = [
+                CellError(0, "file", _("Choose a CSV or XLSX file of at most 50 MB."))
+            ]
+            status = 400
+        else:
+            try:
+                context["done"] = import_waste(upload.name or "", upload.read(), actor=request.user)
+            except ImportRefused as refused:
+                context["errors"] = refused.errors
+                status = 400
+    context["batches"] = ImportBatch.objects.select_related("created_by")[:20]
+    return render(request, "databank/import.html", context, status=status)
+
+
+def _xlsx_template() -> HttpResponse:
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.title = _("Cadastre")
+    for line in TEMPLATE_CSV.strip().splitlines():
+        sheet.append(line.split(","))
+    codes = book.create_sheet(_("Waste codes"))
+    codes.append([_("code"), _("municipal waste"), _("name")])
+    for kind in sorted(waste_types().values(), key=lambda t: t.code):
+        codes.append([kind.code, _("yes") if kind.municipal else _("no"), kind.name])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    answer = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    answer["Content-Disposition"] = 'attachment; filename="waste-cadastre.xlsx"'
+    return answer
