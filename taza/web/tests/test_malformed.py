@@ -28,6 +28,7 @@ URLS = [
     "/sites/sites.geojson",
     "/sites/queue/",
     "/sites/indicators/",
+    "/databank/waste/",
     "/programme/",
     "/programme/regions/",
     "/programme/lagging/",
@@ -55,6 +56,8 @@ STAFF_URLS = [
     "/campaigns/console/",
     "/campaigns/review/",
     "/sites/queue/",
+    "/sites/scans/",
+    "/databank/import/",
     "/programme/reporting/",
     "/audit/export/",
 ]

@@ -50,6 +50,20 @@ def _sites(n: int, cast: Any) -> None:
         record_sighting(Sighting(lat=48.0 + i * 0.01, lon=67.0, source=SiteSource.RAID))
 
 
+def _waste(n: int, cast: Any) -> None:
+    from taza.databank.models import WasteRecord
+    from taza.databank.services import import_waste
+
+    start = WasteRecord.objects.count()
+    rows = "".join(
+        f"{REGIONS[(start + i) % len(REGIONS)]},{2004 + (start + i) // len(REGIONS)},20 03 01,"
+        "100,90,20,5,60,\n"
+        for i in range(n)
+    )
+    header = "region,year,waste_code,generated,collected,recycled,recovered,disposed\n"
+    import_waste(f"w{start}.csv", (header + rows).encode(), actor=cast.analyst)
+
+
 def _events(n: int, cast: Any) -> None:
     for i in range(n):
         event = new_event(cast.astana_operator, days=3 + i, capacity=10)
@@ -172,6 +186,10 @@ LISTS: list[tuple[str, Callable[[int, Any], None], str | None]] = [
     ("/hazards/fires/", _fires, None),
     ("/hazards/fires.geojson", _fires, None),
     ("/hazards/fires/", _fires, "analyst"),
+    ("/databank/waste/", _waste, None),
+    ("/databank/waste/?year=2004&region=KZ35", _waste, None),
+    ("/databank/import/", _waste, "analyst"),
+    ("/programme/indicators/D1-RECYCLED-MSW/", _waste, None),
 ]
 
 
