@@ -8,8 +8,6 @@ reason; the good ones of the same batch are kept.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -44,7 +42,7 @@ from taza.air.storage import insert_readings, rebuild_means
 from taza.audit.services import create_audited, record, update_audited
 from taza.core.actors import Actor, person
 from taza.core.errors import DomainError, Forbidden
-from taza.core.spreadsheets import SpreadsheetError, open_workbook, sheet_rows
+from taza.core.tables import TableError, read_table
 from taza.core.values import finite_number, hash_token, iso_moment, new_token
 from taza.geo.lookup import default_locator
 from taza.geo.models import District, Region
@@ -525,28 +523,10 @@ class PostsRefused(AirError):
 
 
 def _table(name: str, content: bytes) -> list[tuple[int, dict[str, Any]]]:
-    if name.lower().endswith(".xlsx"):
-        try:
-            sheet = open_workbook(content).worksheets[0]
-            values = list(sheet_rows(sheet, max_rows=MAX_POST_ROWS + 1))
-        except SpreadsheetError as exc:
-            raise PostsRefused([CellError(0, "file", exc.message)]) from None
-        except IndexError:
-            raise PostsRefused([CellError(0, "file", _("The file is empty."))]) from None
-        if not values:
-            raise PostsRefused([CellError(0, "file", _("The file is empty."))])
-        header = [str(v or "").strip().lower() for v in values[0][1]]
-        return [(line, dict(zip(header, row, strict=False))) for line, row in values[1:]]
     try:
-        reader = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
-        rows = [(reader.line_num, row) for row in reader]
-    except (UnicodeDecodeError, csv.Error):
-        raise PostsRefused(
-            [CellError(0, "file", _("The file is not UTF-8 CSV or XLSX."))]
-        ) from None
-    if len(rows) > MAX_POST_ROWS:
-        raise PostsRefused([CellError(0, "file", _("The list has too many rows."))])
-    return rows
+        return list(read_table(name, content, max_rows=MAX_POST_ROWS))
+    except TableError as exc:
+        raise PostsRefused([CellError(0, "file", str(exc.message))]) from None
 
 
 def _sensor_specs(text: str) -> list[tuple[str, str]] | None:
