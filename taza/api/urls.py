@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from taza.air import api as air
 from taza.api import open311
 from taza.campaigns import api as campaigns
+from taza.databank import api as databank
 from taza.geo import api as geo
 from taza.hazards import api as hazards
 from taza.programme import api as programme
@@ -37,6 +38,11 @@ urlpatterns = [
         name="api-air-series",
     ),
     path("api/v1/hazards/levels/", hazards.push_levels, name="api-hazards-levels"),
+    path(
+        "api/v1/databank/recycled-share/",
+        databank.recycled_share,
+        name="api-databank-recycled-share",
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("open311/v2/discovery.<str:fmt>", open311.discovery, name="open311-discovery"),

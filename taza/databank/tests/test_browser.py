@@ -48,7 +48,7 @@ def test_an_analyst_fixes_a_cadastre_file_and_sees_the_regions_share_change(
     fixed.write_text(HEADER + "KZ35,2024,20 03 01,1000,950,300,0,600,\n", encoding="utf-8")
     page.set_input_files("#import-form input[name=file]", str(fixed))
     page.locator("#import-form button").click()
-    assert "Saved: 1 new records, 0 corrected." in page.locator("#import-done").inner_text()
+    assert "Saved: 1 new record, 0 corrected." in page.locator("#import-done").inner_text()
 
     page.goto("/programme/indicators/D1-RECYCLED-MSW/")
     row = page.locator("#computed-regions tr[data-region=KZ35]")

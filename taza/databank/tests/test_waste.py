@@ -190,3 +190,21 @@ def test_the_indicator_page_shows_the_computed_share_beside_the_plans(client, ca
     # An indicator Taza does not compute has no such table.
     other = client.get("/programme/indicators/D2-PROEKO/").content.decode()
     assert 'id="computed-values"' not in other
+
+
+def test_the_api_gives_the_computed_share_for_the_country_or_a_region(client, cast):
+    import_waste("2024.csv", GOOD, actor=cast.analyst)
+    country = client.get("/api/v1/databank/recycled-share/").json()
+    assert country == [
+        {
+            "year": 2024,
+            "region": "KZ",
+            "recycled_share": "20.98",
+            "recycled_t": "860.000",
+            "generated_t": "4100.000",
+        }
+    ]
+    almaty = client.get("/api/v1/databank/recycled-share/?region=KZ75&year=2024").json()
+    assert [r["recycled_share"] for r in almaty] == ["23.64"]
+    assert client.get("/api/v1/databank/recycled-share/?year=2023").json() == []
+    assert client.get("/api/v1/databank/recycled-share/?year=soon").status_code == 400
