@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from django.utils.translation import gettext_lazy as _
 
 from taza.core.datasets import Column, Dataset, Row
-from taza.databank.models import WasteRecord
+from taza.databank.models import Release, WasteRecord
 from taza.databank.querysets import recycled_share_by_year, regional_series
 from taza.databank.wastes import waste_types
 from taza.geo.models import Region
@@ -109,4 +109,63 @@ RECYCLED_SHARE = Dataset(
     ),
     rows=_shares,
     keywords=("waste", "recycling", "indicator"),
+)
+
+
+def _releases() -> Iterator[Row]:
+    rows = (
+        Release.objects.filter(current=True)
+        .select_related("facility__region")
+        .order_by("year", "facility__code", "pollutant", "medium")
+    )
+    for release in rows.iterator(chunk_size=5000):
+        place = release.facility
+        yield {
+            "year": release.year,
+            "facility": place.code,
+            "facility_name": place.name,
+            "operator": place.public_operator,
+            "bin": "" if place.operator_is_person else place.bin,
+            "region_code": place.region.code,
+            "sector": place.sector,
+            "pollutant": release.pollutant,
+            "medium": release.medium,
+            "tonnes": float(release.tonnes),
+            "method": release.method,
+            "lat": place.lat,
+            "lon": place.lon,
+        }
+
+
+RELEASES = Dataset(
+    slug="pollutant-releases",
+    title=_("Pollutant releases of facilities"),
+    description=_(
+        "What each facility reported releasing, per pollutant, year and medium, in tonnes."
+    ),
+    methodology=_(
+        "The operators' own reports to the pollutant release and transfer register, as Taza "
+        "holds them: only the current figures (a correction replaces the earlier one). The "
+        "method says whether an amount was measured, calculated or estimated. Taza checks "
+        "the form and plausibility of each figure, not the measurement. An individual "
+        "entrepreneur's name and BIN are personal data and are left out."
+    ),
+    columns=(
+        Column("year", _("year")),
+        Column("facility", _("register number")),
+        Column("facility_name", _("facility")),
+        Column("operator", _("operator")),
+        Column("bin", _("business identification number"), _("empty for individuals")),
+        Column("region_code", _("region code"), _("ISO 3166-2, e.g. KZ75")),
+        Column("sector", _("sector")),
+        Column("pollutant", _("pollutant"), _("the register's code, e.g. SOX")),
+        Column("medium", _("released to"), _("air, water or land")),
+        Column("tonnes", _("amount, t")),
+        Column("method", _("method"), _("M measured, C calculated, E estimated")),
+        Column("lat", _("latitude")),
+        Column("lon", _("longitude")),
+    ),
+    rows=_releases,
+    point=lambda row: (float(row["lon"]), float(row["lat"])),
+    keywords=("emissions", "PRTR"),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from taza.databank.pollutants import pollutants
 from taza.databank.services import FIRST_YEAR
 from taza.geo.filtersets import region_filter
 
@@ -25,4 +26,15 @@ class WastePageFilterSet(django_filters.FilterSet):
             "min_value": YEAR_MESSAGE,
             "max_value": YEAR_MESSAGE,
         },
+    )
+
+
+class EmittersFilterSet(WastePageFilterSet):
+    """Read the pollutant (sulphur oxides when none), the year and, optionally, a region."""
+
+    pollutant = django_filters.ChoiceFilter(
+        method=lambda qs, name, value: qs,
+        choices=lambda: [(p.code, p.code) for p in pollutants().values()],
+        label=_("pollutant"),
+        error_messages={"invalid_choice": _("Choose a pollutant of the register.")},
     )

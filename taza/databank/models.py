@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from taza.geo.models import Region
+from taza.geo.models import District, Region
 
 
 def tonnes(label: object) -> models.DecimalField:  # type: ignore[type-arg]
@@ -24,6 +24,8 @@ def tonnes(label: object) -> models.DecimalField:  # type: ignore[type-arg]
 
 class ImportKind(models.TextChoices):
     WASTE = "waste", _("waste cadastre")
+    FACILITIES = "facilities", _("facilities")
+    RELEASES = "releases", _("pollutant releases")
 
 
 class ImportBatch(models.Model):
@@ -94,3 +96,105 @@ class WasteRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.year} {self.waste_code}"
+
+
+class Category(models.TextChoices):
+    """The facility's environmental category under the Environmental Code (article 12)."""
+
+    I = "I", _("category I (significant impact)")  # noqa: E741
+    II = "II", _("category II (moderate impact)")
+    III = "III", _("category III (minor impact)")
+    IV = "IV", _("category IV (minimal impact)")
+
+
+class Sector(models.TextChoices):
+    OIL_GAS = "oil_gas", _("oil and gas")
+    METALLURGY = "metallurgy", _("metallurgy")
+    POWER = "power", _("power and heat")
+    MINING = "mining", _("mining")
+    CHEMICALS = "chemicals", _("chemicals")
+    WASTE = "waste", _("waste management")
+    OTHER = "other", _("other")
+
+
+class Facility(models.Model):
+    """A natural-resource user's facility, as the register of operators lists it."""
+
+    code = models.CharField(_("register number"), max_length=32, unique=True)
+    bin = models.CharField(_("business identification number"), max_length=12)
+    name = models.CharField(_("facility"), max_length=300)
+    operator = models.CharField(_("operator"), max_length=300)
+    # An individual entrepreneur's name is a person's name: never public.
+    operator_is_person = models.BooleanField(_("individual entrepreneur"), default=False)
+    category = models.CharField(_("category"), max_length=3, choices=Category.choices)
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("district")
+    )
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    permit = models.CharField(_("environmental permit"), max_length=100, blank=True)
+
+    audit_personal = frozenset({"operator"})
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def public_operator(self) -> str:
+        """Name the operator on public pages: an individual entrepreneur is not named."""
+        return str(_("individual entrepreneur")) if self.operator_is_person else self.operator
+
+
+class Medium(models.TextChoices):
+    AIR = "air", _("air")
+    WATER = "water", _("water")
+    LAND = "land", _("land")
+
+
+class Method(models.TextChoices):
+    MEASURED = "M", _("measured")
+    CALCULATED = "C", _("calculated")
+    ESTIMATED = "E", _("estimated")
+
+
+class Release(models.Model):
+    """A facility's release of one pollutant to one medium in one year, as reported."""
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="releases", verbose_name=_("facility")
+    )
+    pollutant = models.CharField(_("pollutant"), max_length=16)
+    year = models.PositiveSmallIntegerField(_("year"))
+    medium = models.CharField(_("released to"), max_length=8, choices=Medium.choices)
+    tonnes = tonnes(_("amount, t"))
+    method = models.CharField(_("method"), max_length=1, choices=Method.choices)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, related_name="releases", verbose_name=_("import")
+    )
+    current = models.BooleanField(_("current"), default=True)
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced"
+    )
+
+    class Meta:
+        ordering = ["year", "facility_id", "pollutant", "medium"]
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "pollutant", "year", "medium"],
+                condition=Q(current=True),
+                name="one_current_release",
+            )
+        ]
+        indexes = [models.Index(fields=["year", "pollutant", "current"])]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.pollutant} {self.year} {self.medium}"

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
-from taza.databank.models import WasteRecord
+from taza.databank.models import Facility, Release, WasteRecord
 
 AMOUNTS = ("generated", "collected", "recycled", "recovered", "disposed")
 
@@ -91,4 +91,40 @@ def years() -> list[int]:
     """Return the years the cadastre has current records for, latest first."""
     return sorted(
         set(WasteRecord.objects.filter(current=True).values_list("year", flat=True)), reverse=True
+    )
+
+
+def top_emitters(
+    pollutant: str, year: int, *, region_id: int | None = None, limit: int = 50
+) -> QuerySet[Facility]:
+    """Return the facilities releasing the most of a pollutant to air in a year, largest first."""
+    facilities = Facility.objects.filter(
+        releases__current=True,
+        releases__pollutant=pollutant,
+        releases__year=year,
+        releases__medium="air",
+    )
+    if region_id is not None:
+        facilities = facilities.filter(region_id=region_id)
+    return (
+        facilities.select_related("region")
+        .annotate(tonnes=Sum("releases__tonnes"))
+        .order_by("-tonnes", "code")[:limit]
+    )
+
+
+def totals_by(field: str, pollutant: str, year: int) -> list[dict[str, object]]:
+    """Return the tonnes of a pollutant released to air in a year, by region or by sector."""
+    return list(
+        Release.objects.filter(current=True, pollutant=pollutant, year=year, medium="air")
+        .values(f"facility__{field}")
+        .annotate(tonnes=Sum("tonnes"))
+        .order_by("-tonnes")
+    )
+
+
+def release_years() -> list[int]:
+    """Return the years the register has current releases for, latest first."""
+    return sorted(
+        set(Release.objects.filter(current=True).values_list("year", flat=True)), reverse=True
     )

@@ -18,14 +18,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taza.accounts.permissions import scope_of
-from taza.audit.services import record_changed, record_created
+from taza.audit.services import create_audited, record_changed, record_created, update_audited
 from taza.core.actors import Actor, person
 from taza.core.errors import DomainError, Forbidden
 from taza.core.tables import TableError, read_table
 from taza.core.values import finite_number
-from taza.databank.models import ImportBatch, ImportKind, WasteRecord
+from taza.databank.models import (
+    Category,
+    Facility,
+    ImportBatch,
+    ImportKind,
+    Medium,
+    Method,
+    Release,
+    Sector,
+    WasteRecord,
+)
+from taza.databank.pollutants import pollutants
 from taza.databank.wastes import normal_code, waste_types
-from taza.geo.models import Region
+from taza.geo.lookup import LocationError, default_locator
+from taza.geo.models import District, Region
 
 WASTE_AMOUNTS = ("generated", "collected", "recycled", "recovered", "disposed")
 WASTE_COLUMNS = ("region", "year", "waste_code", *WASTE_AMOUNTS)
@@ -249,4 +261,286 @@ def _save(
 TEMPLATE_CSV = (
     "region,year,waste_code,generated,collected,recycled,recovered,disposed,correction\n"
     "KZ75,2024,20 03 01,412000,398000,98500,12000,287500,no\n"
+)
+
+
+# -- facilities and their releases ---------------------------------------------------------
+
+FACILITY_COLUMNS = ("code", "bin", "name", "operator", "category", "sector", "lat", "lon")
+RELEASE_COLUMNS = ("facility", "pollutant", "year", "medium", "amount", "unit", "method")
+UNITS = {"t": Decimal(1), "kg": Decimal("0.001")}
+
+
+def _known(kind: str, digest: str) -> ImportBatch | None:
+    return ImportBatch.objects.filter(kind=kind, sha256=digest).first()
+
+
+def _rows(name: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
+    try:
+        rows = read_table(name, content, max_rows=MAX_ROWS)
+    except TableError as exc:
+        raise ImportRefused([CellError(0, "file", str(exc.message))]) from None
+    if not rows:
+        raise ImportRefused([CellError(0, "file", _("The file has no rows."))])
+    return rows
+
+
+def _required(line: int, row: dict[str, str], columns: tuple[str, ...]) -> list[CellError]:
+    return [
+        CellError(line, column, _("This column is required."))
+        for column in columns
+        if not row.get(column)
+    ]
+
+
+def _yes_no(line: int, row: dict[str, str], column: str, errors: list[CellError]) -> bool:
+    value = row.get(column, "").strip().lower()
+    if value not in YES | NO:
+        errors.append(CellError(line, column, _("Write yes or no.")))
+    return value in YES
+
+
+def import_facilities(name: str, content: bytes, *, actor: Actor) -> ImportResult:
+    """Take in the register of facilities (CSV or XLSX): all of it, or nothing.
+
+    Columns: code (the register number), bin (12 digits), name, operator,
+    operator_is_person (yes/no), category (I–IV), sector, lat, lon, permit. A facility
+    whose code is known is updated (imported twice, it stays one); the place gives its
+    region and district.
+    """
+    if not scope_of(actor).reads_all:
+        raise Forbidden(_("Only monitoring analysts take in the data bank's files."))
+    digest = hashlib.sha256(content).hexdigest()
+    earlier = _known(ImportKind.FACILITIES, digest)
+    if earlier is not None:
+        return ImportResult(earlier, 0, 0, repeated=True)
+    rows = _rows(name, content)
+    locator = default_locator()
+    regions = {r.code: r for r in Region.objects.all()}
+    districts = {d.code: d for d in District.objects.all()}
+    errors: list[CellError] = []
+    good: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for line, row in rows:
+        found = _required(line, row, FACILITY_COLUMNS)
+        if found:
+            errors += found
+            continue
+        values: dict[str, Any] = {k: row[k] for k in ("code", "bin", "name", "operator")}
+        values["permit"] = row.get("permit", "")[:100]
+        if row["code"] in seen:
+            errors.append(CellError(line, "code", _("This code is already in the file.")))
+        seen.add(row["code"])
+        if not (row["bin"].isdigit() and len(row["bin"]) == 12):
+            errors.append(CellError(line, "bin", _("A BIN has 12 digits.")))
+        if row["category"].upper() not in Category.values:
+            errors.append(CellError(line, "category", _("Write the category: I, II, III or IV.")))
+        if row["sector"] not in Sector.values:
+            errors.append(CellError(line, "sector", _("Not a sector of the list.")))
+        values["category"], values["sector"] = row["category"].upper(), row["sector"]
+        values["operator_is_person"] = _yes_no(line, row, "operator_is_person", errors)
+        lat, lon = finite_number(row["lat"]), finite_number(row["lon"])
+        try:
+            if lat is None or lon is None:
+                raise LocationError(_("Write the latitude and longitude as numbers."))
+            where = locator.locate(lat, lon)
+        except LocationError as exc:
+            errors.append(CellError(line, "lat", str(exc)))
+            continue
+        values |= {
+            "lat": lat,
+            "lon": lon,
+            "region": regions[where.region_code],
+            "district": districts.get(where.district_code or ""),
+        }
+        good.append(values)
+    if errors:
+        raise ImportRefused(sorted(errors, key=lambda e: (e.row, e.column))[:1000])
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            kind=ImportKind.FACILITIES,
+            filename=name[:255],
+            sha256=digest,
+            rows=len(good),
+            created_by=person(actor),
+        )
+        existing = {f.code: f for f in Facility.objects.filter(code__in=seen)}
+        created = changed = 0
+        reason = f"facilities: {name[:100]}"
+        for values in good:
+            facility = existing.get(values["code"])
+            if facility is None:
+                create_audited(Facility, actor=actor, reason=reason, **values)
+                created += 1
+            elif update_audited(facility, actor=actor, reason=reason, **values):
+                changed += 1
+        batch.corrections = changed
+        batch.save(update_fields=["corrections"])
+    return ImportResult(batch, created, changed)
+
+
+def import_releases(name: str, content: bytes, *, actor: Actor) -> ImportResult:
+    """Take in pollutant releases (the register, CSV or XLSX): all of it, or nothing.
+
+    Columns: facility (register number), pollutant (code), year, medium (air, water,
+    land), amount, unit (t or kg), method (M measured, C calculated, E estimated) and
+    correction (yes/no). The same rules as the waste cadastre: a second report for a
+    facility, pollutant, year and medium must say it corrects the first.
+    """
+    if not scope_of(actor).reads_all:
+        raise Forbidden(_("Only monitoring analysts take in the data bank's files."))
+    digest = hashlib.sha256(content).hexdigest()
+    earlier = _known(ImportKind.RELEASES, digest)
+    if earlier is not None:
+        return ImportResult(earlier, 0, 0, repeated=True)
+    rows = _rows(name, content)
+    facilities = {
+        f.code: f
+        for f in Facility.objects.filter(code__in={r.get("facility", "") for _l, r in rows})
+    }
+    known = pollutants()
+    this_year = timezone.localdate().year
+    errors: list[CellError] = []
+    good: list[tuple[int, dict[str, Any], bool]] = []
+    seen: dict[tuple[str, str, int, str], int] = {}
+    for line, row in rows:
+        found = _required(line, row, RELEASE_COLUMNS)
+        if found:
+            errors += found
+            continue
+        before = len(errors)
+        facility = facilities.get(row["facility"])
+        if facility is None:
+            errors.append(CellError(line, "facility", _("No facility with this register number.")))
+        pollutant = known.get(row["pollutant"].upper())
+        if pollutant is None:
+            errors.append(CellError(line, "pollutant", _("Not a pollutant of the register.")))
+        year = finite_number(row["year"])
+        if year is None or not year.is_integer():
+            errors.append(CellError(line, "year", _("Write the year as a number, e.g. 2024.")))
+        elif year > this_year:
+            errors.append(CellError(line, "year", _("The year is in the future.")))
+        elif year < FIRST_YEAR:
+            errors.append(
+                CellError(
+                    line, "year", _("The register starts in %(year)d.") % {"year": FIRST_YEAR}
+                )
+            )
+        if row["medium"].lower() not in Medium.values:
+            errors.append(CellError(line, "medium", _("Write air, water or land.")))
+        if row["method"].upper() not in Method.values:
+            errors.append(CellError(line, "method", _("Write M, C or E.")))
+        unit = UNITS.get(row["unit"].lower())
+        if unit is None:
+            errors.append(
+                CellError(line, "unit", _("A release is an amount a year: write t or kg."))
+            )
+        amount = _tonnes(row["amount"])
+        if amount is None:
+            errors.append(CellError(line, "amount", _("Write the amount as a number.")))
+        elif amount < 0:
+            errors.append(CellError(line, "amount", _("The amount cannot be negative.")))
+        elif (
+            unit is not None
+            and pollutant is not None
+            and amount * unit > Decimal(str(pollutant.max_t))
+        ):
+            errors.append(
+                CellError(
+                    line,
+                    "amount",
+                    _("More than any country releases in a year: check the amount and unit."),
+                )
+            )
+        correction = _yes_no(line, row, "correction", errors)
+        if len(errors) > before or facility is None or pollutant is None or unit is None:
+            continue
+        assert amount is not None and year is not None  # noqa: S101 (checked above)
+        values: dict[str, Any] = {
+            "facility": facility,
+            "pollutant": pollutant.code,
+            "year": int(year),
+            "medium": row["medium"].lower(),
+            "tonnes": (amount * unit).quantize(Decimal("0.001")),
+            "method": row["method"].upper(),
+        }
+        key = (facility.code, pollutant.code, int(year), str(values["medium"]))
+        if key in seen:
+            errors.append(
+                CellError(
+                    line,
+                    "pollutant",
+                    _("Row %(row)d already gives this facility, pollutant, year and medium.")
+                    % {"row": seen[key]},
+                )
+            )
+            continue
+        seen[key] = line
+        good.append((line, values, correction))
+    current = {
+        (r.facility.code, r.pollutant, r.year, r.medium): r
+        for r in Release.objects.filter(
+            current=True, facility__in=[v["facility"] for _l, v, _c in good]
+        ).select_related("facility")
+    }
+    for line, values, correction in good:
+        key = (values["facility"].code, values["pollutant"], values["year"], values["medium"])
+        if key in current and not correction:
+            errors.append(
+                CellError(
+                    line,
+                    "correction",
+                    _(
+                        "This facility, pollutant, year and medium were reported before; "
+                        "write yes in the correction column to replace the earlier figure."
+                    ),
+                )
+            )
+        elif key not in current and correction:
+            errors.append(CellError(line, "correction", _("There is nothing to correct.")))
+    if errors:
+        raise ImportRefused(sorted(errors, key=lambda e: (e.row, e.column))[:1000])
+    with transaction.atomic():
+        replaced = [
+            current[(v["facility"].code, v["pollutant"], v["year"], v["medium"])]
+            for _l, v, c in good
+            if c
+        ]
+        batch = ImportBatch.objects.create(
+            kind=ImportKind.RELEASES,
+            filename=name[:255],
+            sha256=digest,
+            rows=len(good),
+            corrections=len(replaced),
+            created_by=person(actor),
+        )
+        Release.objects.filter(pk__in=[r.pk for r in replaced]).update(current=False)
+        records = [Release(batch=batch, **values) for _l, values, _c in good]
+        Release.objects.bulk_create(records, batch_size=2000)
+        by_key = {(r.facility.code, r.pollutant, r.year, r.medium): r for r in records}
+        for old in replaced:
+            old.replaced_by = by_key[(old.facility.code, old.pollutant, old.year, old.medium)]
+        Release.objects.bulk_update(replaced, ["replaced_by"], batch_size=2000)
+        reason = f"releases: {name[:100]}"
+        record_created(records, reason=reason, fields=("pollutant", "year", "medium", "tonnes"))
+        record_changed(
+            replaced,
+            actor=actor,
+            reason=reason,
+            changes=lambda old: {
+                "current": [True, False],
+                "replaced_by": [None, old.replaced_by_id],
+            },
+        )
+    return ImportResult(batch, len(records) - len(replaced), len(replaced))
+
+
+FACILITIES_TEMPLATE_CSV = (
+    "code,bin,name,operator,operator_is_person,category,sector,lat,lon,permit\n"
+    "KZ23-0001,990140000123,Oil field processing plant,Example Oil LLP,no,I,oil_gas,"
+    "47.11,51.92,KZ12VCZ00001234\n"
+)
+RELEASES_TEMPLATE_CSV = (
+    "facility,pollutant,year,medium,amount,unit,method,correction\n"
+    "KZ23-0001,SOX,2024,air,1250.5,t,M,no\n"
 )

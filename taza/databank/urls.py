@@ -7,4 +7,6 @@ app_name = "databank"
 urlpatterns = [
     path("waste/", views.waste, name="waste"),
     path("import/", views.import_page, name="import"),
+    path("facilities/", views.emitters, name="emitters"),
+    path("facilities/<str:code>/", views.facility, name="facility"),
 ]

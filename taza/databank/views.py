@@ -8,26 +8,37 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from taza.accounts.permissions import scope_of
 from taza.core.params import bind
 from taza.databank import querysets
-from taza.databank.filtersets import WastePageFilterSet
-from taza.databank.models import ImportBatch
+from taza.databank.filtersets import EmittersFilterSet, WastePageFilterSet
+from taza.databank.models import Facility, ImportBatch, Sector
+from taza.databank.pollutants import pollutants
 from taza.databank.services import (
+    FACILITIES_TEMPLATE_CSV,
     MAX_IMPORT_BYTES,
+    RELEASES_TEMPLATE_CSV,
     TEMPLATE_CSV,
     CellError,
     ImportRefused,
+    import_facilities,
+    import_releases,
     import_waste,
 )
 from taza.databank.wastes import waste_types
 from taza.geo.models import Region
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORTERS = {"waste": import_waste, "facilities": import_facilities, "releases": import_releases}
+TEMPLATES = {
+    "csv": (TEMPLATE_CSV, "waste-cadastre.csv"),
+    "facilities": (FACILITIES_TEMPLATE_CSV, "facilities.csv"),
+    "releases": (RELEASES_TEMPLATE_CSV, "releases.csv"),
+}
 FLOW = ("recycled", "recovered", "disposed", "unaccounted", "uncollected")
 
 
@@ -62,13 +73,17 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if not scope_of(request.user).reads_all:
         raise PermissionDenied(_("Only monitoring analysts take in the data bank's files."))
     template = request.GET.get("template")
-    if template == "csv":
-        answer = HttpResponse(TEMPLATE_CSV, content_type="text/csv; charset=utf-8")
-        answer["Content-Disposition"] = 'attachment; filename="waste-cadastre.csv"'
+    if template in TEMPLATES:
+        body, filename = TEMPLATES[template]
+        answer = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        answer["Content-Disposition"] = f'attachment; filename="{filename}"'
         return answer
     if template == "xlsx":
         return _xlsx_template()
-    context: dict[str, Any] = {"types": sorted(waste_types().values(), key=lambda t: t.code)}
+    context: dict[str, Any] = {
+        "types": sorted(waste_types().values(), key=lambda t: t.code),
+        "kind": "waste",
+    }
     status = 200
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -78,8 +93,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
             ]
             status = 400
         else:
+            kind = request.POST.get("kind", "waste")
+            take_in = IMPORTERS.get(kind, import_waste)
+            context["kind"] = kind if kind in IMPORTERS else "waste"
             try:
-                context["done"] = import_waste(upload.name or "", upload.read(), actor=request.user)
+                context["done"] = take_in(upload.name or "", upload.read(), actor=request.user)
             except ImportRefused as refused:
                 context["errors"] = refused.errors
                 status = 400
@@ -102,3 +120,52 @@ def _xlsx_template() -> HttpResponse:
     answer = HttpResponse(buffer.getvalue(), content_type=XLSX)
     answer["Content-Disposition"] = 'attachment; filename="waste-cadastre.xlsx"'
     return answer
+
+
+def emitters(request: HttpRequest) -> HttpResponse:
+    """Rank the facilities by what they release of a pollutant to air in a year."""
+    query = bind(EmittersFilterSet, request.GET).form.cleaned_data
+    years = querysets.release_years()
+    year = int(query["year"]) if query["year"] is not None else (years[0] if years else None)
+    pollutant = pollutants()[query["pollutant"] or "SOX"]
+    region: Region | None = query["region"]
+    context: dict[str, Any] = {
+        "years": years,
+        "year": year,
+        "region": region,
+        "pollutant": pollutant,
+        "pollutants": list(pollutants().values()),
+        "regions": Region.objects.order_by("code"),
+    }
+    if year is not None:
+        context["top"] = querysets.top_emitters(
+            pollutant.code, year, region_id=region.pk if region else None
+        )
+        names = {r.pk: r.name for r in context["regions"]}
+        sectors = dict(Sector.choices)
+        context["by_region"] = [
+            (names.get(row["facility__region"], "—"), row["tonnes"])
+            for row in querysets.totals_by("region", pollutant.code, year)
+        ]
+        context["by_sector"] = [
+            (sectors.get(str(row["facility__sector"]), "—"), row["tonnes"])
+            for row in querysets.totals_by("sector", pollutant.code, year)
+        ]
+    return render(request, "databank/emitters.html", context)
+
+
+def facility(request: HttpRequest, code: str) -> HttpResponse:
+    """Show a facility: what it releases, by year, against the register's thresholds."""
+    place = get_object_or_404(Facility.objects.select_related("region", "district"), code=code)
+    known = pollutants()
+    releases = [
+        {
+            "release": r,
+            "pollutant": known.get(r.pollutant),
+            "above": known[r.pollutant].threshold_air <= float(r.tonnes)
+            if r.pollutant in known and r.medium == "air"
+            else None,
+        }
+        for r in place.releases.filter(current=True).order_by("-year", "pollutant", "medium")
+    ]
+    return render(request, "databank/facility.html", {"facility": place, "releases": releases})

@@ -105,3 +105,157 @@ def generate_cadastre(*, seed: int = 2026) -> int:
     batch.save(update_fields=["rows"])
     record_created(records, reason="Demo data set", fields=("region", "year", "waste_code"))
     return len(records)
+
+
+# Facilities shaped like the economy: (region, sector, category, name, yearly tonnes to air).
+# Orders of magnitude only: the demo's figures are not any real facility's reports.
+FACILITIES: tuple[tuple[str, str, str, str, dict[str, float]], ...] = (
+    (
+        "KZ23",
+        "oil_gas",
+        "I",
+        "Oil field and gas processing plant",
+        {"SOX": 9000, "NOX": 4000, "H2S": 40, "CO2": 2_500_000, "CH4": 12_000},
+    ),
+    (
+        "KZ23",
+        "oil_gas",
+        "I",
+        "Oil refinery",
+        {"SOX": 6000, "NOX": 2500, "C6H6": 12, "CO2": 1_800_000},
+    ),
+    (
+        "KZ47",
+        "oil_gas",
+        "I",
+        "Oil field and associated gas flares",
+        {"SOX": 3000, "NOX": 2000, "CO2": 1_200_000, "CH4": 9000},
+    ),
+    (
+        "KZ35",
+        "metallurgy",
+        "I",
+        "Integrated steel works",
+        {"SOX": 45_000, "NOX": 20_000, "PM10": 30_000, "CO2": 12_000_000},
+    ),
+    (
+        "KZ35",
+        "metallurgy",
+        "I",
+        "Copper smelter",
+        {"SOX": 120_000, "PM10": 8000, "PB": 40, "AS": 15, "CO2": 900_000},
+    ),
+    (
+        "KZ55",
+        "metallurgy",
+        "I",
+        "Aluminium smelter",
+        {"SOX": 20_000, "PM10": 9000, "CO2": 4_000_000},
+    ),
+    (
+        "KZ55",
+        "power",
+        "I",
+        "Coal power station",
+        {"SOX": 150_000, "NOX": 60_000, "PM10": 40_000, "HG": 0.4, "CO2": 25_000_000},
+    ),
+    (
+        "KZ55",
+        "power",
+        "I",
+        "Coal power station No. 2",
+        {"SOX": 90_000, "NOX": 35_000, "PM10": 25_000, "CO2": 15_000_000},
+    ),
+    (
+        "KZ63",
+        "metallurgy",
+        "I",
+        "Zinc and lead works",
+        {"SOX": 30_000, "PB": 60, "AS": 8, "PM10": 5000, "CO2": 700_000},
+    ),
+    (
+        "KZ35",
+        "power",
+        "I",
+        "Coal combined heat and power plant",
+        {"SOX": 40_000, "NOX": 15_000, "PM10": 12_000, "CO2": 6_000_000},
+    ),
+    (
+        "KZ75",
+        "power",
+        "I",
+        "Combined heat and power plant",
+        {"SOX": 12_000, "NOX": 9000, "PM10": 3000, "CO2": 3_000_000},
+    ),
+    (
+        "KZ71",
+        "power",
+        "I",
+        "Combined heat and power plant",
+        {"SOX": 18_000, "NOX": 10_000, "PM10": 5000, "CO2": 3_500_000},
+    ),
+)
+
+
+def generate_facilities(*, seed: int = 2026) -> int:
+    """Write the demo facilities and their releases (2023, 2024) once; return the facilities."""
+    from taza.databank.models import Facility, Release
+    from taza.demo.reports import point_in
+    from taza.geo.lookup import default_locator
+
+    if Facility.objects.filter(code__startswith="DEMO-").exists():
+        return 0
+    rng = random.Random(seed)
+    locator = default_locator()
+    regions = {r.code: r for r in Region.objects.all()}
+    batch = ImportBatch.objects.create(
+        kind=ImportKind.RELEASES, filename="demo", sha256=f"demo-releases-{seed}"
+    )
+    plan: list[tuple[str, str, str, str, dict[str, float]]] = list(FACILITIES) + [
+        (
+            code,
+            "waste",
+            "II",
+            "Municipal solid waste landfill",
+            {"CH4": 2000 * weight * 20, "PM10": 20},
+        )
+        for code, weight in facts.region_weights().items()
+    ]
+    facilities, releases = [], []
+    for number, (code, sector, category, name, amounts) in enumerate(plan, start=1):
+        if code not in regions:
+            continue
+        lat, lon = point_in(locator.region_geoms[locator.region_codes.index(code)], rng)
+        facility = Facility(
+            code=f"DEMO-{code}-{number:03d}",
+            bin=f"{rng.randrange(10**11, 10**12):012d}",
+            name=name,
+            operator=f"{name.split()[0]} {rng.choice(['LLP', 'JSC'])} «Demo {number}»",
+            category=category,
+            sector=sector,
+            region=regions[code],
+            lat=round(lat, 5),
+            lon=round(lon, 5),
+            permit=f"KZ{rng.randrange(10**8, 10**9)}VCZ",
+        )
+        facilities.append(facility)
+        for year in (2023, 2024):
+            for pollutant, tonnes in amounts.items():
+                releases.append(
+                    Release(
+                        facility=facility,
+                        pollutant=pollutant,
+                        year=year,
+                        medium="air",
+                        tonnes=_t(tonnes * rng.uniform(0.85, 1.15)),
+                        method=rng.choice(["M", "C", "C", "E"]),
+                        batch=batch,
+                    )
+                )
+    Facility.objects.bulk_create(facilities)
+    Release.objects.bulk_create(releases, batch_size=1000)
+    batch.rows = len(releases)
+    batch.save(update_fields=["rows"])
+    record_created(facilities, reason="Demo data set", fields=("code", "name", "sector"))
+    record_created(releases, reason="Demo data set", fields=("pollutant", "year", "tonnes"))
+    return len(facilities)

@@ -24,7 +24,7 @@ from taza.bodies.services import district_akimat_code, regional_akimat_code
 from taza.core.actors import SYSTEM
 from taza.demo.air import generate_air
 from taza.demo.campaigns import generate_campaigns
-from taza.demo.databank import generate_cadastre
+from taza.demo.databank import generate_cadastre, generate_facilities
 from taza.demo.hazards import generate_floods, generate_hazards
 from taza.demo.programme import generate_programme
 from taza.demo.reports import generate_reports
@@ -120,6 +120,7 @@ class DemoResult:
     air_posts: int = 0
     satellite_candidates: int = 0
     waste_records: int = 0
+    facilities: int = 0
     fires: int = 0
     gauges: int = 0
 
@@ -187,6 +188,7 @@ def generate_demo(*, citizens: int = 500, reports: int = 0, seed: int = 2026) ->
     result.satellite_candidates = generate_scan(seed=seed)
     result.air_posts = generate_air(seed=seed)
     result.waste_records = generate_cadastre(seed=seed)
+    result.facilities = generate_facilities(seed=seed)
     result.fires = generate_hazards(seed=seed)
     result.gauges = generate_floods(seed=seed)
     return result

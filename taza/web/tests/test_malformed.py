@@ -29,6 +29,7 @@ URLS = [
     "/sites/queue/",
     "/sites/indicators/",
     "/databank/waste/",
+    "/databank/facilities/",
     "/programme/",
     "/programme/regions/",
     "/programme/lagging/",
@@ -45,7 +46,7 @@ URLS = [
     "/open311/v2/requests.xml",
 ]
 PARAMS = [
-    "since", "until", "from", "region", "category", "state", "kind", "year", "zoom",
+    "pollutant", "since", "until", "from", "region", "category", "state", "kind", "year", "zoom",
     "bbox", "lat", "lon", "limit", "offset", "page", "ids", "overdue", "text",
     "service_request_id", "service_code", "start_date", "end_date", "status",
 ]  # fmt: skip

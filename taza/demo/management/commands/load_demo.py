@@ -26,6 +26,7 @@ class Command(BaseCommand):
             f"{result.campaign_events} campaign events; {result.waste_sites} waste sites; "
             f"{result.satellite_candidates} candidates from a scan of real Sentinel-2 pixels; "
             f"{result.waste_records} waste-cadastre records; "
+            f"{result.facilities} facilities with their releases; "
             f"{result.air_posts} air-monitoring posts; {result.fires} fires; "
             f"{result.gauges} river gauges."
         )
