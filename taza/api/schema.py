@@ -131,8 +131,11 @@ def add_refusals(result: dict[str, Any], generator: Any, request: Any, public: b
                     rule = _known(known, constraints, name)
                     declared = parameter.get("schema", {})
                     parameter["schema"] = {**declared, **rule}
-                    if "enum" in declared:  # a filter's own choices (a site's state) win
-                        parameter["schema"]["enum"] = declared["enum"]
+                    for own in ("enum", "minimum", "maximum"):
+                        # A filter's own choices (a site's state) or bounds (the data
+                        # bank's years, older than the programme's) win.
+                        if own in declared:
+                            parameter["schema"][own] = declared[own]
                     if rule.get("type") == "array":  # sent as one comma-separated value
                         parameter |= {"style": "form", "explode": False}
                 if parameter.get("in") == "query" and not parameter.get("required"):

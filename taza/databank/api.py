@@ -15,6 +15,7 @@ from taza.core.params import bind
 from taza.databank import querysets
 from taza.databank.filtersets import WastePageFilterSet
 from taza.databank.serializers import ShareSerializer
+from taza.databank.services import FIRST_YEAR
 from taza.geo.models import Region
 
 KG = Decimal("0.001")  # tonnes to the kilogram, the same on SQLite and PostgreSQL
@@ -34,7 +35,11 @@ def _row(year: int, region: str, share: querysets.Share) -> dict[str, Any]:
     operation_id="databank_recycled_share",
     parameters=[
         OpenApiParameter("region", str, description="region code, e.g. KZ35; none: the country"),
-        OpenApiParameter("year", int, description="one year; none: every year with data"),
+        OpenApiParameter(
+            "year",
+            {"type": "integer", "minimum": FIRST_YEAR, "maximum": 2100},
+            description="one year; none: every year with data",
+        ),
     ],
     responses={200: ShareSerializer(many=True)},
 )
