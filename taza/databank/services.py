@@ -69,6 +69,11 @@ class ImportRefused(DomainError):
         super().__init__(f"{first.row}/{first.column}: {first.message}", field=first.column)
 
 
+def _first(errors: list[CellError]) -> list[CellError]:
+    """Order a file's errors by row and column, the first thousand (enough to fix a file)."""
+    return sorted(errors, key=lambda e: (e.row, e.column))[:1000]
+
+
 @dataclass
 class ImportResult:
     batch: ImportBatch
@@ -213,7 +218,8 @@ def import_waste(name: str, content: bytes, *, actor: Actor) -> ImportResult:
         elif key not in current and values["correction"]:
             errors.append(CellError(line, "correction", _("There is nothing to correct.")))
     if errors:
-        raise ImportRefused(sorted(errors, key=lambda e: (e.row, e.column))[:1000])
+        errors = _first(errors)
+        raise ImportRefused(errors)
     return _save(name, digest, good, current, actor)
 
 
@@ -355,7 +361,8 @@ def import_facilities(name: str, content: bytes, *, actor: Actor) -> ImportResul
         }
         good.append(values)
     if errors:
-        raise ImportRefused(sorted(errors, key=lambda e: (e.row, e.column))[:1000])
+        errors = _first(errors)
+        raise ImportRefused(errors)
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             kind=ImportKind.FACILITIES,
@@ -499,7 +506,8 @@ def import_releases(name: str, content: bytes, *, actor: Actor) -> ImportResult:
         elif key not in current and correction:
             errors.append(CellError(line, "correction", _("There is nothing to correct.")))
     if errors:
-        raise ImportRefused(sorted(errors, key=lambda e: (e.row, e.column))[:1000])
+        errors = _first(errors)
+        raise ImportRefused(errors)
     with transaction.atomic():
         replaced = [
             current[(v["facility"].code, v["pollutant"], v["year"], v["medium"])]

@@ -63,7 +63,9 @@ def waste(request: HttpRequest) -> HttpResponse:
         totals = querysets.balance(year, region.pk if region else None)
         whole = totals["generated"] or 1
         context["balance"] = totals
-        context["flow"] = [(name, totals[name], float(totals[name] * 100 / whole)) for name in FLOW]
+        parts = [float(totals[name] * 100 / whole) for name in FLOW]
+        starts = [sum(parts[:i]) for i in range(len(parts))]
+        context["flow"] = list(zip(FLOW, [totals[n] for n in FLOW], parts, starts, strict=True))
     return render(request, "databank/waste.html", context)
 
 

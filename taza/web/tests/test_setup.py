@@ -53,6 +53,9 @@ def _counts(db: Path) -> dict[str, int]:
                 "campaigns_event",
                 "campaigns_eventresult",
                 "sites_wastesite",
+                "sites_scanjob",
+                "databank_wasterecord",
+                "databank_facility",
             )
         }
 
@@ -70,7 +73,10 @@ def test_setup_runs_twice_without_failing_or_duplicating(tmp_path):
     assert counts["programme_executorreport"] > 1000  # published 2024 notes and the demo set
     assert counts["campaigns_eventresult"] == 1294  # the 2025 events, with accepted results
     assert counts["campaigns_event"] > 1294  # and upcoming ones to join
-    assert counts["sites_wastesite"] == 4886 + 3828  # the seeds' 2024 and 2025 dumps
+    # The seeds' 2024 and 2025 dumps, and the demo scan's candidates on real pixels.
+    assert counts["sites_scanjob"] == 1
+    assert 4886 + 3828 < counts["sites_wastesite"] < 4886 + 3828 + 200
+    assert counts["databank_wasterecord"] > 200 and counts["databank_facility"] > 20
     second = _setup(tmp_path)
     assert second.returncode == 0, second.stdout + second.stderr
     assert _counts(tmp_path / "taza.sqlite3") == counts
