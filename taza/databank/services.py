@@ -202,59 +202,90 @@ def import_waste(name: str, content: bytes, *, actor: Actor) -> ImportResult:
             current=True, year__in={v["year"] for _l, v in good}
         ).select_related("region")
     }
-    for line, values in good:
-        key = (values["region"].code, values["year"], values["waste_code"])
-        if key in current and not values["correction"]:
-            errors.append(
-                CellError(
-                    line,
-                    "correction",
-                    _(
-                        "This region, year and type were reported before; write yes in the "
-                        "correction column to replace the earlier figures."
-                    ),
-                )
-            )
-        elif key not in current and values["correction"]:
-            errors.append(CellError(line, "correction", _("There is nothing to correct.")))
+    errors += _correction_errors(
+        [
+            (line, (v["region"].code, v["year"], v["waste_code"]), v["correction"])
+            for line, v in good
+        ],
+        current,
+        _(
+            "This region, year and type were reported before; write yes in the "
+            "correction column to replace the earlier figures."
+        ),
+    )
     if errors:
         errors = _first(errors)
         raise ImportRefused(errors)
-    return _save(name, digest, good, current, actor)
+    return _save_reports(
+        kind=ImportKind.WASTE,
+        name=name,
+        digest=digest,
+        actor=actor,
+        model=WasteRecord,
+        records=[
+            WasteRecord(**{k: v for k, v in values.items() if k != "correction"})
+            for _line, values in good
+        ],
+        replaced=[
+            current[(v["region"].code, v["year"], v["waste_code"])]
+            for _l, v in good
+            if v["correction"]
+        ],
+        key=lambda r: (r.region_id, r.year, r.waste_code),
+        fields=("region", "year", "waste_code", *WASTE_AMOUNTS),
+    )
+
+
+def _correction_errors(
+    rows: list[tuple[int, tuple[Any, ...], bool]], current: dict[Any, Any], reported: Any
+) -> list[CellError]:
+    """Refuse a second report that does not say it corrects, and a correction of nothing."""
+    errors = []
+    for line, key, correction in rows:
+        if key in current and not correction:
+            errors.append(CellError(line, "correction", str(reported)))
+        elif key not in current and correction:
+            errors.append(CellError(line, "correction", _("There is nothing to correct.")))
+    return errors
 
 
 @transaction.atomic
-def _save(
+def _save_reports(
+    *,
+    kind: str,
     name: str,
     digest: str,
-    good: list[tuple[int, dict[str, Any]]],
-    current: dict[tuple[str, int, str], WasteRecord],
     actor: Actor,
+    model: Any,
+    records: list[Any],
+    replaced: list[Any],
+    key: Any,
+    fields: tuple[str, ...],
 ) -> ImportResult:
-    replaced = [
-        current[(v["region"].code, v["year"], v["waste_code"])] for _l, v in good if v["correction"]
-    ]
+    """Save a file's reports; the ones they correct stop being current and point to them.
+
+    ``key`` gives a report's identity (region, year, type; facility, pollutant, year,
+    medium), the same for a report and its correction.
+    """
     batch = ImportBatch.objects.create(
-        kind=ImportKind.WASTE,
+        kind=kind,
         filename=name[:255],
         sha256=digest,
-        rows=len(good),
+        rows=len(records),
         corrections=len(replaced),
         created_by=person(actor),
     )
-    # The old records stop being current first: one current record per region, year, type.
-    WasteRecord.objects.filter(pk__in=[r.pk for r in replaced]).update(current=False)
-    records = [
-        WasteRecord(batch=batch, **{k: v for k, v in values.items() if k != "correction"})
-        for _line, values in good
-    ]
-    WasteRecord.objects.bulk_create(records, batch_size=2000)
-    by_key = {(r.region.code, r.year, r.waste_code): r for r in records}
+    # The old reports stop being current first: one current report per identity.
+    model.objects.filter(pk__in=[r.pk for r in replaced]).update(current=False)
+    for record in records:
+        record.batch = batch
+    model.objects.bulk_create(records, batch_size=2000)
+    by_key = {key(r): r for r in records}
     for old in replaced:
-        old.replaced_by = by_key[(old.region.code, old.year, old.waste_code)]
-    WasteRecord.objects.bulk_update(replaced, ["replaced_by"], batch_size=2000)
-    reason = f"waste cadastre: {name[:100]}"
-    record_created(records, reason=reason, fields=("region", "year", "waste_code", *WASTE_AMOUNTS))
+        old.replaced_by = by_key[key(old)]
+    model.objects.bulk_update(replaced, ["replaced_by"], batch_size=2000)
+    reason = f"{kind}: {name[:100]}"
+    record_created(records, reason=reason, fields=fields)
     record_changed(
         replaced,
         actor=actor,
@@ -490,57 +521,35 @@ def import_releases(name: str, content: bytes, *, actor: Actor) -> ImportResult:
             current=True, facility__in=[v["facility"] for _l, v, _c in good]
         ).select_related("facility")
     }
-    for line, values, correction in good:
-        key = (values["facility"].code, values["pollutant"], values["year"], values["medium"])
-        if key in current and not correction:
-            errors.append(
-                CellError(
-                    line,
-                    "correction",
-                    _(
-                        "This facility, pollutant, year and medium were reported before; "
-                        "write yes in the correction column to replace the earlier figure."
-                    ),
-                )
-            )
-        elif key not in current and correction:
-            errors.append(CellError(line, "correction", _("There is nothing to correct.")))
+    errors += _correction_errors(
+        [
+            (line, (v["facility"].code, v["pollutant"], v["year"], v["medium"]), correction)
+            for line, v, correction in good
+        ],
+        current,
+        _(
+            "This facility, pollutant, year and medium were reported before; "
+            "write yes in the correction column to replace the earlier figure."
+        ),
+    )
     if errors:
         errors = _first(errors)
         raise ImportRefused(errors)
-    with transaction.atomic():
-        replaced = [
+    return _save_reports(
+        kind=ImportKind.RELEASES,
+        name=name,
+        digest=digest,
+        actor=actor,
+        model=Release,
+        records=[Release(**values) for _l, values, _c in good],
+        replaced=[
             current[(v["facility"].code, v["pollutant"], v["year"], v["medium"])]
-            for _l, v, c in good
-            if c
-        ]
-        batch = ImportBatch.objects.create(
-            kind=ImportKind.RELEASES,
-            filename=name[:255],
-            sha256=digest,
-            rows=len(good),
-            corrections=len(replaced),
-            created_by=person(actor),
-        )
-        Release.objects.filter(pk__in=[r.pk for r in replaced]).update(current=False)
-        records = [Release(batch=batch, **values) for _l, values, _c in good]
-        Release.objects.bulk_create(records, batch_size=2000)
-        by_key = {(r.facility.code, r.pollutant, r.year, r.medium): r for r in records}
-        for old in replaced:
-            old.replaced_by = by_key[(old.facility.code, old.pollutant, old.year, old.medium)]
-        Release.objects.bulk_update(replaced, ["replaced_by"], batch_size=2000)
-        reason = f"releases: {name[:100]}"
-        record_created(records, reason=reason, fields=("pollutant", "year", "medium", "tonnes"))
-        record_changed(
-            replaced,
-            actor=actor,
-            reason=reason,
-            changes=lambda old: {
-                "current": [True, False],
-                "replaced_by": [None, old.replaced_by_id],
-            },
-        )
-    return ImportResult(batch, len(records) - len(replaced), len(replaced))
+            for _l, v, correction in good
+            if correction
+        ],
+        key=lambda r: (r.facility_id, r.pollutant, r.year, r.medium),
+        fields=("pollutant", "year", "medium", "tonnes"),
+    )
 
 
 FACILITIES_TEMPLATE_CSV = (
