@@ -45,6 +45,7 @@ import shapely
 from PIL import Image
 from pyproj import Transformer
 from rasterio.features import geometry_mask, shapes
+from rasterio.transform import array_bounds
 from rasterio.windows import Window
 from rasterio.windows import transform as window_transform
 from scipy import ndimage
@@ -390,6 +391,12 @@ class Exclusion:
 
     geometries: list[Any] = field(default_factory=list)  # in longitude/latitude
     raster: Path | None = None
+    _index: Any = field(default=None, repr=False, compare=False)
+
+    def _tree(self) -> Any:
+        if self._index is None:
+            self._index = shapely.STRtree(self.geometries)
+        return self._index
 
     @classmethod
     def load(cls, path: Path) -> Exclusion:
@@ -402,16 +409,26 @@ class Exclusion:
 
         data = json.loads(path.read_text(encoding="utf-8"))
         features = data.get("features", [data]) if isinstance(data, dict) else []
-        geometries = [shape(f.get("geometry", f)) for f in features if f]
+        geometries = [
+            shape(f.get("geometry", f))
+            for f in features
+            if isinstance(f, dict) and (f.get("geometry") or f.get("type") != "Feature")
+        ]
         return cls([g for g in geometries if not g.is_empty])
 
     def mask(self, crs: Any, affine: Any, shape_out: tuple[int, int]) -> np.ndarray:
         """Return the window's pixels that the layer excludes."""
         inside = np.zeros(shape_out, dtype=bool)
         if self.geometries:
+            # Only the polygons near the window: a national layer has many thousands.
+            height, width = shape_out
+            corners = shapely.box(*array_bounds(height, width, affine))
+            to_wgs84 = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+            near = self._tree().query(reproject(to_wgs84, corners))
             to_scene = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-            local = [mapping(reproject(to_scene, g)) for g in self.geometries]
-            inside |= geometry_mask(local, shape_out, affine, invert=True, all_touched=True)
+            local = [mapping(reproject(to_scene, self.geometries[i])) for i in near]
+            if local:
+                inside |= geometry_mask(local, shape_out, affine, invert=True, all_touched=True)
         if self.raster is not None:
             from rasterio.vrt import WarpedVRT
 
