@@ -89,14 +89,46 @@ def _tonnes(text: str) -> Decimal | None:
     return Decimal(str(round(number, 3)))
 
 
+def _known(kind: str, digest: str) -> ImportBatch | None:
+    return ImportBatch.objects.filter(kind=kind, sha256=digest).first()
+
+
+def _rows(name: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
+    try:
+        rows = read_table(name, content, max_rows=MAX_ROWS)
+    except TableError as exc:
+        raise ImportRefused([CellError(0, "file", str(exc.message))]) from None
+    if not rows:
+        raise ImportRefused([CellError(0, "file", _("The file has no rows."))])
+    return rows
+
+
+def _required(line: int, row: dict[str, str], columns: tuple[str, ...]) -> list[CellError]:
+    return [
+        CellError(line, column, _("This column is required."))
+        for column in columns
+        if not row.get(column)
+    ]
+
+
+def _year(line: int, text: str, errors: list[CellError], starts: str) -> int | None:
+    """Read a report's year: a whole number, not in the future, not before FIRST_YEAR."""
+    year = finite_number(text)
+    if year is None or not year.is_integer():
+        errors.append(CellError(line, "year", _("Write the year as a number, e.g. 2024.")))
+    elif year > timezone.localdate().year:
+        errors.append(CellError(line, "year", _("The year is in the future.")))
+    elif year < FIRST_YEAR:
+        errors.append(CellError(line, "year", starts))
+    else:
+        return int(year)
+    return None
+
+
 def _check_waste_row(
     line: int, row: dict[str, str], regions: dict[str, Region]
 ) -> tuple[list[CellError], dict[str, Any]]:
-    errors = [
-        CellError(line, column, _("This column is required."))
-        for column in WASTE_COLUMNS
-        if not row.get(column)
-    ]
+    errors = _required(line, row, WASTE_COLUMNS)
     if errors:
         return errors, {}
     values: dict[str, Any] = {}
@@ -104,17 +136,8 @@ def _check_waste_row(
     if region is None:
         errors.append(CellError(line, "region", _("No such region code (e.g. KZ75).")))
     values["region"] = region
-    year = finite_number(row["year"])
-    this_year = timezone.localdate().year
-    if year is None or not year.is_integer():
-        errors.append(CellError(line, "year", _("Write the year as a number, e.g. 2024.")))
-    elif year > this_year:
-        errors.append(CellError(line, "year", _("The year is in the future.")))
-    elif year < FIRST_YEAR:
-        errors.append(
-            CellError(line, "year", _("The cadastre starts in %(year)d.") % {"year": FIRST_YEAR})
-        )
-    values["year"] = int(year) if year is not None and year.is_integer() else 0
+    starts = _("The cadastre starts in %(year)d.") % {"year": FIRST_YEAR}
+    values["year"] = _year(line, row["year"], errors, starts) or 0
     code = normal_code(row["waste_code"])
     kind = waste_types().get(code)
     if kind is None:
@@ -166,15 +189,10 @@ def import_waste(name: str, content: bytes, *, actor: Actor) -> ImportResult:
     if not scope_of(actor).reads_all:
         raise Forbidden(_("Only monitoring analysts take in the data bank's files."))
     digest = hashlib.sha256(content).hexdigest()
-    earlier = ImportBatch.objects.filter(kind=ImportKind.WASTE, sha256=digest).first()
+    earlier = _known(ImportKind.WASTE, digest)
     if earlier is not None:
         return ImportResult(earlier, 0, 0, repeated=True)
-    try:
-        rows = read_table(name, content, max_rows=MAX_ROWS)
-    except TableError as exc:
-        raise ImportRefused([CellError(0, "file", str(exc.message))]) from None
-    if not rows:
-        raise ImportRefused([CellError(0, "file", _("The file has no rows."))])
+    rows = _rows(name, content)
     regions = {r.code: r for r in Region.objects.all()}
     errors: list[CellError] = []
     good: list[tuple[int, dict[str, Any]]] = []
@@ -308,28 +326,6 @@ RELEASE_COLUMNS = ("facility", "pollutant", "year", "medium", "amount", "unit", 
 UNITS = {"t": Decimal(1), "kg": Decimal("0.001")}
 
 
-def _known(kind: str, digest: str) -> ImportBatch | None:
-    return ImportBatch.objects.filter(kind=kind, sha256=digest).first()
-
-
-def _rows(name: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
-    try:
-        rows = read_table(name, content, max_rows=MAX_ROWS)
-    except TableError as exc:
-        raise ImportRefused([CellError(0, "file", str(exc.message))]) from None
-    if not rows:
-        raise ImportRefused([CellError(0, "file", _("The file has no rows."))])
-    return rows
-
-
-def _required(line: int, row: dict[str, str], columns: tuple[str, ...]) -> list[CellError]:
-    return [
-        CellError(line, column, _("This column is required."))
-        for column in columns
-        if not row.get(column)
-    ]
-
-
 def _yes_no(line: int, row: dict[str, str], column: str, errors: list[CellError]) -> bool:
     value = row.get(column, "").strip().lower()
     if value not in YES | NO:
@@ -437,7 +433,6 @@ def import_releases(name: str, content: bytes, *, actor: Actor) -> ImportResult:
         for f in Facility.objects.filter(code__in={r.get("facility", "") for _l, r in rows})
     }
     known = pollutants()
-    this_year = timezone.localdate().year
     errors: list[CellError] = []
     good: list[tuple[int, dict[str, Any], bool]] = []
     seen: dict[tuple[str, str, int, str], int] = {}
@@ -453,17 +448,8 @@ def import_releases(name: str, content: bytes, *, actor: Actor) -> ImportResult:
         pollutant = known.get(row["pollutant"].upper())
         if pollutant is None:
             errors.append(CellError(line, "pollutant", _("Not a pollutant of the register.")))
-        year = finite_number(row["year"])
-        if year is None or not year.is_integer():
-            errors.append(CellError(line, "year", _("Write the year as a number, e.g. 2024.")))
-        elif year > this_year:
-            errors.append(CellError(line, "year", _("The year is in the future.")))
-        elif year < FIRST_YEAR:
-            errors.append(
-                CellError(
-                    line, "year", _("The register starts in %(year)d.") % {"year": FIRST_YEAR}
-                )
-            )
+        starts = _("The register starts in %(year)d.") % {"year": FIRST_YEAR}
+        year = _year(line, row["year"], errors, starts)
         if row["medium"].lower() not in Medium.values:
             errors.append(CellError(line, "medium", _("Write air, water or land.")))
         if row["method"].upper() not in Method.values:
@@ -497,12 +483,12 @@ def import_releases(name: str, content: bytes, *, actor: Actor) -> ImportResult:
         values: dict[str, Any] = {
             "facility": facility,
             "pollutant": pollutant.code,
-            "year": int(year),
+            "year": year,
             "medium": row["medium"].lower(),
             "tonnes": (amount * unit).quantize(Decimal("0.001")),
             "method": row["method"].upper(),
         }
-        key = (facility.code, pollutant.code, int(year), str(values["medium"]))
+        key = (facility.code, pollutant.code, year, str(values["medium"]))
         if key in seen:
             errors.append(
                 CellError(
