@@ -1,4 +1,4 @@
-"""What of the data bank is open data: the waste cadastre and the recycled share."""
+"""What of the data bank is open data: the cadastres, the recycled share and the releases."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from django.utils.translation import gettext_lazy as _
 
 from taza.core.datasets import Column, Dataset, Row
-from taza.databank.models import Release, WasteRecord
+from taza.databank.models import GreenhouseEmission, Release, WasteRecord
 from taza.databank.querysets import recycled_share_by_year, regional_series
 from taza.databank.wastes import waste_types
 from taza.geo.models import Region
@@ -168,4 +168,62 @@ RELEASES = Dataset(
     rows=_releases,
     point=lambda row: (float(row["lon"]), float(row["lat"])),
     keywords=("emissions", "PRTR"),
+)
+
+
+def _greenhouse() -> Iterator[Row]:
+    rows = (
+        GreenhouseEmission.objects.filter(current=True)
+        .select_related("facility__region")
+        .order_by("year", "facility__code", "installation", "gas")
+    )
+    for record in rows.iterator(chunk_size=5000):
+        place = record.facility
+        yield {
+            "year": record.year,
+            "facility": place.code,
+            "facility_name": place.name,
+            "operator": place.public_operator,
+            "region_code": place.region.code,
+            "sector": place.sector,
+            "installation": record.installation,
+            "gas": record.gas,
+            "tonnes": float(record.tonnes),
+            "gwp": record.gwp,
+            "co2e": float(record.co2e),
+            "method": record.method,
+        }
+
+
+CARBON_CADASTRE = Dataset(
+    slug="carbon-cadastre",
+    title=_("Carbon cadastre: greenhouse gases of installations"),
+    description=_(
+        "What each installation reported emitting, per greenhouse gas and year, in tonnes "
+        "of the gas and of CO2-equivalent."
+    ),
+    methodology=_(
+        "The operators' own reports to the carbon cadastre, as Taza holds them: only the "
+        "current figures (a correction replaces the earlier one). CO2-equivalent is the "
+        "tonnes of the gas times its 100-year global-warming potential from the IPCC Fifth "
+        "Assessment Report, given in the gwp column as used for each record. The cadastre "
+        "covers the installations that must report, not the whole economy's emissions. An "
+        "individual entrepreneur's name is personal data and is left out."
+    ),
+    columns=(
+        Column("year", _("year")),
+        Column("facility", _("register number")),
+        Column("facility_name", _("facility")),
+        Column("operator", _("operator")),
+        Column("region_code", _("region code"), _("ISO 3166-2, e.g. KZ75")),
+        Column("sector", _("sector")),
+        Column("installation", _("installation")),
+        Column("gas", _("gas"), _("e.g. CO2, CH4, N2O, SF6")),
+        Column("tonnes", _("amount of the gas, t")),
+        Column("gwp", _("global-warming potential"), _("IPCC AR5, 100 years")),
+        Column("co2e", _("CO2-equivalent, t")),
+        Column("method", _("method"), _("M measured, C calculated, E estimated")),
+    ),
+    rows=_greenhouse,
+    keywords=("greenhouse gases", "carbon cadastre"),
 )

@@ -1,9 +1,11 @@
 """The environmental data bank: what other systems report, checked and kept with history.
 
-This first part holds the state waste cadastre: per region, year and waste type (the
-national classifier's code), the tonnes generated, collected, recycled, otherwise
-recovered and disposed of. A correction never overwrites: the corrected record stays,
-marked as no longer current and pointing to the one that replaced it.
+It holds the state waste cadastre (per region, year and waste type, the tonnes
+generated, collected, recycled, otherwise recovered and disposed of), the register of
+facilities with their pollutant releases, and the carbon cadastre (each installation's
+greenhouse gases, in tonnes and in CO2-equivalent). A correction never overwrites: the
+corrected record stays, marked as no longer current and pointing to the one that
+replaced it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class ImportKind(models.TextChoices):
     WASTE = "waste", _("waste cadastre")
     FACILITIES = "facilities", _("facilities")
     RELEASES = "releases", _("pollutant releases")
+    CARBON = "carbon", _("carbon cadastre")
 
 
 class ImportBatch(models.Model):
@@ -198,3 +201,45 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility_id} {self.pollutant} {self.year} {self.medium}"
+
+
+class GreenhouseEmission(models.Model):
+    """Keep an installation's emission of one greenhouse gas in one year, as reported.
+
+    The CO2-equivalent is kept with the potential it was computed with, so that a later
+    change of potentials does not rewrite what was reported.
+    """
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="greenhouse", verbose_name=_("facility")
+    )
+    installation = models.CharField(_("installation"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("year"))
+    gas = models.CharField(_("gas"), max_length=16)
+    gwp = models.PositiveIntegerField(_("global-warming potential"))
+    co2e = tonnes(_("CO2-equivalent, t"))  # before the field named tonnes hides the helper
+    tonnes = tonnes(_("amount of the gas, t"))
+    method = models.CharField(_("method"), max_length=1, choices=Method.choices)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, related_name="greenhouse", verbose_name=_("import")
+    )
+    current = models.BooleanField(_("current"), default=True)
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced"
+    )
+
+    class Meta:
+        ordering = ["year", "facility_id", "installation", "gas"]
+        verbose_name = _("greenhouse-gas emission")
+        verbose_name_plural = _("greenhouse-gas emissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "installation", "year", "gas"],
+                condition=Q(current=True),
+                name="one_current_greenhouse_emission",
+            )
+        ]
+        indexes = [models.Index(fields=["year", "current"])]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.installation} {self.year} {self.gas}"

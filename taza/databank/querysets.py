@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 
-from taza.databank.models import Facility, Release, WasteRecord
+from taza.databank.models import Facility, GreenhouseEmission, Release, WasteRecord
 
 AMOUNTS = ("generated", "collected", "recycled", "recovered", "disposed")
 
@@ -127,4 +127,45 @@ def release_years() -> list[int]:
     """Return the years the register has current releases for, latest first."""
     return sorted(
         set(Release.objects.filter(current=True).values_list("year", flat=True)), reverse=True
+    )
+
+
+def carbon_years() -> list[int]:
+    """Return the years the carbon cadastre has current records for, latest first."""
+    return sorted(
+        set(GreenhouseEmission.objects.filter(current=True).values_list("year", flat=True)),
+        reverse=True,
+    )
+
+
+def carbon_totals(year: int, by: str, *, region_id: int | None = None) -> list[dict[str, object]]:
+    """Return a year's tonnes of CO2-equivalent by gas, by region or by sector, largest first.
+
+    ``by`` is "gas", "facility__region" or "facility__sector"; each row also carries the
+    tonnes of the gas itself when grouped by gas.
+    """
+    records = GreenhouseEmission.objects.filter(current=True, year=year)
+    if region_id is not None:
+        records = records.filter(facility__region_id=region_id)
+    sums = {"co2e": Sum("co2e")} | ({"tonnes": Sum("tonnes")} if by == "gas" else {})
+    return list(records.values(by).annotate(**sums).order_by("-co2e", by))
+
+
+def top_installations(
+    year: int, *, region_id: int | None = None, limit: int = 50
+) -> list[dict[str, object]]:
+    """Return the installations that emit the most CO2-equivalent in a year, largest first."""
+    records = GreenhouseEmission.objects.filter(current=True, year=year)
+    if region_id is not None:
+        records = records.filter(facility__region_id=region_id)
+    return list(
+        records.values(
+            "facility__code",
+            "facility__name",
+            "facility__region",
+            "facility__sector",
+            "installation",
+        )
+        .annotate(co2e=Sum("co2e"))
+        .order_by("-co2e", "facility__code", "installation")[:limit]
     )

@@ -23,9 +23,11 @@ from taza.core.actors import Actor, person
 from taza.core.errors import DomainError, Forbidden
 from taza.core.tables import TableError, read_table
 from taza.core.values import finite_number
+from taza.databank.greenhouse import gases
 from taza.databank.models import (
     Category,
     Facility,
+    GreenhouseEmission,
     ImportBatch,
     ImportKind,
     Medium,
@@ -546,4 +548,150 @@ FACILITIES_TEMPLATE_CSV = (
 RELEASES_TEMPLATE_CSV = (
     "facility,pollutant,year,medium,amount,unit,method,correction\n"
     "KZ23-0001,SOX,2024,air,1250.5,t,M,no\n"
+)
+
+
+# -- the carbon cadastre -------------------------------------------------------------------
+
+CARBON_COLUMNS = ("facility", "installation", "year", "gas", "amount", "unit", "method")
+GAS_UNITS = {"t": Decimal(1), "kt": Decimal(1000), "kg": Decimal("0.001")}
+# Kazakhstan emits about 350 million tonnes of CO2-equivalent a year in all: one
+# installation's line above that is a unit or typing error.
+MAX_CO2E_TONNES = Decimal("400000000")
+
+
+def _check_carbon_row(
+    line: int, row: dict[str, str], facilities: dict[str, Facility]
+) -> tuple[list[CellError], dict[str, Any]]:
+    errors = _required(line, row, CARBON_COLUMNS)
+    if errors:
+        return errors, {}
+    facility = facilities.get(row["facility"])
+    if facility is None:
+        errors.append(CellError(line, "facility", _("No facility with this register number.")))
+    if len(row["installation"]) > 100:
+        errors.append(CellError(line, "installation", _("At most 100 characters.")))
+    gas = gases().get(row["gas"].upper())
+    if gas is None:
+        errors.append(CellError(line, "gas", _("Not a greenhouse gas of the cadastre.")))
+    starts = _("The cadastre starts in %(year)d.") % {"year": FIRST_YEAR}
+    year = _year(line, row["year"], errors, starts)
+    if row["method"].upper() not in Method.values:
+        errors.append(CellError(line, "method", _("Write M, C or E.")))
+    unit = GAS_UNITS.get(row["unit"].lower())
+    if unit is None:
+        errors.append(CellError(line, "unit", _("Write the unit: t, kt or kg of the gas.")))
+    amount = _tonnes(row["amount"])
+    if amount is None:
+        errors.append(CellError(line, "amount", _("Write the amount as a number.")))
+    elif amount < 0:
+        errors.append(CellError(line, "amount", _("The amount cannot be negative.")))
+    elif unit is not None and gas is not None and amount * unit * gas.gwp > MAX_CO2E_TONNES:
+        errors.append(
+            CellError(
+                line,
+                "amount",
+                _("More than the whole country emits in a year: check the amount and unit."),
+            )
+        )
+    correction = _yes_no(line, row, "correction", errors)
+    if errors or facility is None or gas is None or unit is None:
+        return errors, {}
+    assert amount is not None and year is not None  # noqa: S101 (checked above)
+    weight = (amount * unit).quantize(Decimal("0.001"))
+    return errors, {
+        "facility": facility,
+        "installation": row["installation"],
+        "year": year,
+        "gas": gas.code,
+        "tonnes": weight,
+        "gwp": gas.gwp,
+        "co2e": (weight * gas.gwp).quantize(Decimal("0.001")),
+        "method": row["method"].upper(),
+        "correction": correction,
+    }
+
+
+def import_carbon(name: str, content: bytes, *, actor: Actor) -> ImportResult:
+    """Take in a carbon-cadastre file (CSV, XLSX or JSON): all of it, or nothing.
+
+    Columns: facility (register number), installation (its name within the facility),
+    year, gas (CO2, CH4, N2O, an HFC or PFC, SF6, NF3), amount, unit (t, kt or kg of the
+    gas), method (M, C or E) and correction (yes/no). The CO2-equivalent is computed with
+    the potential in data/greenhouse_gases.json and kept with the record. A second report
+    for an installation, year and gas must say it corrects the first.
+    """
+    if not scope_of(actor).reads_all:
+        raise Forbidden(_("Only monitoring analysts take in the data bank's files."))
+    digest = hashlib.sha256(content).hexdigest()
+    earlier = _known(ImportKind.CARBON, digest)
+    if earlier is not None:
+        return ImportResult(earlier, 0, 0, repeated=True)
+    rows = _rows(name, content)
+    facilities = {
+        f.code: f
+        for f in Facility.objects.filter(code__in={r.get("facility", "") for _l, r in rows})
+    }
+    errors: list[CellError] = []
+    good: list[tuple[int, dict[str, Any]]] = []
+    seen: dict[tuple[str, str, int, str], int] = {}
+    for line, row in rows:
+        found, values = _check_carbon_row(line, row, facilities)
+        if found:
+            errors += found
+            continue
+        key = (values["facility"].code, values["installation"], values["year"], values["gas"])
+        if key in seen:
+            errors.append(
+                CellError(
+                    line,
+                    "gas",
+                    _("Row %(row)d already gives this installation, year and gas.")
+                    % {"row": seen[key]},
+                )
+            )
+            continue
+        seen[key] = line
+        good.append((line, values))
+    current = {
+        (r.facility.code, r.installation, r.year, r.gas): r
+        for r in GreenhouseEmission.objects.filter(
+            current=True, facility__in=[v["facility"] for _l, v in good]
+        ).select_related("facility")
+    }
+
+    def identity(v: dict[str, Any]) -> tuple[str, str, int, str]:
+        return (v["facility"].code, v["installation"], v["year"], v["gas"])
+
+    errors += _correction_errors(
+        [(line, identity(v), v["correction"]) for line, v in good],
+        current,
+        _(
+            "This installation, year and gas were reported before; write yes in the "
+            "correction column to replace the earlier figure."
+        ),
+    )
+    if errors:
+        errors = _first(errors)
+        raise ImportRefused(errors)
+    return _save_reports(
+        kind=ImportKind.CARBON,
+        name=name,
+        digest=digest,
+        actor=actor,
+        model=GreenhouseEmission,
+        records=[
+            GreenhouseEmission(**{k: v for k, v in values.items() if k != "correction"})
+            for _l, values in good
+        ],
+        replaced=[current[identity(v)] for _l, v in good if v["correction"]],
+        key=lambda r: (r.facility_id, r.installation, r.year, r.gas),
+        fields=("installation", "year", "gas", "tonnes", "co2e"),
+    )
+
+
+CARBON_TEMPLATE_CSV = (
+    "facility,installation,year,gas,amount,unit,method,correction\n"
+    "KZ23-0001,Gas turbine unit 1,2024,CO2,412.5,kt,C,no\n"
+    "KZ23-0001,Flare,2024,CH4,96.2,t,E,no\n"
 )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -16,15 +18,18 @@ from taza.accounts.permissions import scope_of
 from taza.core.params import bind
 from taza.databank import querysets
 from taza.databank.filtersets import EmittersFilterSet, WastePageFilterSet
+from taza.databank.greenhouse import gases
 from taza.databank.models import Facility, ImportBatch, Sector
 from taza.databank.pollutants import pollutants
 from taza.databank.services import (
+    CARBON_TEMPLATE_CSV,
     FACILITIES_TEMPLATE_CSV,
     MAX_IMPORT_BYTES,
     RELEASES_TEMPLATE_CSV,
     TEMPLATE_CSV,
     CellError,
     ImportRefused,
+    import_carbon,
     import_facilities,
     import_releases,
     import_waste,
@@ -33,11 +38,17 @@ from taza.databank.wastes import waste_types
 from taza.geo.models import Region
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-IMPORTERS = {"waste": import_waste, "facilities": import_facilities, "releases": import_releases}
+IMPORTERS = {
+    "waste": import_waste,
+    "facilities": import_facilities,
+    "releases": import_releases,
+    "carbon": import_carbon,
+}
 TEMPLATES = {
-    "csv": (TEMPLATE_CSV, "waste-cadastre.csv"),
-    "facilities": (FACILITIES_TEMPLATE_CSV, "facilities.csv"),
-    "releases": (RELEASES_TEMPLATE_CSV, "releases.csv"),
+    "csv": (TEMPLATE_CSV, "waste-cadastre"),
+    "facilities": (FACILITIES_TEMPLATE_CSV, "facilities"),
+    "releases": (RELEASES_TEMPLATE_CSV, "releases"),
+    "carbon": (CARBON_TEMPLATE_CSV, "carbon-cadastre"),
 }
 FLOW = ("recycled", "recovered", "disposed", "unaccounted", "uncollected")
 
@@ -77,8 +88,16 @@ def import_page(request: HttpRequest) -> HttpResponse:
     template = request.GET.get("template")
     if template in TEMPLATES:
         body, filename = TEMPLATES[template]
+        if request.GET.get("format") == "json":
+            rows = list(csv.DictReader(io.StringIO(body)))
+            answer = HttpResponse(
+                json.dumps(rows, ensure_ascii=False, indent=1),
+                content_type="application/json; charset=utf-8",
+            )
+            answer["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+            return answer
         answer = HttpResponse(body, content_type="text/csv; charset=utf-8")
-        answer["Content-Disposition"] = f'attachment; filename="{filename}"'
+        answer["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return answer
     if template == "xlsx":
         return _xlsx_template()
@@ -91,7 +110,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None or upload.size is None or upload.size > MAX_IMPORT_BYTES:
             context["errors"] = [
-                CellError(0, "file", _("Choose a CSV or XLSX file of at most 50 MB."))
+                CellError(0, "file", _("Choose a CSV, XLSX or JSON file of at most 50 MB."))
             ]
             status = 400
         else:
@@ -170,4 +189,49 @@ def facility(request: HttpRequest, code: str) -> HttpResponse:
         }
         for r in place.releases.filter(current=True).order_by("-year", "pollutant", "medium")
     ]
-    return render(request, "databank/facility.html", {"facility": place, "releases": releases})
+    greenhouse = place.greenhouse.filter(current=True).order_by("-year", "installation", "gas")
+    return render(
+        request,
+        "databank/facility.html",
+        {"facility": place, "releases": releases, "greenhouse": greenhouse},
+    )
+
+
+def carbon(request: HttpRequest) -> HttpResponse:
+    """Show a year's carbon cadastre: CO2-equivalent by gas, region, sector, installation."""
+    query = bind(WastePageFilterSet, request.GET).form.cleaned_data
+    years = querysets.carbon_years()
+    year = int(query["year"]) if query["year"] is not None else (years[0] if years else None)
+    region: Region | None = query["region"]
+    regions = {r.pk: r for r in Region.objects.order_by("code")}
+    context: dict[str, Any] = {
+        "years": years,
+        "year": year,
+        "region": region,
+        "regions": regions.values(),
+    }
+    if year is not None:
+        within = region.pk if region else None
+        known, sectors = gases(), dict(Sector.choices)
+        by_gas = querysets.carbon_totals(year, "gas", region_id=within)
+        context["total"] = sum(row["co2e"] for row in by_gas)
+        context["by_gas"] = [
+            (known[str(row["gas"])] if row["gas"] in known else row["gas"], row) for row in by_gas
+        ]
+        context["by_region"] = [
+            (regions[row["facility__region"]].name, row["co2e"])  # type: ignore[index]
+            for row in querysets.carbon_totals(year, "facility__region")
+        ]
+        context["by_sector"] = [
+            (sectors.get(str(row["facility__sector"]), "—"), row["co2e"])
+            for row in querysets.carbon_totals(year, "facility__sector", region_id=within)
+        ]
+        context["top"] = [
+            row
+            | {
+                "region": regions[row["facility__region"]].name,  # type: ignore[index]
+                "sector": sectors.get(str(row["facility__sector"]), "—"),
+            }
+            for row in querysets.top_installations(year, region_id=within)
+        ]
+    return render(request, "databank/carbon.html", context)

@@ -15,6 +15,7 @@ import random
 from decimal import ROUND_HALF_UP, Decimal
 
 from taza.audit.services import record_created
+from taza.databank.greenhouse import gases
 from taza.databank.models import ImportBatch, ImportKind, WasteRecord
 from taza.demo import facts
 from taza.geo.models import Region
@@ -198,8 +199,11 @@ FACILITIES: tuple[tuple[str, str, str, str, dict[str, float]], ...] = (
 
 
 def generate_facilities(*, seed: int = 2026) -> int:
-    """Write the demo facilities and their releases (2023, 2024) once; return the facilities."""
-    from taza.databank.models import Facility, Release
+    """Write the demo facilities, releases and carbon cadastre (2023, 2024) once.
+
+    Return how many facilities were made (0 when they were there already).
+    """
+    from taza.databank.models import Facility, GreenhouseEmission, Release
     from taza.demo.reports import point_in
     from taza.geo.lookup import default_locator
 
@@ -256,6 +260,56 @@ def generate_facilities(*, seed: int = 2026) -> int:
     Release.objects.bulk_create(releases, batch_size=1000)
     batch.rows = len(releases)
     batch.save(update_fields=["rows"])
+    potentials = gases()
+    carbon = ImportBatch.objects.create(
+        kind=ImportKind.CARBON, filename="demo", sha256=f"demo-carbon-{seed}"
+    )
+    greenhouse = [
+        GreenhouseEmission(
+            facility=release.facility,
+            installation=INSTALLATIONS.get(release.facility.sector, "Main installation"),
+            year=release.year,
+            gas=release.pollutant,
+            tonnes=release.tonnes,
+            gwp=potentials[release.pollutant].gwp,
+            method=release.method,
+            batch=carbon,
+        )
+        for release in releases
+        if release.pollutant in potentials
+    ]
+    # Switchgear of the power stations leaks a little SF6.
+    greenhouse += [
+        GreenhouseEmission(
+            facility=facility,
+            installation="Switchgear",
+            year=year,
+            gas="SF6",
+            tonnes=_t(0.05 * rng.uniform(0.5, 1.5)),
+            gwp=potentials["SF6"].gwp,
+            method="C",
+            batch=carbon,
+        )
+        for facility in facilities
+        if facility.sector == "power"
+        for year in (2023, 2024)
+    ]
+    for record in greenhouse:
+        record.co2e = _t(record.tonnes * record.gwp)
+    GreenhouseEmission.objects.bulk_create(greenhouse, batch_size=1000)
+    carbon.rows = len(greenhouse)
+    carbon.save(update_fields=["rows"])
     record_created(facilities, reason="Demo data set", fields=("code", "name", "sector"))
     record_created(releases, reason="Demo data set", fields=("pollutant", "year", "tonnes"))
+    record_created(greenhouse, reason="Demo data set", fields=("gas", "year", "co2e"))
     return len(facilities)
+
+
+INSTALLATIONS = {
+    "power": "Boiler units",
+    "metallurgy": "Smelting shop",
+    "oil_gas": "Gas processing unit",
+    "waste": "Landfill body",
+    "mining": "Mine fleet",
+    "chemicals": "Process units",
+}

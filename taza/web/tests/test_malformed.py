@@ -30,6 +30,7 @@ URLS = [
     "/sites/indicators/",
     "/databank/waste/",
     "/databank/facilities/",
+    "/databank/carbon/",
     "/programme/",
     "/programme/regions/",
     "/programme/lagging/",

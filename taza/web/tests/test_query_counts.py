@@ -64,6 +64,28 @@ def _waste(n: int, cast: Any) -> None:
     import_waste(f"w{start}.csv", (header + rows).encode(), actor=cast.analyst)
 
 
+def _carbon(n: int, cast: Any) -> None:
+    """Add n facilities in different regions, each with a CO2 and a CH4 line for 2024."""
+    from taza.databank.models import Facility
+    from taza.databank.services import import_carbon, import_facilities
+
+    start = Facility.objects.count()
+    places = [(51.1, 71.4), (43.25, 76.9), (47.1, 51.9), (49.8, 73.1), (52.3, 76.95)]
+    facilities = "".join(
+        f"Q{start + i},990140000123,Plant {start + i},Op LLP,no,I,power,"
+        f"{places[(start + i) % 5][0]},{places[(start + i) % 5][1]},\n"
+        for i in range(n)
+    )
+    header = "code,bin,name,operator,operator_is_person,category,sector,lat,lon,permit\n"
+    import_facilities(f"f{start}.csv", (header + facilities).encode(), actor=cast.analyst)
+    lines = "".join(
+        f"Q{start + i},Boiler,2024,CO2,{1000 + i},t,C,\nQ{start + i},Boiler,2024,CH4,5,t,E,\n"
+        for i in range(n)
+    )
+    header = "facility,installation,year,gas,amount,unit,method\n"
+    import_carbon(f"c{start}.csv", (header + lines).encode(), actor=cast.analyst)
+
+
 def _events(n: int, cast: Any) -> None:
     for i in range(n):
         event = new_event(cast.astana_operator, days=3 + i, capacity=10)
@@ -189,6 +211,9 @@ LISTS: list[tuple[str, Callable[[int, Any], None], str | None]] = [
     ("/databank/waste/", _waste, None),
     ("/databank/waste/?year=2004&region=KZ35", _waste, None),
     ("/databank/import/", _waste, "analyst"),
+    ("/databank/carbon/", _carbon, None),
+    ("/databank/carbon/?region=KZ75", _carbon, None),
+    ("/databank/facilities/Q0/", _carbon, None),
     ("/programme/indicators/D1-RECYCLED-MSW/", _waste, None),
 ]
 
