@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from django.utils.translation import gettext_lazy as _
 
 from taza.core.datasets import Column, Dataset, Row
-from taza.databank.models import GreenhouseEmission, Release, WasteRecord
+from taza.databank.models import ControlMeasurement, GreenhouseEmission, Release, WasteRecord
 from taza.databank.querysets import recycled_share_by_year, regional_series
 from taza.databank.wastes import waste_types
 from taza.geo.models import Region
@@ -226,4 +226,61 @@ CARBON_CADASTRE = Dataset(
     ),
     rows=_greenhouse,
     keywords=("greenhouse gases", "carbon cadastre"),
+)
+
+
+def _control() -> Iterator[Row]:
+    rows = (
+        ControlMeasurement.objects.filter(current=True)
+        .select_related("facility__region")
+        .order_by("measured_on", "facility__code", "point", "pollutant")
+    )
+    for record in rows.iterator(chunk_size=5000):
+        place = record.facility
+        yield {
+            "date": record.measured_on.isoformat(),
+            "facility": place.code,
+            "facility_name": place.name,
+            "operator": place.public_operator,
+            "region_code": place.region.code,
+            "point": record.point,
+            "kind": record.kind,
+            "pollutant": record.pollutant,
+            "value": float(record.value),
+            "limit": float(record.limit),
+            "unit": record.unit,
+            "exceeds": record.exceeds,
+        }
+
+
+INDUSTRIAL_CONTROL = Dataset(
+    slug="industrial-control",
+    title=_("Industrial environmental control: measurements against permitted limits"),
+    description=_(
+        "What operators measured at their sources and at the boundary of their sanitary "
+        "protection zone, each with the limit of its permit and whether it was exceeded."
+    ),
+    methodology=_(
+        "The operators' own measurements, as Taza holds them: only the current values (a "
+        "correction replaces the earlier one). A value above its permitted limit, in the "
+        "same unit, is an exceedance; a value equal to the limit is within it. Taza checks "
+        "the form and plausibility of each figure, not the measurement, and holds only "
+        "what operators reported. An individual entrepreneur's name is left out."
+    ),
+    columns=(
+        Column("date", _("date")),
+        Column("facility", _("register number")),
+        Column("facility_name", _("facility")),
+        Column("operator", _("operator")),
+        Column("region_code", _("region code"), _("ISO 3166-2, e.g. KZ75")),
+        Column("point", _("point")),
+        Column("kind", _("where"), _("source or boundary")),
+        Column("pollutant", _("pollutant"), _("the register's code, e.g. SOX")),
+        Column("value", _("value")),
+        Column("limit", _("permitted limit")),
+        Column("unit", _("unit"), _("g/s or mg/m3")),
+        Column("exceeds", _("above the limit")),
+    ),
+    rows=_control,
+    keywords=("industrial environmental control", "permits"),
 )

@@ -29,6 +29,7 @@ class ImportKind(models.TextChoices):
     FACILITIES = "facilities", _("facilities")
     RELEASES = "releases", _("pollutant releases")
     CARBON = "carbon", _("carbon cadastre")
+    CONTROL = "control", _("industrial environmental control")
 
 
 class ImportBatch(models.Model):
@@ -243,3 +244,62 @@ class GreenhouseEmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility_id} {self.installation} {self.year} {self.gas}"
+
+
+class ControlPoint(models.TextChoices):
+    SOURCE = "source", _("emission source")
+    BOUNDARY = "boundary", _("boundary of the sanitary protection zone")
+
+
+class ControlMeasurement(models.Model):
+    """Keep an operator's own measurement of a pollutant at a source or at its boundary.
+
+    Industrial environmental control: the operator measures what its permit limits, at
+    the sources (g/s or mg/m³) and at the boundary of its sanitary protection zone (mg/m³),
+    and reports the value with the limit it is held to; above the limit is an exceedance.
+    """
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="control", verbose_name=_("facility")
+    )
+    point = models.CharField(_("point"), max_length=100)
+    kind = models.CharField(_("where"), max_length=8, choices=ControlPoint.choices)
+    pollutant = models.CharField(_("pollutant"), max_length=16)
+    measured_on = models.DateField(_("measured on"))
+    unit = models.CharField(_("unit"), max_length=8)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
+    limit = models.DecimalField(_("permitted limit"), max_digits=14, decimal_places=4)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, related_name="control", verbose_name=_("import")
+    )
+    current = models.BooleanField(_("current"), default=True)
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced"
+    )
+
+    class Meta:
+        ordering = ["-measured_on", "facility_id", "point", "pollutant"]
+        verbose_name = _("control measurement")
+        verbose_name_plural = _("control measurements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "point", "pollutant", "measured_on"],
+                condition=Q(current=True),
+                name="one_current_control_measurement",
+            ),
+            models.CheckConstraint(condition=Q(limit__gt=0), name="control_limit_positive"),
+        ]
+        indexes = [models.Index(fields=["measured_on", "current"])]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.point} {self.pollutant} {self.measured_on}"
+
+    @property
+    def exceeds(self) -> bool:
+        """Say whether the value is above the permitted limit (equal is within it)."""
+        return self.value > self.limit
+
+    @property
+    def ratio(self) -> float:
+        """Return the value as a multiple of the limit (1.5 is half as much again)."""
+        return float(self.value / self.limit)

@@ -12,9 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
-from taza.databank.models import Facility, GreenhouseEmission, Release, WasteRecord
+from taza.databank.models import (
+    ControlMeasurement,
+    Facility,
+    GreenhouseEmission,
+    Release,
+    WasteRecord,
+)
 
 AMOUNTS = ("generated", "collected", "recycled", "recovered", "disposed")
 
@@ -168,4 +174,46 @@ def top_installations(
         )
         .annotate(co2e=Sum("co2e"))
         .order_by("-co2e", "facility__code", "installation")[:limit]
+    )
+
+
+ABOVE_LIMIT = Q(value__gt=F("limit"))
+
+
+def control_years() -> list[int]:
+    """Return the years with current control measurements, latest first."""
+    days = ControlMeasurement.objects.filter(current=True).dates("measured_on", "year")
+    return sorted({day.year for day in days}, reverse=True)
+
+
+def _control(year: int, region_id: int | None) -> QuerySet[ControlMeasurement]:
+    records = ControlMeasurement.objects.filter(current=True, measured_on__year=year)
+    if region_id is not None:
+        records = records.filter(facility__region_id=region_id)
+    return records
+
+
+def exceedances(
+    year: int, *, region_id: int | None = None, limit: int = 100
+) -> QuerySet[ControlMeasurement]:
+    """Return a year's measurements above their permitted limit, the latest first."""
+    return (
+        _control(year, region_id)
+        .filter(ABOVE_LIMIT)
+        .select_related("facility__region")
+        .order_by("-measured_on", "facility__code", "point", "pollutant")[:limit]
+    )
+
+
+def control_by_facility(year: int, *, region_id: int | None = None) -> list[dict[str, object]]:
+    """Count each facility's measurements and exceedances in a year, most exceedances first."""
+    return list(
+        _control(year, region_id)
+        .values("facility__code", "facility__name", "facility__region")
+        .annotate(
+            measured=Count("pk"),
+            exceeded=Count("pk", filter=ABOVE_LIMIT),
+            last=Max("measured_on"),
+        )
+        .order_by("-exceeded", "facility__code")
     )

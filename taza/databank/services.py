@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from taza.accounts.permissions import scope_of
@@ -26,6 +27,8 @@ from taza.core.values import finite_number
 from taza.databank.greenhouse import gases
 from taza.databank.models import (
     Category,
+    ControlMeasurement,
+    ControlPoint,
     Facility,
     GreenhouseEmission,
     ImportBatch,
@@ -694,4 +697,173 @@ CARBON_TEMPLATE_CSV = (
     "facility,installation,year,gas,amount,unit,method,correction\n"
     "KZ23-0001,Gas turbine unit 1,2024,CO2,412.5,kt,C,no\n"
     "KZ23-0001,Flare,2024,CH4,96.2,t,E,no\n"
+)
+
+
+# -- industrial environmental control ------------------------------------------------------
+
+CONTROL_COLUMNS = ("facility", "point", "kind", "pollutant", "date", "value", "limit", "unit")
+CONTROL_UNITS = {ControlPoint.SOURCE: ("g/s", "mg/m3"), ControlPoint.BOUNDARY: ("mg/m3",)}
+# A kilogram a second, or a kilogram in a cubic metre of air: no stack or boundary reads it.
+MAX_CONTROL_VALUE = Decimal("1000000")
+
+
+def _measured_on(line: int, text: str, errors: list[CellError]) -> Any:
+    try:
+        day = parse_date(text)
+    except ValueError:
+        day = None
+    if day is None:
+        errors.append(CellError(line, "date", _("Write the date as YYYY-MM-DD, e.g. 2024-05-17.")))
+    elif day > timezone.localdate():
+        errors.append(CellError(line, "date", _("The date is in the future.")))
+    elif day.year < FIRST_YEAR:
+        starts = _("The data bank starts in %(year)d.") % {"year": FIRST_YEAR}
+        errors.append(CellError(line, "date", starts))
+    else:
+        return day
+    return None
+
+
+def _control_value(line: int, column: str, text: str, errors: list[CellError]) -> Any:
+    number = finite_number(text)
+    if number is None:
+        errors.append(CellError(line, column, _("Write the value as a number.")))
+    elif number < 0:
+        errors.append(CellError(line, column, _("The value cannot be negative.")))
+    elif number > MAX_CONTROL_VALUE:
+        errors.append(
+            CellError(line, column, _("More than any source or boundary measures: check the unit."))
+        )
+    else:
+        return Decimal(str(round(number, 4)))
+    return None
+
+
+def _check_control_row(
+    line: int, row: dict[str, str], facilities: dict[str, Facility]
+) -> tuple[list[CellError], dict[str, Any]]:
+    errors = _required(line, row, CONTROL_COLUMNS)
+    if errors:
+        return errors, {}
+    facility = facilities.get(row["facility"])
+    if facility is None:
+        errors.append(CellError(line, "facility", _("No facility with this register number.")))
+    if len(row["point"]) > 100:
+        errors.append(CellError(line, "point", _("At most 100 characters.")))
+    kind = row["kind"].lower()
+    if kind not in ControlPoint.values:
+        errors.append(CellError(line, "kind", _("Write source or boundary.")))
+    pollutant = pollutants().get(row["pollutant"].upper())
+    if pollutant is None:
+        errors.append(CellError(line, "pollutant", _("Not a pollutant of the register.")))
+    day = _measured_on(line, row["date"], errors)
+    value = _control_value(line, "value", row["value"], errors)
+    limit = _control_value(line, "limit", row["limit"], errors)
+    if limit is not None and limit == 0:
+        errors.append(CellError(line, "limit", _("A permitted limit is above zero.")))
+    unit = row["unit"].lower().replace("³", "3")
+    if kind == ControlPoint.BOUNDARY and unit not in CONTROL_UNITS[ControlPoint.BOUNDARY]:
+        errors.append(
+            CellError(line, "unit", _("At a boundary, write the concentration in mg/m3."))
+        )
+    elif unit not in CONTROL_UNITS[ControlPoint.SOURCE]:
+        errors.append(CellError(line, "unit", _("Write g/s or mg/m3.")))
+    correction = _yes_no(line, row, "correction", errors)
+    if errors or facility is None or pollutant is None:
+        return errors, {}
+    return errors, {
+        "facility": facility,
+        "point": row["point"],
+        "kind": kind,
+        "pollutant": pollutant.code,
+        "measured_on": day,
+        "unit": unit,
+        "value": value,
+        "limit": limit,
+        "correction": correction,
+    }
+
+
+def import_control(name: str, content: bytes, *, actor: Actor) -> ImportResult:
+    """Take in operators' industrial environmental control (CSV, XLSX or JSON): all or nothing.
+
+    Columns: facility (register number), point (the source's number or the boundary
+    point), kind (source or boundary), pollutant (the register's code), date, value,
+    limit (the permitted limit, in the same unit), unit (g/s or mg/m3 at a source, mg/m3
+    at a boundary) and correction (yes/no). A second report for the same point,
+    pollutant and date must say it corrects the first. Above the limit is an exceedance.
+    """
+    if not scope_of(actor).reads_all:
+        raise Forbidden(_("Only monitoring analysts take in the data bank's files."))
+    digest = hashlib.sha256(content).hexdigest()
+    earlier = _known(ImportKind.CONTROL, digest)
+    if earlier is not None:
+        return ImportResult(earlier, 0, 0, repeated=True)
+    rows = _rows(name, content)
+    facilities = {
+        f.code: f
+        for f in Facility.objects.filter(code__in={r.get("facility", "") for _l, r in rows})
+    }
+
+    def identity(v: dict[str, Any]) -> tuple[Any, ...]:
+        return (v["facility"].code, v["point"], v["pollutant"], v["measured_on"])
+
+    errors: list[CellError] = []
+    good: list[tuple[int, dict[str, Any]]] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for line, row in rows:
+        found, values = _check_control_row(line, row, facilities)
+        if found:
+            errors += found
+            continue
+        if identity(values) in seen:
+            errors.append(
+                CellError(
+                    line,
+                    "date",
+                    _("Row %(row)d already gives this point, pollutant and date.")
+                    % {"row": seen[identity(values)]},
+                )
+            )
+            continue
+        seen[identity(values)] = line
+        good.append((line, values))
+    current = {
+        (r.facility.code, r.point, r.pollutant, r.measured_on): r
+        for r in ControlMeasurement.objects.filter(
+            current=True, facility__in=[v["facility"] for _l, v in good]
+        ).select_related("facility")
+    }
+    errors += _correction_errors(
+        [(line, identity(v), v["correction"]) for line, v in good],
+        current,
+        _(
+            "This point, pollutant and date were reported before; write yes in the "
+            "correction column to replace the earlier value."
+        ),
+    )
+    if errors:
+        errors = _first(errors)
+        raise ImportRefused(errors)
+    return _save_reports(
+        kind=ImportKind.CONTROL,
+        name=name,
+        digest=digest,
+        actor=actor,
+        model=ControlMeasurement,
+        records=[
+            ControlMeasurement(**{k: v for k, v in values.items() if k != "correction"})
+            for _l, values in good
+        ],
+        replaced=[current[identity(v)] for _l, v in good if v["correction"]],
+        key=lambda r: (r.facility_id, r.point, r.pollutant, r.measured_on),
+        fields=("point", "pollutant", "measured_on", "value", "limit"),
+    )
+
+
+CONTROL_TEMPLATE_CSV = (
+    "facility,point,kind,pollutant,date,value,limit,unit,correction\n"
+    "KZ23-0001,Source 0001 (stack),source,SOX,2024-05-17,12.4,15.0,g/s,no\n"
+    "KZ23-0001,SPZ boundary north,boundary,H2S,2024-05-17,0.011,0.008,mg/m3,no\n"
 )

@@ -7,6 +7,7 @@ app_name = "databank"
 urlpatterns = [
     path("waste/", views.waste, name="waste"),
     path("carbon/", views.carbon, name="carbon"),
+    path("control/", views.control, name="control"),
     path("import/", views.import_page, name="import"),
     path("facilities/", views.emitters, name="emitters"),
     path("facilities/<str:code>/", views.facility, name="facility"),

@@ -23,6 +23,7 @@ from taza.databank.models import Facility, ImportBatch, Sector
 from taza.databank.pollutants import pollutants
 from taza.databank.services import (
     CARBON_TEMPLATE_CSV,
+    CONTROL_TEMPLATE_CSV,
     FACILITIES_TEMPLATE_CSV,
     MAX_IMPORT_BYTES,
     RELEASES_TEMPLATE_CSV,
@@ -30,6 +31,7 @@ from taza.databank.services import (
     CellError,
     ImportRefused,
     import_carbon,
+    import_control,
     import_facilities,
     import_releases,
     import_waste,
@@ -43,12 +45,14 @@ IMPORTERS = {
     "facilities": import_facilities,
     "releases": import_releases,
     "carbon": import_carbon,
+    "control": import_control,
 }
 TEMPLATES = {
     "csv": (TEMPLATE_CSV, "waste-cadastre"),
     "facilities": (FACILITIES_TEMPLATE_CSV, "facilities"),
     "releases": (RELEASES_TEMPLATE_CSV, "releases"),
     "carbon": (CARBON_TEMPLATE_CSV, "carbon-cadastre"),
+    "control": (CONTROL_TEMPLATE_CSV, "industrial-control"),
 }
 FLOW = ("recycled", "recovered", "disposed", "unaccounted", "uncollected")
 
@@ -190,10 +194,11 @@ def facility(request: HttpRequest, code: str) -> HttpResponse:
         for r in place.releases.filter(current=True).order_by("-year", "pollutant", "medium")
     ]
     greenhouse = place.greenhouse.filter(current=True).order_by("-year", "installation", "gas")
+    control = place.control.filter(current=True)[:200]
     return render(
         request,
         "databank/facility.html",
-        {"facility": place, "releases": releases, "greenhouse": greenhouse},
+        {"facility": place, "releases": releases, "greenhouse": greenhouse, "control": control},
     )
 
 
@@ -235,3 +240,30 @@ def carbon(request: HttpRequest) -> HttpResponse:
             for row in querysets.top_installations(year, region_id=within)
         ]
     return render(request, "databank/carbon.html", context)
+
+
+def control(request: HttpRequest) -> HttpResponse:
+    """Show a year's industrial environmental control: the exceedances, by facility."""
+    query = bind(WastePageFilterSet, request.GET).form.cleaned_data
+    years = querysets.control_years()
+    year = int(query["year"]) if query["year"] is not None else (years[0] if years else None)
+    region: Region | None = query["region"]
+    regions = {r.pk: r for r in Region.objects.order_by("code")}
+    context: dict[str, Any] = {
+        "years": years,
+        "year": year,
+        "region": region,
+        "regions": regions.values(),
+    }
+    if year is not None:
+        within = region.pk if region else None
+        known = pollutants()
+        context["exceedances"] = [
+            (record, known.get(record.pollutant))
+            for record in querysets.exceedances(year, region_id=within)
+        ]
+        context["facilities"] = [
+            row | {"region": regions[row["facility__region"]].name}  # type: ignore[index]
+            for row in querysets.control_by_facility(year, region_id=within)
+        ]
+    return render(request, "databank/control.html", context)

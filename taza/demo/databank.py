@@ -12,7 +12,9 @@ sludge) show that only municipal waste counts.
 from __future__ import annotations
 
 import random
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from taza.audit.services import record_created
 from taza.databank.greenhouse import gases
@@ -302,7 +304,55 @@ def generate_facilities(*, seed: int = 2026) -> int:
     record_created(facilities, reason="Demo data set", fields=("code", "name", "sector"))
     record_created(releases, reason="Demo data set", fields=("pollutant", "year", "tonnes"))
     record_created(greenhouse, reason="Demo data set", fields=("gas", "year", "co2e"))
+    _generate_control(facilities, rng)
     return len(facilities)
+
+
+# Boundary limits: the one-time maximum MPC in the air of populated areas (mg/m3).
+BOUNDARY = {"oil_gas": ("H2S", 0.008), "metallurgy": ("SOX", 0.5), "power": ("NOX", 0.2)}
+
+
+def _generate_control(facilities: list[Any], rng: random.Random) -> None:
+    """Write a year of monthly control at a stack and a boundary point of large facilities.
+
+    Mostly within the limits, a few months above them (about one in twelve).
+    """
+    from taza.databank.models import ControlMeasurement
+
+    batch = ImportBatch.objects.create(
+        kind=ImportKind.CONTROL, filename="demo", sha256="demo-control"
+    )
+    records = []
+    for facility in facilities:
+        if facility.category != "I" or facility.sector not in BOUNDARY:
+            continue
+        stack_limit = _t(rng.choice([40, 60, 120, 250]))
+        pollutant, mpc = BOUNDARY[facility.sector]
+        for month in range(1, 13):
+            day = date(2024, month, rng.randint(5, 25))
+            high = rng.random() < 0.08
+            for point, kind, code, unit, limit in (
+                ("Source 0001 (main stack)", "source", "SOX", "g/s", stack_limit),
+                ("SPZ boundary, leeward", "boundary", pollutant, "mg/m3", _t(mpc)),
+            ):
+                share = rng.uniform(1.05, 1.8) if high else rng.uniform(0.3, 0.95)
+                records.append(
+                    ControlMeasurement(
+                        facility=facility,
+                        point=point,
+                        kind=kind,
+                        pollutant=code,
+                        measured_on=day,
+                        unit=unit,
+                        value=(limit * Decimal(str(share))).quantize(Decimal("0.0001")),
+                        limit=limit,
+                        batch=batch,
+                    )
+                )
+    ControlMeasurement.objects.bulk_create(records, batch_size=1000)
+    batch.rows = len(records)
+    batch.save(update_fields=["rows"])
+    record_created(records, reason="Demo data set", fields=("point", "pollutant", "value"))
 
 
 INSTALLATIONS = {

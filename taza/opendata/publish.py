@@ -27,7 +27,13 @@ from django.utils import timezone, translation
 from taza.air.datasets import AIR_DAILY, AIR_HOURLY
 from taza.campaigns.datasets import RESULTS
 from taza.core.datasets import Dataset, write_csv, write_geojson, write_parquet, write_xlsx
-from taza.databank.datasets import CARBON_CADASTRE, RECYCLED_SHARE, RELEASES, WASTE_CADASTRE
+from taza.databank.datasets import (
+    CARBON_CADASTRE,
+    INDUSTRIAL_CONTROL,
+    RECYCLED_SHARE,
+    RELEASES,
+    WASTE_CADASTRE,
+)
 from taza.hazards.datasets import FIRES, GAUGES
 from taza.programme.datasets import INDICATORS, MEASURES
 from taza.reports.datasets import REPORT_COUNTS, REPORTS
@@ -48,6 +54,7 @@ DATASETS: tuple[Dataset, ...] = (
     RECYCLED_SHARE,
     RELEASES,
     CARBON_CADASTRE,
+    INDUSTRIAL_CONTROL,
 )
 BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
 LANGUAGES = ("kk", "ru", "en")

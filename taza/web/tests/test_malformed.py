@@ -31,6 +31,7 @@ URLS = [
     "/databank/waste/",
     "/databank/facilities/",
     "/databank/carbon/",
+    "/databank/control/",
     "/programme/",
     "/programme/regions/",
     "/programme/lagging/",

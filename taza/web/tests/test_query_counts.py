@@ -65,9 +65,9 @@ def _waste(n: int, cast: Any) -> None:
 
 
 def _carbon(n: int, cast: Any) -> None:
-    """Add n facilities in different regions, each with a CO2 and a CH4 line for 2024."""
+    """Add n facilities in different regions, each with CO2, CH4 and a control measurement."""
     from taza.databank.models import Facility
-    from taza.databank.services import import_carbon, import_facilities
+    from taza.databank.services import import_carbon, import_control, import_facilities
 
     start = Facility.objects.count()
     places = [(51.1, 71.4), (43.25, 76.9), (47.1, 51.9), (49.8, 73.1), (52.3, 76.95)]
@@ -84,6 +84,11 @@ def _carbon(n: int, cast: Any) -> None:
     )
     header = "facility,installation,year,gas,amount,unit,method\n"
     import_carbon(f"c{start}.csv", (header + lines).encode(), actor=cast.analyst)
+    checks = "".join(
+        f"Q{start + i},Stack,source,SOX,2024-03-0{1 + i % 9},{10 + i},15,g/s,\n" for i in range(n)
+    )
+    header = "facility,point,kind,pollutant,date,value,limit,unit\n"
+    import_control(f"k{start}.csv", (header + checks).encode(), actor=cast.analyst)
 
 
 def _events(n: int, cast: Any) -> None:
@@ -213,6 +218,7 @@ LISTS: list[tuple[str, Callable[[int, Any], None], str | None]] = [
     ("/databank/import/", _waste, "analyst"),
     ("/databank/carbon/", _carbon, None),
     ("/databank/carbon/?region=KZ75", _carbon, None),
+    ("/databank/control/", _carbon, None),
     ("/databank/facilities/Q0/", _carbon, None),
     ("/programme/indicators/D1-RECYCLED-MSW/", _waste, None),
 ]
