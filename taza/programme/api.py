@@ -169,6 +169,9 @@ def scorecards_api(request: Request) -> Response:
                 ],
                 "lagging_measures": card.lagging,
                 "not_reported_measures": card.not_reported,
+                "recycled_share": None
+                if card.recycled is None or card.recycled.percent is None
+                else {"year": card.recycled_year, "percent": float(card.recycled.percent)},
             }
             for card in cards
         ]

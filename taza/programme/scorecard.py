@@ -11,6 +11,10 @@ reports in on time among those due). A share from few cases says little, so:
   region with one quick success cannot top the table.
 
 The formula and weights are shown on the scorecard page and in docs/programme.md.
+
+Each card also carries the region's recycled share of municipal waste, computed from
+the waste cadastre (the Concept's first target indicator): shown beside the score, not
+part of it, because it is a share of tonnes, not of cases, and has no Wilson interval.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from taza.campaigns.totals import results_per_region
+from taza.databank.querysets import Share, regional_series
 from taza.geo.models import Region
 from taza.programme.models import RankingSettings
 from taza.programme.status import (
@@ -92,6 +97,9 @@ class Scorecard:
     rank: int | None = None
     lagging: list[int] = field(default_factory=list)
     not_reported: list[int] = field(default_factory=list)
+    # The latest year up to the scorecard's with a waste cadastre for the region.
+    recycled: Share | None = None
+    recycled_year: int | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for v in self.verdicts.values() if v.status == status)
@@ -152,6 +160,7 @@ def scorecards(as_of: date, year: int | None = None) -> list[Scorecard]:
     campaign_results = results_per_region(year, as_of + timedelta(days=1))
     sites = liquidated_per_region(year, as_of)
     reporting = _reporting(snap, year)
+    recycled = regional_series()
     cards = []
     for region in snap.regions:
         verdicts = snap.verdicts(region.pk)
@@ -172,6 +181,10 @@ def scorecards(as_of: date, year: int | None = None) -> list[Scorecard]:
             ),
         ]
         card = Scorecard(region, components, verdicts)
+        known = [y for y in recycled.get(region.pk, {}) if y <= year]
+        if known:
+            card.recycled_year = max(known)
+            card.recycled = recycled[region.pk][card.recycled_year]
         card.lagging = sorted(n for n, v in verdicts.items() if v.status in LAGGING)
         card.not_reported = sorted(
             n for n, v in verdicts.items() if v.status == MeasureStatus.NOT_REPORTED

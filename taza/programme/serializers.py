@@ -87,6 +87,11 @@ class ComponentSerializer(Shape):
     note = serializers.CharField(allow_blank=True)
 
 
+class RecycledShareSerializer(Shape):
+    year = serializers.IntegerField()
+    percent = serializers.FloatField()
+
+
 class ScorecardSerializer(Shape):
     region = serializers.CharField()
     name = serializers.CharField()
@@ -96,6 +101,10 @@ class ScorecardSerializer(Shape):
     components = ComponentSerializer(many=True)
     lagging_measures = serializers.ListField(child=serializers.IntegerField())
     not_reported_measures = serializers.ListField(child=serializers.IntegerField())
+    recycled_share = RecycledShareSerializer(
+        allow_null=True,
+        help_text="Municipal waste recycled, from the waste cadastre (shown, not scored)",
+    )
 
 
 class LaggingMeasureSerializer(VerdictSerializer):

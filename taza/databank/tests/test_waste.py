@@ -209,3 +209,26 @@ def test_the_api_gives_the_computed_share_for_the_country_or_a_region(client, ca
     assert [r["recycled_share"] for r in almaty] == ["23.64"]
     assert client.get("/api/v1/databank/recycled-share/?year=2023").json() == []
     assert client.get("/api/v1/databank/recycled-share/?year=soon").status_code == 400
+
+
+def test_the_scorecards_show_the_regions_computed_share_without_scoring_it(client, cast):
+    from datetime import date
+
+    from taza.programme.scorecard import scorecards
+
+    before = {c.region.code: c.score for c in scorecards(date(2025, 6, 1), 2025)}
+    import_waste("2024.csv", GOOD, actor=cast.analyst)
+    cards = {c.region.code: c for c in scorecards(date(2025, 6, 1), 2025)}
+    almaty = cards["KZ75"]
+    assert almaty.recycled_year == 2024 and almaty.recycled is not None
+    assert almaty.recycled.percent == Decimal("23.64")  # 260 / 1100, as above
+    assert cards["KZ10"].recycled is None  # no cadastre for Abai
+    assert {code: card.score for code, card in cards.items()} == before  # shown, not scored
+    # A scorecard of a year before the cadastre's first shows nothing.
+    assert all(c.recycled is None for c in scorecards(date(2023, 12, 31), 2023))
+    api = {c["region"]: c for c in client.get("/api/v1/programme/scorecards/?year=2025").json()}
+    assert api["KZ75"]["recycled_share"] == {"year": 2024, "percent": 23.64}
+    assert api["KZ10"]["recycled_share"] is None
+    for language, figure in (("en", "23.6%"), ("ru", "23,6%"), ("kk", "23,6%")):
+        page = Client(HTTP_ACCEPT_LANGUAGE=language).get("/programme/regions/?year=2025")
+        assert figure in page.content.decode(), language
