@@ -181,15 +181,26 @@ def upsert_audited(
     return existing, False
 
 
-def record_created(rows: Sequence[models.Model], *, reason: str, fields: tuple[str, ...]) -> None:
-    """One creation entry per row for records written in bulk (demo data), by the system."""
+def record_created(
+    rows: Sequence[models.Model],
+    *,
+    reason: str,
+    fields: tuple[str, ...],
+    actor: Actor | None = None,
+) -> None:
+    """Store one creation entry per row for records written in bulk (imports, demo data).
+
+    Without an actor the rows were written by the system (the demo data set).
+    """
     if not rows:
         return
     content_type = ContentType.objects.get_for_model(type(rows[0]), for_concrete_model=True)
+    user = person(actor) if actor is not None else None
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(
-                actor_label=SYSTEM_LABEL,
+                actor=user,
+                actor_label=user.get_username() if user is not None else SYSTEM_LABEL,
                 content_type=content_type,
                 object_id=str(row.pk),
                 object_repr=str(row)[:200],

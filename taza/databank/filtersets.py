@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from taza.databank.models import ReminderKind
 from taza.databank.pollutants import pollutants
 from taza.databank.services import FIRST_YEAR
 from taza.geo.filtersets import region_filter
@@ -37,4 +38,15 @@ class EmittersFilterSet(WastePageFilterSet):
         choices=lambda: [(p.code, p.code) for p in pollutants().values()],
         label=_("pollutant"),
         error_messages={"invalid_choice": _("Choose a pollutant of the register.")},
+    )
+
+
+class MissingFilterSet(WastePageFilterSet):
+    """Read which report (the register's releases when none), the year and the region."""
+
+    kind = django_filters.ChoiceFilter(
+        method=lambda qs, name, value: qs,
+        choices=ReminderKind.choices,
+        label=_("report"),
+        error_messages={"invalid_choice": _("Choose releases or carbon.")},
     )

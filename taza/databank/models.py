@@ -139,8 +139,10 @@ class Facility(models.Model):
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
     permit = models.CharField(_("environmental permit"), max_length=100, blank=True)
+    # Where reminders to report go; never public (an entrepreneur's address is personal).
+    email = models.EmailField(_("reporting e-mail"), blank=True)
 
-    audit_personal = frozenset({"operator"})
+    audit_personal = frozenset({"operator", "email"})
 
     class Meta:
         ordering = ["code"]
@@ -303,3 +305,40 @@ class ControlMeasurement(models.Model):
     def ratio(self) -> float:
         """Return the value as a multiple of the limit (1.5 is half as much again)."""
         return float(self.value / self.limit)
+
+
+class ReminderKind(models.TextChoices):
+    RELEASES = "releases", _("pollutant releases")
+    CARBON = "carbon", _("carbon cadastre")
+
+
+class OperatorReminder(models.Model):
+    """Keep that an operator was reminded of a missing report, so it is reminded once.
+
+    Made by an analyst's request, sent by the task queue; ``delivered_at`` is set when the
+    mail went out, so a retried task does not send it again.
+    """
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("facility")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("report"), max_length=16, choices=ReminderKind.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("reminder to report")
+        verbose_name_plural = _("reminders to report")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "year", "kind"], name="one_reminder_per_report"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.kind} {self.year}"

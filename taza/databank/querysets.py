@@ -12,13 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
 
 from taza.databank.models import (
+    Category,
     ControlMeasurement,
     Facility,
     GreenhouseEmission,
     Release,
+    ReminderKind,
     WasteRecord,
 )
 
@@ -216,4 +218,38 @@ def control_by_facility(year: int, *, region_id: int | None = None) -> list[dict
             last=Max("measured_on"),
         )
         .order_by("-exceeded", "facility__code")
+    )
+
+
+# Who must report what: the register's releases, operators of category I and II
+# facilities; the carbon cadastre, category I (the installations above the reporting
+# threshold are among them). A deployment that knows the list better changes it here.
+MUST_REPORT = {
+    ReminderKind.RELEASES: (Category.I, Category.II),
+    ReminderKind.CARBON: (Category.I,),
+}
+
+
+def missing_reports(year: int, kind: str, *, region_id: int | None = None) -> QuerySet[Facility]:
+    """Return the facilities that must report ``kind`` for ``year`` and have not, by code.
+
+    Each carries ``reminded`` (when it was reminded of this report, or None).
+    """
+    reported = (Release if kind == ReminderKind.RELEASES else GreenhouseEmission).objects.filter(
+        facility=OuterRef("pk"), year=year, current=True
+    )
+    facilities = Facility.objects.filter(category__in=MUST_REPORT[ReminderKind(kind)]).exclude(
+        Exists(reported)
+    )
+    if region_id is not None:
+        facilities = facilities.filter(region_id=region_id)
+    return (
+        facilities.select_related("region")
+        .annotate(
+            reminded=Max(
+                "reminders__requested_at",
+                filter=Q(reminders__year=year, reminders__kind=kind),
+            )
+        )
+        .order_by("region__code", "code")
     )

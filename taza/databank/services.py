@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -308,7 +310,7 @@ def _save_reports(
         old.replaced_by = by_key[key(old)]
     model.objects.bulk_update(replaced, ["replaced_by"], batch_size=2000)
     reason = f"{kind}: {name[:100]}"
-    record_created(records, reason=reason, fields=fields)
+    record_created(records, reason=reason, fields=fields, actor=actor)
     record_changed(
         replaced,
         actor=actor,
@@ -342,7 +344,8 @@ def import_facilities(name: str, content: bytes, *, actor: Actor) -> ImportResul
     """Take in the register of facilities (CSV or XLSX): all of it, or nothing.
 
     Columns: code (the register number), bin (12 digits), name, operator,
-    operator_is_person (yes/no), category (I–IV), sector, lat, lon, permit. A facility
+    operator_is_person (yes/no), category (I–IV), sector, lat, lon, permit, email (where
+    reminders to report go; never public). A facility
     whose code is known is updated (imported twice, it stays one); the place gives its
     region and district.
     """
@@ -366,6 +369,12 @@ def import_facilities(name: str, content: bytes, *, actor: Actor) -> ImportResul
             continue
         values: dict[str, Any] = {k: row[k] for k in ("code", "bin", "name", "operator")}
         values["permit"] = row.get("permit", "")[:100]
+        values["email"] = row.get("email", "")
+        if values["email"]:
+            try:
+                validate_email(values["email"])
+            except ValidationError:
+                errors.append(CellError(line, "email", _("Not an e-mail address.")))
         if row["code"] in seen:
             errors.append(CellError(line, "code", _("This code is already in the file.")))
         seen.add(row["code"])
@@ -544,9 +553,9 @@ def import_releases(name: str, content: bytes, *, actor: Actor) -> ImportResult:
 
 
 FACILITIES_TEMPLATE_CSV = (
-    "code,bin,name,operator,operator_is_person,category,sector,lat,lon,permit\n"
+    "code,bin,name,operator,operator_is_person,category,sector,lat,lon,permit,email\n"
     "KZ23-0001,990140000123,Oil field processing plant,Example Oil LLP,no,I,oil_gas,"
-    "47.11,51.92,KZ12VCZ00001234\n"
+    "47.11,51.92,KZ12VCZ00001234,ecology@example.kz\n"
 )
 RELEASES_TEMPLATE_CSV = (
     "facility,pollutant,year,medium,amount,unit,method,correction\n"

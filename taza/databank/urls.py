@@ -8,6 +8,7 @@ urlpatterns = [
     path("waste/", views.waste, name="waste"),
     path("carbon/", views.carbon, name="carbon"),
     path("control/", views.control, name="control"),
+    path("missing/", views.missing, name="missing"),
     path("import/", views.import_page, name="import"),
     path("facilities/", views.emitters, name="emitters"),
     path("facilities/<str:code>/", views.facility, name="facility"),

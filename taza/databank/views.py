@@ -11,20 +11,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from taza.accounts.permissions import scope_of
 from taza.core.params import bind
 from taza.databank import querysets
-from taza.databank.filtersets import EmittersFilterSet, WastePageFilterSet
+from taza.databank.filtersets import EmittersFilterSet, MissingFilterSet, WastePageFilterSet
 from taza.databank.greenhouse import gases
-from taza.databank.models import Facility, ImportBatch, Sector
+from taza.databank.models import Facility, ImportBatch, ReminderKind, Sector
 from taza.databank.pollutants import pollutants
+from taza.databank.reminders import remind_operators
 from taza.databank.services import (
     CARBON_TEMPLATE_CSV,
     CONTROL_TEMPLATE_CSV,
     FACILITIES_TEMPLATE_CSV,
+    FIRST_YEAR,
     MAX_IMPORT_BYTES,
     RELEASES_TEMPLATE_CSV,
     TEMPLATE_CSV,
@@ -267,3 +270,36 @@ def control(request: HttpRequest) -> HttpResponse:
             for row in querysets.control_by_facility(year, region_id=within)
         ]
     return render(request, "databank/control.html", context)
+
+
+@login_required
+def missing(request: HttpRequest) -> HttpResponse:
+    """List the operators that owe a report for a year; remind them, once each."""
+    if not scope_of(request.user).reads_all:
+        raise PermissionDenied(_("Only monitoring analysts send reminders to operators."))
+    query = bind(MissingFilterSet, request.GET).form.cleaned_data
+    year = int(query["year"]) if query["year"] is not None else timezone.localdate().year - 1
+    kind = query["kind"] or ReminderKind.RELEASES
+    region: Region | None = query["region"]
+    within = region.pk if region else None
+    sent = None
+    if request.method == "POST":
+        sent = remind_operators(year, kind, actor=request.user, region_id=within)
+    facilities = list(querysets.missing_reports(year, kind, region_id=within))
+    return render(
+        request,
+        "databank/missing.html",
+        {
+            "year": year,
+            "years": range(timezone.localdate().year, FIRST_YEAR - 1, -1),
+            "kind": kind,
+            "kinds": ReminderKind.choices,
+            "region": region,
+            "regions": Region.objects.order_by("code"),
+            "facilities": facilities,
+            "to_remind": sum(
+                1 for f in facilities if f.email and getattr(f, "reminded", None) is None
+            ),
+            "sent": sent,
+        },
+    )

@@ -243,6 +243,7 @@ def generate_facilities(*, seed: int = 2026) -> int:
             lat=round(lat, 5),
             lon=round(lon, 5),
             permit=f"KZ{rng.randrange(10**8, 10**9)}VCZ",
+            email=f"ecology.{number:03d}@example.kz",
         )
         facilities.append(facility)
         for year in (2023, 2024):

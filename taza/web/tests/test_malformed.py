@@ -61,6 +61,7 @@ STAFF_URLS = [
     "/sites/queue/",
     "/sites/scans/",
     "/databank/import/",
+    "/databank/missing/",
     "/programme/reporting/",
     "/audit/export/",
 ]

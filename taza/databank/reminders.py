@@ -1,0 +1,96 @@
+"""Remind operators of reports they owe the data bank: once per facility, year and report.
+
+An analyst asks for the reminders from the list of missing reports; each reminder is
+recorded first (one per facility, year and report, so asking twice sends nothing new)
+and sent by the task queue, which marks it delivered, so a retried task does not send
+it again. The letter is in Kazakh and Russian, as official letters to operators are.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from taza.accounts.permissions import scope_of
+from taza.audit.services import record_created
+from taza.core.actors import Actor, person
+from taza.core.errors import Forbidden
+from taza.core.urls import absolute_url
+from taza.databank.models import OperatorReminder, ReminderKind
+from taza.databank.querysets import missing_reports
+
+LETTER_LANGUAGES = ("kk", "ru")
+
+
+def remind_operators(year: int, kind: str, *, actor: Actor, region_id: int | None = None) -> int:
+    """Record and queue a reminder to each operator that owes ``kind`` for ``year``.
+
+    Only facilities with a reporting e-mail and not reminded of this report before are
+    written to; return how many reminders were queued.
+    """
+    if not scope_of(actor).reads_all:
+        raise Forbidden(_("Only monitoring analysts send reminders to operators."))
+    from taza.databank.tasks import send_operator_reminder  # the task calls back here
+
+    queued: list[OperatorReminder] = []
+    for facility in missing_reports(year, kind, region_id=region_id):
+        if not facility.email or getattr(facility, "reminded", None) is not None:
+            continue
+        try:
+            with transaction.atomic():
+                reminder = OperatorReminder.objects.create(
+                    facility=facility, year=year, kind=kind, requested_by=person(actor)
+                )
+        except IntegrityError:
+            continue  # another analyst asked at the same moment: one reminder
+        queued.append(reminder)
+    record_created(queued, reason="reminder to report", fields=("year", "kind"), actor=actor)
+    for reminder in queued:
+        transaction.on_commit(partial(send_operator_reminder, reminder.pk))
+    return len(queued)
+
+
+def deliver(reminder_id: int) -> bool:
+    """Send one reminder unless it went out already; return whether it was sent now."""
+    with transaction.atomic():
+        reminder = (
+            OperatorReminder.objects.select_for_update()
+            .select_related("facility")
+            .filter(pk=reminder_id, delivered_at__isnull=True)
+            .first()
+        )
+        if reminder is None or not reminder.facility.email:
+            return False
+        values = {
+            "year": reminder.year,
+            "facility": reminder.facility.name,
+            "code": reminder.facility.code,
+            "link": absolute_url(reverse("databank:import")),
+        }
+        subjects, bodies = [], []
+        for language in LETTER_LANGUAGES:
+            with translation.override(language):
+                values["report"] = str(ReminderKind(reminder.kind).label)
+                subjects.append(_("Report due: %(report)s for %(year)s") % values)
+                bodies.append(
+                    _(
+                        "The data bank has no report on %(report)s for %(year)s from the "
+                        "facility %(facility)s (register number %(code)s). Please send it "
+                        "through your reporting channel; the templates are at %(link)s."
+                    )
+                    % values
+                )
+        send_mail(
+            " / ".join(subjects),
+            "\n\n".join(bodies) + "\n\nTaza Qazaqstan",
+            None,
+            [reminder.facility.email],
+        )
+        reminder.delivered_at = timezone.now()
+        reminder.save(update_fields=["delivered_at"])
+    return True
