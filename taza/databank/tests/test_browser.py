@@ -66,3 +66,31 @@ def test_an_analyst_fixes_a_cadastre_file_and_sees_the_regions_share_change(
     assert page.locator("#flow-recycled").inner_text().startswith("45")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1  # nothing wider than the phone
+
+
+def test_the_data_bank_pages_read_on_a_phone_and_the_facility_is_on_its_map(
+    browser: Any,  # noqa: F811
+    site: str,
+) -> None:
+    from taza.demo.databank import generate_facilities
+
+    generate_facilities()
+    context = browser.new_context(
+        base_url=site, locale="ru-RU", viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for url in ("/databank/facilities/", "/databank/carbon/", "/databank/control/"):
+        page.goto(url)
+        assert page.locator("h1").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1, url
+    page.locator("#control-facilities a").first.click()
+    page.wait_for_selector("[data-point-map].maplibregl-map", state="attached")
+    assert page.locator("[data-point-map] canvas").count() == 1
+    # The first facility of the list has the most exceedances: they are marked.
+    assert page.locator("#control tr.exceeds").count() >= 1
+    assert page.locator("#releases").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    assert errors == []
+    context.close()
