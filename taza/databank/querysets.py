@@ -253,3 +253,23 @@ def missing_reports(year: int, kind: str, *, region_id: int | None = None) -> Qu
         )
         .order_by("region__code", "code")
     )
+
+
+def pollutant_series(pollutant: str) -> list[dict[str, object]]:
+    """Return a pollutant's tonnes and reporting facilities by year and medium, latest first."""
+    return list(
+        Release.objects.filter(current=True, pollutant=pollutant)
+        .values("year", "medium")
+        .annotate(tonnes=Sum("tonnes"), facilities=Count("facility", distinct=True))
+        .order_by("-year", "medium")
+    )
+
+
+def pollutant_totals(year: int) -> dict[str, object]:
+    """Return each pollutant's tonnes released to air in a year, by code."""
+    rows = (
+        Release.objects.filter(current=True, year=year, medium="air")
+        .values("pollutant")
+        .annotate(tonnes=Sum("tonnes"))
+    )
+    return {row["pollutant"]: row["tonnes"] for row in rows}

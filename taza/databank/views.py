@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from taza.core.params import bind
 from taza.databank import querysets
 from taza.databank.filtersets import EmittersFilterSet, MissingFilterSet, WastePageFilterSet
 from taza.databank.greenhouse import gases
-from taza.databank.models import Facility, ImportBatch, ReminderKind, Sector
+from taza.databank.models import Facility, ImportBatch, Medium, ReminderKind, Sector
 from taza.databank.pollutants import pollutants
 from taza.databank.reminders import remind_operators
 from taza.databank.services import (
@@ -301,5 +301,36 @@ def missing(request: HttpRequest) -> HttpResponse:
                 1 for f in facilities if f.email and getattr(f, "reminded", None) is None
             ),
             "sent": sent,
+        },
+    )
+
+
+def pollutant_list(request: HttpRequest) -> HttpResponse:
+    """List the register's pollutants with the latest year's releases to air."""
+    years = querysets.release_years()
+    year = years[0] if years else None
+    totals = querysets.pollutant_totals(year) if year is not None else {}
+    rows = [(p, totals.get(p.code)) for p in pollutants().values()]
+    return render(request, "databank/pollutants.html", {"year": year, "rows": rows})
+
+
+def pollutant(request: HttpRequest, code: str) -> HttpResponse:
+    """Show a pollutant: its thresholds, what was released of it by year and medium."""
+    found = pollutants().get(code.upper())
+    if found is None:
+        raise Http404(_("Not a pollutant of the register."))
+    series = querysets.pollutant_series(found.code)
+    media = dict(Medium.choices)
+    for row in series:
+        row["medium_name"] = media.get(str(row["medium"]), row["medium"])
+    latest = max((int(str(row["year"])) for row in series), default=None)
+    return render(
+        request,
+        "databank/pollutant.html",
+        {
+            "pollutant": found,
+            "series": series,
+            "year": latest,
+            "top": querysets.top_emitters(found.code, latest, limit=10) if latest else [],
         },
     )

@@ -150,3 +150,28 @@ def test_the_demo_facilities_look_like_the_economy():
     sectors = set(Facility.objects.values_list("region__code", "sector"))
     assert {("KZ23", "oil_gas"), ("KZ35", "metallurgy"), ("KZ55", "power")} <= sectors
     assert Facility.objects.filter(sector="waste").count() == 20  # a landfill in each region
+
+
+def test_a_pollutant_page_sums_the_releases_by_year_and_medium(cast, plants):
+    import_releases(
+        "r.csv",
+        releases(
+            "KZ23-0001,SOX,2024,air,1000,t,M,",
+            "KZ35-0002,SOX,2024,air,500,kg,E,",
+            "KZ23-0001,SOX,2023,air,800,t,M,",
+            "KZ23-0001,SOX,2024,water,3,t,C,",
+        ),
+        actor=cast.analyst,
+    )
+    for language, word in (("kk", "Күкірт"), ("ru", "Оксиды серы"), ("en", "Sulphur oxides")):
+        page = Client(HTTP_ACCEPT_LANGUAGE=language).get("/databank/pollutants/sox/")
+        text = page.content.decode()
+        assert page.status_code == 200 and word in text, language
+        assert "Aigerim" not in text
+        row = text.split('data-year="2024" data-medium="air"')[1].split("</tr>")[0]
+        # 1,000 t and 500 kg: 1,000.5 t, by two facilities, in the reader's digits.
+        assert ("000,5" in row or "000.5" in row) and '<td class="number">2</td>' in row
+    listing = Client().get("/databank/pollutants/").content.decode()
+    assert 'data-pollutant="HG"' in listing and "/databank/pollutants/SOX/" in listing
+    assert Client().get("/databank/pollutants/XYZ/").status_code == 404
+    assert Client().get("/databank/pollutants/NOX/").status_code == 200  # nothing reported yet

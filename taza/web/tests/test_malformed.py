@@ -32,6 +32,8 @@ URLS = [
     "/databank/facilities/",
     "/databank/carbon/",
     "/databank/control/",
+    "/databank/pollutants/",
+    "/databank/pollutants/SOX/",
     "/programme/",
     "/programme/regions/",
     "/programme/lagging/",
