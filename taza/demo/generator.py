@@ -140,8 +140,14 @@ def _ensure_person(result: DemoResult, username: str, **fields: Any) -> User:
 
 
 @transaction.atomic
-def generate_demo(*, citizens: int = 500, reports: int = 0, seed: int = 2026) -> DemoResult:
-    """Create the demo logins, an operator for every akimat, citizens, and reports."""
+def generate_demo(
+    *, citizens: int = 500, reports: int = 0, seed: int = 2026, domains: bool = True
+) -> DemoResult:
+    """Create the demo logins, an operator for every akimat, citizens, and reports.
+
+    Then every other domain's demo data, unless ``domains`` is false (checks that are
+    about the people and the reports alone skip the rest, which takes most of the time).
+    """
     if not settings.TAZA_DEMO:
         raise ImproperlyConfigured(
             "Demo data creates logins with a published password. Set TAZA_DEMO=1 to allow it."
@@ -182,6 +188,8 @@ def generate_demo(*, citizens: int = 500, reports: int = 0, seed: int = 2026) ->
         )
         assign_role(actor=SYSTEM, user=user, role=Role.CITIZEN, reason=REASON)
     result.created_reports = generate_reports(count=reports, seed=seed)
+    if not domains:
+        return result
     result.programme_reports = generate_programme(seed=seed)
     result.campaign_events = generate_campaigns(seed=seed)
     result.waste_sites = generate_sites(seed=seed)

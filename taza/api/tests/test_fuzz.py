@@ -46,12 +46,16 @@ def _credentials(cast: Any, role: str) -> dict[str, str]:
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
-def _fuzz_as(role: str) -> Any:
-    """Make the fuzz test for one role (schemathesis cannot take a parametrized fixture)."""
+def _fuzz_as(role: str, examples: int) -> Any:
+    """Make the fuzz test for one role (schemathesis cannot take a parametrized fixture).
+
+    Anyone and the administrator (who may call everything) get the most examples per
+    operation; the roles between them, which differ in what they are refused, fewer.
+    """
 
     @schema.parametrize()
     @settings(
-        max_examples=12,
+        max_examples=examples,
         deadline=None,
         suppress_health_check=list(HealthCheck),
         derandomize=True,
@@ -62,9 +66,9 @@ def _fuzz_as(role: str) -> Any:
     return test
 
 
-test_the_api_answers_as_described_to_anyone = _fuzz_as("anonymous")
-test_the_api_answers_as_described_to_a_citizen = _fuzz_as("citizen")
-test_the_api_answers_as_described_to_an_operator = _fuzz_as("astana_operator")
-test_the_api_answers_as_described_to_an_executor = _fuzz_as("executor")
-test_the_api_answers_as_described_to_an_analyst = _fuzz_as("analyst")
-test_the_api_answers_as_described_to_an_administrator = _fuzz_as("admin")
+test_the_api_answers_as_described_to_anyone = _fuzz_as("anonymous", 12)
+test_the_api_answers_as_described_to_a_citizen = _fuzz_as("citizen", 6)
+test_the_api_answers_as_described_to_an_operator = _fuzz_as("astana_operator", 6)
+test_the_api_answers_as_described_to_an_executor = _fuzz_as("executor", 6)
+test_the_api_answers_as_described_to_an_analyst = _fuzz_as("analyst", 6)
+test_the_api_answers_as_described_to_an_administrator = _fuzz_as("admin", 12)
