@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from taza.bodies.models import Body
 from taza.geo.models import District, Region
 
 
@@ -135,6 +136,16 @@ class Facility(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("district")
+    )
+    # The akimat of the district (of the region where the point is in no district, as in
+    # the cities of republican significance): who answers locally for the facility.
+    akimat = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="facilities",
+        verbose_name=_("responsible akimat"),
     )
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))

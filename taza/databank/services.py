@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from taza.accounts.permissions import scope_of
 from taza.audit.services import create_audited, record_changed, record_created, update_audited
+from taza.bodies.models import TERRITORIAL_KINDS, Body
+from taza.bodies.services import district_akimat_code, regional_akimat_code
 from taza.core.actors import Actor, person
 from taza.core.errors import DomainError, Forbidden
 from taza.core.tables import TableError, read_table
@@ -359,6 +361,7 @@ def import_facilities(name: str, content: bytes, *, actor: Actor) -> ImportResul
     locator = default_locator()
     regions = {r.code: r for r in Region.objects.all()}
     districts = {d.code: d for d in District.objects.all()}
+    akimats = {b.code: b for b in Body.objects.filter(kind__in=TERRITORIAL_KINDS)}
     errors: list[CellError] = []
     good: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -394,11 +397,17 @@ def import_facilities(name: str, content: bytes, *, actor: Actor) -> ImportResul
         except LocationError as exc:
             errors.append(CellError(line, "lat", str(exc)))
             continue
+        district = districts.get(where.district_code or "")
         values |= {
             "lat": lat,
             "lon": lon,
             "region": regions[where.region_code],
-            "district": districts.get(where.district_code or ""),
+            "district": district,
+            "akimat": akimats.get(
+                district_akimat_code(district)
+                if district
+                else regional_akimat_code(regions[where.region_code])
+            ),
         }
         good.append(values)
     if errors:

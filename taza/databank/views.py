@@ -184,7 +184,9 @@ def emitters(request: HttpRequest) -> HttpResponse:
 
 def facility(request: HttpRequest, code: str) -> HttpResponse:
     """Show a facility: what it releases, by year, against the register's thresholds."""
-    place = get_object_or_404(Facility.objects.select_related("region", "district"), code=code)
+    place = get_object_or_404(
+        Facility.objects.select_related("region", "district", "akimat"), code=code
+    )
     known = pollutants()
     releases = [
         {

@@ -17,10 +17,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from taza.audit.services import record_created
+from taza.bodies.models import TERRITORIAL_KINDS, Body
+from taza.bodies.services import district_akimat_code, regional_akimat_code
 from taza.databank.greenhouse import gases
 from taza.databank.models import ImportBatch, ImportKind, WasteRecord
 from taza.demo import facts
-from taza.geo.models import Region
+from taza.geo.models import District, Region
 
 PUBLISHED = {2023: Decimal("24.00"), 2024: Decimal("25.87")}
 MUNICIPAL_TONNES = {2023: Decimal("4400000"), 2024: Decimal("4550000")}
@@ -214,6 +216,8 @@ def generate_facilities(*, seed: int = 2026) -> int:
     rng = random.Random(seed)
     locator = default_locator()
     regions = {r.code: r for r in Region.objects.all()}
+    districts = {d.code: d for d in District.objects.all()}
+    akimats = {b.code: b for b in Body.objects.filter(kind__in=TERRITORIAL_KINDS)}
     batch = ImportBatch.objects.create(
         kind=ImportKind.RELEASES, filename="demo", sha256=f"demo-releases-{seed}"
     )
@@ -232,6 +236,7 @@ def generate_facilities(*, seed: int = 2026) -> int:
         if code not in regions:
             continue
         lat, lon = point_in(locator.region_geoms[locator.region_codes.index(code)], rng)
+        district = districts.get(locator.locate(lat, lon).district_code or "")
         facility = Facility(
             code=f"DEMO-{code}-{number:03d}",
             bin=f"{rng.randrange(10**11, 10**12):012d}",
@@ -240,6 +245,10 @@ def generate_facilities(*, seed: int = 2026) -> int:
             category=category,
             sector=sector,
             region=regions[code],
+            district=district,
+            akimat=akimats.get(
+                district_akimat_code(district) if district else regional_akimat_code(regions[code])
+            ),
             lat=round(lat, 5),
             lon=round(lon, 5),
             permit=f"KZ{rng.randrange(10**8, 10**9)}VCZ",

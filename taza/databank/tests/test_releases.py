@@ -42,6 +42,7 @@ def test_facilities_are_placed_and_imported_twice_stay_one(cast):
     assert (first.created, first.corrected) == (2, 0)
     plant = Facility.objects.get(code="KZ23-0001")
     assert plant.region.code == "KZ23" and plant.category == "I"
+    assert plant.akimat is not None and plant.akimat.region_id == plant.region_id
     again = FACILITIES.replace("Gas processing plant", "Gas processing plant No. 1")
     second = import_facilities("g.csv", again.encode(), actor=cast.analyst)
     assert (second.created, second.corrected) == (0, 1) and Facility.objects.count() == 2
@@ -175,3 +176,14 @@ def test_a_pollutant_page_sums_the_releases_by_year_and_medium(cast, plants):
     assert 'data-pollutant="HG"' in listing and "/databank/pollutants/SOX/" in listing
     assert Client().get("/databank/pollutants/XYZ/").status_code == 404
     assert Client().get("/databank/pollutants/NOX/").status_code == 200  # nothing reported yet
+
+
+def test_every_demo_facility_has_its_local_akimat():
+    from taza.demo.databank import generate_facilities
+
+    generate_facilities()
+    for facility in Facility.objects.select_related("akimat", "district"):
+        assert facility.akimat is not None, facility.code
+        assert facility.akimat.region_id == facility.region_id
+        if facility.district is not None:
+            assert facility.akimat.district_id == facility.district_id
