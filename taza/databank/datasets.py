@@ -7,7 +7,13 @@ from collections.abc import Iterator
 from django.utils.translation import gettext_lazy as _
 
 from taza.core.datasets import Column, Dataset, Row
-from taza.databank.models import ControlMeasurement, GreenhouseEmission, Release, WasteRecord
+from taza.databank.models import (
+    ControlMeasurement,
+    GreenhouseEmission,
+    Release,
+    Transfer,
+    WasteRecord,
+)
 from taza.databank.querysets import recycled_share_by_year, regional_series
 from taza.databank.wastes import waste_types
 from taza.geo.models import Region
@@ -283,4 +289,57 @@ INDUSTRIAL_CONTROL = Dataset(
     ),
     rows=_control,
     keywords=("industrial environmental control", "permits"),
+)
+
+
+def _transfers() -> Iterator[Row]:
+    rows = (
+        Transfer.objects.filter(current=True)
+        .select_related("facility__region")
+        .order_by("year", "facility__code", "hazardous", "treatment", "country")
+    )
+    for record in rows.iterator(chunk_size=5000):
+        place = record.facility
+        yield {
+            "year": record.year,
+            "facility": place.code,
+            "facility_name": place.name,
+            "operator": place.public_operator,
+            "region_code": place.region.code,
+            "hazardous": record.hazardous,
+            "treatment": record.treatment,
+            "country": record.country,
+            "tonnes": float(record.tonnes),
+            "method": record.method,
+        }
+
+
+TRANSFERS = Dataset(
+    slug="waste-transfers",
+    title=_("Transfers of waste off site"),
+    description=_(
+        "The tonnes of hazardous and other waste each facility sent off site in a year, "
+        "for recovery or disposal, in the country or abroad."
+    ),
+    methodology=_(
+        "The operators' own reports to the pollutant release and transfer register (its "
+        "second half, transfers of waste), as Taza holds them: only the current figures. "
+        "The register's thresholds are 2 t a year of hazardous waste and 2,000 t of other "
+        "waste; smaller transfers need not be reported. An individual entrepreneur's name "
+        "is left out."
+    ),
+    columns=(
+        Column("year", _("year")),
+        Column("facility", _("register number")),
+        Column("facility_name", _("facility")),
+        Column("operator", _("operator")),
+        Column("region_code", _("region code"), _("ISO 3166-2, e.g. KZ75")),
+        Column("hazardous", _("hazardous waste")),
+        Column("treatment", _("treatment"), _("R recovery, D disposal")),
+        Column("country", _("receiving country"), _("ISO 3166-1 alpha-2")),
+        Column("tonnes", _("amount, t")),
+        Column("method", _("method"), _("M measured, C calculated, E estimated")),
+    ),
+    rows=_transfers,
+    keywords=("waste", "PRTR", "transfers"),
 )

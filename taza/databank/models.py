@@ -31,6 +31,7 @@ class ImportKind(models.TextChoices):
     RELEASES = "releases", _("pollutant releases")
     CARBON = "carbon", _("carbon cadastre")
     CONTROL = "control", _("industrial environmental control")
+    TRANSFERS = "transfers", _("transfers of waste")
 
 
 class ImportBatch(models.Model):
@@ -257,6 +258,63 @@ class GreenhouseEmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility_id} {self.installation} {self.year} {self.gas}"
+
+
+class Treatment(models.TextChoices):
+    RECOVERY = "R", _("recovery")
+    DISPOSAL = "D", _("disposal")
+
+
+class Transfer(models.Model):
+    """Keep a facility's transfer of waste off site in a year, as the register reports it.
+
+    The register's second half (E-PRTR article 5(1)(b)): the tonnes of hazardous or
+    non-hazardous waste sent off site for recovery (R) or disposal (D), in the country
+    or abroad (the receiving country's ISO code).
+    """
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("facility")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    hazardous = models.BooleanField(_("hazardous waste"))
+    treatment = models.CharField(_("treatment"), max_length=1, choices=Treatment.choices)
+    country = models.CharField(_("receiving country"), max_length=2, default="KZ")
+    tonnes = tonnes(_("amount, t"))
+    method = models.CharField(_("method"), max_length=1, choices=Method.choices)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("import")
+    )
+    current = models.BooleanField(_("current"), default=True)
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced"
+    )
+
+    class Meta:
+        ordering = ["year", "facility_id", "hazardous", "treatment", "country"]
+        verbose_name = _("transfer of waste")
+        verbose_name_plural = _("transfers of waste")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "year", "hazardous", "treatment", "country"],
+                condition=Q(current=True),
+                name="one_current_transfer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.year} {self.treatment} {self.country}"
+
+    @property
+    def above_threshold(self) -> bool:
+        """Say whether the register's threshold (2 t hazardous, 2,000 t other) is passed."""
+        threshold = TRANSFER_THRESHOLD_HAZARDOUS if self.hazardous else TRANSFER_THRESHOLD
+        return bool(self.tonnes > threshold)
+
+
+# E-PRTR article 5(1)(b): off-site transfers above these tonnes a year must be reported.
+TRANSFER_THRESHOLD_HAZARDOUS = 2
+TRANSFER_THRESHOLD = 2000
 
 
 class ControlPoint(models.TextChoices):

@@ -41,6 +41,8 @@ from taza.databank.models import (
     Method,
     Release,
     Sector,
+    Transfer,
+    Treatment,
     WasteRecord,
 )
 from taza.databank.pollutants import pollutants
@@ -884,4 +886,146 @@ CONTROL_TEMPLATE_CSV = (
     "facility,point,kind,pollutant,date,value,limit,unit,correction\n"
     "KZ23-0001,Source 0001 (stack),source,SOX,2024-05-17,12.4,15.0,g/s,no\n"
     "KZ23-0001,SPZ boundary north,boundary,H2S,2024-05-17,0.011,0.008,mg/m3,no\n"
+)
+
+
+# -- transfers of waste off site (the register's second half) ------------------------------
+
+TRANSFER_COLUMNS = ("facility", "year", "hazardous", "treatment", "amount", "unit", "method")
+
+
+def _check_transfer_row(
+    line: int, row: dict[str, str], facilities: dict[str, Facility]
+) -> tuple[list[CellError], dict[str, Any]]:
+    errors = _required(line, row, TRANSFER_COLUMNS)
+    if errors:
+        return errors, {}
+    facility = facilities.get(row["facility"])
+    if facility is None:
+        errors.append(CellError(line, "facility", _("No facility with this register number.")))
+    starts = _("The register starts in %(year)d.") % {"year": FIRST_YEAR}
+    year = _year(line, row["year"], errors, starts)
+    hazardous = _yes_no(line, row, "hazardous", errors)
+    treatment = row["treatment"].upper()
+    if treatment not in Treatment.values:
+        errors.append(CellError(line, "treatment", _("Write R (recovery) or D (disposal).")))
+    country = (row.get("country") or "KZ").upper()
+    if not (len(country) == 2 and country.isascii() and country.isalpha()):
+        errors.append(
+            CellError(line, "country", _("Write the receiving country's two-letter code, e.g. KZ."))
+        )
+    unit = UNITS.get(row["unit"].lower())
+    if unit is None:
+        errors.append(CellError(line, "unit", _("A transfer is an amount a year: write t or kg.")))
+    amount = _tonnes(row["amount"])
+    if amount is None:
+        errors.append(CellError(line, "amount", _("Write the amount as a number.")))
+    elif amount < 0:
+        errors.append(CellError(line, "amount", _("The amount cannot be negative.")))
+    elif unit is not None and amount * unit > MAX_TONNES:
+        errors.append(
+            CellError(
+                line,
+                "amount",
+                _("More than the whole country's yearly waste: check the unit (tonnes)."),
+            )
+        )
+    if row["method"].upper() not in Method.values:
+        errors.append(CellError(line, "method", _("Write M, C or E.")))
+    correction = _yes_no(line, row, "correction", errors)
+    if errors or facility is None or unit is None:
+        return errors, {}
+    assert amount is not None  # noqa: S101 (checked above)
+    return errors, {
+        "facility": facility,
+        "year": year,
+        "hazardous": hazardous,
+        "treatment": treatment,
+        "country": country,
+        "tonnes": (amount * unit).quantize(Decimal("0.001")),
+        "method": row["method"].upper(),
+        "correction": correction,
+    }
+
+
+def import_transfers(name: str, content: bytes, *, actor: Actor) -> ImportResult:
+    """Take in transfers of waste off site (CSV, XLSX or JSON): all of it, or nothing.
+
+    Columns: facility (register number), year, hazardous (yes/no), treatment (R for
+    recovery, D for disposal), country (the receiving country's code, KZ by default),
+    amount, unit (t or kg), method (M, C or E) and correction (yes/no). A second report
+    for a facility, year, kind of waste, treatment and country must say it corrects.
+    """
+    if not scope_of(actor).reads_all:
+        raise Forbidden(_("Only monitoring analysts take in the data bank's files."))
+    digest = hashlib.sha256(content).hexdigest()
+    earlier = _known(ImportKind.TRANSFERS, digest)
+    if earlier is not None:
+        return ImportResult(earlier, 0, 0, repeated=True)
+    rows = _rows(name, content)
+    facilities = {
+        f.code: f
+        for f in Facility.objects.filter(code__in={r.get("facility", "") for _l, r in rows})
+    }
+
+    def identity(v: dict[str, Any]) -> tuple[Any, ...]:
+        return (v["facility"].code, v["year"], v["hazardous"], v["treatment"], v["country"])
+
+    errors: list[CellError] = []
+    good: list[tuple[int, dict[str, Any]]] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for line, row in rows:
+        found, values = _check_transfer_row(line, row, facilities)
+        if found:
+            errors += found
+            continue
+        if identity(values) in seen:
+            errors.append(
+                CellError(
+                    line,
+                    "treatment",
+                    _("Row %(row)d already gives this year, waste, treatment and country.")
+                    % {"row": seen[identity(values)]},
+                )
+            )
+            continue
+        seen[identity(values)] = line
+        good.append((line, values))
+    current = {
+        (r.facility.code, r.year, r.hazardous, r.treatment, r.country): r
+        for r in Transfer.objects.filter(
+            current=True, facility__in=[v["facility"] for _l, v in good]
+        ).select_related("facility")
+    }
+    errors += _correction_errors(
+        [(line, identity(v), v["correction"]) for line, v in good],
+        current,
+        _(
+            "This transfer was reported before; write yes in the correction column to "
+            "replace the earlier figure."
+        ),
+    )
+    if errors:
+        errors = _first(errors)
+        raise ImportRefused(errors)
+    return _save_reports(
+        kind=ImportKind.TRANSFERS,
+        name=name,
+        digest=digest,
+        actor=actor,
+        model=Transfer,
+        records=[
+            Transfer(**{k: v for k, v in values.items() if k != "correction"})
+            for _l, values in good
+        ],
+        replaced=[current[identity(v)] for _l, v in good if v["correction"]],
+        key=lambda r: (r.facility_id, r.year, r.hazardous, r.treatment, r.country),
+        fields=("year", "hazardous", "treatment", "country", "tonnes"),
+    )
+
+
+TRANSFERS_TEMPLATE_CSV = (
+    "facility,year,hazardous,treatment,country,amount,unit,method,correction\n"
+    "KZ23-0001,2024,yes,D,KZ,145.2,t,M,no\n"
+    "KZ23-0001,2024,no,R,KZ,3200,t,C,no\n"
 )

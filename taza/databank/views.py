@@ -31,12 +31,14 @@ from taza.databank.services import (
     MAX_IMPORT_BYTES,
     RELEASES_TEMPLATE_CSV,
     TEMPLATE_CSV,
+    TRANSFERS_TEMPLATE_CSV,
     CellError,
     ImportRefused,
     import_carbon,
     import_control,
     import_facilities,
     import_releases,
+    import_transfers,
     import_waste,
 )
 from taza.databank.wastes import waste_types
@@ -49,6 +51,7 @@ IMPORTERS = {
     "releases": import_releases,
     "carbon": import_carbon,
     "control": import_control,
+    "transfers": import_transfers,
 }
 TEMPLATES = {
     "csv": (TEMPLATE_CSV, "waste-cadastre"),
@@ -56,6 +59,7 @@ TEMPLATES = {
     "releases": (RELEASES_TEMPLATE_CSV, "releases"),
     "carbon": (CARBON_TEMPLATE_CSV, "carbon-cadastre"),
     "control": (CONTROL_TEMPLATE_CSV, "industrial-control"),
+    "transfers": (TRANSFERS_TEMPLATE_CSV, "waste-transfers"),
 }
 FLOW = ("recycled", "recovered", "disposed", "unaccounted", "uncollected")
 
@@ -200,10 +204,17 @@ def facility(request: HttpRequest, code: str) -> HttpResponse:
     ]
     greenhouse = place.greenhouse.filter(current=True).order_by("-year", "installation", "gas")
     control = place.control.filter(current=True)[:200]
+    transfers = place.transfers.filter(current=True).order_by("-year", "-hazardous", "treatment")
     return render(
         request,
         "databank/facility.html",
-        {"facility": place, "releases": releases, "greenhouse": greenhouse, "control": control},
+        {
+            "facility": place,
+            "releases": releases,
+            "greenhouse": greenhouse,
+            "control": control,
+            "transfers": transfers,
+        },
     )
 
 

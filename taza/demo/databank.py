@@ -315,7 +315,38 @@ def generate_facilities(*, seed: int = 2026) -> int:
     record_created(releases, reason="Demo data set", fields=("pollutant", "year", "tonnes"))
     record_created(greenhouse, reason="Demo data set", fields=("gas", "year", "co2e"))
     _generate_control(facilities, rng)
+    _generate_transfers(facilities, rng)
     return len(facilities)
+
+
+def _generate_transfers(facilities: list[Any], rng: random.Random) -> None:
+    """Write 2024's transfers of waste of the industrial facilities (not the landfills)."""
+    from taza.databank.models import Transfer
+
+    batch = ImportBatch.objects.create(
+        kind=ImportKind.TRANSFERS, filename="demo", sha256="demo-transfers"
+    )
+    records = []
+    for facility in facilities:
+        if facility.sector == "waste":
+            continue
+        for hazardous, treatment, tonnes in ((True, "D", 400), (False, "R", 25_000)):
+            records.append(
+                Transfer(
+                    facility=facility,
+                    year=2024,
+                    hazardous=hazardous,
+                    treatment=treatment,
+                    country="KZ",
+                    tonnes=_t(tonnes * rng.uniform(0.2, 2.0)),
+                    method=rng.choice(["M", "C"]),
+                    batch=batch,
+                )
+            )
+    Transfer.objects.bulk_create(records)
+    batch.rows = len(records)
+    batch.save(update_fields=["rows"])
+    record_created(records, reason="Demo data set", fields=("year", "treatment", "tonnes"))
 
 
 # Boundary limits: the one-time maximum MPC in the air of populated areas (mg/m3).

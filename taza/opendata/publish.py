@@ -32,6 +32,7 @@ from taza.databank.datasets import (
     INDUSTRIAL_CONTROL,
     RECYCLED_SHARE,
     RELEASES,
+    TRANSFERS,
     WASTE_CADASTRE,
 )
 from taza.hazards.datasets import FIRES, GAUGES
@@ -55,6 +56,7 @@ DATASETS: tuple[Dataset, ...] = (
     RELEASES,
     CARBON_CADASTRE,
     INDUSTRIAL_CONTROL,
+    TRANSFERS,
 )
 BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
 LANGUAGES = ("kk", "ru", "en")
