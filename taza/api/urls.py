@@ -16,6 +16,8 @@ router = DefaultRouter()
 router.register("categories", reports.CategoryViewSet, basename="category")
 router.register("reports", reports.ReportViewSet, basename="report")
 router.register("sites", sites.WasteSiteViewSet, basename="site")
+router.register("databank/releases", databank.ReleaseViewSet, basename="databank-release")
+router.register("databank/carbon", databank.GreenhouseViewSet, basename="databank-carbon")
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),

@@ -1,11 +1,14 @@
-"""The data bank in the REST API: the recycled share of municipal waste, computed."""
+"""The data bank in the REST API: the recycled share, the releases, the carbon cadastre."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -13,12 +16,23 @@ from rest_framework.response import Response
 
 from taza.core.params import bind
 from taza.databank import querysets
-from taza.databank.filtersets import WastePageFilterSet
-from taza.databank.serializers import ShareSerializer
+from taza.databank.filtersets import GreenhouseFilterSet, ReleaseFilterSet, WastePageFilterSet
+from taza.databank.greenhouse import gases
+from taza.databank.models import GreenhouseEmission, Release
+from taza.databank.pollutants import pollutants
+from taza.databank.serializers import (
+    GreenhouseSerializer,
+    ReleaseSerializer,
+    ShareSerializer,
+    facility_ref,
+)
 from taza.databank.services import FIRST_YEAR
 from taza.geo.models import Region
 
 KG = Decimal("0.001")  # tonnes to the kilogram, the same on SQLite and PostgreSQL
+YEAR = OpenApiParameter(
+    "year", {"type": "integer", "minimum": FIRST_YEAR, "maximum": 2100}, description="one year"
+)
 
 
 def _row(year: int, region: str, share: querysets.Share) -> dict[str, Any]:
@@ -57,3 +71,83 @@ def recycled_share(request: Request) -> Response:
         series = querysets.regional_series().get(region.pk, {})
         rows = [_row(y, region.code, s) for y, s in sorted(series.items()) if year in (None, y)]
     return Response(rows)
+
+
+class ReleaseViewSet(viewsets.GenericViewSet[Release]):
+    """List the register's current releases, by facility, pollutant, year and medium."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ReleaseSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ReleaseFilterSet
+
+    def get_queryset(self) -> QuerySet[Release]:
+        return Release.objects.filter(current=True).select_related("facility__region")
+
+    @extend_schema(
+        parameters=[
+            YEAR,
+            OpenApiParameter(
+                "pollutant",
+                {"type": "string", "enum": sorted(pollutants())},
+                description="the register's code, e.g. SOX",
+            ),
+        ]
+    )
+    def list(self, request: Request) -> Response:
+        releases = bind(ReleaseFilterSet, request.query_params, self.get_queryset()).qs
+        page = self.paginate_queryset(releases.order_by("-year", "facility__code", "pollutant"))
+        return self.get_paginated_response(
+            [
+                {
+                    "facility": facility_ref(r.facility),
+                    "year": r.year,
+                    "pollutant": r.pollutant,
+                    "medium": r.medium,
+                    "tonnes": str(r.tonnes.quantize(KG)),
+                    "method": r.method,
+                }
+                for r in page or []
+            ]
+        )
+
+
+class GreenhouseViewSet(viewsets.GenericViewSet[GreenhouseEmission]):
+    """List the carbon cadastre's current records: each installation's gases, in CO2-eq."""
+
+    permission_classes = [AllowAny]
+    serializer_class = GreenhouseSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = GreenhouseFilterSet
+
+    def get_queryset(self) -> QuerySet[GreenhouseEmission]:
+        return GreenhouseEmission.objects.filter(current=True).select_related("facility__region")
+
+    @extend_schema(
+        parameters=[
+            YEAR,
+            OpenApiParameter(
+                "gas", {"type": "string", "enum": sorted(gases())}, description="e.g. CO2, CH4"
+            ),
+        ]
+    )
+    def list(self, request: Request) -> Response:
+        records = bind(GreenhouseFilterSet, request.query_params, self.get_queryset()).qs
+        page = self.paginate_queryset(
+            records.order_by("-year", "facility__code", "installation", "gas")
+        )
+        return self.get_paginated_response(
+            [
+                {
+                    "facility": facility_ref(r.facility),
+                    "installation": r.installation,
+                    "year": r.year,
+                    "gas": r.gas,
+                    "tonnes": str(r.tonnes.quantize(KG)),
+                    "gwp": r.gwp,
+                    "co2e": str(r.co2e.quantize(KG)),
+                    "method": r.method,
+                }
+                for r in page or []
+            ]
+        )

@@ -5,12 +5,16 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from taza.databank.models import ReminderKind
+from taza.core.params import code_choice
+from taza.databank.greenhouse import gases
+from taza.databank.models import GreenhouseEmission, Medium, Release, ReminderKind
 from taza.databank.pollutants import pollutants
 from taza.databank.services import FIRST_YEAR
 from taza.geo.filtersets import region_filter
+from taza.geo.models import Region
 
 YEAR_MESSAGE = _("Choose a year from 2000 to 2100.")
+YEAR_ERRORS = {"invalid": YEAR_MESSAGE, "min_value": YEAR_MESSAGE, "max_value": YEAR_MESSAGE}
 
 
 class WastePageFilterSet(django_filters.FilterSet):
@@ -22,11 +26,7 @@ class WastePageFilterSet(django_filters.FilterSet):
         min_value=FIRST_YEAR,
         max_value=2100,
         label=_("year"),
-        error_messages={
-            "invalid": YEAR_MESSAGE,
-            "min_value": YEAR_MESSAGE,
-            "max_value": YEAR_MESSAGE,
-        },
+        error_messages=YEAR_ERRORS,
     )
 
 
@@ -50,3 +50,60 @@ class MissingFilterSet(WastePageFilterSet):
         label=_("report"),
         error_messages={"invalid_choice": _("Choose releases or carbon.")},
     )
+
+
+class ReleaseFilterSet(django_filters.FilterSet):
+    """Narrow the register's releases by year, pollutant, medium and the facility's region."""
+
+    year = django_filters.NumberFilter(
+        min_value=FIRST_YEAR,
+        max_value=2100,
+        label=_("year"),
+        error_messages=YEAR_ERRORS,
+    )
+    pollutant = django_filters.ChoiceFilter(
+        choices=lambda: [(p.code, p.code) for p in pollutants().values()],
+        label=_("pollutant"),
+        error_messages={"invalid_choice": _("Choose a pollutant of the register.")},
+    )
+    medium = django_filters.ChoiceFilter(
+        choices=Medium.choices,
+        label=_("released to"),
+        error_messages={"invalid_choice": _("Write air, water or land.")},
+    )
+    region = code_choice(
+        Region.objects.all(),
+        field_name="facility__region",
+        label=_("region"),
+        message=_("No such region."),
+    )
+
+    class Meta:
+        model = Release
+        fields: list[str] = []
+
+
+class GreenhouseFilterSet(django_filters.FilterSet):
+    """Narrow the carbon cadastre by year, gas and the facility's region."""
+
+    year = django_filters.NumberFilter(
+        min_value=FIRST_YEAR,
+        max_value=2100,
+        label=_("year"),
+        error_messages=YEAR_ERRORS,
+    )
+    gas = django_filters.ChoiceFilter(
+        choices=lambda: [(g.code, g.code) for g in gases().values()],
+        label=_("gas"),
+        error_messages={"invalid_choice": _("Not a greenhouse gas of the cadastre.")},
+    )
+    region = code_choice(
+        Region.objects.all(),
+        field_name="facility__region",
+        label=_("region"),
+        message=_("No such region."),
+    )
+
+    class Meta:
+        model = GreenhouseEmission
+        fields: list[str] = []

@@ -165,3 +165,42 @@ def test_the_demo_carbon_cadastre_follows_the_releases_and_the_potentials():
         assert record.co2e == (record.tonnes * gases()[record.gas].gwp).quantize(Decimal("0.001"))
     assert GreenhouseEmission.objects.filter(gas="SF6").exists()
     assert GreenhouseEmission.objects.filter(facility__region__code="KZ55", gas="CO2").exists()
+
+
+def test_the_api_lists_releases_and_the_carbon_cadastre_without_personal_data(cast, plants):
+    from taza.databank.services import import_releases
+
+    import_carbon(
+        "c.csv",
+        carbon("KZ23-0001,Flare,2024,CH4,96.2,t,E,", "KZ35-0002,Oven,2024,CO2,50,t,E,"),
+        actor=cast.analyst,
+    )
+    lines = "facility,pollutant,year,medium,amount,unit,method\n"
+    lines += "KZ23-0001,SOX,2024,air,1250.5,t,M\nKZ35-0002,SOX,2023,air,2,t,E\n"
+    import_releases("r.csv", lines.encode(), actor=cast.analyst)
+    client = Client()
+    found = client.get("/api/v1/databank/carbon/?gas=CH4").json()
+    assert found["count"] == 1
+    assert found["results"][0] | {"facility": None} == {
+        "facility": None,
+        "installation": "Flare",
+        "year": 2024,
+        "gas": "CH4",
+        "tonnes": "96.200",
+        "gwp": 28,
+        "co2e": "2693.600",
+        "method": "E",
+    }
+    english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    karaganda = english.get("/api/v1/databank/carbon/?region=KZ35").json()["results"]
+    assert [r["facility"]["operator"] for r in karaganda] == ["individual entrepreneur"]
+    releases = client.get("/api/v1/databank/releases/?pollutant=SOX&year=2024").json()
+    assert [r["facility"]["code"] for r in releases["results"]] == ["KZ23-0001"]
+    assert releases["results"][0]["tonnes"] == "1250.500"
+    everything = client.get("/api/v1/databank/releases/?limit=1").json()
+    assert everything["count"] == 2 and len(everything["results"]) == 1
+    assert "Aigerim" not in client.get("/api/v1/databank/releases/").content.decode()
+    for bad in ("?year=soon", "?pollutant=XYZ", "?medium=space", "?region=KZ00", "?limit=0"):
+        answer = client.get("/api/v1/databank/releases/" + bad)
+        assert answer.status_code == 400, bad
+    assert client.get("/api/v1/databank/carbon/?gas=SOX").status_code == 400

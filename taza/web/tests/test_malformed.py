@@ -46,6 +46,8 @@ URLS = [
     "/api/v1/programme/scorecards/",
     "/api/v1/campaigns/events/",
     "/api/v1/campaigns/totals/",
+    "/api/v1/databank/releases/",
+    "/api/v1/databank/carbon/",
     "/open311/v2/requests.json",
     "/open311/v2/requests.xml",
 ]

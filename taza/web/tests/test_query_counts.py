@@ -220,6 +220,7 @@ LISTS: list[tuple[str, Callable[[int, Any], None], str | None]] = [
     ("/databank/carbon/?region=KZ75", _carbon, None),
     ("/databank/control/", _carbon, None),
     ("/databank/pollutants/", _carbon, None),
+    ("/api/v1/databank/carbon/", _carbon, None),
     ("/databank/missing/?year=2023", _carbon, "analyst"),
     ("/databank/facilities/Q0/", _carbon, None),
     ("/programme/indicators/D1-RECYCLED-MSW/", _waste, None),
