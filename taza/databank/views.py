@@ -97,9 +97,15 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if not scope_of(request.user).reads_all:
         raise PermissionDenied(_("Only monitoring analysts take in the data bank's files."))
     template = request.GET.get("template")
+    if template == "xlsx":  # the first template's address, kept for links already given out
+        template, wanted = "csv", "xlsx"
+    else:
+        wanted = request.GET.get("format", "csv")
     if template in TEMPLATES:
         body, filename = TEMPLATES[template]
-        if request.GET.get("format") == "json":
+        if wanted == "xlsx":
+            return _xlsx_template(template, body, filename)
+        if wanted == "json":
             rows = list(csv.DictReader(io.StringIO(body)))
             answer = HttpResponse(
                 json.dumps(rows, ensure_ascii=False, indent=1),
@@ -110,8 +116,6 @@ def import_page(request: HttpRequest) -> HttpResponse:
         answer = HttpResponse(body, content_type="text/csv; charset=utf-8")
         answer["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return answer
-    if template == "xlsx":
-        return _xlsx_template()
     context: dict[str, Any] = {
         "types": sorted(waste_types().values(), key=lambda t: t.code),
         "kind": "waste",
@@ -137,20 +141,32 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return render(request, "databank/import.html", context, status=status)
 
 
-def _xlsx_template() -> HttpResponse:
+def _xlsx_template(kind: str, body: str, filename: str) -> HttpResponse:
+    """Give a template as XLSX: the columns and an example row, and the codes it takes."""
     book = Workbook()
     sheet = book.worksheets[0]
-    sheet.title = _("Cadastre")
-    for line in TEMPLATE_CSV.strip().splitlines():
-        sheet.append(line.split(","))
-    codes = book.create_sheet(_("Waste codes"))
-    codes.append([_("code"), _("municipal waste"), _("name")])
-    for kind in sorted(waste_types().values(), key=lambda t: t.code):
-        codes.append([kind.code, _("yes") if kind.municipal else _("no"), kind.name])
+    sheet.title = _("Template")
+    for row in csv.reader(io.StringIO(body)):
+        sheet.append(row)
+    if kind == "csv":
+        codes = book.create_sheet(_("Waste codes"))
+        codes.append([_("code"), _("municipal waste"), _("name")])
+        for waste in sorted(waste_types().values(), key=lambda t: t.code):
+            codes.append([waste.code, _("yes") if waste.municipal else _("no"), waste.name])
+    elif kind in ("releases", "control"):
+        codes = book.create_sheet(_("Pollutants"))
+        codes.append([_("code"), _("name")])
+        for item in pollutants().values():
+            codes.append([item.code, item.name])
+    elif kind == "carbon":
+        codes = book.create_sheet(_("Gases"))
+        codes.append([_("code"), _("name"), _("global-warming potential")])
+        for gas in gases().values():
+            codes.append([gas.code, gas.name, gas.gwp])
     buffer = io.BytesIO()
     book.save(buffer)
     answer = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    answer["Content-Disposition"] = 'attachment; filename="waste-cadastre.xlsx"'
+    answer["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return answer
 
 

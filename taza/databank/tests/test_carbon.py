@@ -204,3 +204,44 @@ def test_the_api_lists_releases_and_the_carbon_cadastre_without_personal_data(ca
         answer = client.get("/api/v1/databank/releases/" + bad)
         assert answer.status_code == 400, bad
     assert client.get("/api/v1/databank/carbon/?gas=SOX").status_code == 400
+
+
+def test_every_template_comes_as_csv_json_and_xlsx_and_is_taken_back(client, cast, plants):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.login(username="analyst", password=PASSWORD)
+    for kind, sheet in (
+        ("csv", "Waste codes"),
+        ("facilities", None),
+        ("releases", "Pollutants"),
+        ("carbon", "Gases"),
+        ("control", "Pollutants"),
+        ("transfers", None),
+    ):
+        as_csv = client.get(f"/databank/import/?template={kind}", HTTP_ACCEPT_LANGUAGE="en")
+        book = load_workbook(
+            io.BytesIO(
+                client.get(
+                    f"/databank/import/?template={kind}&format=xlsx", HTTP_ACCEPT_LANGUAGE="en"
+                ).content
+            )
+        )
+        header = [c.value for c in next(book.worksheets[0].iter_rows(max_row=1))]
+        assert header == as_csv.content.decode().splitlines()[0].split(","), kind
+        assert (sheet in book.sheetnames) if sheet else len(book.sheetnames) == 1, kind
+        as_json = json.loads(client.get(f"/databank/import/?template={kind}&format=json").content)
+        assert list(as_json[0]) == header, kind
+    # The XLSX template, filled in as an analyst would, is taken in like the CSV.
+    book = load_workbook(
+        io.BytesIO(client.get("/databank/import/?template=carbon&format=xlsx").content)
+    )
+    book.worksheets[0]["A2"] = "KZ23-0001"
+    book.worksheets[0].delete_rows(3)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload = SimpleUploadedFile("carbon.xlsx", buffer.getvalue())
+    answer = client.post("/databank/import/", {"kind": "carbon", "file": upload})
+    assert answer.status_code == 200 and GreenhouseEmission.objects.get().co2e == 412500
+    assert client.get("/databank/import/?template=xlsx").content[:2] == b"PK"  # the old link
