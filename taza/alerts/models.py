@@ -58,3 +58,30 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.day}: {self.items}"
+
+
+class EnterpriseNotice(models.Model):
+    """An НМУ warning told to one enterprise of the city: made once, marked when it went.
+
+    An enterprise must cut its emissions while НМУ lasts (the degree says by how much);
+    ``delivered_at`` stays empty until the mail went, so a failed run tries again and a
+    run after it sends nothing.
+    """
+
+    warning = models.ForeignKey(
+        "air.NmuWarning", on_delete=models.CASCADE, related_name="+", verbose_name=_("warning")
+    )
+    facility = models.ForeignKey(
+        "databank.Facility", on_delete=models.CASCADE, related_name="+", verbose_name=_("facility")
+    )
+    delivered_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["warning", "facility"], name="one_notice_per_warning")
+        ]
+        verbose_name = _("НМУ notice to an enterprise")
+        verbose_name_plural = _("НМУ notices to enterprises")
+
+    def __str__(self) -> str:
+        return f"{self.warning_id} {self.facility_id}"

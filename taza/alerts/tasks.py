@@ -5,6 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
+from taza.alerts.enterprises import tell_enterprises
 from taza.alerts.services import send_digests, send_immediate
 
 
@@ -20,3 +21,9 @@ def alert_at_once() -> None:
 @lock_task("alerts-digest")
 def alert_daily_digest() -> None:
     send_digests()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("alerts-nmu-enterprises")
+def nmu_to_enterprises() -> None:
+    tell_enterprises()
