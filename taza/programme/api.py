@@ -169,6 +169,14 @@ def scorecards_api(request: Request) -> Response:
                 ],
                 "lagging_measures": card.lagging,
                 "not_reported_measures": card.not_reported,
+                "fires": None
+                if card.fires is None
+                else {
+                    "events": card.fires.fires,
+                    "false_alarms": card.fires.false_alarms,
+                    "median_hours_to_confirm": card.fires.median_hours_to_confirm,
+                    "burned_ha": float(card.fires.burned_ha),
+                },
                 "recycled_share": None
                 if card.recycled is None or card.recycled.percent is None
                 else {"year": card.recycled_year, "percent": float(card.recycled.percent)},

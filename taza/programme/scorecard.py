@@ -13,8 +13,10 @@ reports in on time among those due). A share from few cases says little, so:
 The formula and weights are shown on the scorecard page and in docs/programme.md.
 
 Each card also carries the region's recycled share of municipal waste, computed from
-the waste cadastre (the Concept's first target indicator): shown beside the score, not
-part of it, because it is a share of tonnes, not of cases, and has no Wilson interval.
+the waste cadastre (the Concept's first target indicator), and its wildfires of the year
+from the hazards domain (measure 49): shown beside the score, not part of it — a share of
+tonnes has no Wilson interval, and the number of fires says more about the summer than
+about the akimat.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from taza.campaigns.totals import results_per_region
 from taza.databank.querysets import Share, regional_series
 from taza.geo.models import Region
+from taza.hazards.querysets import FireNumbers, fire_numbers
 from taza.programme.models import RankingSettings
 from taza.programme.status import (
     GOOD,
@@ -100,6 +103,7 @@ class Scorecard:
     # The latest year up to the scorecard's with a waste cadastre for the region.
     recycled: Share | None = None
     recycled_year: int | None = None
+    fires: FireNumbers | None = None  # first seen in the year, up to as_of
 
     def count(self, status: str) -> int:
         return sum(1 for v in self.verdicts.values() if v.status == status)
@@ -161,6 +165,7 @@ def scorecards(as_of: date, year: int | None = None) -> list[Scorecard]:
     sites = liquidated_per_region(year, as_of)
     reporting = _reporting(snap, year)
     recycled = regional_series()
+    fires = {n.region.pk: n for n in fire_numbers(date(year, 1, 1), min(date(year, 12, 31), as_of))}
     cards = []
     for region in snap.regions:
         verdicts = snap.verdicts(region.pk)
@@ -180,7 +185,7 @@ def scorecards(as_of: date, year: int | None = None) -> list[Scorecard]:
                 settings.min_cases,
             ),
         ]
-        card = Scorecard(region, components, verdicts)
+        card = Scorecard(region, components, verdicts, fires=fires.get(region.pk))
         known = [y for y in recycled.get(region.pk, {}) if y <= year]
         if known:
             card.recycled_year = max(known)

@@ -92,6 +92,13 @@ class RecycledShareSerializer(Shape):
     percent = serializers.FloatField()
 
 
+class FireNumbersSerializer(Shape):
+    events = serializers.IntegerField()
+    false_alarms = serializers.IntegerField()
+    median_hours_to_confirm = serializers.FloatField(allow_null=True)
+    burned_ha = serializers.FloatField()
+
+
 class ScorecardSerializer(Shape):
     region = serializers.CharField()
     name = serializers.CharField()
@@ -101,6 +108,10 @@ class ScorecardSerializer(Shape):
     components = ComponentSerializer(many=True)
     lagging_measures = serializers.ListField(child=serializers.IntegerField())
     not_reported_measures = serializers.ListField(child=serializers.IntegerField())
+    fires = FireNumbersSerializer(
+        allow_null=True,
+        help_text="Wildfire events first seen in the year, from the hazards domain (not scored)",
+    )
     recycled_share = RecycledShareSerializer(
         allow_null=True,
         help_text="Municipal waste recycled, from the waste cadastre (shown, not scored)",

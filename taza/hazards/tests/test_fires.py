@@ -251,3 +251,30 @@ def test_fire_numbers_by_region(db, cast):
     assert abai_numbers.false_alarm_share == 0.5 and abai_numbers.burned_ha == Decimal("40")
     assert abai_numbers.median_hours_to_confirm is not None
     assert fire_numbers(date(2025, 1, 1), date(2025, 12, 31)) == []
+
+
+def test_the_scorecards_show_the_regions_fires_without_scoring_them(db, cast, client):
+    from datetime import date
+
+    from taza.accounts.models import Role
+    from taza.conftest import make_user
+    from taza.programme.scorecard import scorecards
+
+    before = {c.region.code: c.score for c in scorecards(date(2026, 11, 1), 2026)}
+    ingest(parse(VIIRS + viirs() + viirs(LAT - 1, LON)).hotspots, source="VIIRS_SNPP_NRT")
+    first, second = FireEvent.objects.order_by("pk")
+    abai = make_user("abai-op", Role.OPERATOR, "AKIMAT-KZ10")
+    step(actor=abai, event=first, to=FireState.CONFIRMED)
+    step(actor=abai, event=second, to=FireState.FALSE_ALARM)
+    year = first.first_seen.year
+    cards = {c.region.code: c for c in scorecards(date(year, 12, 31), year)}
+    assert cards["KZ10"].fires is not None and cards["KZ10"].fires.fires == 2
+    assert cards["KZ75"].fires is None
+    if year == 2026:
+        assert {code: card.score for code, card in cards.items()} == before  # not scored
+    api = {c["region"]: c for c in client.get(f"/api/v1/programme/scorecards/?year={year}").json()}
+    assert api["KZ10"]["fires"]["events"] == 2 and api["KZ10"]["fires"]["false_alarms"] == 1
+    assert api["KZ75"]["fires"] is None
+    page = client.get(f"/programme/regions/?year={year}", HTTP_ACCEPT_LANGUAGE="en")
+    row = page.content.decode().split('data-code="KZ10"')[1].split("</tr>")[0]
+    assert "1 false alarm" in row and "(median)" in row
