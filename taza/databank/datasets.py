@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from taza.core.datasets import Column, Dataset, Row
 from taza.databank.models import (
     ControlMeasurement,
+    Facility,
     GreenhouseEmission,
     Release,
     Transfer,
@@ -177,6 +178,24 @@ RELEASES = Dataset(
 )
 
 
+FACILITY_COLUMNS = (
+    Column("facility", _("register number")),
+    Column("facility_name", _("facility")),
+    Column("operator", _("operator")),
+    Column("region_code", _("region code"), _("ISO 3166-2, e.g. KZ75")),
+)
+
+
+def _facility(place: Facility) -> Row:
+    """Name a facility in a public row: an individual entrepreneur is not named."""
+    return {
+        "facility": place.code,
+        "facility_name": place.name,
+        "operator": place.public_operator,
+        "region_code": place.region.code,
+    }
+
+
 def _greenhouse() -> Iterator[Row]:
     rows = (
         GreenhouseEmission.objects.filter(current=True)
@@ -187,10 +206,7 @@ def _greenhouse() -> Iterator[Row]:
         place = record.facility
         yield {
             "year": record.year,
-            "facility": place.code,
-            "facility_name": place.name,
-            "operator": place.public_operator,
-            "region_code": place.region.code,
+            **_facility(place),
             "sector": place.sector,
             "installation": record.installation,
             "gas": record.gas,
@@ -218,10 +234,7 @@ CARBON_CADASTRE = Dataset(
     ),
     columns=(
         Column("year", _("year")),
-        Column("facility", _("register number")),
-        Column("facility_name", _("facility")),
-        Column("operator", _("operator")),
-        Column("region_code", _("region code"), _("ISO 3166-2, e.g. KZ75")),
+        *FACILITY_COLUMNS,
         Column("sector", _("sector")),
         Column("installation", _("installation")),
         Column("gas", _("gas"), _("e.g. CO2, CH4, N2O, SF6")),
@@ -245,10 +258,7 @@ def _control() -> Iterator[Row]:
         place = record.facility
         yield {
             "date": record.measured_on.isoformat(),
-            "facility": place.code,
-            "facility_name": place.name,
-            "operator": place.public_operator,
-            "region_code": place.region.code,
+            **_facility(place),
             "point": record.point,
             "kind": record.kind,
             "pollutant": record.pollutant,
@@ -275,10 +285,7 @@ INDUSTRIAL_CONTROL = Dataset(
     ),
     columns=(
         Column("date", _("date")),
-        Column("facility", _("register number")),
-        Column("facility_name", _("facility")),
-        Column("operator", _("operator")),
-        Column("region_code", _("region code"), _("ISO 3166-2, e.g. KZ75")),
+        *FACILITY_COLUMNS,
         Column("point", _("point")),
         Column("kind", _("where"), _("source or boundary")),
         Column("pollutant", _("pollutant"), _("the register's code, e.g. SOX")),
@@ -302,10 +309,7 @@ def _transfers() -> Iterator[Row]:
         place = record.facility
         yield {
             "year": record.year,
-            "facility": place.code,
-            "facility_name": place.name,
-            "operator": place.public_operator,
-            "region_code": place.region.code,
+            **_facility(place),
             "hazardous": record.hazardous,
             "treatment": record.treatment,
             "country": record.country,
@@ -330,10 +334,7 @@ TRANSFERS = Dataset(
     ),
     columns=(
         Column("year", _("year")),
-        Column("facility", _("register number")),
-        Column("facility_name", _("facility")),
-        Column("operator", _("operator")),
-        Column("region_code", _("region code"), _("ISO 3166-2, e.g. KZ75")),
+        *FACILITY_COLUMNS,
         Column("hazardous", _("hazardous waste")),
         Column("treatment", _("treatment"), _("R recovery, D disposal")),
         Column("country", _("receiving country"), _("ISO 3166-1 alpha-2")),

@@ -9,6 +9,7 @@ it is a correction; a correction replaces the record and keeps the old one as hi
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from taza.accounts.permissions import scope_of
 from taza.audit.services import create_audited, record_changed, record_created, update_audited
@@ -192,77 +194,12 @@ def _check_waste_row(
 
 
 def import_waste(name: str, content: bytes, *, actor: Actor) -> ImportResult:
-    """Take in a waste-cadastre file (CSV or XLSX): all of it, or nothing.
+    """Take in a waste-cadastre file (CSV, XLSX or JSON): all of it, or nothing.
 
     Columns: region (code), year, waste_code (national classifier), generated, collected,
     recycled, recovered, disposed (tonnes), and correction (yes/no, default no).
     """
-    if not scope_of(actor).reads_all:
-        raise Forbidden(_("Only monitoring analysts take in the data bank's files."))
-    digest = hashlib.sha256(content).hexdigest()
-    earlier = _known(ImportKind.WASTE, digest)
-    if earlier is not None:
-        return ImportResult(earlier, 0, 0, repeated=True)
-    rows = _rows(name, content)
-    regions = {r.code: r for r in Region.objects.all()}
-    errors: list[CellError] = []
-    good: list[tuple[int, dict[str, Any]]] = []
-    seen: dict[tuple[str, int, str], int] = {}
-    for line, row in rows:
-        found, values = _check_waste_row(line, row, regions)
-        if found:
-            errors += found
-            continue
-        key = (values["region"].code, values["year"], values["waste_code"])
-        if key in seen:
-            errors.append(
-                CellError(
-                    line,
-                    "waste_code",
-                    _("Row %(row)d already gives this region, year and type.") % {"row": seen[key]},
-                )
-            )
-            continue
-        seen[key] = line
-        good.append((line, values))
-    current = {
-        (r.region.code, r.year, r.waste_code): r
-        for r in WasteRecord.objects.filter(
-            current=True, year__in={v["year"] for _l, v in good}
-        ).select_related("region")
-    }
-    errors += _correction_errors(
-        [
-            (line, (v["region"].code, v["year"], v["waste_code"]), v["correction"])
-            for line, v in good
-        ],
-        current,
-        _(
-            "This region, year and type were reported before; write yes in the "
-            "correction column to replace the earlier figures."
-        ),
-    )
-    if errors:
-        errors = _first(errors)
-        raise ImportRefused(errors)
-    return _save_reports(
-        kind=ImportKind.WASTE,
-        name=name,
-        digest=digest,
-        actor=actor,
-        model=WasteRecord,
-        records=[
-            WasteRecord(**{k: v for k, v in values.items() if k != "correction"})
-            for _line, values in good
-        ],
-        replaced=[
-            current[(v["region"].code, v["year"], v["waste_code"])]
-            for _l, v in good
-            if v["correction"]
-        ],
-        key=lambda r: (r.region_id, r.year, r.waste_code),
-        fields=("region", "year", "waste_code", *WASTE_AMOUNTS),
-    )
+    return _import_reports(WASTE_FILE, name, content, actor=actor)
 
 
 def _correction_errors(
@@ -322,6 +259,114 @@ def _save_reports(
         changes=lambda old: {"current": [True, False], "replaced_by": [None, old.replaced_by_id]},
     )
     return ImportResult(batch, len(records) - len(replaced), len(replaced))
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """Say what one kind of report file is: how a row is checked, what makes a report one.
+
+    ``owner`` ("facility" or "region") is whose reports they are, named by code in the
+    file; ``identity`` the fields that make a report one (a correction has the same).
+    """
+
+    kind: str
+    model: Any
+    owner: str
+    identity: tuple[str, ...]
+    check: Callable[[int, dict[str, str], dict[str, Any]], tuple[list[CellError], dict[str, Any]]]
+    repeated_column: str
+    repeated: Any  # "Row %(row)d already gives ...": the same report twice in one file
+    reported: Any  # the report exists and the row does not say it corrects it
+    fields: tuple[str, ...]  # what the audit trail records of a new report
+
+
+def _identity(spec: ReportFile, record: Any) -> tuple[Any, ...]:
+    return tuple(
+        getattr(record, f"{name}_id") if name == spec.owner else getattr(record, name)
+        for name in spec.identity
+    )
+
+
+def _owners(owner: str, rows: list[tuple[int, dict[str, str]]]) -> dict[str, Any]:
+    """Read the facilities a file names (by register number), or every region (by code)."""
+    if owner == "region":
+        return {r.code: r for r in Region.objects.all()}
+    codes = {row.get("facility", "") for _line, row in rows}
+    return {f.code: f for f in Facility.objects.filter(code__in=codes)}
+
+
+def _import_reports(spec: ReportFile, name: str, content: bytes, *, actor: Actor) -> ImportResult:
+    """Take in a file of reports: every row checked, nothing saved unless all are right.
+
+    The same file twice changes nothing; the same report twice in a file, or a report
+    already held without ``correction = yes``, or a correction of nothing, is refused;
+    a correction replaces the report it names and keeps it as history.
+    """
+    if not scope_of(actor).reads_all:
+        raise Forbidden(_("Only monitoring analysts take in the data bank's files."))
+    digest = hashlib.sha256(content).hexdigest()
+    earlier = _known(spec.kind, digest)
+    if earlier is not None:
+        return ImportResult(earlier, 0, 0, repeated=True)
+    rows = _rows(name, content)
+    owners = _owners(spec.owner, rows)
+    errors: list[CellError] = []
+    good: list[tuple[int, Any, bool]] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for line, row in rows:
+        found, values = spec.check(line, row, owners)
+        if found:
+            errors += found
+            continue
+        correction = values.pop("correction")
+        record = spec.model(**values)
+        key = _identity(spec, record)
+        if key in seen:
+            message = str(spec.repeated) % {"row": seen[key]}
+            errors.append(CellError(line, spec.repeated_column, message))
+            continue
+        seen[key] = line
+        good.append((line, record, correction))
+    held = spec.model.objects.filter(
+        current=True,
+        **{f"{spec.owner}__in": {getattr(r, f"{spec.owner}_id") for _l, r, _c in good}},
+    )
+    current = {_identity(spec, r): r for r in held}
+    errors += _correction_errors(
+        [(line, _identity(spec, r), correction) for line, r, correction in good],
+        current,
+        str(spec.reported),
+    )
+    if errors:
+        errors = _first(errors)
+        raise ImportRefused(errors)
+    return _save_reports(
+        kind=spec.kind,
+        name=name,
+        digest=digest,
+        actor=actor,
+        model=spec.model,
+        records=[r for _l, r, _c in good],
+        replaced=[current[_identity(spec, r)] for _l, r, correction in good if correction],
+        key=lambda r: _identity(spec, r),
+        fields=spec.fields,
+    )
+
+
+WASTE_FILE = ReportFile(
+    kind=ImportKind.WASTE,
+    model=WasteRecord,
+    owner="region",
+    identity=("region", "year", "waste_code"),
+    check=_check_waste_row,
+    repeated_column="waste_code",
+    repeated=gettext_lazy("Row %(row)d already gives this region, year and type."),
+    reported=gettext_lazy(
+        "This region, year and type were reported before; write yes in the "
+        "correction column to replace the earlier figures."
+    ),
+    fields=("region", "year", "waste_code", *WASTE_AMOUNTS),
+)
 
 
 TEMPLATE_CSV = (
@@ -438,129 +483,82 @@ def import_facilities(name: str, content: bytes, *, actor: Actor) -> ImportResul
     return ImportResult(batch, created, changed)
 
 
+def _check_release_row(
+    line: int, row: dict[str, str], facilities: dict[str, Facility]
+) -> tuple[list[CellError], dict[str, Any]]:
+    errors = _required(line, row, RELEASE_COLUMNS)
+    if errors:
+        return errors, {}
+    facility = facilities.get(row["facility"])
+    if facility is None:
+        errors.append(CellError(line, "facility", _("No facility with this register number.")))
+    pollutant = pollutants().get(row["pollutant"].upper())
+    if pollutant is None:
+        errors.append(CellError(line, "pollutant", _("Not a pollutant of the register.")))
+    starts = _("The register starts in %(year)d.") % {"year": FIRST_YEAR}
+    year = _year(line, row["year"], errors, starts)
+    if row["medium"].lower() not in Medium.values:
+        errors.append(CellError(line, "medium", _("Write air, water or land.")))
+    if row["method"].upper() not in Method.values:
+        errors.append(CellError(line, "method", _("Write M, C or E.")))
+    unit = UNITS.get(row["unit"].lower())
+    if unit is None:
+        errors.append(CellError(line, "unit", _("A release is an amount a year: write t or kg.")))
+    amount = _tonnes(row["amount"])
+    if amount is None:
+        errors.append(CellError(line, "amount", _("Write the amount as a number.")))
+    elif amount < 0:
+        errors.append(CellError(line, "amount", _("The amount cannot be negative.")))
+    elif (
+        unit is not None and pollutant is not None and amount * unit > Decimal(str(pollutant.max_t))
+    ):
+        errors.append(
+            CellError(
+                line,
+                "amount",
+                _("More than any country releases in a year: check the amount and unit."),
+            )
+        )
+    correction = _yes_no(line, row, "correction", errors)
+    if errors or facility is None or pollutant is None or unit is None:
+        return errors, {}
+    assert amount is not None and year is not None  # noqa: S101 (checked above)
+    return errors, {
+        "facility": facility,
+        "pollutant": pollutant.code,
+        "year": year,
+        "medium": row["medium"].lower(),
+        "tonnes": (amount * unit).quantize(Decimal("0.001")),
+        "method": row["method"].upper(),
+        "correction": correction,
+    }
+
+
+RELEASES_FILE = ReportFile(
+    kind=ImportKind.RELEASES,
+    model=Release,
+    owner="facility",
+    identity=("facility", "pollutant", "year", "medium"),
+    check=_check_release_row,
+    repeated_column="pollutant",
+    repeated=gettext_lazy("Row %(row)d already gives this facility, pollutant, year and medium."),
+    reported=gettext_lazy(
+        "This facility, pollutant, year and medium were reported before; "
+        "write yes in the correction column to replace the earlier figure."
+    ),
+    fields=("pollutant", "year", "medium", "tonnes"),
+)
+
+
 def import_releases(name: str, content: bytes, *, actor: Actor) -> ImportResult:
-    """Take in pollutant releases (the register, CSV or XLSX): all of it, or nothing.
+    """Take in pollutant releases (the register; CSV, XLSX or JSON): all of it, or nothing.
 
     Columns: facility (register number), pollutant (code), year, medium (air, water,
     land), amount, unit (t or kg), method (M measured, C calculated, E estimated) and
     correction (yes/no). The same rules as the waste cadastre: a second report for a
     facility, pollutant, year and medium must say it corrects the first.
     """
-    if not scope_of(actor).reads_all:
-        raise Forbidden(_("Only monitoring analysts take in the data bank's files."))
-    digest = hashlib.sha256(content).hexdigest()
-    earlier = _known(ImportKind.RELEASES, digest)
-    if earlier is not None:
-        return ImportResult(earlier, 0, 0, repeated=True)
-    rows = _rows(name, content)
-    facilities = {
-        f.code: f
-        for f in Facility.objects.filter(code__in={r.get("facility", "") for _l, r in rows})
-    }
-    known = pollutants()
-    errors: list[CellError] = []
-    good: list[tuple[int, dict[str, Any], bool]] = []
-    seen: dict[tuple[str, str, int, str], int] = {}
-    for line, row in rows:
-        found = _required(line, row, RELEASE_COLUMNS)
-        if found:
-            errors += found
-            continue
-        before = len(errors)
-        facility = facilities.get(row["facility"])
-        if facility is None:
-            errors.append(CellError(line, "facility", _("No facility with this register number.")))
-        pollutant = known.get(row["pollutant"].upper())
-        if pollutant is None:
-            errors.append(CellError(line, "pollutant", _("Not a pollutant of the register.")))
-        starts = _("The register starts in %(year)d.") % {"year": FIRST_YEAR}
-        year = _year(line, row["year"], errors, starts)
-        if row["medium"].lower() not in Medium.values:
-            errors.append(CellError(line, "medium", _("Write air, water or land.")))
-        if row["method"].upper() not in Method.values:
-            errors.append(CellError(line, "method", _("Write M, C or E.")))
-        unit = UNITS.get(row["unit"].lower())
-        if unit is None:
-            errors.append(
-                CellError(line, "unit", _("A release is an amount a year: write t or kg."))
-            )
-        amount = _tonnes(row["amount"])
-        if amount is None:
-            errors.append(CellError(line, "amount", _("Write the amount as a number.")))
-        elif amount < 0:
-            errors.append(CellError(line, "amount", _("The amount cannot be negative.")))
-        elif (
-            unit is not None
-            and pollutant is not None
-            and amount * unit > Decimal(str(pollutant.max_t))
-        ):
-            errors.append(
-                CellError(
-                    line,
-                    "amount",
-                    _("More than any country releases in a year: check the amount and unit."),
-                )
-            )
-        correction = _yes_no(line, row, "correction", errors)
-        if len(errors) > before or facility is None or pollutant is None or unit is None:
-            continue
-        assert amount is not None and year is not None  # noqa: S101 (checked above)
-        values: dict[str, Any] = {
-            "facility": facility,
-            "pollutant": pollutant.code,
-            "year": year,
-            "medium": row["medium"].lower(),
-            "tonnes": (amount * unit).quantize(Decimal("0.001")),
-            "method": row["method"].upper(),
-        }
-        key = (facility.code, pollutant.code, year, str(values["medium"]))
-        if key in seen:
-            errors.append(
-                CellError(
-                    line,
-                    "pollutant",
-                    _("Row %(row)d already gives this facility, pollutant, year and medium.")
-                    % {"row": seen[key]},
-                )
-            )
-            continue
-        seen[key] = line
-        good.append((line, values, correction))
-    current = {
-        (r.facility.code, r.pollutant, r.year, r.medium): r
-        for r in Release.objects.filter(
-            current=True, facility__in=[v["facility"] for _l, v, _c in good]
-        ).select_related("facility")
-    }
-    errors += _correction_errors(
-        [
-            (line, (v["facility"].code, v["pollutant"], v["year"], v["medium"]), correction)
-            for line, v, correction in good
-        ],
-        current,
-        _(
-            "This facility, pollutant, year and medium were reported before; "
-            "write yes in the correction column to replace the earlier figure."
-        ),
-    )
-    if errors:
-        errors = _first(errors)
-        raise ImportRefused(errors)
-    return _save_reports(
-        kind=ImportKind.RELEASES,
-        name=name,
-        digest=digest,
-        actor=actor,
-        model=Release,
-        records=[Release(**values) for _l, values, _c in good],
-        replaced=[
-            current[(v["facility"].code, v["pollutant"], v["year"], v["medium"])]
-            for _l, v, correction in good
-            if correction
-        ],
-        key=lambda r: (r.facility_id, r.pollutant, r.year, r.medium),
-        fields=("pollutant", "year", "medium", "tonnes"),
-    )
+    return _import_reports(RELEASES_FILE, name, content, actor=actor)
 
 
 FACILITIES_TEMPLATE_CSV = (
@@ -635,6 +633,22 @@ def _check_carbon_row(
     }
 
 
+CARBON_FILE = ReportFile(
+    kind=ImportKind.CARBON,
+    model=GreenhouseEmission,
+    owner="facility",
+    identity=("facility", "installation", "year", "gas"),
+    check=_check_carbon_row,
+    repeated_column="gas",
+    repeated=gettext_lazy("Row %(row)d already gives this installation, year and gas."),
+    reported=gettext_lazy(
+        "This installation, year and gas were reported before; write yes in the "
+        "correction column to replace the earlier figure."
+    ),
+    fields=("installation", "year", "gas", "tonnes", "co2e"),
+)
+
+
 def import_carbon(name: str, content: bytes, *, actor: Actor) -> ImportResult:
     """Take in a carbon-cadastre file (CSV, XLSX or JSON): all of it, or nothing.
 
@@ -644,73 +658,7 @@ def import_carbon(name: str, content: bytes, *, actor: Actor) -> ImportResult:
     the potential in data/greenhouse_gases.json and kept with the record. A second report
     for an installation, year and gas must say it corrects the first.
     """
-    if not scope_of(actor).reads_all:
-        raise Forbidden(_("Only monitoring analysts take in the data bank's files."))
-    digest = hashlib.sha256(content).hexdigest()
-    earlier = _known(ImportKind.CARBON, digest)
-    if earlier is not None:
-        return ImportResult(earlier, 0, 0, repeated=True)
-    rows = _rows(name, content)
-    facilities = {
-        f.code: f
-        for f in Facility.objects.filter(code__in={r.get("facility", "") for _l, r in rows})
-    }
-    errors: list[CellError] = []
-    good: list[tuple[int, dict[str, Any]]] = []
-    seen: dict[tuple[str, str, int, str], int] = {}
-    for line, row in rows:
-        found, values = _check_carbon_row(line, row, facilities)
-        if found:
-            errors += found
-            continue
-        key = (values["facility"].code, values["installation"], values["year"], values["gas"])
-        if key in seen:
-            errors.append(
-                CellError(
-                    line,
-                    "gas",
-                    _("Row %(row)d already gives this installation, year and gas.")
-                    % {"row": seen[key]},
-                )
-            )
-            continue
-        seen[key] = line
-        good.append((line, values))
-    current = {
-        (r.facility.code, r.installation, r.year, r.gas): r
-        for r in GreenhouseEmission.objects.filter(
-            current=True, facility__in=[v["facility"] for _l, v in good]
-        ).select_related("facility")
-    }
-
-    def identity(v: dict[str, Any]) -> tuple[str, str, int, str]:
-        return (v["facility"].code, v["installation"], v["year"], v["gas"])
-
-    errors += _correction_errors(
-        [(line, identity(v), v["correction"]) for line, v in good],
-        current,
-        _(
-            "This installation, year and gas were reported before; write yes in the "
-            "correction column to replace the earlier figure."
-        ),
-    )
-    if errors:
-        errors = _first(errors)
-        raise ImportRefused(errors)
-    return _save_reports(
-        kind=ImportKind.CARBON,
-        name=name,
-        digest=digest,
-        actor=actor,
-        model=GreenhouseEmission,
-        records=[
-            GreenhouseEmission(**{k: v for k, v in values.items() if k != "correction"})
-            for _l, values in good
-        ],
-        replaced=[current[identity(v)] for _l, v in good if v["correction"]],
-        key=lambda r: (r.facility_id, r.installation, r.year, r.gas),
-        fields=("installation", "year", "gas", "tonnes", "co2e"),
-    )
+    return _import_reports(CARBON_FILE, name, content, actor=actor)
 
 
 CARBON_TEMPLATE_CSV = (
@@ -805,6 +753,22 @@ def _check_control_row(
     }
 
 
+CONTROL_FILE = ReportFile(
+    kind=ImportKind.CONTROL,
+    model=ControlMeasurement,
+    owner="facility",
+    identity=("facility", "point", "pollutant", "measured_on"),
+    check=_check_control_row,
+    repeated_column="date",
+    repeated=gettext_lazy("Row %(row)d already gives this point, pollutant and date."),
+    reported=gettext_lazy(
+        "This point, pollutant and date were reported before; write yes in the "
+        "correction column to replace the earlier value."
+    ),
+    fields=("point", "pollutant", "measured_on", "value", "limit"),
+)
+
+
 def import_control(name: str, content: bytes, *, actor: Actor) -> ImportResult:
     """Take in operators' industrial environmental control (CSV, XLSX or JSON): all or nothing.
 
@@ -814,72 +778,7 @@ def import_control(name: str, content: bytes, *, actor: Actor) -> ImportResult:
     at a boundary) and correction (yes/no). A second report for the same point,
     pollutant and date must say it corrects the first. Above the limit is an exceedance.
     """
-    if not scope_of(actor).reads_all:
-        raise Forbidden(_("Only monitoring analysts take in the data bank's files."))
-    digest = hashlib.sha256(content).hexdigest()
-    earlier = _known(ImportKind.CONTROL, digest)
-    if earlier is not None:
-        return ImportResult(earlier, 0, 0, repeated=True)
-    rows = _rows(name, content)
-    facilities = {
-        f.code: f
-        for f in Facility.objects.filter(code__in={r.get("facility", "") for _l, r in rows})
-    }
-
-    def identity(v: dict[str, Any]) -> tuple[Any, ...]:
-        return (v["facility"].code, v["point"], v["pollutant"], v["measured_on"])
-
-    errors: list[CellError] = []
-    good: list[tuple[int, dict[str, Any]]] = []
-    seen: dict[tuple[Any, ...], int] = {}
-    for line, row in rows:
-        found, values = _check_control_row(line, row, facilities)
-        if found:
-            errors += found
-            continue
-        if identity(values) in seen:
-            errors.append(
-                CellError(
-                    line,
-                    "date",
-                    _("Row %(row)d already gives this point, pollutant and date.")
-                    % {"row": seen[identity(values)]},
-                )
-            )
-            continue
-        seen[identity(values)] = line
-        good.append((line, values))
-    current = {
-        (r.facility.code, r.point, r.pollutant, r.measured_on): r
-        for r in ControlMeasurement.objects.filter(
-            current=True, facility__in=[v["facility"] for _l, v in good]
-        ).select_related("facility")
-    }
-    errors += _correction_errors(
-        [(line, identity(v), v["correction"]) for line, v in good],
-        current,
-        _(
-            "This point, pollutant and date were reported before; write yes in the "
-            "correction column to replace the earlier value."
-        ),
-    )
-    if errors:
-        errors = _first(errors)
-        raise ImportRefused(errors)
-    return _save_reports(
-        kind=ImportKind.CONTROL,
-        name=name,
-        digest=digest,
-        actor=actor,
-        model=ControlMeasurement,
-        records=[
-            ControlMeasurement(**{k: v for k, v in values.items() if k != "correction"})
-            for _l, values in good
-        ],
-        replaced=[current[identity(v)] for _l, v in good if v["correction"]],
-        key=lambda r: (r.facility_id, r.point, r.pollutant, r.measured_on),
-        fields=("point", "pollutant", "measured_on", "value", "limit"),
-    )
+    return _import_reports(CONTROL_FILE, name, content, actor=actor)
 
 
 CONTROL_TEMPLATE_CSV = (
@@ -948,6 +847,22 @@ def _check_transfer_row(
     }
 
 
+TRANSFERS_FILE = ReportFile(
+    kind=ImportKind.TRANSFERS,
+    model=Transfer,
+    owner="facility",
+    identity=("facility", "year", "hazardous", "treatment", "country"),
+    check=_check_transfer_row,
+    repeated_column="treatment",
+    repeated=gettext_lazy("Row %(row)d already gives this year, waste, treatment and country."),
+    reported=gettext_lazy(
+        "This transfer was reported before; write yes in the correction column to "
+        "replace the earlier figure."
+    ),
+    fields=("year", "hazardous", "treatment", "country", "tonnes"),
+)
+
+
 def import_transfers(name: str, content: bytes, *, actor: Actor) -> ImportResult:
     """Take in transfers of waste off site (CSV, XLSX or JSON): all of it, or nothing.
 
@@ -956,72 +871,7 @@ def import_transfers(name: str, content: bytes, *, actor: Actor) -> ImportResult
     amount, unit (t or kg), method (M, C or E) and correction (yes/no). A second report
     for a facility, year, kind of waste, treatment and country must say it corrects.
     """
-    if not scope_of(actor).reads_all:
-        raise Forbidden(_("Only monitoring analysts take in the data bank's files."))
-    digest = hashlib.sha256(content).hexdigest()
-    earlier = _known(ImportKind.TRANSFERS, digest)
-    if earlier is not None:
-        return ImportResult(earlier, 0, 0, repeated=True)
-    rows = _rows(name, content)
-    facilities = {
-        f.code: f
-        for f in Facility.objects.filter(code__in={r.get("facility", "") for _l, r in rows})
-    }
-
-    def identity(v: dict[str, Any]) -> tuple[Any, ...]:
-        return (v["facility"].code, v["year"], v["hazardous"], v["treatment"], v["country"])
-
-    errors: list[CellError] = []
-    good: list[tuple[int, dict[str, Any]]] = []
-    seen: dict[tuple[Any, ...], int] = {}
-    for line, row in rows:
-        found, values = _check_transfer_row(line, row, facilities)
-        if found:
-            errors += found
-            continue
-        if identity(values) in seen:
-            errors.append(
-                CellError(
-                    line,
-                    "treatment",
-                    _("Row %(row)d already gives this year, waste, treatment and country.")
-                    % {"row": seen[identity(values)]},
-                )
-            )
-            continue
-        seen[identity(values)] = line
-        good.append((line, values))
-    current = {
-        (r.facility.code, r.year, r.hazardous, r.treatment, r.country): r
-        for r in Transfer.objects.filter(
-            current=True, facility__in=[v["facility"] for _l, v in good]
-        ).select_related("facility")
-    }
-    errors += _correction_errors(
-        [(line, identity(v), v["correction"]) for line, v in good],
-        current,
-        _(
-            "This transfer was reported before; write yes in the correction column to "
-            "replace the earlier figure."
-        ),
-    )
-    if errors:
-        errors = _first(errors)
-        raise ImportRefused(errors)
-    return _save_reports(
-        kind=ImportKind.TRANSFERS,
-        name=name,
-        digest=digest,
-        actor=actor,
-        model=Transfer,
-        records=[
-            Transfer(**{k: v for k, v in values.items() if k != "correction"})
-            for _l, values in good
-        ],
-        replaced=[current[identity(v)] for _l, v in good if v["correction"]],
-        key=lambda r: (r.facility_id, r.year, r.hazardous, r.treatment, r.country),
-        fields=("year", "hazardous", "treatment", "country", "tonnes"),
-    )
+    return _import_reports(TRANSFERS_FILE, name, content, actor=actor)
 
 
 TRANSFERS_TEMPLATE_CSV = (

@@ -234,21 +234,33 @@ def facility(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def carbon(request: HttpRequest) -> HttpResponse:
-    """Show a year's carbon cadastre: CO2-equivalent by gas, region, sector, installation."""
+def _year_and_region(
+    request: HttpRequest, years: list[int]
+) -> tuple[dict[str, Any], dict[int, Region]]:
+    """Read a page's year (the latest with data by default) and region; start its context.
+
+    Return the context (years, year, region, its id as ``within``, the regions) and the
+    regions by id, for naming the rows of a total by region.
+    """
     query = bind(WastePageFilterSet, request.GET).form.cleaned_data
-    years = querysets.carbon_years()
     year = int(query["year"]) if query["year"] is not None else (years[0] if years else None)
     region: Region | None = query["region"]
     regions = {r.pk: r for r in Region.objects.order_by("code")}
-    context: dict[str, Any] = {
+    context = {
         "years": years,
         "year": year,
         "region": region,
+        "within": region.pk if region else None,
         "regions": regions.values(),
     }
+    return context, regions
+
+
+def carbon(request: HttpRequest) -> HttpResponse:
+    """Show a year's carbon cadastre: CO2-equivalent by gas, region, sector, installation."""
+    context, regions = _year_and_region(request, querysets.carbon_years())
+    year, within = context["year"], context["within"]
     if year is not None:
-        within = region.pk if region else None
         known, sectors = gases(), dict(Sector.choices)
         by_gas = querysets.carbon_totals(year, "gas", region_id=within)
         context["total"] = sum(row["co2e"] for row in by_gas)
@@ -276,19 +288,9 @@ def carbon(request: HttpRequest) -> HttpResponse:
 
 def control(request: HttpRequest) -> HttpResponse:
     """Show a year's industrial environmental control: the exceedances, by facility."""
-    query = bind(WastePageFilterSet, request.GET).form.cleaned_data
-    years = querysets.control_years()
-    year = int(query["year"]) if query["year"] is not None else (years[0] if years else None)
-    region: Region | None = query["region"]
-    regions = {r.pk: r for r in Region.objects.order_by("code")}
-    context: dict[str, Any] = {
-        "years": years,
-        "year": year,
-        "region": region,
-        "regions": regions.values(),
-    }
+    context, regions = _year_and_region(request, querysets.control_years())
+    year, within = context["year"], context["within"]
     if year is not None:
-        within = region.pk if region else None
         known = pollutants()
         context["exceedances"] = [
             (record, known.get(record.pollutant))
