@@ -150,7 +150,8 @@ class Facility(models.Model):
     )
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
-    permit = models.CharField(_("environmental permit"), max_length=100, blank=True)
+    # Every environmental permit the facility holds, their numbers separated by "; ".
+    permit = models.CharField(_("environmental permits"), max_length=500, blank=True)
     # Where reminders to report go; never public (an entrepreneur's address is personal).
     email = models.EmailField(_("reporting e-mail"), blank=True)
 
@@ -163,6 +164,11 @@ class Facility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def permits(self) -> list[str]:
+        """List the numbers of the environmental permits the facility holds."""
+        return [number.strip() for number in self.permit.split(";") if number.strip()]
 
     @property
     def public_operator(self) -> str:

@@ -393,7 +393,8 @@ def import_facilities(name: str, content: bytes, *, actor: Actor) -> ImportResul
     """Take in the register of facilities (CSV or XLSX): all of it, or nothing.
 
     Columns: code (the register number), bin (12 digits), name, operator,
-    operator_is_person (yes/no), category (I–IV), sector, lat, lon, permit, email (where
+    operator_is_person (yes/no), category (I–IV), sector, lat, lon, permit (the numbers
+    of every environmental permit it holds, split by ";"), email (where
     reminders to report go; never public). A facility
     whose code is known is updated (imported twice, it stays one); the place gives its
     region and district.
@@ -418,7 +419,12 @@ def import_facilities(name: str, content: bytes, *, actor: Actor) -> ImportResul
             errors += found
             continue
         values: dict[str, Any] = {k: row[k] for k in ("code", "bin", "name", "operator")}
-        values["permit"] = row.get("permit", "")[:100]
+        permits = [p.strip() for p in row.get("permit", "").split(";") if p.strip()]
+        values["permit"] = "; ".join(permits)
+        if len(values["permit"]) > 500 or any(len(p) > 40 for p in permits):
+            errors.append(
+                CellError(line, "permit", _("Permit numbers of at most 40 characters, split by ;."))
+            )
         values["email"] = row.get("email", "")
         if values["email"]:
             try:

@@ -43,6 +43,15 @@ def test_facilities_are_placed_and_imported_twice_stay_one(cast):
     plant = Facility.objects.get(code="KZ23-0001")
     assert plant.region.code == "KZ23" and plant.category == "I"
     assert plant.akimat is not None and plant.akimat.region_id == plant.region_id
+    several = FACILITIES.replace(",P-1\n", ",KZ01VCZ0001; KZ02VDD0002 ;\n")
+    import_facilities("h.csv", several.encode(), actor=cast.analyst)
+    assert Facility.objects.get(code="KZ23-0001").permits == ["KZ01VCZ0001", "KZ02VDD0002"]
+    page = Client().get("/databank/facilities/KZ23-0001/").content.decode()
+    assert "<li>KZ02VDD0002</li>" in page
+    too_long = FACILITIES.replace(",P-1\n", "," + "X" * 41 + "\n")
+    with pytest.raises(ImportRefused) as refused:
+        import_facilities("i.csv", too_long.encode(), actor=cast.analyst)
+    assert [(e.row, e.column) for e in refused.value.errors] == [(2, "permit")]
     again = FACILITIES.replace("Gas processing plant", "Gas processing plant No. 1")
     second = import_facilities("g.csv", again.encode(), actor=cast.analyst)
     assert (second.created, second.corrected) == (0, 1) and Facility.objects.count() == 2
