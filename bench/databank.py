@@ -170,7 +170,7 @@ def main() -> None:
     parser.add_argument("--pollutants", type=int, default=30)
     parser.add_argument("--base-url", default="postgres://postgres@127.0.0.1:5432")
     args = parser.parse_args()
-    _recreate_database(args.base_url)
+    _recreate_database(args.base_url, BENCH_DB)
     _setup(args.base_url)
     from django.core.management import call_command
 

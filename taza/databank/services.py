@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from taza.accounts.permissions import scope_of
-from taza.audit.services import create_audited, record_changed, record_created, update_audited
+from taza.audit.models import AuditAction
+from taza.audit.services import create_audited, record_changed, update_audited
+from taza.audit.services import record as audit_record
 from taza.bodies.models import TERRITORIAL_KINDS, Body
 from taza.bodies.services import district_akimat_code, regional_akimat_code
 from taza.core.actors import Actor, person
@@ -231,7 +233,11 @@ def _save_reports(
     """Save a file's reports; the ones they correct stop being current and point to them.
 
     ``key`` gives a report's identity (region, year, type; facility, pollutant, year,
-    medium), the same for a report and its correction.
+    medium), the same for a report and its correction. The file is audited as one entry
+    on its import batch (who, which file, its digest, how many rows and corrections, the
+    fields each row gave): every new report points to that batch, so a report's origin is
+    one step away, and a national year of 600,000 rows does not write 600,000 entries.
+    Each corrected report gets its own entry, for it changes.
     """
     batch = ImportBatch.objects.create(
         kind=kind,
@@ -251,7 +257,19 @@ def _save_reports(
         old.replaced_by = by_key[key(old)]
     model.objects.bulk_update(replaced, ["replaced_by"], batch_size=2000)
     reason = f"{kind}: {name[:100]}"
-    record_created(records, reason=reason, fields=fields, actor=actor)
+    audit_record(
+        obj=batch,
+        actor=actor,
+        action=AuditAction.CREATE,
+        changes={
+            "file": [None, name[:255]],
+            "sha256": [None, digest],
+            "rows": [None, len(records)],
+            "corrections": [None, len(replaced)],
+            "fields": [None, list(fields)],
+        },
+        reason=reason,
+    )
     record_changed(
         replaced,
         actor=actor,

@@ -52,7 +52,11 @@ def test_a_good_file_is_taken_and_the_recycled_share_is_computed_by_hand(cast):
     assert shares[almaty.pk].percent == Decimal("23.64")  # 260 / 1100
     totals = balance(2024, almaty.pk)
     assert totals["uncollected"] == Decimal(100) and totals["unaccounted"] == Decimal(50)
-    assert AuditEntry.objects.filter(action="create", reason__startswith="waste").count() == 4
+    # The file is audited once, on its batch, by the analyst; every record points to it.
+    (entry,) = AuditEntry.objects.filter(action="create", reason__startswith="waste")
+    assert entry.actor == cast.analyst and entry.changes["rows"] == [None, 4]
+    assert entry.object_id == str(result.batch.pk)
+    assert set(WasteRecord.objects.values_list("batch", flat=True)) == {result.batch.pk}
 
 
 def test_the_same_file_twice_changes_nothing(cast):
