@@ -169,7 +169,14 @@ def main() -> None:
     parser.add_argument("--facilities", type=int, default=20_000)
     parser.add_argument("--pollutants", type=int, default=30)
     parser.add_argument("--base-url", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument(
+        "--pages-only", action="store_true", help="time the pages on the last run's data"
+    )
     args = parser.parse_args()
+    if args.pages_only:
+        _setup(args.base_url)
+        _print_pages(args.facilities)
+        return
     _recreate_database(args.base_url, BENCH_DB)
     _setup(args.base_url)
     from django.core.management import call_command
@@ -225,7 +232,14 @@ def main() -> None:
     print(f"\nwaste cadastre: {len(waste):,} rows")
     print(f"  Taza import {seconds * 1000:>8.0f} ms   COPY {copy_seconds * 1000:.0f} ms")
 
-    print(f"\npages at {args.facilities:,} facilities and {total:,} releases, p50 / p99 ms")
+    _print_pages(args.facilities)
+
+
+def _print_pages(facilities: int) -> None:
+    from taza.databank.models import Release
+
+    total = Release.objects.count()
+    print(f"\npages at {facilities:,} facilities and {total:,} releases, p50 / p99 ms")
     for name, (p50, p99) in _pages("B-000000").items():
         print(f"  {name:32} {p50:>7.1f} / {p99:>7.1f}")
 

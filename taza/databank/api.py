@@ -18,7 +18,7 @@ from taza.core.params import bind
 from taza.databank import querysets
 from taza.databank.filtersets import GreenhouseFilterSet, ReleaseFilterSet, WastePageFilterSet
 from taza.databank.greenhouse import gases
-from taza.databank.models import GreenhouseEmission, Release
+from taza.databank.models import FIRST_YEAR, GreenhouseEmission, Release
 from taza.databank.pollutants import pollutants
 from taza.databank.serializers import (
     GreenhouseSerializer,
@@ -26,7 +26,6 @@ from taza.databank.serializers import (
     ShareSerializer,
     facility_ref,
 )
-from taza.databank.services import FIRST_YEAR
 from taza.geo.models import Region
 
 KG = Decimal("0.001")  # tonnes to the kilogram, the same on SQLite and PostgreSQL

@@ -7,9 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from taza.core.params import code_choice
 from taza.databank.greenhouse import gases
-from taza.databank.models import GreenhouseEmission, Medium, Release, ReminderKind
+from taza.databank.models import FIRST_YEAR, GreenhouseEmission, Medium, Release, ReminderKind
 from taza.databank.pollutants import pollutants
-from taza.databank.services import FIRST_YEAR
 from taza.geo.filtersets import region_filter
 from taza.geo.models import Region
 

@@ -19,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from taza.bodies.models import Body
 from taza.geo.models import District, Region
 
+# The first year the data bank takes reports for.
+FIRST_YEAR = 2000
+
 
 def tonnes(label: object) -> models.DecimalField:  # type: ignore[type-arg]
     """Make a field of tonnes: up to a hundred billion, to the kilogram."""
@@ -218,7 +221,15 @@ class Release(models.Model):
                 name="one_current_release",
             )
         ]
-        indexes = [models.Index(fields=["year", "pollutant", "current"])]
+        indexes = [
+            models.Index(fields=["year", "pollutant", "current"]),
+            # The rankings: one pollutant, year and medium, current reports only.
+            models.Index(
+                fields=["pollutant", "year", "medium", "facility"],
+                condition=Q(current=True),
+                name="release_ranking",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.facility_id} {self.pollutant} {self.year} {self.medium}"

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 
 from taza.databank.models import (
+    FIRST_YEAR,
     Category,
     ControlMeasurement,
     Facility,
@@ -95,30 +98,47 @@ def balance(
     return totals
 
 
+def _distinct_years(records: QuerySet[Any]) -> list[int]:
+    """Return the years of some records, latest first.
+
+    A national register has hundreds of thousands of rows and a handful of years: asking
+    the index once per possible year (a few dozen lookups) is much faster than a
+    DISTINCT over every row (98 ms at 600,000 releases in bench/databank.py).
+    """
+    latest = timezone.localdate().year
+    return [y for y in range(latest, FIRST_YEAR - 1, -1) if records.filter(year=y).exists()]
+
+
 def years() -> list[int]:
     """Return the years the cadastre has current records for, latest first."""
-    return sorted(
-        set(WasteRecord.objects.filter(current=True).values_list("year", flat=True)), reverse=True
-    )
+    return _distinct_years(WasteRecord.objects.filter(current=True))
 
 
 def top_emitters(
     pollutant: str, year: int, *, region_id: int | None = None, limit: int = 50
-) -> QuerySet[Facility]:
-    """Return the facilities releasing the most of a pollutant to air in a year, largest first."""
-    facilities = Facility.objects.filter(
-        releases__current=True,
-        releases__pollutant=pollutant,
-        releases__year=year,
-        releases__medium="air",
-    )
+) -> list[Facility]:
+    """Return the facilities releasing the most of a pollutant to air in a year, largest first.
+
+    The releases are summed per facility first and only the top ones are read whole: at
+    national size (20,000 facilities) grouping by every column of a facility is slow.
+    """
+    releases = Release.objects.filter(current=True, pollutant=pollutant, year=year, medium="air")
     if region_id is not None:
-        facilities = facilities.filter(region_id=region_id)
-    return (
-        facilities.select_related("region")
-        .annotate(tonnes=Sum("releases__tonnes"))
-        .order_by("-tonnes", "code")[:limit]
+        releases = releases.filter(facility__region_id=region_id)
+    top = list(
+        releases.values("facility_id", "facility__code")
+        .annotate(tonnes=Sum("tonnes"))
+        .order_by("-tonnes", "facility__code")[:limit]
     )
+    facilities = Facility.objects.select_related("region").in_bulk(
+        [row["facility_id"] for row in top]
+    )
+    found = []
+    for row in top:
+        facility = facilities[row["facility_id"]]
+        facility.tonnes = row["tonnes"]  # type: ignore[attr-defined]
+        found.append(facility)
+    return found
 
 
 def totals_by(field: str, pollutant: str, year: int) -> list[dict[str, object]]:
@@ -133,17 +153,12 @@ def totals_by(field: str, pollutant: str, year: int) -> list[dict[str, object]]:
 
 def release_years() -> list[int]:
     """Return the years the register has current releases for, latest first."""
-    return sorted(
-        set(Release.objects.filter(current=True).values_list("year", flat=True)), reverse=True
-    )
+    return _distinct_years(Release.objects.filter(current=True))
 
 
 def carbon_years() -> list[int]:
     """Return the years the carbon cadastre has current records for, latest first."""
-    return sorted(
-        set(GreenhouseEmission.objects.filter(current=True).values_list("year", flat=True)),
-        reverse=True,
-    )
+    return _distinct_years(GreenhouseEmission.objects.filter(current=True))
 
 
 def carbon_totals(year: int, by: str, *, region_id: int | None = None) -> list[dict[str, object]]:

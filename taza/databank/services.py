@@ -34,6 +34,7 @@ from taza.core.tables import TableError, read_table
 from taza.core.values import finite_number
 from taza.databank.greenhouse import gases
 from taza.databank.models import (
+    FIRST_YEAR,
     Category,
     ControlMeasurement,
     ControlPoint,
@@ -58,7 +59,6 @@ WASTE_AMOUNTS = ("generated", "collected", "recycled", "recovered", "disposed")
 WASTE_COLUMNS = ("region", "year", "waste_code", *WASTE_AMOUNTS)
 MAX_ROWS = 200_000
 MAX_IMPORT_BYTES = 50 * 2**20
-FIRST_YEAR = 2000
 # Larger than Kazakhstan's yearly total (all waste, mining tailings included, is about
 # 400 million tonnes; municipal waste about 4.5 million): a typing or unit error.
 MAX_TONNES = Decimal("500000000")

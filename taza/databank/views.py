@@ -20,14 +20,20 @@ from taza.core.params import bind
 from taza.databank import querysets
 from taza.databank.filtersets import EmittersFilterSet, MissingFilterSet, WastePageFilterSet
 from taza.databank.greenhouse import gases
-from taza.databank.models import Facility, ImportBatch, Medium, ReminderKind, Sector
+from taza.databank.models import (
+    FIRST_YEAR,
+    Facility,
+    ImportBatch,
+    Medium,
+    ReminderKind,
+    Sector,
+)
 from taza.databank.pollutants import pollutants
 from taza.databank.reminders import remind_operators
 from taza.databank.services import (
     CARBON_TEMPLATE_CSV,
     CONTROL_TEMPLATE_CSV,
     FACILITIES_TEMPLATE_CSV,
-    FIRST_YEAR,
     MAX_IMPORT_BYTES,
     RELEASES_TEMPLATE_CSV,
     TEMPLATE_CSV,
