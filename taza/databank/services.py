@@ -408,7 +408,7 @@ def _yes_no(line: int, row: dict[str, str], column: str, errors: list[CellError]
 
 
 def import_facilities(name: str, content: bytes, *, actor: Actor) -> ImportResult:
-    """Take in the register of facilities (CSV or XLSX): all of it, or nothing.
+    """Take in the register of facilities (CSV, XLSX or JSON): all of it, or nothing.
 
     Columns: code (the register number), bin (12 digits), name, operator,
     operator_is_person (yes/no), category (I–IV), sector, lat, lon, permit (the numbers
