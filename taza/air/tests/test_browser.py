@@ -84,6 +84,7 @@ def test_a_citizen_reads_almatys_air_in_kazakh_and_is_alerted_once(browser, site
     page.goto("/air/")
     assert page.locator("html").get_attribute("lang") == "kk"
     page.locator('tr[data-city="almaty"] a').click()
+    page.wait_for_url("**/air/almaty/")  # the city page, not the list still on screen
     assert wait_for(page, "document.getElementById('air-map').dataset.count") == "1"
     with translation.override("kk"):
         assert page.locator("#advice").inner_text() == str(ADVICE[AqiBand.MODERATE])
@@ -91,6 +92,7 @@ def test_a_citizen_reads_almatys_air_in_kazakh_and_is_alerted_once(browser, site
     page.locator('input[name="colour"][value="si_grade"]').check()
     assert wait_for(page, "document.getElementById('air-map').dataset.colour") == "si_grade"
     page.locator('tr[data-post="almaty-1"] a').click()
+    page.wait_for_url("**/air/posts/almaty-1/")
     assert page.locator('figure[data-chart="day"] polyline').count() >= 1
     page.go_back()
     page.fill("#id_threshold", "101")
