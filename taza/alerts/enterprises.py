@@ -12,18 +12,17 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taza.air.models import NmuWarning
 from taza.alerts.models import EnterpriseNotice
+from taza.core.letters import send_bilingual
 from taza.databank.models import Facility
 
 NMU_RADIUS_KM = 50.0
 CUTS = {1: "15–20%", 2: "20–40%", 3: "40–60%"}
-LETTER_LANGUAGES = ("kk", "ru")
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -44,12 +43,9 @@ def enterprises_of(warning: NmuWarning) -> list[Facility]:
         lat__range=(city.lat - dlat, city.lat + dlat),
         lon__range=(city.lon - dlon, city.lon + dlon),
     )
-    found = [
-        (distance_km(city.lat, city.lon, f.lat, f.lon), f.code, f)
-        for f in near
-        if distance_km(city.lat, city.lon, f.lat, f.lon) <= NMU_RADIUS_KM
-    ]
-    return [f for _d, _c, f in sorted(found, key=lambda item: item[:2])]
+    measured = [(distance_km(city.lat, city.lon, f.lat, f.lon), f.code, f) for f in near]
+    within = sorted((m for m in measured if m[0] <= NMU_RADIUS_KM), key=lambda m: m[:2])
+    return [f for _d, _c, f in within]
 
 
 def tell_enterprises(now: datetime | None = None) -> int:
@@ -80,30 +76,28 @@ def _deliver(notice_id: int) -> bool:
         if notice is None:
             return False  # another worker sent it a moment ago
         warning, facility = notice.warning, notice.facility
-        subjects, bodies = [], []
-        for language in LETTER_LANGUAGES:
-            with translation.override(language):
-                values = {
-                    "city": warning.city.name,
-                    "degree": warning.get_degree_display(),
-                    "facility": facility.name,
-                    "start": timezone.localtime(warning.starts_at).strftime("%d.%m.%Y %H:%M"),
-                    "end": timezone.localtime(warning.ends_at).strftime("%d.%m.%Y %H:%M"),
-                    "cut": CUTS.get(warning.degree, ""),
-                }
-                subjects.append(_("НМУ in %(city)s: cut emissions") % values)
-                bodies.append(
-                    _(
-                        "Forecasters declared unfavourable meteorological conditions (НМУ, "
-                        "%(degree)s) in %(city)s from %(start)s until %(end)s. The facility "
-                        "%(facility)s must cut its emissions to air by %(cut)s for that time, "
-                        "following its plan of measures for НМУ."
-                    )
-                    % values
+
+        def compose() -> tuple[str, str]:
+            values = {
+                "city": warning.city.name,
+                "degree": warning.get_degree_display(),
+                "facility": facility.name,
+                "start": timezone.localtime(warning.starts_at).strftime("%d.%m.%Y %H:%M"),
+                "end": timezone.localtime(warning.ends_at).strftime("%d.%m.%Y %H:%M"),
+                "cut": CUTS.get(warning.degree, ""),
+            }
+            return (
+                _("НМУ in %(city)s: cut emissions") % values,
+                _(
+                    "Forecasters declared unfavourable meteorological conditions (НМУ, "
+                    "%(degree)s) in %(city)s from %(start)s until %(end)s. The facility "
+                    "%(facility)s must cut its emissions to air by %(cut)s for that time, "
+                    "following its plan of measures for НМУ."
                 )
-        send_mail(
-            " / ".join(subjects), "\n\n".join(bodies) + "\n\nTaza Qazaqstan", None, [facility.email]
-        )
+                % values,
+            )
+
+        send_bilingual(facility.email, compose)
         notice.delivered_at = timezone.now()
         notice.save(update_fields=["delivered_at"])
     return True

@@ -51,8 +51,8 @@ class MissingFilterSet(WastePageFilterSet):
     )
 
 
-class ReleaseFilterSet(django_filters.FilterSet):
-    """Narrow the register's releases by year, pollutant, medium and the facility's region."""
+class FacilityReportFilterSet(django_filters.FilterSet):
+    """Narrow facilities' reports by year and by the facility's region."""
 
     year = django_filters.NumberFilter(
         min_value=FIRST_YEAR,
@@ -60,6 +60,17 @@ class ReleaseFilterSet(django_filters.FilterSet):
         label=_("year"),
         error_messages=YEAR_ERRORS,
     )
+    region = code_choice(
+        Region.objects.all(),
+        field_name="facility__region",
+        label=_("region"),
+        message=_("No such region."),
+    )
+
+
+class ReleaseFilterSet(FacilityReportFilterSet):
+    """Narrow the register's releases by year, pollutant, medium and the facility's region."""
+
     pollutant = django_filters.ChoiceFilter(
         choices=lambda: [(p.code, p.code) for p in pollutants().values()],
         label=_("pollutant"),
@@ -70,37 +81,19 @@ class ReleaseFilterSet(django_filters.FilterSet):
         label=_("released to"),
         error_messages={"invalid_choice": _("Write air, water or land.")},
     )
-    region = code_choice(
-        Region.objects.all(),
-        field_name="facility__region",
-        label=_("region"),
-        message=_("No such region."),
-    )
 
     class Meta:
         model = Release
         fields: list[str] = []
 
 
-class GreenhouseFilterSet(django_filters.FilterSet):
+class GreenhouseFilterSet(FacilityReportFilterSet):
     """Narrow the carbon cadastre by year, gas and the facility's region."""
 
-    year = django_filters.NumberFilter(
-        min_value=FIRST_YEAR,
-        max_value=2100,
-        label=_("year"),
-        error_messages=YEAR_ERRORS,
-    )
     gas = django_filters.ChoiceFilter(
         choices=lambda: [(g.code, g.code) for g in gases().values()],
         label=_("gas"),
         error_messages={"invalid_choice": _("Not a greenhouse gas of the cadastre.")},
-    )
-    region = code_choice(
-        Region.objects.all(),
-        field_name="facility__region",
-        label=_("region"),
-        message=_("No such region."),
     )
 
     class Meta:

@@ -10,21 +10,19 @@ from __future__ import annotations
 
 from functools import partial
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taza.accounts.permissions import scope_of
 from taza.audit.services import record_created
 from taza.core.actors import Actor, person
 from taza.core.errors import Forbidden
+from taza.core.letters import send_bilingual
 from taza.core.urls import absolute_url
 from taza.databank.models import OperatorReminder, ReminderKind
 from taza.databank.querysets import missing_reports
-
-LETTER_LANGUAGES = ("kk", "ru")
 
 
 def remind_operators(year: int, kind: str, *, actor: Actor, region_id: int | None = None) -> int:
@@ -72,25 +70,20 @@ def deliver(reminder_id: int) -> bool:
             "code": reminder.facility.code,
             "link": absolute_url(reverse("databank:import")),
         }
-        subjects, bodies = [], []
-        for language in LETTER_LANGUAGES:
-            with translation.override(language):
-                values["report"] = str(ReminderKind(reminder.kind).label)
-                subjects.append(_("Report due: %(report)s for %(year)s") % values)
-                bodies.append(
-                    _(
-                        "The data bank has no report on %(report)s for %(year)s from the "
-                        "facility %(facility)s (register number %(code)s). Please send it "
-                        "through your reporting channel; the templates are at %(link)s."
-                    )
-                    % values
+
+        def compose() -> tuple[str, str]:
+            named = values | {"report": str(ReminderKind(reminder.kind).label)}
+            return (
+                _("Report due: %(report)s for %(year)s") % named,
+                _(
+                    "The data bank has no report on %(report)s for %(year)s from the "
+                    "facility %(facility)s (register number %(code)s). Please send it "
+                    "through your reporting channel; the templates are at %(link)s."
                 )
-        send_mail(
-            " / ".join(subjects),
-            "\n\n".join(bodies) + "\n\nTaza Qazaqstan",
-            None,
-            [reminder.facility.email],
-        )
+                % named,
+            )
+
+        send_bilingual(reminder.facility.email, compose)
         reminder.delivered_at = timezone.now()
         reminder.save(update_fields=["delivered_at"])
     return True

@@ -73,7 +73,7 @@ def test_a_cancelled_or_past_warning_tells_nobody(almaty):
 
 
 def test_a_failed_send_is_tried_again_and_then_sent_once(almaty, monkeypatch):
-    from taza.alerts import enterprises
+    from taza.core import letters
 
     now = timezone.now()
     declare_nmu(
@@ -83,7 +83,7 @@ def test_a_failed_send_is_tried_again_and_then_sent_once(almaty, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("mail server down")
 
-    monkeypatch.setattr(enterprises, "send_mail", broken)
+    monkeypatch.setattr(letters, "send_mail", broken)
     with pytest.raises(OSError):
         tell_enterprises()
     assert EnterpriseNotice.objects.get().delivered_at is None

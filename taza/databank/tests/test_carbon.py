@@ -13,8 +13,7 @@ from django.test import Client
 from taza.conftest import PASSWORD
 from taza.databank.greenhouse import gases
 from taza.databank.models import GreenhouseEmission
-from taza.databank.services import ImportRefused, import_carbon, import_facilities
-from taza.databank.tests.test_releases import FACILITIES
+from taza.databank.services import ImportRefused, import_carbon
 
 pytestmark = pytest.mark.django_db
 HEADER = "facility,installation,year,gas,amount,unit,method,correction\n"
@@ -28,11 +27,6 @@ def errors_of(content: bytes, cast: Any, name: str = "c.csv") -> list[tuple[int,
     with pytest.raises(ImportRefused) as refused:
         import_carbon(name, content, actor=cast.analyst)
     return [(e.row, e.column) for e in refused.value.errors]
-
-
-@pytest.fixture
-def plants(cast: Any) -> None:
-    import_facilities("facilities.csv", FACILITIES.encode(), actor=cast.analyst)
 
 
 def test_the_potentials_are_ar5_and_stated_with_their_source():

@@ -11,8 +11,7 @@ from django.test import Client
 
 from taza.conftest import PASSWORD
 from taza.databank.models import ControlMeasurement
-from taza.databank.services import ImportRefused, import_control, import_facilities
-from taza.databank.tests.test_releases import FACILITIES
+from taza.databank.services import ImportRefused, import_control
 
 pytestmark = pytest.mark.django_db
 HEADER = "facility,point,kind,pollutant,date,value,limit,unit,correction\n"
@@ -27,11 +26,6 @@ def errors_of(content: bytes, cast: Any) -> list[tuple[int, str]]:
     with pytest.raises(ImportRefused) as refused:
         import_control("c.csv", content, actor=cast.analyst)
     return [(e.row, e.column) for e in refused.value.errors]
-
-
-@pytest.fixture
-def plants(cast: Any) -> None:
-    import_facilities("facilities.csv", FACILITIES.encode(), actor=cast.analyst)
 
 
 def test_exceedances_are_flagged_and_a_value_at_the_limit_is_within_it(cast, plants):

@@ -32,11 +32,6 @@ def errors_of(importer: Any, content: bytes, cast: Any) -> list[tuple[int, str]]
     return [(e.row, e.column) for e in refused.value.errors]
 
 
-@pytest.fixture
-def plants(cast: Any) -> None:
-    import_facilities("facilities.csv", FACILITIES.encode(), actor=cast.analyst)
-
-
 def test_facilities_are_placed_and_imported_twice_stay_one(cast):
     first = import_facilities("f.csv", FACILITIES.encode(), actor=cast.analyst)
     assert (first.created, first.corrected) == (2, 0)

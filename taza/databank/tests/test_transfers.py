@@ -9,8 +9,7 @@ import pytest
 from django.test import Client
 
 from taza.databank.models import Transfer
-from taza.databank.services import ImportRefused, import_facilities, import_transfers
-from taza.databank.tests.test_releases import FACILITIES
+from taza.databank.services import ImportRefused, import_transfers
 
 pytestmark = pytest.mark.django_db
 HEADER = "facility,year,hazardous,treatment,country,amount,unit,method,correction\n"
@@ -25,11 +24,6 @@ def errors_of(content: bytes, cast: Any) -> list[tuple[int, str]]:
     with pytest.raises(ImportRefused) as refused:
         import_transfers("t.csv", content, actor=cast.analyst)
     return [(e.row, e.column) for e in refused.value.errors]
-
-
-@pytest.fixture
-def plants(cast: Any) -> None:
-    import_facilities("facilities.csv", FACILITIES.encode(), actor=cast.analyst)
 
 
 def test_transfers_are_taken_against_the_registers_thresholds(cast, plants):
