@@ -47,9 +47,6 @@ def generate_cadastre(*, seed: int = 2026) -> int:
     rng = random.Random(seed)
     weights = facts.region_weights()
     regions = {r.code: r for r in Region.objects.filter(code__in=weights)}
-    batch = ImportBatch.objects.create(
-        kind=ImportKind.WASTE, filename="demo", sha256=f"demo-{seed}", rows=0
-    )
     records: list[WasteRecord] = []
     for year, target in PUBLISHED.items():
         factors = {code: rng.uniform(0.55, 1.45) for code in regions}
@@ -79,7 +76,6 @@ def generate_cadastre(*, seed: int = 2026) -> int:
                     recycled=recycled,
                     recovered=recovered,
                     disposed=disposed,
-                    batch=batch,
                 )
             )
         # Rounding to the kilogram leaves a residue: the largest row takes it, so the
@@ -102,14 +98,19 @@ def generate_cadastre(*, seed: int = 2026) -> int:
                         recycled=_t(generated * Decimal("0.05")),
                         recovered=_t(generated * Decimal("0.10")),
                         disposed=_t(generated * Decimal("0.85")),
-                        batch=batch,
                     )
                 )
-    WasteRecord.objects.bulk_create(records, batch_size=1000)
-    batch.rows = len(records)
-    batch.save(update_fields=["rows"])
-    record_created(records, reason="Demo data set", fields=("region", "year", "waste_code"))
+    _save_demo(ImportKind.WASTE, f"demo-{seed}", records, ("region", "year", "waste_code"))
     return len(records)
+
+
+def _save_demo(kind: str, digest: str, records: list[Any], fields: tuple[str, ...]) -> None:
+    """Write demo reports of one kind under one import batch, audited as the demo's."""
+    batch = ImportBatch.objects.create(kind=kind, filename="demo", sha256=digest, rows=len(records))
+    for record in records:
+        record.batch = batch
+    type(records[0]).objects.bulk_create(records, batch_size=1000)
+    record_created(records, reason="Demo data set", fields=fields)
 
 
 # Facilities shaped like the economy: (region, sector, category, name, yearly tonnes to air).
@@ -218,9 +219,6 @@ def generate_facilities(*, seed: int = 2026) -> int:
     regions = {r.code: r for r in Region.objects.all()}
     districts = {d.code: d for d in District.objects.all()}
     akimats = {b.code: b for b in Body.objects.filter(kind__in=TERRITORIAL_KINDS)}
-    batch = ImportBatch.objects.create(
-        kind=ImportKind.RELEASES, filename="demo", sha256=f"demo-releases-{seed}"
-    )
     plan: list[tuple[str, str, str, str, dict[str, float]]] = list(FACILITIES) + [
         (
             code,
@@ -265,17 +263,13 @@ def generate_facilities(*, seed: int = 2026) -> int:
                         medium="air",
                         tonnes=_t(tonnes * rng.uniform(0.85, 1.15)),
                         method=rng.choice(["M", "C", "C", "E"]),
-                        batch=batch,
                     )
                 )
     Facility.objects.bulk_create(facilities)
-    Release.objects.bulk_create(releases, batch_size=1000)
-    batch.rows = len(releases)
-    batch.save(update_fields=["rows"])
+    record_created(facilities, reason="Demo data set", fields=("code", "name", "sector"))
+    fields = ("pollutant", "year", "tonnes")
+    _save_demo(ImportKind.RELEASES, f"demo-releases-{seed}", releases, fields)
     potentials = gases()
-    carbon = ImportBatch.objects.create(
-        kind=ImportKind.CARBON, filename="demo", sha256=f"demo-carbon-{seed}"
-    )
     greenhouse = [
         GreenhouseEmission(
             facility=release.facility,
@@ -285,7 +279,6 @@ def generate_facilities(*, seed: int = 2026) -> int:
             tonnes=release.tonnes,
             gwp=potentials[release.pollutant].gwp,
             method=release.method,
-            batch=carbon,
         )
         for release in releases
         if release.pollutant in potentials
@@ -300,7 +293,6 @@ def generate_facilities(*, seed: int = 2026) -> int:
             tonnes=_t(0.05 * rng.uniform(0.5, 1.5)),
             gwp=potentials["SF6"].gwp,
             method="C",
-            batch=carbon,
         )
         for facility in facilities
         if facility.sector == "power"
@@ -308,12 +300,7 @@ def generate_facilities(*, seed: int = 2026) -> int:
     ]
     for record in greenhouse:
         record.co2e = _t(record.tonnes * record.gwp)
-    GreenhouseEmission.objects.bulk_create(greenhouse, batch_size=1000)
-    carbon.rows = len(greenhouse)
-    carbon.save(update_fields=["rows"])
-    record_created(facilities, reason="Demo data set", fields=("code", "name", "sector"))
-    record_created(releases, reason="Demo data set", fields=("pollutant", "year", "tonnes"))
-    record_created(greenhouse, reason="Demo data set", fields=("gas", "year", "co2e"))
+    _save_demo(ImportKind.CARBON, f"demo-carbon-{seed}", greenhouse, ("gas", "year", "co2e"))
     _generate_control(facilities, rng)
     _generate_transfers(facilities, rng)
     return len(facilities)
@@ -323,9 +310,6 @@ def _generate_transfers(facilities: list[Any], rng: random.Random) -> None:
     """Write 2024's transfers of waste of the industrial facilities (not the landfills)."""
     from taza.databank.models import Transfer
 
-    batch = ImportBatch.objects.create(
-        kind=ImportKind.TRANSFERS, filename="demo", sha256="demo-transfers"
-    )
     records = []
     for facility in facilities:
         if facility.sector == "waste":
@@ -340,13 +324,9 @@ def _generate_transfers(facilities: list[Any], rng: random.Random) -> None:
                     country="KZ",
                     tonnes=_t(tonnes * rng.uniform(0.2, 2.0)),
                     method=rng.choice(["M", "C"]),
-                    batch=batch,
                 )
             )
-    Transfer.objects.bulk_create(records)
-    batch.rows = len(records)
-    batch.save(update_fields=["rows"])
-    record_created(records, reason="Demo data set", fields=("year", "treatment", "tonnes"))
+    _save_demo(ImportKind.TRANSFERS, "demo-transfers", records, ("year", "treatment", "tonnes"))
 
 
 # Boundary limits: the one-time maximum MPC in the air of populated areas (mg/m3).
@@ -360,9 +340,6 @@ def _generate_control(facilities: list[Any], rng: random.Random) -> None:
     """
     from taza.databank.models import ControlMeasurement
 
-    batch = ImportBatch.objects.create(
-        kind=ImportKind.CONTROL, filename="demo", sha256="demo-control"
-    )
     records = []
     for facility in facilities:
         if facility.category != "I" or facility.sector not in BOUNDARY:
@@ -387,13 +364,9 @@ def _generate_control(facilities: list[Any], rng: random.Random) -> None:
                         unit=unit,
                         value=(limit * Decimal(str(share))).quantize(Decimal("0.0001")),
                         limit=limit,
-                        batch=batch,
                     )
                 )
-    ControlMeasurement.objects.bulk_create(records, batch_size=1000)
-    batch.rows = len(records)
-    batch.save(update_fields=["rows"])
-    record_created(records, reason="Demo data set", fields=("point", "pollutant", "value"))
+    _save_demo(ImportKind.CONTROL, "demo-control", records, ("point", "pollutant", "value"))
 
 
 INSTALLATIONS = {
