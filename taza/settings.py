@@ -221,6 +221,9 @@ HUEY = {
 # Air measurements from an OpenAQ v3-compatible API, fetched every hour when both are
 # set (the task queue's air_openaq_hourly); empty: no fetching.
 TAZA_OPENAQ_URL = env_str("TAZA_OPENAQ_URL", "")
+# The day ("MM-DD" of the next year) operators' yearly reports to the data bank are due:
+# the day after it, the task queue reminds every operator that still owes one, once.
+TAZA_REPORT_DEADLINE = env_str("TAZA_REPORT_DEADLINE", "04-01")
 # NASA FIRMS active fires over Kazakhstan, fetched every 30 minutes when both are set
 # (https://firms.modaps.eosdis.nasa.gov and a MAP_KEY); empty: hotspots are uploaded.
 TAZA_FIRMS_URL = env_str("TAZA_FIRMS_URL", "")

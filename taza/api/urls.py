@@ -18,6 +18,7 @@ router.register("reports", reports.ReportViewSet, basename="report")
 router.register("sites", sites.WasteSiteViewSet, basename="site")
 router.register("databank/releases", databank.ReleaseViewSet, basename="databank-release")
 router.register("databank/carbon", databank.GreenhouseViewSet, basename="databank-carbon")
+router.register("databank/permits", databank.PermitLimitViewSet, basename="databank-permit")
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),

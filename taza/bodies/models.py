@@ -19,9 +19,16 @@ class BodyKind(models.TextChoices):
     # many bodies at once and carry no territory of their own.
     GROUP = "group", _("group of bodies")
     ORGANISATION = "organisation", _("organisation")
+    # The Ministry of Ecology's department in a region (of its Committee for
+    # Environmental Regulation and Control): it issues permits and inspects facilities
+    # there. It is bound to its region, but it is not an akimat: reports are not routed
+    # to it by place.
+    ECOLOGY_DEPARTMENT = "ecology_department", _("territorial department of ecology")
 
 
 TERRITORIAL_KINDS = (BodyKind.REGIONAL_AKIMAT, BodyKind.DISTRICT_AKIMAT)
+# Kinds bound to a region: the akimats and the ministry's departments in the regions.
+REGIONAL_KINDS = (*TERRITORIAL_KINDS, BodyKind.ECOLOGY_DEPARTMENT)
 
 
 class Body(TrilingualName):
@@ -67,7 +74,7 @@ class Body(TrilingualName):
         constraints = [
             models.CheckConstraint(
                 name="akimat_has_territory",
-                condition=(~Q(kind__in=TERRITORIAL_KINDS) | Q(region__isnull=False)),
+                condition=(~Q(kind__in=REGIONAL_KINDS) | Q(region__isnull=False)),
             ),
             models.CheckConstraint(
                 name="district_akimat_has_district",
@@ -86,13 +93,21 @@ class Body(TrilingualName):
     def clean(self) -> None:
         if self.kind in TERRITORIAL_KINDS and self.region_id is None:
             raise ValidationError({"region": _("An akimat must be bound to its region.")})
+        if self.kind == BodyKind.ECOLOGY_DEPARTMENT and self.region_id is None:
+            raise ValidationError(
+                {"region": _("A department of ecology must be bound to its region.")}
+            )
+        if self.kind == BodyKind.ECOLOGY_DEPARTMENT and self.district_id is not None:
+            raise ValidationError({"district": _("A department of ecology covers its region.")})
         if self.kind == BodyKind.DISTRICT_AKIMAT and self.district_id is None:
             raise ValidationError(
                 {"district": _("A district akimat must be bound to its district.")}
             )
         if self.kind == BodyKind.REGIONAL_AKIMAT and self.district_id is not None:
             raise ValidationError({"district": _("A regional akimat covers the whole region.")})
-        if self.kind not in TERRITORIAL_KINDS and (self.region_id or self.district_id):
-            raise ValidationError(_("Only akimats are bound to a territory."))
+        if self.kind not in REGIONAL_KINDS and (self.region_id or self.district_id):
+            raise ValidationError(
+                _("Only akimats and departments of ecology are bound to a territory.")
+            )
         if self.district is not None and self.district.region_id != self.region_id:
             raise ValidationError({"district": _("The district lies in another region.")})

@@ -11,7 +11,7 @@ from taza.audit.services import upsert_audited
 from taza.bodies.models import Body, BodyKind
 from taza.core.actors import SYSTEM, Actor
 from taza.geo.models import District, Region
-from taza.geo.names import district_akimat_names, region_akimat_names
+from taza.geo.names import district_akimat_names, ecology_department_names, region_akimat_names
 
 NATIONAL_BODIES_FILE = Path(__file__).resolve().parent / "data" / "national_bodies.json"
 REASON = "Reference data: responsible bodies"
@@ -23,6 +23,10 @@ def regional_akimat_code(region: Region) -> str:
 
 def district_akimat_code(district: District) -> str:
     return f"AKIMAT-{district.code}"
+
+
+def ecology_department_code(region: Region) -> str:
+    return f"DEP-ECO-{region.code}"
 
 
 @transaction.atomic
@@ -67,6 +71,7 @@ def load_bodies(*, actor: Actor = SYSTEM) -> int:
             reason=REASON,
         )
         count += 1
+        count += _load_ecology_department(region, actor=actor)
     for district in District.objects.select_related("region"):
         kk, ru, en = district_akimat_names(
             district.region.code,
@@ -92,3 +97,27 @@ def load_bodies(*, actor: Actor = SYSTEM) -> int:
         )
         count += 1
     return count
+
+
+def _load_ecology_department(region: Region, *, actor: Actor) -> int:
+    """Create or bring up to date the Ministry of Ecology's department in a region.
+
+    Its parent is the ministry when the ministry is loaded (it always is, from
+    national_bodies.json, before the regions).
+    """
+    kk, ru, en = ecology_department_names(region.code)
+    upsert_audited(
+        Body,
+        lookup={"code": ecology_department_code(region)},
+        values={
+            "kind": BodyKind.ECOLOGY_DEPARTMENT,
+            "region": region,
+            "parent": Body.objects.filter(code="MEPR").first(),
+            "name_kk": kk,
+            "name_ru": ru,
+            "name_en": en,
+        },
+        actor=actor,
+        reason=REASON,
+    )
+    return 1

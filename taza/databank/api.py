@@ -1,4 +1,4 @@
-"""The data bank in the REST API: the recycled share, the releases, the carbon cadastre."""
+"""The data bank in the REST API: the recycled share, releases, carbon cadastre, permits."""
 
 from __future__ import annotations
 
@@ -16,12 +16,18 @@ from rest_framework.response import Response
 
 from taza.core.params import bind
 from taza.databank import querysets
-from taza.databank.filtersets import GreenhouseFilterSet, ReleaseFilterSet, WastePageFilterSet
+from taza.databank.filtersets import (
+    GreenhouseFilterSet,
+    PermitLimitFilterSet,
+    ReleaseFilterSet,
+    WastePageFilterSet,
+)
 from taza.databank.greenhouse import gases
-from taza.databank.models import FIRST_YEAR, GreenhouseEmission, Release
+from taza.databank.models import FIRST_YEAR, GreenhouseEmission, PermitLimit, Release
 from taza.databank.pollutants import pollutants
 from taza.databank.serializers import (
     GreenhouseSerializer,
+    PermitLimitSerializer,
     ReleaseSerializer,
     ShareSerializer,
     facility_ref,
@@ -146,6 +152,53 @@ class GreenhouseViewSet(viewsets.GenericViewSet[GreenhouseEmission]):
                     "gwp": r.gwp,
                     "co2e": str(r.co2e.quantize(KG)),
                     "method": r.method,
+                }
+                for r in page or []
+            ]
+        )
+
+
+class PermitLimitViewSet(viewsets.GenericViewSet[PermitLimit]):
+    """List the permits' current limits: what each allows a facility to release a year."""
+
+    permission_classes = [AllowAny]
+    serializer_class = PermitLimitSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PermitLimitFilterSet
+
+    def get_queryset(self) -> QuerySet[PermitLimit]:
+        return PermitLimit.objects.filter(current=True).select_related("facility__region")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "pollutant",
+                {"type": "string", "enum": sorted(pollutants())},
+                description="the register's code, e.g. SOX",
+            ),
+            OpenApiParameter(
+                "in_force_on",
+                {"type": "string", "format": "date"},
+                description="only the permits in force on this day",
+            ),
+        ]
+    )
+    def list(self, request: Request) -> Response:
+        limits = bind(PermitLimitFilterSet, request.query_params, self.get_queryset()).qs
+        page = self.paginate_queryset(
+            limits.order_by("facility__code", "-issued_on", "permit", "pollutant", "medium")
+        )
+        return self.get_paginated_response(
+            [
+                {
+                    "facility": facility_ref(r.facility),
+                    "permit": r.permit,
+                    "kind": r.kind,
+                    "issued_on": r.issued_on.isoformat(),
+                    "valid_until": r.valid_until.isoformat(),
+                    "pollutant": r.pollutant,
+                    "medium": r.medium,
+                    "tonnes": str(r.tonnes.quantize(KG)),
                 }
                 for r in page or []
             ]

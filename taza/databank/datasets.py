@@ -11,6 +11,7 @@ from taza.databank.models import (
     ControlMeasurement,
     Facility,
     GreenhouseEmission,
+    PermitLimit,
     Release,
     Transfer,
     WasteRecord,
@@ -343,4 +344,52 @@ TRANSFERS = Dataset(
     ),
     rows=_transfers,
     keywords=("waste", "PRTR", "transfers"),
+)
+
+
+def _permits() -> Iterator[Row]:
+    rows = (
+        PermitLimit.objects.filter(current=True)
+        .select_related("facility__region")
+        .order_by("facility__code", "issued_on", "permit", "pollutant", "medium")
+    )
+    for record in rows.iterator(chunk_size=5000):
+        yield {
+            **_facility(record.facility),
+            "permit": record.permit,
+            "kind": record.kind,
+            "issued_on": record.issued_on.isoformat(),
+            "valid_until": record.valid_until.isoformat(),
+            "pollutant": record.pollutant,
+            "medium": record.medium,
+            "tonnes": float(record.tonnes),
+        }
+
+
+PERMITS = Dataset(
+    slug="permitted-releases",
+    title=_("Environmental permits: what each allows a facility to release a year"),
+    description=_(
+        "Each permit's number, kind and period, and the tonnes a year it allows the "
+        "facility to release of each pollutant to air, water or land."
+    ),
+    methodology=_(
+        "The permits as the data bank holds them: only the current limits (a correction "
+        "replaces the earlier one). The limit that applies to a year's release is the one "
+        "of the permit in force during that year, the one issued later where two were. "
+        "Taza checks each file's form, not the permit itself. An individual "
+        "entrepreneur's name is left out."
+    ),
+    columns=(
+        *FACILITY_COLUMNS,
+        Column("permit", _("permit number")),
+        Column("kind", _("kind of permit"), _("integrated or emissions")),
+        Column("issued_on", _("issued on")),
+        Column("valid_until", _("valid until")),
+        Column("pollutant", _("pollutant"), _("the register's code, e.g. SOX")),
+        Column("medium", _("released to"), _("air, water or land")),
+        Column("tonnes", _("permitted a year, t")),
+    ),
+    rows=_permits,
+    keywords=("permits", "PRTR", "emissions"),
 )

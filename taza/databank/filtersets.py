@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from taza.core.params import code_choice
+from taza.core.params import DayFilter, code_choice
 from taza.databank.greenhouse import gases
-from taza.databank.models import FIRST_YEAR, GreenhouseEmission, Medium, Release, ReminderKind
+from taza.databank.models import (
+    FIRST_YEAR,
+    GreenhouseEmission,
+    Medium,
+    PermitLimit,
+    PermitState,
+    Release,
+    ReminderKind,
+)
 from taza.databank.pollutants import pollutants
 from taza.geo.filtersets import region_filter
 from taza.geo.models import Region
@@ -48,6 +58,18 @@ class MissingFilterSet(WastePageFilterSet):
         choices=ReminderKind.choices,
         label=_("report"),
         error_messages={"invalid_choice": _("Choose releases or carbon.")},
+    )
+
+
+class PermitsFilterSet(django_filters.FilterSet):
+    """Read the permits' region and state (in force, ending soon, ended, not yet begun)."""
+
+    region = region_filter()
+    state = django_filters.ChoiceFilter(
+        method=lambda qs, name, value: qs,
+        choices=PermitState.choices,
+        label=_("state"),
+        error_messages={"invalid_choice": _("Choose a state of the list.")},
     )
 
 
@@ -99,3 +121,32 @@ class GreenhouseFilterSet(FacilityReportFilterSet):
     class Meta:
         model = GreenhouseEmission
         fields: list[str] = []
+
+
+class PermitLimitFilterSet(django_filters.FilterSet):
+    """Narrow permits' limits by region, pollutant, medium and a day they were in force."""
+
+    region = code_choice(
+        Region.objects.all(),
+        field_name="facility__region",
+        label=_("region"),
+        message=_("No such region."),
+    )
+    pollutant = django_filters.ChoiceFilter(
+        choices=lambda: [(p.code, p.code) for p in pollutants().values()],
+        label=_("pollutant"),
+        error_messages={"invalid_choice": _("Choose a pollutant of the register.")},
+    )
+    medium = django_filters.ChoiceFilter(
+        choices=Medium.choices,
+        label=_("released to"),
+        error_messages={"invalid_choice": _("Write air, water or land.")},
+    )
+    in_force_on = DayFilter(method="in_force", label=_("in force on"))
+
+    class Meta:
+        model = PermitLimit
+        fields: list[str] = []
+
+    def in_force(self, queryset: Any, name: str, value: Any) -> Any:
+        return queryset.filter(issued_on__lte=value, valid_until__gte=value)

@@ -10,9 +10,11 @@ replaced it.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +37,7 @@ class ImportKind(models.TextChoices):
     CARBON = "carbon", _("carbon cadastre")
     CONTROL = "control", _("industrial environmental control")
     TRANSFERS = "transfers", _("transfers of waste")
+    PERMITS = "permits", _("permitted releases")
 
 
 class ImportBatch(models.Model):
@@ -150,6 +153,16 @@ class Facility(models.Model):
         blank=True,
         related_name="facilities",
         verbose_name=_("responsible akimat"),
+    )
+    # The Ministry of Ecology's department in the facility's region: it issues the
+    # permits of categories II–IV and inspects the facility.
+    department = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspected_facilities",
+        verbose_name=_("territorial department of ecology"),
     )
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
@@ -398,6 +411,17 @@ class ReminderKind(models.TextChoices):
     CARBON = "carbon", _("carbon cadastre")
 
 
+def report_deadline(year: int, deadline: str) -> date:
+    """Return the day a year's reports are due: ``deadline`` ("MM-DD") of the next year.
+
+    Operators report a year's releases to the register by 1 April of the next year
+    (the default of settings.TAZA_REPORT_DEADLINE); a deployment sets another date
+    there if the rules change.
+    """
+    month, day = (int(part) for part in deadline.split("-"))
+    return date(year + 1, month, day)
+
+
 class OperatorReminder(models.Model):
     """Keep that an operator was reminded of a missing report, so it is reminded once.
 
@@ -428,3 +452,81 @@ class OperatorReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility_id} {self.kind} {self.year}"
+
+
+class PermitState(models.TextChoices):
+    IN_FORCE = "in_force", _("in force")
+    EXPIRING = "expiring", _("expires within 90 days")
+    EXPIRED = "expired", _("expired")
+    NOT_YET = "not_yet", _("not yet in force")
+
+
+# A permit is renewed ahead of its end: the analysts see those ending within this many days.
+EXPIRING_DAYS = 90
+
+
+def permit_state(issued_on: date, valid_until: date, today: date) -> PermitState:
+    """Say whether a permit is in force on a day, ends within 90 days, has ended or not begun."""
+    if today < issued_on:
+        return PermitState.NOT_YET
+    if today > valid_until:
+        return PermitState.EXPIRED
+    if (valid_until - today).days <= EXPIRING_DAYS:
+        return PermitState.EXPIRING
+    return PermitState.IN_FORCE
+
+
+class PermitKind(models.TextChoices):
+    # The Environmental Code: an integrated permit for category I, a permit for
+    # emissions for category II; categories III and IV declare their emissions.
+    INTEGRATED = "integrated", _("integrated environmental permit")
+    EMISSIONS = "emissions", _("permit for emissions")
+
+
+class PermitLimit(models.Model):
+    """Keep what a permit allows a facility to release of one pollutant to one medium a year.
+
+    A permit (its number, kind and dates) is the set of its limits; the limit that
+    applies to a year's release is the one of a permit in force during that year.
+    """
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="limits", verbose_name=_("facility")
+    )
+    permit = models.CharField(_("permit number"), max_length=40)
+    kind = models.CharField(_("kind of permit"), max_length=12, choices=PermitKind.choices)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"))
+    pollutant = models.CharField(_("pollutant"), max_length=16)
+    medium = models.CharField(_("released to"), max_length=8, choices=Medium.choices)
+    tonnes = tonnes(_("permitted a year, t"))
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, related_name="limits", verbose_name=_("import")
+    )
+    current = models.BooleanField(_("current"), default=True)
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced"
+    )
+
+    class Meta:
+        ordering = ["facility_id", "-issued_on", "permit", "pollutant", "medium"]
+        verbose_name = _("permitted release")
+        verbose_name_plural = _("permitted releases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "permit", "pollutant", "medium"],
+                condition=Q(current=True),
+                name="one_current_permit_limit",
+            ),
+            models.CheckConstraint(
+                name="permit_ends_after_it_starts", condition=Q(valid_until__gte=F("issued_on"))
+            ),
+        ]
+        indexes = [models.Index(fields=["valid_until", "current"])]
+
+    def __str__(self) -> str:
+        return f"{self.permit} {self.pollutant} {self.medium}"
+
+    def in_force_during(self, year: int) -> bool:
+        """Say whether the permit was in force on some day of the year."""
+        return self.issued_on.year <= year <= self.valid_until.year

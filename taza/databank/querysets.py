@@ -10,6 +10,7 @@ corrected). Municipal waste is the classifier's chapter 20 (data/waste_types.jso
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,8 @@ from taza.databank.models import (
     ControlMeasurement,
     Facility,
     GreenhouseEmission,
+    PermitLimit,
+    PermitState,
     Release,
     ReminderKind,
     WasteRecord,
@@ -288,3 +291,58 @@ def pollutant_totals(year: int) -> dict[str, object]:
         .annotate(tonnes=Sum("tonnes"))
     )
     return {row["pollutant"]: row["tonnes"] for row in rows}
+
+
+def permits(
+    today: date, *, state: str = "", region_id: int | None = None
+) -> QuerySet[PermitLimit, dict[str, Any]]:
+    """Return the permits (one row each: facility, number, kind, dates, how many limits).
+
+    ``state`` narrows them to those in force, ending within 90 days, ended or not begun
+    on ``today``, as ``models.permit_state`` says; the ones ending first come first.
+    """
+    from taza.databank.models import EXPIRING_DAYS
+
+    rows = PermitLimit.objects.filter(current=True)
+    if region_id is not None:
+        rows = rows.filter(facility__region_id=region_id)
+    soon = today + timedelta(days=EXPIRING_DAYS)
+    states: dict[str, dict[str, date]] = {
+        PermitState.IN_FORCE: {"issued_on__lte": today, "valid_until__gt": soon},
+        PermitState.EXPIRING: {
+            "issued_on__lte": today,
+            "valid_until__gte": today,
+            "valid_until__lte": soon,
+        },
+        PermitState.EXPIRED: {"valid_until__lt": today},
+        PermitState.NOT_YET: {"issued_on__gt": today},
+    }
+    rows = rows.filter(**states.get(state, {}))
+    return (
+        rows.values(
+            "facility__code",
+            "facility__name",
+            "facility__region",
+            "permit",
+            "kind",
+            "issued_on",
+            "valid_until",
+        )
+        .annotate(limits=Count("id"))
+        .order_by("valid_until", "facility__code", "permit")
+    )
+
+
+def limits_for(facility: Facility, years: set[int]) -> dict[tuple[str, str, int], PermitLimit]:
+    """Map each (pollutant, medium, year) of the given years to the limit then in force.
+
+    Where two permits were in force in one year (one replaced the other), the one issued
+    later applies: the newer permit states what the facility may release from then on.
+    """
+    limits = PermitLimit.objects.filter(facility=facility, current=True).order_by("issued_on", "pk")
+    found: dict[tuple[str, str, int], PermitLimit] = {}
+    for limit in limits:
+        for year in years:
+            if limit.in_force_during(year):
+                found[(limit.pollutant, limit.medium, year)] = limit
+    return found

@@ -8,6 +8,7 @@ it again. The letter is in Kazakh and Russian, as official letters to operators 
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 
 from django.db import IntegrityError, transaction
@@ -17,11 +18,11 @@ from django.utils.translation import gettext as _
 
 from taza.accounts.permissions import scope_of
 from taza.audit.services import record_created
-from taza.core.actors import Actor, person
+from taza.core.actors import SYSTEM, Actor, is_system, person
 from taza.core.errors import Forbidden
 from taza.core.letters import send_bilingual
 from taza.core.urls import absolute_url
-from taza.databank.models import OperatorReminder, ReminderKind
+from taza.databank.models import OperatorReminder, ReminderKind, report_deadline
 from taza.databank.querysets import missing_reports
 
 
@@ -31,7 +32,7 @@ def remind_operators(year: int, kind: str, *, actor: Actor, region_id: int | Non
     Only facilities with a reporting e-mail and not reminded of this report before are
     written to; return how many reminders were queued.
     """
-    if not scope_of(actor).reads_all:
+    if not (is_system(actor) or scope_of(actor).reads_all):
         raise Forbidden(_("Only monitoring analysts send reminders to operators."))
     from taza.databank.tasks import send_operator_reminder  # the task calls back here
 
@@ -51,6 +52,20 @@ def remind_operators(year: int, kind: str, *, actor: Actor, region_id: int | Non
     for reminder in queued:
         transaction.on_commit(partial(send_operator_reminder, reminder.pk))
     return len(queued)
+
+
+def remind_overdue(today: date, deadline: str) -> int:
+    """Remind, once each, every operator whose last year's report is past its deadline.
+
+    Run every day by the task queue: from the day after the deadline until the year
+    ends, each facility that owes the register or the carbon cadastre for last year
+    and was not reminded of it gets one reminder (a facility registered later gets
+    its own the next day). Before the deadline nobody is written to. Return how many.
+    """
+    year = today.year - 1
+    if today <= report_deadline(year, deadline):
+        return 0
+    return sum(remind_operators(year, kind, actor=SYSTEM) for kind in ReminderKind.values)
 
 
 def deliver(reminder_id: int) -> bool:

@@ -54,3 +54,16 @@ class GreenhouseSerializer(serializers.Serializer[Any]):
     gwp = serializers.IntegerField(help_text="100-year global-warming potential (IPCC AR5)")
     co2e = serializers.DecimalField(max_digits=14, decimal_places=3, help_text="t CO2-eq")
     method = serializers.CharField(help_text="M measured, C calculated, E estimated")
+
+
+class PermitLimitSerializer(serializers.Serializer[Any]):
+    facility = FacilityRefSerializer()
+    permit = serializers.CharField(help_text="the permit's number")
+    kind = serializers.CharField(help_text="integrated or emissions")
+    issued_on = serializers.DateField()
+    valid_until = serializers.DateField()
+    pollutant = serializers.CharField()
+    medium = serializers.CharField(help_text="air, water or land")
+    tonnes = serializers.DecimalField(
+        max_digits=14, decimal_places=3, help_text="what the permit allows a year"
+    )

@@ -26,8 +26,12 @@ from taza.accounts.permissions import scope_of
 from taza.audit.models import AuditAction
 from taza.audit.services import create_audited, record_changed, update_audited
 from taza.audit.services import record as audit_record
-from taza.bodies.models import TERRITORIAL_KINDS, Body
-from taza.bodies.services import district_akimat_code, regional_akimat_code
+from taza.bodies.models import TERRITORIAL_KINDS, Body, BodyKind
+from taza.bodies.services import (
+    district_akimat_code,
+    ecology_department_code,
+    regional_akimat_code,
+)
 from taza.core.actors import Actor, person
 from taza.core.errors import DomainError, Forbidden
 from taza.core.tables import TableError, read_table
@@ -44,6 +48,8 @@ from taza.databank.models import (
     ImportKind,
     Medium,
     Method,
+    PermitKind,
+    PermitLimit,
     Release,
     Sector,
     Transfer,
@@ -296,6 +302,8 @@ class ReportFile:
     repeated: Any  # "Row %(row)d already gives ...": the same report twice in one file
     reported: Any  # the report exists and the row does not say it corrects it
     fields: tuple[str, ...]  # what the audit trail records of a new report
+    # A rule across rows, if the kind has one (a permit's rows agree on its dates).
+    across: Callable[[list[tuple[int, dict[str, str]]]], list[CellError]] | None = None
 
 
 def _identity(spec: ReportFile, record: Any) -> tuple[Any, ...]:
@@ -328,7 +336,7 @@ def _import_reports(spec: ReportFile, name: str, content: bytes, *, actor: Actor
         return ImportResult(earlier, 0, 0, repeated=True)
     rows = _rows(name, content)
     owners = _owners(spec.owner, rows)
-    errors: list[CellError] = []
+    errors: list[CellError] = spec.across(rows) if spec.across else []
     good: list[tuple[int, Any, bool]] = []
     seen: dict[tuple[Any, ...], int] = {}
     for line, row in rows:
@@ -415,7 +423,7 @@ def import_facilities(name: str, content: bytes, *, actor: Actor) -> ImportResul
     of every environmental permit it holds, split by ";"), email (where
     reminders to report go; never public). A facility
     whose code is known is updated (imported twice, it stays one); the place gives its
-    region and district.
+    region and district, and so its akimat and the region's department of ecology.
     """
     if not scope_of(actor).reads_all:
         raise Forbidden(_("Only monitoring analysts take in the data bank's files."))
@@ -428,6 +436,9 @@ def import_facilities(name: str, content: bytes, *, actor: Actor) -> ImportResul
     regions = {r.code: r for r in Region.objects.all()}
     districts = {d.code: d for d in District.objects.all()}
     akimats = {b.code: b for b in Body.objects.filter(kind__in=TERRITORIAL_KINDS)}
+    departments = {
+        b.code: b for b in Body.objects.filter(kind=BodyKind.ECOLOGY_DEPARTMENT, is_active=True)
+    }
     errors: list[CellError] = []
     good: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -479,6 +490,7 @@ def import_facilities(name: str, content: bytes, *, actor: Actor) -> ImportResul
                 if district
                 else regional_akimat_code(regions[where.region_code])
             ),
+            "department": departments.get(ecology_department_code(regions[where.region_code])),
         }
         good.append(values)
     if errors:
@@ -902,4 +914,146 @@ TRANSFERS_TEMPLATE_CSV = (
     "facility,year,hazardous,treatment,country,amount,unit,method,correction\n"
     "KZ23-0001,2024,yes,D,KZ,145.2,t,M,no\n"
     "KZ23-0001,2024,no,R,KZ,3200,t,C,no\n"
+)
+
+
+# -- permits: what each allows a facility to release a year --------------------------------
+
+PERMIT_COLUMNS = (
+    "facility",
+    "permit",
+    "kind",
+    "issued_on",
+    "valid_until",
+    "pollutant",
+    "medium",
+    "amount",
+    "unit",
+)
+
+
+def _permit_date(line: int, column: str, text: str, errors: list[CellError]) -> Any:
+    try:
+        day = parse_date(text)
+    except ValueError:
+        day = None
+    if day is None:
+        errors.append(CellError(line, column, _("Write the date as YYYY-MM-DD, e.g. 2024-05-17.")))
+    elif day.year < FIRST_YEAR:
+        starts = _("The data bank starts in %(year)d.") % {"year": FIRST_YEAR}
+        errors.append(CellError(line, column, starts))
+    return day
+
+
+def _check_permit_row(
+    line: int, row: dict[str, str], facilities: dict[str, Facility]
+) -> tuple[list[CellError], dict[str, Any]]:
+    errors = _required(line, row, PERMIT_COLUMNS)
+    if errors:
+        return errors, {}
+    facility = facilities.get(row["facility"])
+    if facility is None:
+        errors.append(CellError(line, "facility", _("No facility with this register number.")))
+    if len(row["permit"]) > 40:
+        errors.append(CellError(line, "permit", _("At most 40 characters.")))
+    kind = row["kind"].lower()
+    if kind not in PermitKind.values:
+        errors.append(CellError(line, "kind", _("Write integrated or emissions.")))
+    issued = _permit_date(line, "issued_on", row["issued_on"], errors)
+    until = _permit_date(line, "valid_until", row["valid_until"], errors)
+    if issued is not None and issued > timezone.localdate():
+        errors.append(CellError(line, "issued_on", _("The date is in the future.")))
+    if issued is not None and until is not None and until < issued:
+        errors.append(CellError(line, "valid_until", _("A permit cannot end before it is issued.")))
+    pollutant = pollutants().get(row["pollutant"].upper())
+    if pollutant is None:
+        errors.append(CellError(line, "pollutant", _("Not a pollutant of the register.")))
+    if row["medium"].lower() not in Medium.values:
+        errors.append(CellError(line, "medium", _("Write air, water or land.")))
+    unit = UNITS.get(row["unit"].lower())
+    if unit is None:
+        errors.append(CellError(line, "unit", _("A limit is an amount a year: write t or kg.")))
+    amount = _tonnes(row["amount"])
+    if amount is None:
+        errors.append(CellError(line, "amount", _("Write the amount as a number.")))
+    elif amount < 0:
+        errors.append(CellError(line, "amount", _("The amount cannot be negative.")))
+    elif (
+        unit is not None and pollutant is not None and amount * unit > Decimal(str(pollutant.max_t))
+    ):
+        errors.append(
+            CellError(
+                line,
+                "amount",
+                _("More than any country releases in a year: check the amount and unit."),
+            )
+        )
+    correction = _yes_no(line, row, "correction", errors)
+    if errors or facility is None or pollutant is None or unit is None:
+        return errors, {}
+    assert amount is not None  # noqa: S101 (checked above)
+    return errors, {
+        "facility": facility,
+        "permit": row["permit"],
+        "kind": kind,
+        "issued_on": issued,
+        "valid_until": until,
+        "pollutant": pollutant.code,
+        "medium": row["medium"].lower(),
+        "tonnes": (amount * unit).quantize(Decimal("0.001")),
+        "correction": correction,
+    }
+
+
+def _permits_agree(rows: list[tuple[int, dict[str, str]]]) -> list[CellError]:
+    """Refuse a file that gives one permit two kinds or two periods in different rows."""
+    errors = []
+    first: dict[tuple[str, str], tuple[int, tuple[str, str, str]]] = {}
+    for line, row in rows:
+        key = (row.get("facility", ""), row.get("permit", ""))
+        terms = tuple(row.get(c, "").strip().lower() for c in ("kind", "issued_on", "valid_until"))
+        if key not in first:
+            first[key] = (line, terms)  # type: ignore[assignment]
+        elif first[key][1] != terms:
+            message = _("Row %(row)d gives this permit another kind or period.") % {
+                "row": first[key][0]
+            }
+            errors.append(CellError(line, "permit", message))
+    return errors
+
+
+PERMITS_FILE = ReportFile(
+    kind=ImportKind.PERMITS,
+    model=PermitLimit,
+    owner="facility",
+    identity=("facility", "permit", "pollutant", "medium"),
+    check=_check_permit_row,
+    repeated_column="pollutant",
+    repeated=gettext_lazy("Row %(row)d already gives this permit, pollutant and medium."),
+    reported=gettext_lazy(
+        "This permit's limit for the pollutant and medium was reported before; write yes "
+        "in the correction column to replace it."
+    ),
+    fields=("permit", "kind", "issued_on", "valid_until", "pollutant", "medium", "tonnes"),
+    across=_permits_agree,
+)
+
+
+def import_permits(name: str, content: bytes, *, actor: Actor) -> ImportResult:
+    """Take in permits and what each allows a facility to release a year: all, or nothing.
+
+    Columns: facility (register number), permit (its number), kind (integrated or
+    emissions), issued_on and valid_until (YYYY-MM-DD), pollutant (the register's
+    code), medium (air, water, land), amount, unit (t or kg a year) and correction
+    (yes/no). A permit is the set of its rows: every row of one permit gives the same
+    kind and dates. A second limit for a permit, pollutant and medium must say it
+    corrects the first.
+    """
+    return _import_reports(PERMITS_FILE, name, content, actor=actor)
+
+
+PERMITS_TEMPLATE_CSV = (
+    "facility,permit,kind,issued_on,valid_until,pollutant,medium,amount,unit,correction\n"
+    "KZ23-0001,KZ12VCZ00001234,integrated,2023-03-01,2032-12-31,SOX,air,1400,t,no\n"
+    "KZ23-0001,KZ12VCZ00001234,integrated,2023-03-01,2032-12-31,NOX,air,980,t,no\n"
 )

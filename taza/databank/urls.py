@@ -12,6 +12,7 @@ urlpatterns = [
     path("pollutants/", views.pollutant_list, name="pollutants"),
     path("pollutants/<str:code>/", views.pollutant, name="pollutant"),
     path("import/", views.import_page, name="import"),
+    path("permits/", views.permit_list, name="permits"),
     path("facilities/", views.emitters, name="emitters"),
     path("facilities/<str:code>/", views.facility, name="facility"),
 ]

@@ -7,8 +7,10 @@ import io
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -18,15 +20,24 @@ from openpyxl import Workbook
 from taza.accounts.permissions import scope_of
 from taza.core.params import bind
 from taza.databank import querysets
-from taza.databank.filtersets import EmittersFilterSet, MissingFilterSet, WastePageFilterSet
+from taza.databank.filtersets import (
+    EmittersFilterSet,
+    MissingFilterSet,
+    PermitsFilterSet,
+    WastePageFilterSet,
+)
 from taza.databank.greenhouse import gases
 from taza.databank.models import (
     FIRST_YEAR,
     Facility,
     ImportBatch,
     Medium,
+    PermitKind,
+    PermitState,
     ReminderKind,
     Sector,
+    permit_state,
+    report_deadline,
 )
 from taza.databank.pollutants import pollutants
 from taza.databank.reminders import remind_operators
@@ -35,6 +46,7 @@ from taza.databank.services import (
     CONTROL_TEMPLATE_CSV,
     FACILITIES_TEMPLATE_CSV,
     MAX_IMPORT_BYTES,
+    PERMITS_TEMPLATE_CSV,
     RELEASES_TEMPLATE_CSV,
     TEMPLATE_CSV,
     TRANSFERS_TEMPLATE_CSV,
@@ -43,6 +55,7 @@ from taza.databank.services import (
     import_carbon,
     import_control,
     import_facilities,
+    import_permits,
     import_releases,
     import_transfers,
     import_waste,
@@ -58,6 +71,7 @@ IMPORTERS = {
     "carbon": import_carbon,
     "control": import_control,
     "transfers": import_transfers,
+    "permits": import_permits,
 }
 TEMPLATES = {
     "csv": (TEMPLATE_CSV, "waste-cadastre"),
@@ -66,6 +80,7 @@ TEMPLATES = {
     "carbon": (CARBON_TEMPLATE_CSV, "carbon-cadastre"),
     "control": (CONTROL_TEMPLATE_CSV, "industrial-control"),
     "transfers": (TRANSFERS_TEMPLATE_CSV, "waste-transfers"),
+    "permits": (PERMITS_TEMPLATE_CSV, "permitted-releases"),
 }
 FLOW = ("recycled", "recovered", "disposed", "unaccounted", "uncollected")
 
@@ -159,7 +174,7 @@ def _xlsx_template(kind: str, body: str, filename: str) -> HttpResponse:
         codes.append([_("code"), _("municipal waste"), _("name")])
         for waste in sorted(waste_types().values(), key=lambda t: t.code):
             codes.append([waste.code, _("yes") if waste.municipal else _("no"), waste.name])
-    elif kind in ("releases", "control"):
+    elif kind in ("releases", "control", "permits"):
         codes = book.create_sheet(_("Pollutants"))
         codes.append([_("code"), _("name")])
         for item in pollutants().values():
@@ -211,18 +226,35 @@ def emitters(request: HttpRequest) -> HttpResponse:
 def facility(request: HttpRequest, code: str) -> HttpResponse:
     """Show a facility: what it releases, by year, against the register's thresholds."""
     place = get_object_or_404(
-        Facility.objects.select_related("region", "district", "akimat"), code=code
+        Facility.objects.select_related("region", "district", "akimat", "department"), code=code
     )
     known = pollutants()
-    releases = [
-        {
-            "release": r,
-            "pollutant": known.get(r.pollutant),
-            "above": known[r.pollutant].threshold_air <= float(r.tonnes)
-            if r.pollutant in known and r.medium == "air"
-            else None,
+    reported = list(place.releases.filter(current=True).order_by("-year", "pollutant", "medium"))
+    limits = querysets.limits_for(place, {r.year for r in reported})
+    releases = []
+    for r in reported:
+        limit = limits.get((r.pollutant, r.medium, r.year))
+        releases.append(
+            {
+                "release": r,
+                "pollutant": known.get(r.pollutant),
+                "above": known[r.pollutant].threshold_air <= float(r.tonnes)
+                if r.pollutant in known and r.medium == "air"
+                else None,
+                "limit": limit,
+                "over_limit": limit is not None and r.tonnes > limit.tonnes,
+            }
+        )
+    charts = _release_charts(releases)
+    today = timezone.localdate()
+    kinds = dict(PermitKind.choices)
+    permits = [
+        row
+        | {
+            "state": permit_state(row["issued_on"], row["valid_until"], today),
+            "kind_name": kinds.get(row["kind"], row["kind"]),
         }
-        for r in place.releases.filter(current=True).order_by("-year", "pollutant", "medium")
+        for row in querysets.permits(today).filter(facility_id=place.pk)
     ]
     greenhouse = place.greenhouse.filter(current=True).order_by("-year", "installation", "gas")
     control = place.control.filter(current=True)[:200]
@@ -233,11 +265,66 @@ def facility(request: HttpRequest, code: str) -> HttpResponse:
         {
             "facility": place,
             "releases": releases,
+            "charts": charts,
+            "permits": permits,
             "greenhouse": greenhouse,
             "control": control,
             "transfers": transfers,
         },
     )
+
+
+CHART_BAR = 24  # width of a year's bar in the SVG's units; the chart is 60 units high
+MAX_CHARTS = 12
+
+
+def _release_charts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Draw each pollutant and medium's releases over the years, with the permit's limit.
+
+    One small bar chart per pollutant and medium (the twelve largest in the latest
+    year): a bar per year, scaled to the year's highest of release and limit, and the
+    limit in force as a mark over the bar, so a year above its permit shows at a glance.
+    The table below the charts holds the same figures for those who cannot see them.
+    """
+    series: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in sorted(rows, key=lambda r: r["release"].year):
+        release = row["release"]
+        series.setdefault((release.pollutant, release.medium), []).append(row)
+    ranked = sorted(series.items(), key=lambda item: -float(item[1][-1]["release"].tonnes))
+    charts = []
+    for (code, _medium), points in ranked[:MAX_CHARTS]:
+        top = max(
+            max(float(p["release"].tonnes), float(p["limit"].tonnes) if p["limit"] else 0)
+            for p in points
+        )
+        scale = 56 / top if top > 0 else 0
+        bars = []
+        for index, point in enumerate(points):
+            height = float(point["release"].tonnes) * scale
+            bars.append(
+                {
+                    "year": point["release"].year,
+                    "tonnes": point["release"].tonnes,
+                    "x": index * (CHART_BAR + 4) + 2,
+                    "y": round(60 - height, 2),
+                    "height": round(height, 2),
+                    "limit_y": round(60 - float(point["limit"].tonnes) * scale, 2)
+                    if point["limit"]
+                    else None,
+                    "over": point["over_limit"],
+                }
+            )
+        charts.append(
+            {
+                "pollutant": points[-1]["pollutant"],
+                "code": code,
+                "medium": points[-1]["release"].get_medium_display(),
+                "width": len(points) * (CHART_BAR + 4) + 2,
+                "bar": CHART_BAR,
+                "bars": bars,
+            }
+        )
+    return charts
 
 
 def _year_and_region(
@@ -338,6 +425,7 @@ def missing(request: HttpRequest) -> HttpResponse:
                 1 for f in facilities if f.email and getattr(f, "reminded", None) is None
             ),
             "sent": sent,
+            "deadline": report_deadline(year, settings.TAZA_REPORT_DEADLINE),
         },
     )
 
@@ -369,5 +457,39 @@ def pollutant(request: HttpRequest, code: str) -> HttpResponse:
             "series": series,
             "year": latest,
             "top": querysets.top_emitters(found.code, latest, limit=10) if latest else [],
+        },
+    )
+
+
+PERMITS_PAGE = 50
+
+
+def permit_list(request: HttpRequest) -> HttpResponse:
+    """List the facilities' permits with their dates, those ending soonest first.
+
+    Permits are public in Kazakhstan (the unified environmental portal publishes them);
+    the list names the facility, never an individual entrepreneur.
+    """
+    query = bind(PermitsFilterSet, request.GET).form.cleaned_data
+    region: Region | None = query["region"]
+    state = query["state"] or ""
+    today = timezone.localdate()
+    rows = querysets.permits(today, state=state, region_id=region.pk if region else None)
+    page = Paginator(rows, PERMITS_PAGE).get_page(request.GET.get("page"))
+    regions = {r.pk: r for r in Region.objects.order_by("code")}
+    kinds = dict(PermitKind.choices)
+    for row in page:
+        row["state"] = permit_state(row["issued_on"], row["valid_until"], today)
+        row["region"] = regions.get(row["facility__region"])
+        row["kind_name"] = kinds.get(row["kind"], row["kind"])
+    return render(
+        request,
+        "databank/permits.html",
+        {
+            "page": page,
+            "region": region,
+            "regions": regions.values(),
+            "state": state,
+            "states": PermitState.choices,
         },
     )

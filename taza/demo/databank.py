@@ -12,13 +12,19 @@ sludge) show that only municipal waste counts.
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from taza.audit.services import record_created
-from taza.bodies.models import TERRITORIAL_KINDS, Body
-from taza.bodies.services import district_akimat_code, regional_akimat_code
+from taza.bodies.models import TERRITORIAL_KINDS, Body, BodyKind
+from taza.bodies.services import (
+    district_akimat_code,
+    ecology_department_code,
+    regional_akimat_code,
+)
 from taza.databank.greenhouse import gases
 from taza.databank.models import ImportBatch, ImportKind, WasteRecord
 from taza.demo import facts
@@ -219,6 +225,7 @@ def generate_facilities(*, seed: int = 2026) -> int:
     regions = {r.code: r for r in Region.objects.all()}
     districts = {d.code: d for d in District.objects.all()}
     akimats = {b.code: b for b in Body.objects.filter(kind__in=TERRITORIAL_KINDS)}
+    departments = {b.code: b for b in Body.objects.filter(kind=BodyKind.ECOLOGY_DEPARTMENT)}
     plan: list[tuple[str, str, str, str, dict[str, float]]] = list(FACILITIES) + [
         (
             code,
@@ -247,6 +254,7 @@ def generate_facilities(*, seed: int = 2026) -> int:
             akimat=akimats.get(
                 district_akimat_code(district) if district else regional_akimat_code(regions[code])
             ),
+            department=departments.get(ecology_department_code(regions[code])),
             lat=round(lat, 5),
             lon=round(lon, 5),
             permit=f"KZ{rng.randrange(10**8, 10**9)}VCZ",
@@ -303,7 +311,51 @@ def generate_facilities(*, seed: int = 2026) -> int:
     _save_demo(ImportKind.CARBON, f"demo-carbon-{seed}", greenhouse, ("gas", "year", "co2e"))
     _generate_control(facilities, rng)
     _generate_transfers(facilities, rng)
+    _generate_permits(facilities, releases, rng)
     return len(facilities)
+
+
+def _generate_permits(facilities: list[Any], releases: list[Any], rng: random.Random) -> None:
+    """Write a permit for each facility of categories I and II, with a limit per pollutant.
+
+    Most limits sit 10–40% above what the facility released in 2023; about one in ten
+    is below 2024's release, so the facility pages show releases above their permit.
+    Most permits run ten years from 2022; a few end within 90 days of today and a few
+    ended last year, so the permits' list shows every state.
+    """
+    from taza.databank.models import PermitLimit
+
+    today = timezone.localdate()
+    by_facility: dict[int, list[Any]] = {}
+    for release in releases:
+        if release.year == 2024:
+            by_facility.setdefault(id(release.facility), []).append(release)
+    records = []
+    for facility in facilities:
+        if facility.category not in ("I", "II"):
+            continue
+        draw = rng.random()
+        if draw < 0.1:
+            issued, until = date(2016, 7, 1), date(today.year - 1, 6, 30)
+        elif draw < 0.2:
+            issued, until = date(2017, 1, 15), today.replace(day=1) + timedelta(days=60)
+        else:
+            issued, until = date(2022, 1, 1), date(2031, 12, 31)
+        for release in by_facility.get(id(facility), []):
+            share = rng.uniform(0.8, 0.97) if rng.random() < 0.1 else rng.uniform(1.1, 1.4)
+            records.append(
+                PermitLimit(
+                    facility=facility,
+                    permit=facility.permit,
+                    kind="integrated" if facility.category == "I" else "emissions",
+                    issued_on=issued,
+                    valid_until=until,
+                    pollutant=release.pollutant,
+                    medium=release.medium,
+                    tonnes=_t(release.tonnes * Decimal(str(share))),
+                )
+            )
+    _save_demo(ImportKind.PERMITS, "demo-permits", records, ("permit", "pollutant", "tonnes"))
 
 
 def _generate_transfers(facilities: list[Any], rng: random.Random) -> None:

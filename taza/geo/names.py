@@ -159,3 +159,24 @@ def region_akimat_names(region_pcode: str) -> tuple[str, str, str]:
     """Return the akimat's name of a first-level unit in Kazakh, Russian and English."""
     kk, _ru, en, genitive = REGION_NAMES[region_pcode]
     return f"{kk}ның әкімдігі", f"Акимат {genitive}", f"Akimat of {en}"
+
+
+# Russian "по ..." takes the dative: the same as the genitive for "...ской области",
+# not for the three cities.
+_CITY_DATIVE = {"KZ71": "городу Астане", "KZ75": "городу Алматы", "KZ79": "городу Шымкенту"}
+
+
+def ecology_department_names(region_pcode: str) -> tuple[str, str, str]:
+    """Return the name of the Ministry of Ecology's department in a region, kk/ru/en.
+
+    The official form: "Департамент экологии по Атырауской области Комитета
+    экологического регулирования и контроля МЭПР РК"; the committee is left to the
+    body's parent, as the akimats' names leave out the republic.
+    """
+    kk, _ru, en, genitive = REGION_NAMES[region_pcode]
+    dative = _CITY_DATIVE.get(region_pcode, genitive)
+    return (
+        f"{kk} бойынша экология департаменті",
+        f"Департамент экологии по {dative}",
+        f"Department of Ecology for {en}",
+    )

@@ -30,6 +30,7 @@ from taza.core.datasets import Dataset, write_csv, write_geojson, write_parquet,
 from taza.databank.datasets import (
     CARBON_CADASTRE,
     INDUSTRIAL_CONTROL,
+    PERMITS,
     RECYCLED_SHARE,
     RELEASES,
     TRANSFERS,
@@ -57,6 +58,7 @@ DATASETS: tuple[Dataset, ...] = (
     CARBON_CADASTRE,
     INDUSTRIAL_CONTROL,
     TRANSFERS,
+    PERMITS,
 )
 BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
 LANGUAGES = ("kk", "ru", "en")

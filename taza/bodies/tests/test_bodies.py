@@ -76,5 +76,37 @@ def test_a_district_of_another_region_is_refused():
 def test_loading_bodies_again_duplicates_nothing():
     before = Body.objects.count()
     load_bodies()
-    # 16 abbreviated executors, 5 the plan names in words, and every akimat.
-    assert Body.objects.count() == before == 16 + 5 + 20 + 224
+    # 16 abbreviated executors, 5 the plan names in words, every akimat and the
+    # ministry's department of ecology in each region.
+    assert Body.objects.count() == before == 16 + 5 + 20 + 224 + 20
+
+
+def test_every_region_has_its_department_of_ecology_under_the_ministry():
+    departments = Body.objects.filter(kind=BodyKind.ECOLOGY_DEPARTMENT)
+    assert sorted(d.region.code for d in departments) == sorted(
+        Region.objects.values_list("code", flat=True)
+    )
+    atyrau = Body.objects.get(code="DEP-ECO-KZ23")
+    assert atyrau.parent.code == "MEPR" and atyrau.district is None
+    assert atyrau.name_ru == "Департамент экологии по Атырауской области"
+    assert atyrau.name_kk == "Атырау облысы бойынша экология департаменті"
+    assert Body.objects.get(code="DEP-ECO-KZ71").name_ru == "Департамент экологии по городу Астане"
+
+
+def test_a_department_of_ecology_is_bound_to_a_region_and_not_to_a_district():
+    loose = Body(code="X", kind=BodyKind.ECOLOGY_DEPARTMENT, name_kk="x", name_ru="x", name_en="x")
+    with pytest.raises(ValidationError, match="bound to its region"):
+        loose.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        loose.save()
+    narrow = Body(
+        code="Y",
+        kind=BodyKind.ECOLOGY_DEPARTMENT,
+        name_kk="y",
+        name_ru="y",
+        name_en="y",
+        region=Region.objects.get(code="KZ75"),
+        district=District.objects.get(code="KZ751710"),
+    )
+    with pytest.raises(ValidationError, match="covers its region"):
+        narrow.full_clean()

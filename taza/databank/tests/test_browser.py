@@ -91,6 +91,9 @@ def test_the_data_bank_pages_read_on_a_phone_and_the_facility_is_on_its_map(
     # The first facility of the list has the most exceedances: they are marked.
     assert page.locator("#control tr.exceeds").count() >= 1
     assert page.locator("#releases").is_visible()
+    # Each pollutant's years as bars, the permit's limit drawn across them.
+    assert page.locator("#release-charts figure").count() >= 1
+    assert page.locator("#release-charts svg rect").first.bounding_box()["height"] > 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     assert errors == []
     context.close()

@@ -38,6 +38,7 @@ def test_facilities_are_placed_and_imported_twice_stay_one(cast):
     plant = Facility.objects.get(code="KZ23-0001")
     assert plant.region.code == "KZ23" and plant.category == "I"
     assert plant.akimat is not None and plant.akimat.region_id == plant.region_id
+    assert plant.department is not None and plant.department.code == "DEP-ECO-KZ23"
     several = FACILITIES.replace(",P-1\n", ",KZ01VCZ0001; KZ02VDD0002 ;\n")
     import_facilities("h.csv", several.encode(), actor=cast.analyst)
     assert Facility.objects.get(code="KZ23-0001").permits == ["KZ01VCZ0001", "KZ02VDD0002"]

@@ -118,3 +118,30 @@ def test_a_facility_e_mail_is_checked_on_import(cast):
         import_facilities("f.csv", broken.encode(), actor=cast.analyst)
     assert [(e.row, e.column) for e in refused.value.errors] == [(2, "email")]
     assert not Facility.objects.exists()
+
+
+def test_the_day_after_the_deadline_the_queue_reminds_everyone_who_owes_once(
+    cast, plants, django_capture_on_commit_callbacks
+):
+    from datetime import date
+
+    from taza.databank.reminders import remind_overdue
+
+    # 2024's reports are due by 1 April 2025: on that day nobody is written to.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_overdue(date(2025, 4, 1), "04-01") == 0
+    assert mail.outbox == []
+    # The next day: A-1 owes releases and carbon; A-3 owes releases but has no e-mail.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_overdue(date(2025, 4, 2), "04-01") == 2
+    assert len(mail.outbox) == 2
+    assert {m.to[0] for m in mail.outbox} == {"eco@oil.example.kz"}
+    entry = AuditEntry.objects.filter(reason="reminder to report").first()
+    assert entry is not None and entry.actor is None  # the schedule, not a person
+    # Every later day until the year ends: nothing more for the same reports.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_overdue(date(2025, 4, 3), "04-01") == 0
+        assert remind_overdue(date(2025, 12, 31), "04-01") == 0
+    assert len(mail.outbox) == 2
+    # A deployment whose rules move the deadline: nothing is due before it.
+    assert remind_overdue(date(2026, 4, 2), "06-30") == 0

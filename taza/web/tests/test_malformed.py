@@ -34,6 +34,7 @@ URLS = [
     "/databank/control/",
     "/databank/pollutants/",
     "/databank/pollutants/SOX/",
+    "/databank/permits/",
     "/programme/",
     "/programme/regions/",
     "/programme/lagging/",
@@ -48,13 +49,14 @@ URLS = [
     "/api/v1/campaigns/totals/",
     "/api/v1/databank/releases/",
     "/api/v1/databank/carbon/",
+    "/api/v1/databank/permits/",
     "/open311/v2/requests.json",
     "/open311/v2/requests.xml",
 ]
 PARAMS = [
     "pollutant", "since", "until", "from", "region", "category", "state", "kind", "year", "zoom",
     "bbox", "lat", "lon", "limit", "offset", "page", "ids", "overdue", "text",
-    "service_request_id", "service_code", "start_date", "end_date", "status",
+    "service_request_id", "service_code", "start_date", "end_date", "status", "in_force_on",
 ]  # fmt: skip
 VALUES = ["2024-02-30", "2026-03-01T00:00:00+24:00", "\x00", "9" * 30, "é", "nan"]
 # Pages that answer only signed-in staff are walked as an analyst too.
