@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
 
@@ -25,3 +27,28 @@ def serialize(*keys: str) -> None:
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
             )
+
+
+def insert_all(model: Any, records: Sequence[Any], *, batch_size: int = 2000) -> None:
+    """Insert new records of a model in bulk: by ``COPY`` on PostgreSQL, else bulk_create.
+
+    For imports of hundreds of thousands of checked rows: ``COPY`` takes them several
+    times faster than multi-row INSERTs (bench/databank.py). The records get no primary
+    key back on PostgreSQL; a caller that needs them reads them again. Values go to
+    psycopg as they are on the instances (Decimal, date, str, bool, a foreign key's id),
+    so only models whose fields store their Python value unchanged may use it.
+    """
+    if not records:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(records, batch_size=batch_size)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    attributes = [f.attname for f in fields]
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg's own cursor, for COPY
+        with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for record in records:
+                copy.write_row([getattr(record, name) for name in attributes])

@@ -236,16 +236,48 @@ class Release(models.Model):
         ]
         indexes = [
             models.Index(fields=["year", "pollutant", "current"]),
-            # The rankings: one pollutant, year and medium, current reports only.
+            # The top emitters: one pollutant, year and medium, largest first, current
+            # reports only (a facility has one such report, so no sum is needed).
             models.Index(
-                fields=["pollutant", "year", "medium", "facility"],
+                fields=["pollutant", "year", "medium", "-tonnes"],
                 condition=Q(current=True),
-                name="release_ranking",
+                name="release_top",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.facility_id} {self.pollutant} {self.year} {self.medium}"
+
+
+class ReleaseTotal(models.Model):
+    """Keep a year's current releases of a pollutant to a medium, summed by region and sector.
+
+    Derived, never edited: rewritten for the years and pollutants an import touches (and
+    for a facility that moves region or sector), so the rankings and pollutant pages
+    add up twenty regions and seven sectors instead of every facility's release
+    (bench/databank.py: the ranking at 20,000 facilities).
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    pollutant = models.CharField(_("pollutant"), max_length=16)
+    medium = models.CharField(_("released to"), max_length=8, choices=Medium.choices)
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, verbose_name=_("region"))
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
+    tonnes = tonnes(_("amount, t"))
+    facilities = models.PositiveIntegerField(_("facilities"))
+
+    class Meta:
+        verbose_name = _("releases' total")
+        verbose_name_plural = _("releases' totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "pollutant", "medium", "region", "sector"],
+                name="one_release_total",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.pollutant} {self.medium} {self.region_id} {self.sector}"
 
 
 class GreenhouseEmission(models.Model):

@@ -26,6 +26,7 @@ from taza.databank.models import (
     PermitLimit,
     PermitState,
     Release,
+    ReleaseTotal,
     ReminderKind,
     WasteRecord,
 )
@@ -122,33 +123,32 @@ def top_emitters(
 ) -> list[Facility]:
     """Return the facilities releasing the most of a pollutant to air in a year, largest first.
 
-    The releases are summed per facility first and only the top ones are read whole: at
-    national size (20,000 facilities) grouping by every column of a facility is slow.
+    A facility has one current release per pollutant, year and medium (a constraint),
+    so the largest releases are the largest emitters: the index on (pollutant, year,
+    medium, tonnes) reads just the top ones, at any size of the register.
     """
     releases = Release.objects.filter(current=True, pollutant=pollutant, year=year, medium="air")
     if region_id is not None:
         releases = releases.filter(facility__region_id=region_id)
     top = list(
-        releases.values("facility_id", "facility__code")
-        .annotate(tonnes=Sum("tonnes"))
-        .order_by("-tonnes", "facility__code")[:limit]
-    )
-    facilities = Facility.objects.select_related("region").in_bulk(
-        [row["facility_id"] for row in top]
+        releases.select_related("facility__region").order_by("-tonnes", "facility__code")[:limit]
     )
     found = []
-    for row in top:
-        facility = facilities[row["facility_id"]]
-        facility.tonnes = row["tonnes"]  # type: ignore[attr-defined]
+    for release in top:
+        facility = release.facility
+        facility.tonnes = release.tonnes  # type: ignore[attr-defined]
         found.append(facility)
     return found
 
 
 def totals_by(field: str, pollutant: str, year: int) -> list[dict[str, object]]:
-    """Return the tonnes of a pollutant released to air in a year, by region or by sector."""
+    """Return the tonnes of a pollutant released to air in a year, by region or by sector.
+
+    Read from the totals kept at import (``ReleaseTotal``), not from every release.
+    """
     return list(
-        Release.objects.filter(current=True, pollutant=pollutant, year=year, medium="air")
-        .values(f"facility__{field}")
+        ReleaseTotal.objects.filter(pollutant=pollutant, year=year, medium="air")
+        .values(field)
         .annotate(tonnes=Sum("tonnes"))
         .order_by("-tonnes")
     )
@@ -276,9 +276,9 @@ def missing_reports(year: int, kind: str, *, region_id: int | None = None) -> Qu
 def pollutant_series(pollutant: str) -> list[dict[str, object]]:
     """Return a pollutant's tonnes and reporting facilities by year and medium, latest first."""
     return list(
-        Release.objects.filter(current=True, pollutant=pollutant)
+        ReleaseTotal.objects.filter(pollutant=pollutant)
         .values("year", "medium")
-        .annotate(tonnes=Sum("tonnes"), facilities=Count("facility", distinct=True))
+        .annotate(tonnes=Sum("tonnes"), facilities=Sum("facilities"))
         .order_by("-year", "medium")
     )
 
@@ -286,7 +286,7 @@ def pollutant_series(pollutant: str) -> list[dict[str, object]]:
 def pollutant_totals(year: int) -> dict[str, object]:
     """Return each pollutant's tonnes released to air in a year, by code."""
     rows = (
-        Release.objects.filter(current=True, year=year, medium="air")
+        ReleaseTotal.objects.filter(year=year, medium="air")
         .values("pollutant")
         .annotate(tonnes=Sum("tonnes"))
     )

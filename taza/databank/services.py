@@ -11,12 +11,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -33,6 +37,7 @@ from taza.bodies.services import (
     regional_akimat_code,
 )
 from taza.core.actors import Actor, person
+from taza.core.db import insert_all
 from taza.core.errors import DomainError, Forbidden
 from taza.core.tables import TableError, read_table
 from taza.core.values import finite_number
@@ -51,6 +56,7 @@ from taza.databank.models import (
     PermitKind,
     PermitLimit,
     Release,
+    ReleaseTotal,
     Sector,
     Transfer,
     Treatment,
@@ -71,6 +77,9 @@ MAX_TONNES = Decimal("500000000")
 MAX_MUNICIPAL_TONNES = Decimal("20000000")
 TOLERANCE = Decimal("1.01")  # weighing and rounding: 1%
 YES = {"yes", "1", "true", "иә", "да", "y"}
+# The choices' values, read once (an enum's ``values`` is rebuilt on each access).
+MEDIA = frozenset(Medium.values)
+METHODS = frozenset(Method.values)
 NO = {"", "no", "0", "false", "жоқ", "нет", "n"}
 
 
@@ -132,12 +141,17 @@ def _required(line: int, row: dict[str, str], columns: tuple[str, ...]) -> list[
     ]
 
 
+def _this_year() -> int:
+    """Return the year in the deployment's time zone (cheaply: an import asks every row)."""
+    return datetime.now(ZoneInfo(settings.TIME_ZONE)).year
+
+
 def _year(line: int, text: str, errors: list[CellError], starts: str) -> int | None:
     """Read a report's year: a whole number, not in the future, not before FIRST_YEAR."""
     year = finite_number(text)
     if year is None or not year.is_integer():
         errors.append(CellError(line, "year", _("Write the year as a number, e.g. 2024.")))
-    elif year > timezone.localdate().year:
+    elif year > _this_year():
         errors.append(CellError(line, "year", _("The year is in the future.")))
     elif year < FIRST_YEAR:
         errors.append(CellError(line, "year", starts))
@@ -235,6 +249,8 @@ def _save_reports(
     replaced: list[Any],
     key: Any,
     fields: tuple[str, ...],
+    owner: str,
+    after: Callable[[list[Any]], None] | None = None,
 ) -> ImportResult:
     """Save a file's reports; the ones they correct stop being current and point to them.
 
@@ -243,7 +259,9 @@ def _save_reports(
     on its import batch (who, which file, its digest, how many rows and corrections, the
     fields each row gave): every new report points to that batch, so a report's origin is
     one step away, and a national year of 600,000 rows does not write 600,000 entries.
-    Each corrected report gets its own entry, for it changes.
+    Each corrected report gets its own entry, for it changes. ``after`` brings up to
+    date what is derived from the reports (the releases' totals), in the same
+    transaction.
     """
     batch = ImportBatch.objects.create(
         kind=kind,
@@ -257,8 +275,12 @@ def _save_reports(
     model.objects.filter(pk__in=[r.pk for r in replaced]).update(current=False)
     for record in records:
         record.batch = batch
-    model.objects.bulk_create(records, batch_size=2000)
-    by_key = {key(r): r for r in records}
+    insert_all(model, records)
+    by_key: dict[Any, Any] = {}
+    if replaced:  # COPY gives no keys back: read the corrections' new records again
+        owners = {getattr(old, f"{owner}_id") for old in replaced}
+        fresh = model.objects.filter(batch=batch, **{f"{owner}_id__in": owners})
+        by_key = {key(r): r for r in fresh}
     for old in replaced:
         old.replaced_by = by_key[key(old)]
     model.objects.bulk_update(replaced, ["replaced_by"], batch_size=2000)
@@ -282,6 +304,8 @@ def _save_reports(
         reason=reason,
         changes=lambda old: {"current": [True, False], "replaced_by": [None, old.replaced_by_id]},
     )
+    if after is not None:
+        after(records + replaced)
     return ImportResult(batch, len(records) - len(replaced), len(replaced))
 
 
@@ -304,6 +328,8 @@ class ReportFile:
     fields: tuple[str, ...]  # what the audit trail records of a new report
     # A rule across rows, if the kind has one (a permit's rows agree on its dates).
     across: Callable[[list[tuple[int, dict[str, str]]]], list[CellError]] | None = None
+    # What to bring up to date from the saved and the replaced reports, if anything.
+    after: Callable[[list[Any]], None] | None = None
 
 
 def _identity(spec: ReportFile, record: Any) -> tuple[Any, ...]:
@@ -376,6 +402,8 @@ def _import_reports(spec: ReportFile, name: str, content: bytes, *, actor: Actor
         replaced=[current[_identity(spec, r)] for _l, r, correction in good if correction],
         key=lambda r: _identity(spec, r),
         fields=spec.fields,
+        owner=spec.owner,
+        after=spec.after,
     )
 
 
@@ -506,14 +534,27 @@ def import_facilities(name: str, content: bytes, *, actor: Actor) -> ImportResul
         )
         existing = {f.code: f for f in Facility.objects.filter(code__in=seen)}
         created = changed = 0
+        moved: list[int] = []  # facilities whose region or sector changed: totals to redo
         reason = f"facilities: {name[:100]}"
         for values in good:
             facility = existing.get(values["code"])
             if facility is None:
                 create_audited(Facility, actor=actor, reason=reason, **values)
                 created += 1
-            elif update_audited(facility, actor=actor, reason=reason, **values):
+                continue
+            was = (facility.region_id, facility.sector)
+            if update_audited(facility, actor=actor, reason=reason, **values):
                 changed += 1
+                if was != (facility.region_id, facility.sector):
+                    moved.append(facility.pk)
+        if moved:
+            refresh_release_totals(
+                set(
+                    Release.objects.filter(facility__in=moved)
+                    .values_list("year", "pollutant")
+                    .distinct()
+                )
+            )
         batch.corrections = changed
         batch.save(update_fields=["corrections"])
     return ImportResult(batch, created, changed)
@@ -533,9 +574,9 @@ def _check_release_row(
         errors.append(CellError(line, "pollutant", _("Not a pollutant of the register.")))
     starts = _("The register starts in %(year)d.") % {"year": FIRST_YEAR}
     year = _year(line, row["year"], errors, starts)
-    if row["medium"].lower() not in Medium.values:
+    if row["medium"].lower() not in MEDIA:
         errors.append(CellError(line, "medium", _("Write air, water or land.")))
-    if row["method"].upper() not in Method.values:
+    if row["method"].upper() not in METHODS:
         errors.append(CellError(line, "method", _("Write M, C or E.")))
     unit = UNITS.get(row["unit"].lower())
     if unit is None:
@@ -570,6 +611,43 @@ def _check_release_row(
     }
 
 
+def refresh_release_totals(pairs: set[tuple[int, str]]) -> None:
+    """Rewrite the releases' totals by region and sector for these (year, pollutant) pairs.
+
+    Called in the transaction that changes the releases (an import, a correction, the
+    demo) or a facility's region or sector, so the totals never disagree with them.
+    """
+    by_year: dict[int, set[str]] = {}
+    for year, code in pairs:
+        by_year.setdefault(year, set()).add(code)
+    for year, codes in by_year.items():
+        ReleaseTotal.objects.filter(year=year, pollutant__in=codes).delete()
+        rows = (
+            Release.objects.filter(current=True, year=year, pollutant__in=codes)
+            .values("pollutant", "medium", "facility__region", "facility__sector")
+            .annotate(sum=Sum("tonnes"), count=Count("id"))
+        )
+        ReleaseTotal.objects.bulk_create(
+            [
+                ReleaseTotal(
+                    year=year,
+                    pollutant=row["pollutant"],
+                    medium=row["medium"],
+                    region_id=row["facility__region"],
+                    sector=row["facility__sector"],
+                    tonnes=row["sum"],
+                    facilities=row["count"],
+                )
+                for row in rows
+            ],
+            batch_size=2000,
+        )
+
+
+def _releases_changed(records: list[Release]) -> None:
+    refresh_release_totals({(r.year, r.pollutant) for r in records})
+
+
 RELEASES_FILE = ReportFile(
     kind=ImportKind.RELEASES,
     model=Release,
@@ -583,6 +661,7 @@ RELEASES_FILE = ReportFile(
         "write yes in the correction column to replace the earlier figure."
     ),
     fields=("pollutant", "year", "medium", "tonnes"),
+    after=_releases_changed,
 )
 
 
@@ -633,7 +712,7 @@ def _check_carbon_row(
         errors.append(CellError(line, "gas", _("Not a greenhouse gas of the cadastre.")))
     starts = _("The cadastre starts in %(year)d.") % {"year": FIRST_YEAR}
     year = _year(line, row["year"], errors, starts)
-    if row["method"].upper() not in Method.values:
+    if row["method"].upper() not in METHODS:
         errors.append(CellError(line, "method", _("Write M, C or E.")))
     unit = GAS_UNITS.get(row["unit"].lower())
     if unit is None:
@@ -865,7 +944,7 @@ def _check_transfer_row(
                 _("More than the whole country's yearly waste: check the unit (tonnes)."),
             )
         )
-    if row["method"].upper() not in Method.values:
+    if row["method"].upper() not in METHODS:
         errors.append(CellError(line, "method", _("Write M, C or E.")))
     correction = _yes_no(line, row, "correction", errors)
     if errors or facility is None or unit is None:
@@ -968,7 +1047,7 @@ def _check_permit_row(
     pollutant = pollutants().get(row["pollutant"].upper())
     if pollutant is None:
         errors.append(CellError(line, "pollutant", _("Not a pollutant of the register.")))
-    if row["medium"].lower() not in Medium.values:
+    if row["medium"].lower() not in MEDIA:
         errors.append(CellError(line, "medium", _("Write air, water or land.")))
     unit = UNITS.get(row["unit"].lower())
     if unit is None:

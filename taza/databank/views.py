@@ -213,11 +213,11 @@ def emitters(request: HttpRequest) -> HttpResponse:
         names = {r.pk: r.name for r in context["regions"]}
         sectors = dict(Sector.choices)
         context["by_region"] = [
-            (names.get(row["facility__region"], "—"), row["tonnes"])
+            (names.get(row["region"], "—"), row["tonnes"])
             for row in querysets.totals_by("region", pollutant.code, year)
         ]
         context["by_sector"] = [
-            (sectors.get(str(row["facility__sector"]), "—"), row["tonnes"])
+            (sectors.get(str(row["sector"]), "—"), row["tonnes"])
             for row in querysets.totals_by("sector", pollutant.code, year)
         ]
     return render(request, "databank/emitters.html", context)

@@ -27,6 +27,7 @@ from taza.bodies.services import (
 )
 from taza.databank.greenhouse import gases
 from taza.databank.models import ImportBatch, ImportKind, WasteRecord
+from taza.databank.services import refresh_release_totals
 from taza.demo import facts
 from taza.geo.models import District, Region
 
@@ -277,6 +278,7 @@ def generate_facilities(*, seed: int = 2026) -> int:
     record_created(facilities, reason="Demo data set", fields=("code", "name", "sector"))
     fields = ("pollutant", "year", "tonnes")
     _save_demo(ImportKind.RELEASES, f"demo-releases-{seed}", releases, fields)
+    refresh_release_totals({(r.year, r.pollutant) for r in releases})
     potentials = gases()
     greenhouse = [
         GreenhouseEmission(

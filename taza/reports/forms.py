@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from taza.bodies.models import TERRITORIAL_KINDS, Body, BodyKind
+from taza.bodies.models import REGIONAL_KINDS, Body, BodyKind
 from taza.core.models import max_length
 from taza.reports.models import MAX_DESCRIPTION, Report, ServiceCategory
 
@@ -116,20 +116,20 @@ class TransitionForm(forms.Form):
 def body_groups() -> list[tuple[str, Any]]:
     """Return the bodies a report can be sent to, grouped as people look for them.
 
-    Ministries and agencies first, then each region with its own akimat and its
-    districts' akimats, so an operator finds "Karaganda Region" rather than scrolling
-    265 names.
+    Ministries and agencies first, then each region with its own akimat, the ministry's
+    department of ecology there and its districts' akimats, so an operator finds
+    "Karaganda Region" rather than scrolling 285 names.
     """
     bodies = list(
         Body.objects.filter(is_active=True)
         .exclude(kind=BodyKind.GROUP)
         .select_related("region", "district__region")
     )
-    national = sorted((b for b in bodies if b.kind not in TERRITORIAL_KINDS), key=lambda b: b.name)
+    national = sorted((b for b in bodies if b.kind not in REGIONAL_KINDS), key=lambda b: b.name)
     by_region: dict[str, list[Body]] = {}
     for body in bodies:
         region = body.region or (body.district.region if body.district else None)
-        if body.kind in TERRITORIAL_KINDS and region is not None:
+        if body.kind in REGIONAL_KINDS and region is not None:
             by_region.setdefault(region.name, []).append(body)
     groups: list[tuple[str, Any]] = [("", "—")]
     groups.append(
@@ -137,7 +137,12 @@ def body_groups() -> list[tuple[str, Any]]:
     )
     for name in sorted(by_region):
         members = sorted(
-            by_region[name], key=lambda b: (b.kind != BodyKind.REGIONAL_AKIMAT, b.name)
+            by_region[name],
+            key=lambda b: (
+                b.kind != BodyKind.REGIONAL_AKIMAT,
+                b.kind != BodyKind.ECOLOGY_DEPARTMENT,
+                b.name,
+            ),
         )
         groups.append((name, [(b.pk, b.name) for b in members]))
     return groups

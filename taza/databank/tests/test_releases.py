@@ -192,3 +192,59 @@ def test_every_demo_facility_has_its_local_akimat():
         assert facility.akimat.region_id == facility.region_id
         if facility.district is not None:
             assert facility.akimat.district_id == facility.district_id
+
+
+def _totals_from_releases() -> dict[tuple[Any, ...], Decimal]:
+    from django.db.models import Sum
+
+    rows = (
+        Release.objects.filter(current=True)
+        .values_list("year", "pollutant", "medium", "facility__region", "facility__sector")
+        .annotate(sum=Sum("tonnes"))
+    )
+    return {tuple(row[:5]): row[5] for row in rows}
+
+
+def _kept_totals() -> dict[tuple[Any, ...], Decimal]:
+    from taza.databank.models import ReleaseTotal
+
+    return {
+        (t.year, t.pollutant, t.medium, t.region_id, t.sector): t.tonnes
+        for t in ReleaseTotal.objects.all()
+    }
+
+
+def test_the_kept_totals_follow_imports_corrections_and_a_facility_that_moves(cast, plants):
+    from taza.databank.querysets import totals_by
+
+    import_releases(
+        "r.csv",
+        releases("KZ23-0001,SOX,2024,air,1250.5,t,M,", "KZ35-0002,SOX,2024,air,300,kg,E,"),
+        actor=cast.analyst,
+    )
+    assert _kept_totals() == _totals_from_releases() and len(_kept_totals()) == 2
+    import_releases("c.csv", releases("KZ23-0001,SOX,2024,air,1000,t,M,yes"), actor=cast.analyst)
+    assert _kept_totals() == _totals_from_releases()
+    by_region = {row["region"]: row["tonnes"] for row in totals_by("region", "SOX", 2024)}
+    assert sorted(by_region.values()) == [Decimal("0.3"), Decimal("1000")]
+    # The register moves the plant to another region and sector: the totals follow it.
+    moved = FACILITIES.replace("oil_gas,47.11,51.92", "power,51.72,75.32")
+    import_facilities("moved.csv", moved.encode(), actor=cast.analyst)
+    assert Facility.objects.get(code="KZ23-0001").region.code == "KZ55"
+    assert _kept_totals() == _totals_from_releases()
+    assert {row["sector"] for row in totals_by("sector", "SOX", 2024)} == {"power", "other"}
+
+
+def test_the_top_emitters_are_the_largest_releases_within_a_region(cast, plants):
+    from taza.databank.querysets import top_emitters
+
+    import_releases(
+        "r.csv",
+        releases("KZ23-0001,SOX,2024,air,1,t,M,", "KZ35-0002,SOX,2024,air,2,t,E,"),
+        actor=cast.analyst,
+    )
+    assert [f.code for f in top_emitters("SOX", 2024)] == ["KZ35-0002", "KZ23-0001"]
+    atyrau = Facility.objects.get(code="KZ23-0001").region_id
+    top = top_emitters("SOX", 2024, region_id=atyrau)
+    assert [(f.code, f.tonnes) for f in top] == [("KZ23-0001", Decimal("1.000"))]
+    assert top_emitters("SOX", 2023) == []
