@@ -146,7 +146,11 @@ def _this_year() -> int:
     return datetime.now(ZoneInfo(settings.TIME_ZONE)).year
 
 
-def _year(line: int, text: str, errors: list[CellError], starts: str) -> int | None:
+CADASTRE_STARTS = gettext_lazy("The cadastre starts in %(year)d.")
+REGISTER_STARTS = gettext_lazy("The register starts in %(year)d.")
+
+
+def _year(line: int, text: str, errors: list[CellError], starts: Any) -> int | None:
     """Read a report's year: a whole number, not in the future, not before FIRST_YEAR."""
     year = finite_number(text)
     if year is None or not year.is_integer():
@@ -154,7 +158,7 @@ def _year(line: int, text: str, errors: list[CellError], starts: str) -> int | N
     elif year > _this_year():
         errors.append(CellError(line, "year", _("The year is in the future.")))
     elif year < FIRST_YEAR:
-        errors.append(CellError(line, "year", starts))
+        errors.append(CellError(line, "year", str(starts) % {"year": FIRST_YEAR}))
     else:
         return int(year)
     return None
@@ -171,8 +175,7 @@ def _check_waste_row(
     if region is None:
         errors.append(CellError(line, "region", _("No such region code (e.g. KZ75).")))
     values["region"] = region
-    starts = _("The cadastre starts in %(year)d.") % {"year": FIRST_YEAR}
-    values["year"] = _year(line, row["year"], errors, starts) or 0
+    values["year"] = _year(line, row["year"], errors, CADASTRE_STARTS) or 0
     code = normal_code(row["waste_code"])
     kind = waste_types().get(code)
     if kind is None:
@@ -572,8 +575,7 @@ def _check_release_row(
     pollutant = pollutants().get(row["pollutant"].upper())
     if pollutant is None:
         errors.append(CellError(line, "pollutant", _("Not a pollutant of the register.")))
-    starts = _("The register starts in %(year)d.") % {"year": FIRST_YEAR}
-    year = _year(line, row["year"], errors, starts)
+    year = _year(line, row["year"], errors, REGISTER_STARTS)
     if row["medium"].lower() not in MEDIA:
         errors.append(CellError(line, "medium", _("Write air, water or land.")))
     if row["method"].upper() not in METHODS:
@@ -710,8 +712,7 @@ def _check_carbon_row(
     gas = gases().get(row["gas"].upper())
     if gas is None:
         errors.append(CellError(line, "gas", _("Not a greenhouse gas of the cadastre.")))
-    starts = _("The cadastre starts in %(year)d.") % {"year": FIRST_YEAR}
-    year = _year(line, row["year"], errors, starts)
+    year = _year(line, row["year"], errors, CADASTRE_STARTS)
     if row["method"].upper() not in METHODS:
         errors.append(CellError(line, "method", _("Write M, C or E.")))
     unit = GAS_UNITS.get(row["unit"].lower())
@@ -917,8 +918,7 @@ def _check_transfer_row(
     facility = facilities.get(row["facility"])
     if facility is None:
         errors.append(CellError(line, "facility", _("No facility with this register number.")))
-    starts = _("The register starts in %(year)d.") % {"year": FIRST_YEAR}
-    year = _year(line, row["year"], errors, starts)
+    year = _year(line, row["year"], errors, REGISTER_STARTS)
     hazardous = _yes_no(line, row, "hazardous", errors)
     treatment = row["treatment"].upper()
     if treatment not in Treatment.values:

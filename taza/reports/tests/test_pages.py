@@ -458,6 +458,11 @@ def test_the_redirect_picker_groups_bodies_by_kind_and_territory(client, cast, c
     assert '<optgroup label="Karaganda Region">' in page and 'id="body-filter"' in page
     group = page.split('<optgroup label="Karaganda Region">')[1].split("</optgroup>")[0]
     assert group.index("Akimat of Karaganda Region") < group.index("District")
+    # The ministry's department in the region comes right after the region's akimat.
+    department = group.index("Department of Ecology for Karaganda Region")
+    assert group.index("Akimat of Karaganda Region") < department < group.index("District")
+    national = page.split('<optgroup label="Ministries, agencies and organisations">')[1]
+    assert "Department of Ecology" not in national.split("</optgroup>")[0]
     target = Body.objects.get(code="AKIMAT-KZ35")
     client.post(
         reverse("reports:action", args=[report.public_id]),
