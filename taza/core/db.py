@@ -29,6 +29,9 @@ def serialize(*keys: str) -> None:
             )
 
 
+ANALYZE_AFTER = 10_000  # rows inserted at once, past which the planner is told
+
+
 def insert_all(model: Any, records: Sequence[Any], *, batch_size: int = 2000) -> None:
     """Insert new records of a model in bulk: by ``COPY`` on PostgreSQL, else bulk_create.
 
@@ -52,3 +55,8 @@ def insert_all(model: Any, records: Sequence[Any], *, batch_size: int = 2000) ->
         with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for record in records:
                 copy.write_row([getattr(record, name) for name in attributes])
+        if len(records) >= ANALYZE_AFTER:
+            # Autovacuum would see the table grew only later: a page asked right after a
+            # national import would be planned for the table as it was (at 600,000 new
+            # releases the top emitters took 60 ms instead of 5).
+            cursor.execute(f"ANALYZE {table}")

@@ -226,7 +226,7 @@ def test_the_kept_totals_follow_imports_corrections_and_a_facility_that_moves(ca
     import_releases("c.csv", releases("KZ23-0001,SOX,2024,air,1000,t,M,yes"), actor=cast.analyst)
     assert _kept_totals() == _totals_from_releases()
     by_region = {row["region"]: row["tonnes"] for row in totals_by("region", "SOX", 2024)}
-    assert sorted(by_region.values()) == [Decimal("0.3"), Decimal("1000")]
+    assert sorted(Decimal(str(t)) for t in by_region.values()) == [Decimal("0.3"), Decimal("1000")]
     # The register moves the plant to another region and sector: the totals follow it.
     moved = FACILITIES.replace("oil_gas,47.11,51.92", "power,51.72,75.32")
     import_facilities("moved.csv", moved.encode(), actor=cast.analyst)
@@ -246,5 +246,5 @@ def test_the_top_emitters_are_the_largest_releases_within_a_region(cast, plants)
     assert [f.code for f in top_emitters("SOX", 2024)] == ["KZ35-0002", "KZ23-0001"]
     atyrau = Facility.objects.get(code="KZ23-0001").region_id
     top = top_emitters("SOX", 2024, region_id=atyrau)
-    assert [(f.code, f.tonnes) for f in top] == [("KZ23-0001", Decimal("1.000"))]
+    assert [(f.code, f.tonnes) for f in top] == [("KZ23-0001", Decimal("1.000"))]  # type: ignore[attr-defined]
     assert top_emitters("SOX", 2023) == []
