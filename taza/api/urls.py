@@ -42,6 +42,11 @@ urlpatterns = [
     ),
     path("api/v1/hazards/levels/", hazards.push_levels, name="api-hazards-levels"),
     path(
+        "api/v1/databank/indicators/",
+        databank.indicators,
+        name="api-databank-indicators",
+    ),
+    path(
         "api/v1/databank/recycled-share/",
         databank.recycled_share,
         name="api-databank-recycled-share",

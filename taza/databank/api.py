@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -23,10 +24,12 @@ from taza.databank.filtersets import (
     WastePageFilterSet,
 )
 from taza.databank.greenhouse import gases
+from taza.databank.indicators import INDICATORS
 from taza.databank.models import FIRST_YEAR, GreenhouseEmission, PermitLimit, Release
 from taza.databank.pollutants import pollutants
 from taza.databank.serializers import (
     GreenhouseSerializer,
+    IndicatorSerializer,
     PermitLimitSerializer,
     ReleaseSerializer,
     ShareSerializer,
@@ -75,6 +78,43 @@ def recycled_share(request: Request) -> Response:
     else:
         series = querysets.regional_series().get(region.pk, {})
         rows = [_row(y, region.code, s) for y, s in sorted(series.items()) if year in (None, y)]
+    return Response(rows)
+
+
+@extend_schema(
+    operation_id="databank_indicators",
+    parameters=[
+        OpenApiParameter("region", str, description="region code, e.g. KZ35; none: the country"),
+        OpenApiParameter(
+            "year",
+            {"type": "integer", "minimum": FIRST_YEAR, "maximum": 2100},
+            description="one year; none: last year",
+        ),
+    ],
+    responses={200: IndicatorSerializer(many=True)},
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def indicators(request: Request) -> Response:
+    """List the data bank's indicators for a year and a region, each with its formula."""
+    query = bind(WastePageFilterSet, request.query_params).form.cleaned_data
+    region: Region | None = query["region"]
+    year = int(query["year"]) if query["year"] is not None else timezone.localdate().year - 1
+    rows = []
+    for indicator in INDICATORS:
+        value = indicator.compute(year, region.pk if region else None)
+        rows.append(
+            {
+                "code": indicator.code,
+                "name": str(indicator.name),
+                "formula": str(indicator.formula),
+                "year": year,
+                "region": region.code if region else "KZ",
+                "percent": None if value.percent is None else str(value.percent),
+                "numerator": str(Decimal(value.numerator).quantize(KG)),
+                "denominator": str(Decimal(value.denominator).quantize(KG)),
+            }
+        )
     return Response(rows)
 
 

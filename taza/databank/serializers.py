@@ -67,3 +67,16 @@ class PermitLimitSerializer(serializers.Serializer[Any]):
     tonnes = serializers.DecimalField(
         max_digits=14, decimal_places=3, help_text="what the permit allows a year"
     )
+
+
+class IndicatorSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    formula = serializers.CharField()
+    year = serializers.IntegerField()
+    region = serializers.CharField(help_text="region code, or KZ for the whole country")
+    percent = serializers.DecimalField(
+        max_digits=6, decimal_places=2, allow_null=True, help_text="null: nothing to count"
+    )
+    numerator = serializers.DecimalField(max_digits=16, decimal_places=3)
+    denominator = serializers.DecimalField(max_digits=16, decimal_places=3)

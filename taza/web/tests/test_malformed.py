@@ -50,6 +50,7 @@ URLS = [
     "/api/v1/databank/releases/",
     "/api/v1/databank/carbon/",
     "/api/v1/databank/permits/",
+    "/api/v1/databank/indicators/",
     "/open311/v2/requests.json",
     "/open311/v2/requests.xml",
 ]
