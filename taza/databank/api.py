@@ -28,8 +28,8 @@ from taza.databank.indicators import INDICATORS
 from taza.databank.models import FIRST_YEAR, GreenhouseEmission, PermitLimit, Release
 from taza.databank.pollutants import pollutants
 from taza.databank.serializers import (
+    DatabankIndicatorSerializer,
     GreenhouseSerializer,
-    IndicatorSerializer,
     PermitLimitSerializer,
     ReleaseSerializer,
     ShareSerializer,
@@ -91,7 +91,7 @@ def recycled_share(request: Request) -> Response:
             description="one year; none: last year",
         ),
     ],
-    responses={200: IndicatorSerializer(many=True)},
+    responses={200: DatabankIndicatorSerializer(many=True)},
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])

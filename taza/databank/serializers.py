@@ -69,7 +69,7 @@ class PermitLimitSerializer(serializers.Serializer[Any]):
     )
 
 
-class IndicatorSerializer(serializers.Serializer[Any]):
+class DatabankIndicatorSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
     formula = serializers.CharField()
