@@ -563,26 +563,26 @@ def import_facilities(name: str, content: bytes, *, actor: Actor) -> ImportResul
     return ImportResult(batch, created, changed)
 
 
-def _check_release_row(
-    line: int, row: dict[str, str], facilities: dict[str, Facility]
-) -> tuple[list[CellError], dict[str, Any]]:
-    errors = _required(line, row, RELEASE_COLUMNS)
-    if errors:
-        return errors, {}
-    facility = facilities.get(row["facility"])
-    if facility is None:
-        errors.append(CellError(line, "facility", _("No facility with this register number.")))
+RELEASE_UNIT = gettext_lazy("A release is an amount a year: write t or kg.")
+LIMIT_UNIT = gettext_lazy("A limit is an amount a year: write t or kg.")
+
+
+def _yearly_tonnes(
+    line: int, row: dict[str, str], errors: list[CellError], unit_message: Any
+) -> tuple[Any, Decimal | None]:
+    """Read a pollutant, medium and yearly amount (a release's or a permit's limit).
+
+    Return the pollutant and the tonnes (None where a cell is wrong, each named in
+    ``errors``): t or kg only, not negative, not above what any country releases.
+    """
     pollutant = pollutants().get(row["pollutant"].upper())
     if pollutant is None:
         errors.append(CellError(line, "pollutant", _("Not a pollutant of the register.")))
-    year = _year(line, row["year"], errors, REGISTER_STARTS)
     if row["medium"].lower() not in MEDIA:
         errors.append(CellError(line, "medium", _("Write air, water or land.")))
-    if row["method"].upper() not in METHODS:
-        errors.append(CellError(line, "method", _("Write M, C or E.")))
     unit = UNITS.get(row["unit"].lower())
     if unit is None:
-        errors.append(CellError(line, "unit", _("A release is an amount a year: write t or kg.")))
+        errors.append(CellError(line, "unit", str(unit_message)))
     amount = _tonnes(row["amount"])
     if amount is None:
         errors.append(CellError(line, "amount", _("Write the amount as a number.")))
@@ -598,16 +598,34 @@ def _check_release_row(
                 _("More than any country releases in a year: check the amount and unit."),
             )
         )
-    correction = _yes_no(line, row, "correction", errors)
-    if errors or facility is None or pollutant is None or unit is None:
+    if amount is None or unit is None or amount < 0:
+        return pollutant, None
+    return pollutant, (amount * unit).quantize(Decimal("0.001"))
+
+
+def _check_release_row(
+    line: int, row: dict[str, str], facilities: dict[str, Facility]
+) -> tuple[list[CellError], dict[str, Any]]:
+    errors = _required(line, row, RELEASE_COLUMNS)
+    if errors:
         return errors, {}
-    assert amount is not None and year is not None  # noqa: S101 (checked above)
+    facility = facilities.get(row["facility"])
+    if facility is None:
+        errors.append(CellError(line, "facility", _("No facility with this register number.")))
+    year = _year(line, row["year"], errors, REGISTER_STARTS)
+    if row["method"].upper() not in METHODS:
+        errors.append(CellError(line, "method", _("Write M, C or E.")))
+    pollutant, weight = _yearly_tonnes(line, row, errors, RELEASE_UNIT)
+    correction = _yes_no(line, row, "correction", errors)
+    if errors or facility is None or pollutant is None or weight is None:
+        return errors, {}
+    assert year is not None  # noqa: S101 (checked above)
     return errors, {
         "facility": facility,
         "pollutant": pollutant.code,
         "year": year,
         "medium": row["medium"].lower(),
-        "tonnes": (amount * unit).quantize(Decimal("0.001")),
+        "tonnes": weight,
         "method": row["method"].upper(),
         "correction": correction,
     }
@@ -1044,33 +1062,10 @@ def _check_permit_row(
         errors.append(CellError(line, "issued_on", _("The date is in the future.")))
     if issued is not None and until is not None and until < issued:
         errors.append(CellError(line, "valid_until", _("A permit cannot end before it is issued.")))
-    pollutant = pollutants().get(row["pollutant"].upper())
-    if pollutant is None:
-        errors.append(CellError(line, "pollutant", _("Not a pollutant of the register.")))
-    if row["medium"].lower() not in MEDIA:
-        errors.append(CellError(line, "medium", _("Write air, water or land.")))
-    unit = UNITS.get(row["unit"].lower())
-    if unit is None:
-        errors.append(CellError(line, "unit", _("A limit is an amount a year: write t or kg.")))
-    amount = _tonnes(row["amount"])
-    if amount is None:
-        errors.append(CellError(line, "amount", _("Write the amount as a number.")))
-    elif amount < 0:
-        errors.append(CellError(line, "amount", _("The amount cannot be negative.")))
-    elif (
-        unit is not None and pollutant is not None and amount * unit > Decimal(str(pollutant.max_t))
-    ):
-        errors.append(
-            CellError(
-                line,
-                "amount",
-                _("More than any country releases in a year: check the amount and unit."),
-            )
-        )
+    pollutant, weight = _yearly_tonnes(line, row, errors, LIMIT_UNIT)
     correction = _yes_no(line, row, "correction", errors)
-    if errors or facility is None or pollutant is None or unit is None:
+    if errors or facility is None or pollutant is None or weight is None:
         return errors, {}
-    assert amount is not None  # noqa: S101 (checked above)
     return errors, {
         "facility": facility,
         "permit": row["permit"],
@@ -1079,7 +1074,7 @@ def _check_permit_row(
         "valid_until": until,
         "pollutant": pollutant.code,
         "medium": row["medium"].lower(),
-        "tonnes": (amount * unit).quantize(Decimal("0.001")),
+        "tonnes": weight,
         "correction": correction,
     }
 
