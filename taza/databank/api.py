@@ -38,6 +38,7 @@ from taza.databank.serializers import (
 from taza.geo.models import Region
 
 KG = Decimal("0.001")  # tonnes to the kilogram, the same on SQLite and PostgreSQL
+REGION = OpenApiParameter("region", str, description="region code, e.g. KZ35; none: the country")
 YEAR = OpenApiParameter(
     "year", {"type": "integer", "minimum": FIRST_YEAR, "maximum": 2100}, description="one year"
 )
@@ -56,7 +57,7 @@ def _row(year: int, region: str, share: querysets.Share) -> dict[str, Any]:
 @extend_schema(
     operation_id="databank_recycled_share",
     parameters=[
-        OpenApiParameter("region", str, description="region code, e.g. KZ35; none: the country"),
+        REGION,
         OpenApiParameter(
             "year",
             {"type": "integer", "minimum": FIRST_YEAR, "maximum": 2100},
@@ -84,7 +85,7 @@ def recycled_share(request: Request) -> Response:
 @extend_schema(
     operation_id="databank_indicators",
     parameters=[
-        OpenApiParameter("region", str, description="region code, e.g. KZ35; none: the country"),
+        REGION,
         OpenApiParameter(
             "year",
             {"type": "integer", "minimum": FIRST_YEAR, "maximum": 2100},

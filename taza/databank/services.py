@@ -810,18 +810,22 @@ CONTROL_UNITS = {ControlPoint.SOURCE: ("g/s", "mg/m3"), ControlPoint.BOUNDARY: (
 MAX_CONTROL_VALUE = Decimal("1000000")
 
 
-def _measured_on(line: int, text: str, errors: list[CellError]) -> Any:
+def _day(line: int, column: str, text: str, errors: list[CellError], *, ahead: bool) -> Any:
+    """Read a date (YYYY-MM-DD) from FIRST_YEAR on; a future one only where ``ahead``.
+
+    Return it, or None with the reason in ``errors``.
+    """
     try:
         day = parse_date(text)
     except ValueError:
         day = None
     if day is None:
-        errors.append(CellError(line, "date", _("Write the date as YYYY-MM-DD, e.g. 2024-05-17.")))
-    elif day > timezone.localdate():
-        errors.append(CellError(line, "date", _("The date is in the future.")))
+        errors.append(CellError(line, column, _("Write the date as YYYY-MM-DD, e.g. 2024-05-17.")))
+    elif not ahead and day > timezone.localdate():
+        errors.append(CellError(line, column, _("The date is in the future.")))
     elif day.year < FIRST_YEAR:
         starts = _("The data bank starts in %(year)d.") % {"year": FIRST_YEAR}
-        errors.append(CellError(line, "date", starts))
+        errors.append(CellError(line, column, starts))
     else:
         return day
     return None
@@ -859,7 +863,7 @@ def _check_control_row(
     pollutant = pollutants().get(row["pollutant"].upper())
     if pollutant is None:
         errors.append(CellError(line, "pollutant", _("Not a pollutant of the register.")))
-    day = _measured_on(line, row["date"], errors)
+    day = _day(line, "date", row["date"], errors, ahead=False)
     value = _control_value(line, "value", row["value"], errors)
     limit = _control_value(line, "limit", row["limit"], errors)
     if limit is not None and limit == 0:
@@ -1029,19 +1033,6 @@ PERMIT_COLUMNS = (
 )
 
 
-def _permit_date(line: int, column: str, text: str, errors: list[CellError]) -> Any:
-    try:
-        day = parse_date(text)
-    except ValueError:
-        day = None
-    if day is None:
-        errors.append(CellError(line, column, _("Write the date as YYYY-MM-DD, e.g. 2024-05-17.")))
-    elif day.year < FIRST_YEAR:
-        starts = _("The data bank starts in %(year)d.") % {"year": FIRST_YEAR}
-        errors.append(CellError(line, column, starts))
-    return day
-
-
 def _check_permit_row(
     line: int, row: dict[str, str], facilities: dict[str, Facility]
 ) -> tuple[list[CellError], dict[str, Any]]:
@@ -1056,10 +1047,8 @@ def _check_permit_row(
     kind = row["kind"].lower()
     if kind not in PermitKind.values:
         errors.append(CellError(line, "kind", _("Write integrated or emissions.")))
-    issued = _permit_date(line, "issued_on", row["issued_on"], errors)
-    until = _permit_date(line, "valid_until", row["valid_until"], errors)
-    if issued is not None and issued > timezone.localdate():
-        errors.append(CellError(line, "issued_on", _("The date is in the future.")))
+    issued = _day(line, "issued_on", row["issued_on"], errors, ahead=False)
+    until = _day(line, "valid_until", row["valid_until"], errors, ahead=True)
     if issued is not None and until is not None and until < issued:
         errors.append(CellError(line, "valid_until", _("A permit cannot end before it is issued.")))
     pollutant, weight = _yearly_tonnes(line, row, errors, LIMIT_UNIT)

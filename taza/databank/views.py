@@ -247,15 +247,8 @@ def facility(request: HttpRequest, code: str) -> HttpResponse:
         )
     charts = _release_charts(releases)
     today = timezone.localdate()
-    kinds = dict(PermitKind.choices)
-    permits = [
-        row
-        | {
-            "state": permit_state(row["issued_on"], row["valid_until"], today),
-            "kind_name": kinds.get(row["kind"], row["kind"]),
-        }
-        for row in querysets.permits(today).filter(facility_id=place.pk)
-    ]
+    permits = list(querysets.permits(today).filter(facility_id=place.pk))
+    _name_permits(permits, today)
     greenhouse = place.greenhouse.filter(current=True).order_by("-year", "installation", "gas")
     control = place.control.filter(current=True)[:200]
     transfers = place.transfers.filter(current=True).order_by("-year", "-hazardous", "treatment")
@@ -464,6 +457,14 @@ def pollutant(request: HttpRequest, code: str) -> HttpResponse:
 PERMITS_PAGE = 50
 
 
+def _name_permits(rows: Any, today: Any) -> None:
+    """Add to each permit row its state on ``today`` and its kind's name, for the pages."""
+    kinds = dict(PermitKind.choices)
+    for row in rows:
+        row["state"] = permit_state(row["issued_on"], row["valid_until"], today)
+        row["kind_name"] = kinds.get(row["kind"], row["kind"])
+
+
 def permit_list(request: HttpRequest) -> HttpResponse:
     """List the facilities' permits with their dates, those ending soonest first.
 
@@ -477,11 +478,9 @@ def permit_list(request: HttpRequest) -> HttpResponse:
     rows = querysets.permits(today, state=state, region_id=region.pk if region else None)
     page = Paginator(rows, PERMITS_PAGE).get_page(request.GET.get("page"))
     regions = {r.pk: r for r in Region.objects.order_by("code")}
-    kinds = dict(PermitKind.choices)
+    _name_permits(page, today)
     for row in page:
-        row["state"] = permit_state(row["issued_on"], row["valid_until"], today)
         row["region"] = regions.get(row["facility__region"])
-        row["kind_name"] = kinds.get(row["kind"], row["kind"])
     return render(
         request,
         "databank/permits.html",
