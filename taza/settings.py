@@ -355,6 +355,8 @@ TAZA_REPORT_NOTIFIERS = ["taza.bot.notify.notify_telegram"]
 TAZA_FIRE_NOTIFIERS = ["taza.alerts.services.send_fires_now"]
 # Called with the ids of gauges' level changes (approaching, danger, critical).
 TAZA_FLOOD_NOTIFIERS = ["taza.alerts.services.send_floods_now"]
+# Called with (chat_id, key, text) for a subscriber who follows air or hazards in the bot.
+TAZA_CHAT_SENDERS = ["taza.bot.notify.send_to_chat"]
 
 # Demo logins with published passwords may only be created where this is switched on.
 TAZA_DEMO = env_bool("TAZA_DEMO", False)

@@ -222,10 +222,25 @@ class NmuWarning(models.Model):
 
 
 class Subscription(models.Model):
-    """A person who asked to hear when a city's or a post's AQI crosses their threshold."""
+    """A person who asked to hear when a city's AQI crosses their threshold.
+
+    The person is a signed-in user (told by e-mail) or a Telegram user of the bot (told
+    in their chat), never both.
+    """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="air_subscriptions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="air_subscriptions",
+    )
+    telegram = models.ForeignKey(
+        "bot.TelegramProfile",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="air_subscriptions",
     )
     city = models.ForeignKey(City, on_delete=models.CASCADE, verbose_name=_("city"))
     threshold = models.PositiveSmallIntegerField(
@@ -239,11 +254,24 @@ class Subscription(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "city"], name="air_subscription_once")
+            models.UniqueConstraint(fields=["user", "city"], name="air_subscription_once"),
+            models.UniqueConstraint(
+                fields=["telegram", "city"],
+                condition=Q(telegram__isnull=False),
+                name="air_subscription_once_telegram",
+            ),
+            models.CheckConstraint(
+                name="air_subscription_one_person",
+                condition=(Q(user__isnull=False) & Q(telegram__isnull=True))
+                | (Q(user__isnull=True) & Q(telegram__isnull=False)),
+            ),
         ]
 
+    # Who subscribed is personal data: the trail records that it was set, not who.
+    audit_personal = frozenset({"user", "telegram"})
+
     def __str__(self) -> str:
-        return f"{self.user_id}:{self.city_id}>={self.threshold}"
+        return f"{self.user_id or self.telegram_id}:{self.city_id}>={self.threshold}"
 
 
 class AlertSent(models.Model):

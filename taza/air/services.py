@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taza.accounts.permissions import scope_of
@@ -43,6 +41,8 @@ from taza.audit.services import create_audited, record, update_audited
 from taza.core.actors import Actor, person
 from taza.core.errors import DomainError, Forbidden
 from taza.core.tables import TableError, read_table
+from taza.core.tell import tell
+from taza.core.urls import absolute_url
 from taza.core.values import finite_number, hash_token, iso_moment, new_token
 from taza.geo.lookup import default_locator
 from taza.geo.models import District, Region
@@ -369,20 +369,27 @@ def cancel_nmu(*, actor: Actor, warning: NmuWarning) -> None:
     update_audited(warning, actor=actor, cancelled_at=timezone.now())
 
 
-def subscribe(*, actor: Actor, city: City, threshold: int, nmu: bool = True) -> Subscription:
-    """Subscribe the signed-in person to a city's alerts (or change their threshold)."""
-    user = person(actor)
-    if user is None:
+def subscribe(
+    *, actor: Actor, city: City, threshold: int, nmu: bool = True, telegram: Any = None
+) -> Subscription:
+    """Subscribe a person to a city's alerts, or change their threshold.
+
+    The person is the signed-in actor, or ``telegram`` (a ``bot.TelegramProfile``) for
+    someone who subscribes in the bot without an account.
+    """
+    user = None if telegram is not None else person(actor)
+    if user is None and telegram is None:
         raise Forbidden(_("Sign in to subscribe."))
     if not 1 <= threshold <= 500:
         raise AirError(_("Choose an AQI threshold between 1 and 500."), field="threshold")
+    who = {"user": user} if user is not None else {"telegram": telegram}
     try:
         with transaction.atomic():
             subscription, created = Subscription.objects.get_or_create(
-                user=user, city=city, defaults={"threshold": threshold, "nmu": nmu}
+                **who, city=city, defaults={"threshold": threshold, "nmu": nmu}
             )
     except IntegrityError:  # two requests at once: the other one created it
-        subscription, created = Subscription.objects.get(user=user, city=city), False
+        subscription, created = Subscription.objects.get(**who, city=city), False
     if not created:
         subscription.threshold, subscription.nmu, subscription.above = threshold, nmu, False
         subscription.save(update_fields=["threshold", "nmu", "above"])
@@ -395,16 +402,14 @@ def subscribe(*, actor: Actor, city: City, threshold: int, nmu: bool = True) -> 
     return subscription
 
 
-def unsubscribe(*, actor: Actor, city: City) -> None:
-    """Stop a person's alerts for a city."""
-    user = person(actor)
-    if user is not None:
-        Subscription.objects.filter(user=user, city=city).delete()
-
-
-def _mail(user: Any, subject: str, body: str) -> None:
-    with translation.override(getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE):
-        send_mail(str(subject), str(body) + "\n\nTaza Qazaqstan", None, [user.email])
+def unsubscribe(*, actor: Actor, city: City, telegram: Any = None) -> bool:
+    """Stop a person's alerts for a city; return whether there were any."""
+    user = None if telegram is not None else person(actor)
+    if user is None and telegram is None:
+        return False
+    who = {"user": user} if user is not None else {"telegram": telegram}
+    deleted, _kinds = Subscription.objects.filter(**who, city=city).delete()
+    return bool(deleted)
 
 
 def _claim(subscription: Subscription, key: str) -> bool:
@@ -415,6 +420,18 @@ def _claim(subscription: Subscription, key: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def _tell(subscription: Subscription, key: str, compose: Callable[[], tuple[str, str]]) -> bool:
+    """Claim the alert, then e-mail it or put it in the bot's outbox; False if it went before."""
+    if not _claim(subscription, key):
+        return False
+    return tell(
+        user=subscription.user,
+        telegram=subscription.telegram,
+        key=f"air:{subscription.pk}:{key}",
+        compose=compose,
+    )
 
 
 def send_threshold_alerts(now: datetime | None = None) -> int:
@@ -428,7 +445,7 @@ def send_threshold_alerts(now: datetime | None = None) -> int:
 
     now = now or timezone.now()
     sent = 0
-    subscriptions = Subscription.objects.select_related("user", "city")
+    subscriptions = Subscription.objects.select_related("user", "telegram", "city")
     cities = {s.city_id for s in subscriptions}
     levels = {
         city_id: city_aqi(
@@ -439,29 +456,28 @@ def send_threshold_alerts(now: datetime | None = None) -> int:
     for subscription in subscriptions:
         level = levels[subscription.city_id]
         above = level is not None and level.value >= subscription.threshold
-        if above and not subscription.above and subscription.user.email and level is not None:
-            key = f"aqi:{now:%Y%m%d%H}:{subscription.threshold}"
-            if _claim(subscription, key):
-                with translation.override(
-                    getattr(subscription.user, "preferred_language", "") or settings.LANGUAGE_CODE
-                ):
-                    _mail(
-                        subscription.user,
-                        _("Air in %(city)s: AQI %(aqi)s")
-                        % {"city": subscription.city.name, "aqi": level.value},
-                        _(
-                            "The AQI in %(city)s has reached %(aqi)s (%(band)s); "
-                            "your threshold is %(t)s."
-                        )
-                        % {
-                            "city": subscription.city.name,
-                            "aqi": level.value,
-                            "band": level.band.label,
-                            "t": subscription.threshold,
-                        }
-                        + "\n"
-                        + str(ADVICE[level.band]),
+        if above and not subscription.above and level is not None:
+
+            def compose(s: Subscription = subscription, aqi: Any = level) -> tuple[str, str]:
+                return (
+                    _("Air in %(city)s: AQI %(aqi)s") % {"city": s.city.name, "aqi": aqi.value},
+                    _(
+                        "The AQI in %(city)s has reached %(aqi)s (%(band)s); "
+                        "your threshold is %(t)s."
                     )
+                    % {
+                        "city": s.city.name,
+                        "aqi": aqi.value,
+                        "band": aqi.band.label,
+                        "t": s.threshold,
+                    }
+                    + "\n"
+                    + str(ADVICE[aqi.band])
+                    + "\n"
+                    + absolute_url(s.city),
+                )
+
+            if _tell(subscription, f"aqi:{now:%Y%m%d%H}:{subscription.threshold}", compose):
                 sent += 1
         if above != subscription.above:
             Subscription.objects.filter(pk=subscription.pk).update(above=above)
@@ -471,32 +487,30 @@ def send_threshold_alerts(now: datetime | None = None) -> int:
 def send_nmu_alerts(warning_id: int) -> int:
     """Tell the city's subscribers of a declared НМУ, once each."""
     warning = NmuWarning.objects.select_related("city").get(pk=warning_id)
+
+    def compose() -> tuple[str, str]:
+        return (
+            _("НМУ in %(city)s") % {"city": warning.city.name},
+            _(
+                "Unfavourable weather for dispersing pollution (НМУ, %(degree)s) "
+                "in %(city)s from %(start)s until %(end)s."
+            )
+            % {
+                "degree": warning.get_degree_display(),
+                "city": warning.city.name,
+                "start": timezone.localtime(warning.starts_at).strftime("%d.%m.%Y %H:%M"),
+                "end": timezone.localtime(warning.ends_at).strftime("%d.%m.%Y %H:%M"),
+            }
+            + "\n"
+            + str(NMU_ADVICE),
+        )
+
     sent = 0
     for subscription in Subscription.objects.filter(city=warning.city, nmu=True).select_related(
-        "user"
+        "user", "telegram"
     ):
-        if not subscription.user.email or not _claim(subscription, f"nmu:{warning.pk}"):
-            continue
-        with translation.override(
-            getattr(subscription.user, "preferred_language", "") or settings.LANGUAGE_CODE
-        ):
-            _mail(
-                subscription.user,
-                _("НМУ in %(city)s") % {"city": warning.city.name},
-                _(
-                    "Unfavourable weather for dispersing pollution (НМУ, %(degree)s) "
-                    "in %(city)s from %(start)s until %(end)s."
-                )
-                % {
-                    "degree": warning.get_degree_display(),
-                    "city": warning.city.name,
-                    "start": timezone.localtime(warning.starts_at).strftime("%d.%m.%Y %H:%M"),
-                    "end": timezone.localtime(warning.ends_at).strftime("%d.%m.%Y %H:%M"),
-                }
-                + "\n"
-                + str(NMU_ADVICE),
-            )
-        sent += 1
+        if _tell(subscription, f"nmu:{warning.pk}", compose):
+            sent += 1
     return sent
 
 

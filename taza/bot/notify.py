@@ -67,3 +67,16 @@ def notify_telegram(report: Report, action: str, subject: str, body: str) -> Non
     )
     if written:
         deliver_soon()
+
+
+def send_to_chat(*, chat_id: int, key: str, text: str) -> bool:
+    """Put a subscriber's alert in the outbox for their chat (a TAZA_CHAT_SENDERS hook).
+
+    The key names the alert (``air:…``, ``fire:…``), so writing it twice sends it once.
+    """
+    if not settings.TAZA_BOT_TOKEN:
+        return False
+    written = outbox.enqueue(key=key, chat_id=chat_id, text=text)
+    if written:
+        deliver_soon()
+    return written

@@ -37,6 +37,8 @@ COMMANDS = (
     ("my", gettext_noop("my reports")),
     ("events", gettext_noop("clean-ups near me")),
     ("mine", gettext_noop("my events")),
+    ("air", gettext_noop("the air in a city, alerts")),
+    ("hazards", gettext_noop("fires and floods near me, alerts")),
     ("language", gettext_noop("change the language")),
     ("help", gettext_noop("what the bot does")),
     ("cancel", gettext_noop("stop")),

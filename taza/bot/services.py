@@ -15,15 +15,28 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from taza.air.choices import ADVICE
+from taza.air.models import City
+from taza.air.models import Subscription as AirSubscription
+from taza.air.querysets import cities_with_posts, city_aqi, posts_now, warnings_for
+from taza.air.services import subscribe as subscribe_air
+from taza.air.services import unsubscribe as unsubscribe_air
 from taza.bot.models import SeenUpdate, TelegramProfile
 from taza.campaigns.choices import RegistrationStatus
 from taza.campaigns.models import Event, Registration
 from taza.campaigns.querysets import nearest_first, upcoming_events
 from taza.campaigns.services import CampaignError, cancel_registration, register
+from taza.core.actors import SYSTEM
+from taza.core.errors import DomainError
 from taza.core.urls import absolute_url
 from taza.geo.lookup import locate
 from taza.geo.models import District, Region
+from taza.hazards.choices import RiskStatus
+from taza.hazards.models import Settlement
+from taza.hazards.services import subscribe_place, subscribe_settlement
+from taza.hazards.services import unsubscribe as unsubscribe_hazards
 from taza.reports.choices import Channel, ReportState
 from taza.reports.models import Report, ServiceCategory
 from taza.reports.querysets import public_history
@@ -322,3 +335,148 @@ def join_event(telegram_id: int, event_id: int, language: str) -> str:
 def timezone_day(moment: Any) -> str:
 
     return f"{timezone.localtime(moment):%d.%m.%Y %H:%M}"
+
+
+# -- air and hazards: what a person follows ----------------------------------------------
+
+
+def _profile(telegram_id: int, language: str) -> TelegramProfile:
+    """Return the person's profile, keeping the language they read the bot in for alerts."""
+    profile, _created = TelegramProfile.objects.get_or_create(
+        telegram_id=telegram_id, defaults={"language": language}
+    )
+    return profile
+
+
+def air_cities(language: str) -> list[tuple[int, str]]:
+    """Return the cities with posts in service as (id, name in the person's language)."""
+    with translation.override(language):
+        return [(city.pk, city.name) for city in cities_with_posts()]
+
+
+def air_card(telegram_id: int, city_id: int, language: str) -> tuple[str, int | None] | None:
+    """Return a city's air now and the threshold the person follows it at, if they do.
+
+    The text has the AQI with its band and advice, the posts not reporting and any НМУ;
+    None for a city that is not on the list.
+    """
+    city = City.objects.filter(pk=city_id).first()
+    if city is None:
+        return None
+    states = posts_now(city.posts.filter(active=True).select_related("city"))
+    level = city_aqi(states)
+    following = (
+        AirSubscription.objects.filter(telegram_id=telegram_id, city=city)
+        .values_list("threshold", flat=True)
+        .first()
+    )
+    with translation.override(language):
+        if level is None:
+            lines = [_("%(city)s: no post has reported in the last hours.") % {"city": city.name}]
+        else:
+            lines = [
+                _("%(city)s: AQI %(aqi)s, %(band)s.")
+                % {"city": city.name, "aqi": level.value, "band": level.band.label},
+                str(ADVICE[level.band]),
+            ]
+        silent = sum(1 for s in states if s.state != "online")
+        if silent:
+            lines.append(
+                ngettext(
+                    "%(count)s post of %(total)s is not reporting now.",
+                    "%(count)s posts of %(total)s are not reporting now.",
+                    silent,
+                )
+                % {"count": silent, "total": len(states)}
+            )
+        for warning in warnings_for(city):
+            lines.append(
+                _("НМУ (%(degree)s) until %(end)s.")
+                % {"degree": warning.get_degree_display(), "end": timezone_day(warning.ends_at)}
+            )
+        if following:
+            lines.append(_("You get an alert when the AQI reaches %(t)s.") % {"t": following})
+        lines.append(absolute_url(city))
+    return "\n\n".join(lines), following
+
+
+def follow_air(telegram_id: int, city_id: int, threshold: int, language: str) -> str:
+    """Subscribe the person to a city's alerts at a threshold, or stop them (threshold 0)."""
+    city = City.objects.filter(pk=city_id).first()
+    with translation.override(language):
+        if city is None:
+            return _("This city is no longer on the list.")
+        profile = _profile(telegram_id, language)
+        if threshold == 0:
+            unsubscribe_air(actor=SYSTEM, city=city, telegram=profile)
+            return _("Alerts for %(city)s are off.") % {"city": city.name}
+        try:
+            subscribe_air(actor=SYSTEM, city=city, threshold=threshold, telegram=profile)
+        except DomainError as exc:
+            return exc.message
+        return _(
+            "Done: I will tell you once when the AQI in %(city)s reaches %(t)s, and of "
+            "every НМУ warning there."
+        ) % {"city": city.name, "t": threshold}
+
+
+def hazard_places(lat: float, lon: float, language: str) -> list[tuple[int, str]]:
+    """Return the settlements at flood risk in the district of a place (else its region).
+
+    A point outside Kazakhstan raises LocationError.
+    """
+    where = locate(lat, lon)
+    settlements = Settlement.objects.exclude(status=RiskStatus.ELIMINATED).filter(
+        gauge__isnull=False
+    )
+    nearest = settlements.filter(district__code=where.district_code)
+    if where.district_code and nearest.exists():
+        settlements = nearest
+    else:
+        settlements = settlements.filter(region__code=where.region_code)
+    with translation.override(language):
+        return [(s.pk, s.name) for s in settlements.order_by("name")[:8]]
+
+
+def follow_fires(telegram_id: int, lat: float, lon: float, radius_km: int, language: str) -> str:
+    """Subscribe the person to confirmed fires within a radius of a place."""
+    with translation.override(language):
+        try:
+            subscribe_place(
+                actor=SYSTEM,
+                lat=lat,
+                lon=lon,
+                radius_km=radius_km,
+                telegram=_profile(telegram_id, language),
+            )
+        except DomainError as exc:
+            return exc.message
+        return _(
+            "Done: I will tell you of every fire confirmed within %(km)s km of this place. "
+            "Send /hazards again to move the place."
+        ) % {"km": radius_km}
+
+
+def follow_settlement(telegram_id: int, settlement_id: int, language: str) -> str:
+    """Subscribe the person to a settlement's flood warnings."""
+    settlement = Settlement.objects.filter(pk=settlement_id).first()
+    with translation.override(language):
+        if settlement is None:
+            return _("This settlement is no longer on the list.")
+        subscribe_settlement(
+            actor=SYSTEM, settlement=settlement, telegram=_profile(telegram_id, language)
+        )
+        return _(
+            "Done: I will tell you when the river's level threatens %(place)s, once for "
+            "each rise, with what to do."
+        ) % {"place": settlement.name}
+
+
+def stop_hazards(telegram_id: int, language: str) -> str:
+    """Stop every fire and flood alert of the person."""
+    profile = TelegramProfile.objects.filter(telegram_id=telegram_id).first()
+    stopped = unsubscribe_hazards(actor=SYSTEM, telegram=profile) if profile is not None else 0
+    with translation.override(language):
+        if not stopped:
+            return _("You do not follow any fires or floods.")
+        return _("Fire and flood alerts are off.")

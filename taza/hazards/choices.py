@@ -62,3 +62,31 @@ class RiskStatus(models.TextChoices):
     PRESENT = "present", _("risk present")
     REDUCED = "reduced", _("risk reduced")
     ELIMINATED = "eliminated", _("risk eliminated")
+
+
+# What a person near a confirmed fire should do, sent with the alert. From the emergency
+# service's public guidance; the emergency number 112 works from any phone.
+FIRE_ADVICE = _(
+    "Do not go towards the fire or the smoke. Keep away from the forest and dry grass, "
+    "close windows if smoke reaches you, and follow the instructions of the emergency "
+    "service and the akimat. Call 112 if you see fire or are in danger."
+)
+
+# What residents of a settlement should do at each alerted level of its governing gauge.
+FLOOD_ADVICE = {
+    WarningLevel.APPROACHING: _(
+        "The water is rising towards the danger mark. Check your settlement's evacuation "
+        "point, keep documents, medicines, water and a phone charger ready, and follow the "
+        "akimat's notices."
+    ),
+    WarningLevel.DANGER: _(
+        "The water is at the danger mark. Be ready to leave at the akimat's or the "
+        "emergency service's word; move valuables and livestock to higher ground; switch "
+        "off gas and electricity if water reaches the house. Call 112 in danger."
+    ),
+    WarningLevel.CRITICAL: _(
+        "The water is above the critical mark. Leave for the evacuation point or higher "
+        "ground now if told to, take documents and medicines, and help neighbours who "
+        "need it. Call 112 in danger."
+    ),
+}

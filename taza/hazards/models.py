@@ -8,8 +8,10 @@ report extinguished.
 
 from __future__ import annotations
 
-from django.core.validators import MinValueValidator
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from taza.bodies.models import Body
 from taza.geo.models import District, Region, TrilingualName, in_language
 from taza.hazards.choices import Dropped, FireState, HeatSourceKind, Ice, RiskStatus, WarningLevel
+
+# The farthest a subscriber may ask to hear of fires from their place.
+MAX_RADIUS_KM = 100
 
 
 class HeatSource(models.Model):
@@ -285,3 +290,124 @@ class LevelChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gauge_id}:{self.level}@{self.at:%Y-%m-%dT%H:%M}"
+
+
+class Subscription(models.Model):
+    """A citizen who asked to hear of a confirmed fire near a place, or of a flood threat.
+
+    Either a place and a radius (fires confirmed within it) or a settlement at flood
+    risk (its governing gauge's rise to approaching, danger or critical). The person is
+    a signed-in user (told by e-mail) or a Telegram user of the bot (told in the chat).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="hazard_subscriptions",
+    )
+    telegram = models.ForeignKey(
+        "bot.TelegramProfile",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="hazard_subscriptions",
+    )
+    lat = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    lon = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    radius_km = models.PositiveSmallIntegerField(
+        _("radius, km"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_RADIUS_KM)],
+    )
+    settlement = models.ForeignKey(
+        Settlement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+        verbose_name=_("settlement"),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # Who subscribed and where they live are personal data: never public, not in the trail.
+    audit_personal = frozenset({"user", "telegram", "lat", "lon"})
+
+    class Meta:
+        verbose_name = _("hazard subscription")
+        verbose_name_plural = _("hazard subscriptions")
+        constraints = [
+            models.CheckConstraint(
+                name="hazard_subscription_one_person",
+                condition=(Q(user__isnull=False) & Q(telegram__isnull=True))
+                | (Q(user__isnull=True) & Q(telegram__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="hazard_subscription_place_or_settlement",
+                condition=(
+                    Q(settlement__isnull=True)
+                    & Q(lat__isnull=False)
+                    & Q(lon__isnull=False)
+                    & Q(radius_km__gte=1)
+                    & Q(radius_km__lte=MAX_RADIUS_KM)
+                )
+                | (
+                    Q(settlement__isnull=False)
+                    & Q(lat__isnull=True)
+                    & Q(lon__isnull=True)
+                    & Q(radius_km__isnull=True)
+                ),
+            ),
+            # One place per person (a new one replaces it), each settlement once.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(user__isnull=False, settlement__isnull=True),
+                name="hazard_subscription_one_place_user",
+            ),
+            models.UniqueConstraint(
+                fields=["telegram"],
+                condition=Q(telegram__isnull=False, settlement__isnull=True),
+                name="hazard_subscription_one_place_telegram",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "settlement"],
+                condition=Q(user__isnull=False, settlement__isnull=False),
+                name="hazard_subscription_settlement_user",
+            ),
+            models.UniqueConstraint(
+                fields=["telegram", "settlement"],
+                condition=Q(telegram__isnull=False, settlement__isnull=False),
+                name="hazard_subscription_settlement_telegram",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"hazards:{self.pk}"
+
+
+class SubscriberAlert(models.Model):
+    """One alert to one subscriber: claimed before it is sent, so none goes out twice."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE)
+    key = models.CharField(max_length=80)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "key"], name="hazard_alert_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id}:{self.key}"

@@ -19,25 +19,30 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taza.accounts.permissions import can_change, scope_of
 from taza.audit.models import AuditAction
-from taza.audit.services import update_audited
+from taza.audit.services import create_audited, update_audited
 from taza.bodies.models import Body
 from taza.bodies.services import district_akimat_code, regional_akimat_code
-from taza.core.actors import Actor
+from taza.core.actors import Actor, person
 from taza.core.errors import DomainError, Forbidden
 from taza.core.hooks import hooks
+from taza.core.tell import tell
+from taza.core.urls import absolute_url
 from taza.core.values import finite_number, hash_token, iso_moment, new_token
 from taza.geo.lookup import default_locator
 from taza.geo.models import District, Region
 from taza.hazards import floods
 from taza.hazards.choices import (
     ALERTED_LEVELS,
+    FIRE_ADVICE,
     FIRE_STEPS,
+    FLOOD_ADVICE,
     LEVEL_ORDER,
     OPEN_FIRE_STATES,
     Dropped,
@@ -48,6 +53,7 @@ from taza.hazards.choices import (
 )
 from taza.hazards.firms import Hotspot
 from taza.hazards.models import (
+    MAX_RADIUS_KM,
     Detection,
     FireEvent,
     Gauge,
@@ -55,6 +61,9 @@ from taza.hazards.models import (
     LevelChange,
     LevelForecast,
     LevelReading,
+    Settlement,
+    SubscriberAlert,
+    Subscription,
 )
 
 # VIIRS reports confidence as l(ow), n(ominal), h(igh); MODIS as 0–100. Kept: nominal
@@ -272,7 +281,16 @@ def step(
             raise HazardError(_("Give the burned area in hectares."), field="burned_ha")
         values["burned_ha"] = burned_ha
     update_audited(event, actor=actor, action=AuditAction.TRANSITION, reason=reason, **values)
+    if to == FireState.CONFIRMED:
+        confirmed = event.pk
+        transaction.on_commit(lambda: _tell_near(confirmed))
     return event
+
+
+def _tell_near(event_id: int) -> None:
+    from taza.hazards.tasks import tell_people_near  # the task module calls back into this one
+
+    tell_people_near(event_id)
 
 
 def learn_heat_sources(now: datetime | None = None, min_days: int = PERSISTENT_DAYS) -> int:
@@ -439,7 +457,8 @@ def _tell_floods(change_ids: list[int]) -> None:
 
 
 def notify_floods(change_ids: list[int]) -> None:
-    """Call each notifier named in TAZA_FLOOD_NOTIFIERS with the level changes."""
+    """Tell the settlements' subscribers, then call each notifier in TAZA_FLOOD_NOTIFIERS."""
+    tell_residents(change_ids)
     for notifier in hooks("TAZA_FLOOD_NOTIFIERS"):
         notifier(change_ids)
 
@@ -576,3 +595,198 @@ def import_levels(text: str, *, actor: Actor) -> dict[str, LevelsResult]:
         done.refused = [(found[i][0], column, why) for i, column, why in done.refused]
         results[code] = done
     return results
+
+
+# -- citizens' subscriptions ---------------------------------------------------------------
+
+# The radius a subscriber gets when they do not choose one, km.
+DEFAULT_RADIUS_KM = 25
+
+
+def _subscriber(actor: Actor, telegram: Any) -> dict[str, Any]:
+    """Return who subscribes: the Telegram user given, else the signed-in person."""
+    if telegram is not None:
+        return {"telegram": telegram}
+    user = person(actor)
+    if user is None:
+        raise Forbidden(_("Sign in to subscribe."))
+    return {"user": user}
+
+
+def subscribe_place(
+    *,
+    actor: Actor,
+    lat: float,
+    lon: float,
+    radius_km: int = DEFAULT_RADIUS_KM,
+    telegram: Any = None,
+) -> Subscription:
+    """Subscribe a person to confirmed fires within a radius of a place in Kazakhstan.
+
+    A person has one place: subscribing again moves it. The place is personal data, kept
+    out of the audit trail (which records that a place was set).
+    """
+    who = _subscriber(actor, telegram)
+    if not (1 <= radius_km <= MAX_RADIUS_KM):
+        raise HazardError(
+            _("Choose a radius between 1 and %(most)s km.") % {"most": MAX_RADIUS_KM},
+            field="radius_km",
+        )
+    default_locator().locate(lat, lon)  # LocationError, a DomainError, outside Kazakhstan
+    with transaction.atomic():
+        found = Subscription.objects.select_for_update().filter(**who, settlement=None).first()
+        if found is not None:
+            update_audited(found, actor=actor, lat=lat, lon=lon, radius_km=radius_km)
+            return found
+        try:
+            with transaction.atomic():
+                return create_audited(
+                    Subscription, actor=actor, **who, lat=lat, lon=lon, radius_km=radius_km
+                )
+        except (IntegrityError, ValidationError):  # two at once: the other one created it
+            found = Subscription.objects.get(**who, settlement=None)
+            update_audited(found, actor=actor, lat=lat, lon=lon, radius_km=radius_km)
+            return found
+
+
+def subscribe_settlement(
+    *, actor: Actor, settlement: Settlement, telegram: Any = None
+) -> Subscription:
+    """Subscribe a person to a settlement's flood alerts; subscribing twice changes nothing."""
+    who = _subscriber(actor, telegram)
+    found = Subscription.objects.filter(**who, settlement=settlement).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return create_audited(Subscription, actor=actor, **who, settlement=settlement)
+    except (IntegrityError, ValidationError):  # two at once: the other one created it
+        return Subscription.objects.get(**who, settlement=settlement)
+
+
+def unsubscribe(
+    *, actor: Actor, subscription: Subscription | None = None, telegram: Any = None
+) -> int:
+    """Stop one of a person's subscriptions, or all of them; return how many stopped.
+
+    Only the person's own: another's subscription is left as it is.
+    """
+    who = _subscriber(actor, telegram)
+    mine = Subscription.objects.filter(**who)
+    if subscription is not None:
+        mine = mine.filter(pk=subscription.pk)
+    deleted, _kinds = mine.delete()
+    return deleted
+
+
+def _claim_alert(subscription: Subscription, key: str) -> bool:
+    try:
+        with transaction.atomic():
+            SubscriberAlert.objects.create(subscription=subscription, key=key[:80])
+    except IntegrityError:
+        return False
+    return True
+
+
+def tell_people_near(event_id: int) -> int:
+    """Tell every subscriber whose place is within their radius of a confirmed fire, once.
+
+    The distance is from the subscriber's place to the nearest point of the fire's
+    extent. Return how many were told.
+    """
+    event = FireEvent.objects.select_related("region", "district").get(pk=event_id)
+    if event.state != FireState.CONFIRMED:
+        return 0
+    pad_lat = MAX_RADIUS_KM * 1000 / 111_320
+    pad_lon = pad_lat / max(0.2, math.cos(math.radians(event.lat)))
+    candidates = Subscription.objects.filter(
+        settlement=None,
+        lat__gte=event.south - pad_lat,
+        lat__lte=event.north + pad_lat,
+        lon__gte=event.west - pad_lon,
+        lon__lte=event.east + pad_lon,
+    ).select_related("user", "telegram")
+    told = 0
+    for subscription in candidates:
+        if subscription.lat is None or subscription.lon is None:
+            continue  # not reached: the table's constraint gives a place a point
+        km = fire_distance_m(event, subscription.lat, subscription.lon) / 1000
+        if km > (subscription.radius_km or 0) or not _claim_alert(subscription, f"fire:{event.pk}"):
+            continue
+
+        def compose(km: float = km) -> tuple[str, str]:
+            place = event.district.name if event.district else event.region.name
+            return (
+                _("Fire confirmed %(km)s km from you") % {"km": round(km)},
+                _(
+                    "A fire has been confirmed on the ground in %(place)s, about %(km)s km "
+                    "from the place you follow. First seen from space: %(seen)s."
+                )
+                % {
+                    "place": place,
+                    "km": round(km),
+                    "seen": timezone.localtime(event.first_seen).strftime("%d.%m.%Y %H:%M"),
+                }
+                + "\n"
+                + str(FIRE_ADVICE)
+                + "\n"
+                + absolute_url(event),
+            )
+
+        if tell(
+            user=subscription.user,
+            telegram=subscription.telegram,
+            key=f"fire:{event.pk}:{subscription.pk}",
+            compose=compose,
+        ):
+            told += 1
+    return told
+
+
+def fire_distance_m(event: FireEvent, lat: float, lon: float) -> float:
+    """Return the metres from a place to the nearest point of a fire's extent (0 inside it)."""
+    return _metres(
+        lat, lon, min(max(lat, event.south), event.north), min(max(lon, event.west), event.east)
+    )
+
+
+def tell_residents(change_ids: list[int]) -> int:
+    """Tell the subscribers of each settlement a gauge governs of its new level, once each."""
+    told = 0
+    for change in LevelChange.objects.filter(pk__in=change_ids).select_related("gauge"):
+        subscriptions = Subscription.objects.filter(settlement__gauge=change.gauge).select_related(
+            "user", "telegram", "settlement"
+        )
+        for subscription in subscriptions:
+            if not _claim_alert(subscription, f"flood:{change.pk}"):
+                continue
+
+            def compose(s: Subscription = subscription, c: LevelChange = change) -> tuple[str, str]:
+                gauge = c.gauge
+                return (
+                    _("Flood warning for %(place)s") % {"place": s.settlement},
+                    _(
+                        "The %(river)s at %(gauge)s is %(level)s: %(cm)s cm "
+                        "(danger mark %(danger)s cm)."
+                    )
+                    % {
+                        "river": gauge.river,
+                        "gauge": gauge.name,
+                        "level": WarningLevel(c.level).label,
+                        "cm": round(c.level_cm),
+                        "danger": round(gauge.danger_cm),
+                    }
+                    + "\n"
+                    + str(FLOOD_ADVICE[WarningLevel(c.level)])
+                    + "\n"
+                    + absolute_url(gauge),
+                )
+
+            if tell(
+                user=subscription.user,
+                telegram=subscription.telegram,
+                key=f"flood:{change.pk}:{subscription.pk}",
+                compose=compose,
+            ):
+                told += 1
+    return told

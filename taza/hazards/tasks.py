@@ -10,6 +10,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from taza.hazards.firms import SOURCES, FirmsError, fetch, parse
 from taza.hazards.services import ingest, learn_heat_sources, notify, notify_floods
+from taza.hazards.services import tell_people_near as tell_near
 
 log = logging.getLogger(__name__)
 
@@ -43,3 +44,8 @@ def fetch_firms() -> None:
 @lock_task("hazards-heat-sources")
 def learn_heat_sources_daily() -> None:
     learn_heat_sources()
+
+
+@db_task(retries=3, retry_delay=30)
+def tell_people_near(event_id: int) -> None:
+    tell_near(event_id)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -22,9 +23,18 @@ from taza.geo.models import Region
 from taza.hazards.choices import FIRE_STEPS, FireState, RiskStatus
 from taza.hazards.filtersets import FireFilterSet, FloodFilterSet
 from taza.hazards.firms import FirmsError, parse
-from taza.hazards.models import Gauge, Preparedness, Settlement
+from taza.hazards.forms import PlaceSubscriptionForm, SettlementSubscriptionForm
+from taza.hazards.models import Gauge, Preparedness, Settlement, Subscription
 from taza.hazards.querysets import fire_numbers, visible_fires
-from taza.hazards.services import HazardError, import_levels, ingest, step
+from taza.hazards.services import (
+    HazardError,
+    import_levels,
+    ingest,
+    step,
+    subscribe_place,
+    subscribe_settlement,
+    unsubscribe,
+)
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PAGE_SIZE = 50
@@ -246,3 +256,54 @@ def levels_upload(request: HttpRequest) -> HttpResponse:
             context["refused"] = refused.message
             status = 400
     return render(request, "hazards/levels_upload.html", context, status=status)
+
+
+@login_required
+def follow(request: HttpRequest) -> HttpResponse:
+    """Show and change what the person follows: fires near a place, settlements' floods."""
+    place_form = PlaceSubscriptionForm()
+    settlement_form = SettlementSubscriptionForm(prefix="flood")
+    if request.method == "POST":
+        if "lat" in request.POST:
+            place_form = PlaceSubscriptionForm(request.POST)
+            if place_form.is_valid():
+                subscribe_place(
+                    actor=request.user,
+                    lat=place_form.cleaned_data["lat"],
+                    lon=place_form.cleaned_data["lon"],
+                    radius_km=place_form.cleaned_data["radius_km"],
+                )
+                messages.success(request, _("Saved: you will be told of fires confirmed near it."))
+                return redirect("hazards:follow")
+        else:
+            settlement_form = SettlementSubscriptionForm(request.POST, prefix="flood")
+            if settlement_form.is_valid():
+                subscribe_settlement(
+                    actor=request.user, settlement=settlement_form.cleaned_data["settlement"]
+                )
+                messages.success(request, _("Saved: you will be told when floods threaten it."))
+                return redirect("hazards:follow")
+    mine = Subscription.objects.filter(user_id=request.user.pk or 0).select_related(
+        "settlement__region"
+    )
+    return render(
+        request,
+        "hazards/follow.html",
+        {
+            "place": next((s for s in mine if s.settlement_id is None), None),
+            "settlements": [s for s in mine if s.settlement_id is not None],
+            "place_form": place_form,
+            "settlement_form": settlement_form,
+        },
+        status=400 if place_form.errors or settlement_form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def unfollow(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stop one of the person's subscriptions (another's is left as it is)."""
+    subscription = get_object_or_404(Subscription, pk=pk, user_id=request.user.pk or 0)
+    unsubscribe(actor=request.user, subscription=subscription)
+    messages.success(request, _("Stopped."))
+    return redirect("hazards:follow")

@@ -4,16 +4,17 @@
 Commands come first, from every conversation, so that ``/cancel``, ``/my``,
 ``/events``, ``/language`` and ``/help`` work in the middle of any step; then the
 steps: starting and choosing the language, filing a report, following one's reports,
-finding and joining events, and last the answers to anything no step expects.
+finding and joining events, following a city's air and fires and floods near a place,
+and last the answers to anything no step expects.
 """
 
 from __future__ import annotations
 
 from aiogram import Router
 
-from taza.bot.handlers import events, fallback, filing, my_reports, start
+from taza.bot.handlers import air, events, fallback, filing, hazards, my_reports, start
 
-CONVERSATIONS = (start, filing, my_reports, events, fallback)
+CONVERSATIONS = (start, filing, my_reports, events, air, hazards, fallback)
 
 
 def build_router() -> Router:

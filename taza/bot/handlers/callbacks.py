@@ -79,3 +79,32 @@ class LeaveEvent(CallbackData, prefix="leave"):
     """Give up one's place at an event."""
 
     event_id: int
+
+
+class AirCity(CallbackData, prefix="air"):
+    """Show a city's air now."""
+
+    city_id: int
+
+
+class FollowAir(CallbackData, prefix="airf"):
+    """Follow a city's air at an AQI threshold (0: stop)."""
+
+    city_id: int
+    threshold: int
+
+
+class FollowFires(CallbackData, prefix="fires"):
+    """Follow confirmed fires within a radius of the place the person sent."""
+
+    radius_km: int
+
+
+class FollowSettlement(CallbackData, prefix="flood"):
+    """Follow a settlement's flood warnings."""
+
+    settlement_id: int
+
+
+class StopHazards(CallbackData, prefix="hzstop"):
+    """Stop every fire and flood alert."""

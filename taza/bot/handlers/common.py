@@ -94,6 +94,8 @@ MENU = {
     "new": gettext_noop("📝 New report"),
     "my": gettext_noop("📋 My reports"),
     "events": gettext_noop("🤝 Cleanups"),
+    "air": gettext_noop("🌫 Air"),
+    "hazards": gettext_noop("🔥 Fires and floods"),
     "help": gettext_noop("❓ Help"),
 }
 
@@ -109,6 +111,10 @@ def main_menu(lang: str) -> ReplyKeyboardMarkup:
             [KeyboardButton(text=tr(lang, MENU["new"])), KeyboardButton(text=tr(lang, MENU["my"]))],
             [
                 KeyboardButton(text=tr(lang, MENU["events"])),
+                KeyboardButton(text=tr(lang, MENU["air"])),
+            ],
+            [
+                KeyboardButton(text=tr(lang, MENU["hazards"])),
                 KeyboardButton(text=tr(lang, MENU["help"])),
             ],
         ],

@@ -21,7 +21,8 @@ from taza.bot.handlers.common import Asked, Handlers, buttons, language, main_me
 HANDLERS = Handlers("start")
 HELP = gettext_noop(
     "Welcome to Taza Qazaqstan! Report a problem with /new, see your reports with "
-    "/my, stop at any time with /cancel."
+    "/my, the air in your city with /air, fires and floods near you with /hazards; stop "
+    "at any time with /cancel."
 )
 
 

@@ -1,4 +1,8 @@
-"""An akimat's operator, on a phone, sees a new fire in their district and confirms it."""
+"""A fire from space to the people near it, on phones.
+
+An akimat's operator sees a new fire in their district and confirms it; a citizen who
+follows fires near their home hears of it once.
+"""
 
 from typing import Any
 
@@ -45,6 +49,24 @@ def test_an_operator_confirms_a_new_fire_in_their_district(browser, site):  # no
         )
     assert [m.to for m in mail.outbox if m.to == ["semey@example.kz"]] == [["semey@example.kz"]]
     number = fresh.events_new[0]
+    resident = make_user("near-semey", Role.CITIZEN)
+    resident.email, resident.preferred_language = "resident@example.kz", "ru"
+    resident.save()
+    citizen_context = browser.new_context(
+        base_url=site, locale="ru-RU", viewport={"width": 390, "height": 844}
+    )
+    citizen = citizen_context.new_page()
+    citizen_watch = Watch(citizen)
+    log_in(citizen, "near-semey")
+    citizen.goto("/hazards/follow/")
+    citizen.locator("#id_lat").fill("50.40")
+    citizen.locator("#id_lon").fill("80.10")
+    citizen.locator("#id_radius_km").fill("20")
+    citizen.locator("form:has(#id_lat) button[type=submit]").click()
+    citizen.locator(".place-followed").wait_for()
+    assert citizen.evaluate("document.documentElement.scrollWidth") <= 390
+    assert citizen_watch.errors == [] and citizen_watch.failed == []
+    citizen_context.close()
     context = browser.new_context(
         base_url=site, locale="kk-KZ", viewport={"width": 390, "height": 844}
     )
@@ -58,6 +80,8 @@ def test_an_operator_confirms_a_new_fire_in_their_district(browser, site):  # no
     assert FireEvent.objects.get(pk=number).state == "confirmed"
     assert page.locator("#state").inner_text() != ""
     assert AuditEntry.objects.filter(object_id=str(number), action="transition").count() == 1
+    told = [m for m in mail.outbox if m.to == ["resident@example.kz"]]
+    assert len(told) == 1 and "Пожар подтверждён" in told[0].subject
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert watch.errors == [] and watch.failed == []
     context.close()

@@ -1,0 +1,49 @@
+"""Tell a citizen something they subscribed to, by e-mail or in their Telegram chat.
+
+A subscription belongs to a signed-in person (told by e-mail) or to a Telegram user of
+the bot (told in their chat). The domains that keep subscriptions (air, hazards) sit
+below the bot, so the chat is reached through the functions named in
+``TAZA_CHAT_SENDERS`` (``taza.bot.notify.send_to_chat``: the bot's outbox, delivered
+with retries, keyed so that a message written twice goes once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import translation
+
+from taza.core.hooks import hooks
+
+
+def language_of(subscriber: Any) -> str:
+    """Return the language a subscriber reads: their chosen one, else the site's default."""
+    chosen = getattr(subscriber, "preferred_language", "") or getattr(subscriber, "language", "")
+    return chosen or settings.LANGUAGE_CODE
+
+
+def tell(*, user: Any, telegram: Any, key: str, compose: Callable[[], tuple[str, str]]) -> bool:
+    """Write the message in the person's language (``compose`` runs in it) and send it.
+
+    ``user`` is told by e-mail (when they have an address), ``telegram`` (a
+    ``bot.TelegramProfile``) in their chat, the subject on the first line. Return
+    whether the message went out or was put in the outbox.
+    """
+    person = user if user is not None else telegram
+    if person is None:
+        return False
+    with translation.override(language_of(person)):
+        subject, body = compose()
+        subject, body = str(subject), str(body)
+    if user is not None:
+        if not user.email:
+            return False
+        send_mail(subject, body + "\n\nTaza Qazaqstan", None, [user.email])
+        return True
+    sent = False
+    for send in hooks("TAZA_CHAT_SENDERS"):
+        sent = bool(send(chat_id=telegram.pk, key=key, text=f"{subject}\n\n{body}")) or sent
+    return sent
