@@ -19,6 +19,9 @@ router.register("sites", sites.WasteSiteViewSet, basename="site")
 router.register("databank/releases", databank.ReleaseViewSet, basename="databank-release")
 router.register("databank/carbon", databank.GreenhouseViewSet, basename="databank-carbon")
 router.register("databank/permits", databank.PermitLimitViewSet, basename="databank-permit")
+router.register("hazards/fires", hazards.FireViewSet, basename="hazards-fire")
+router.register("hazards/gauges", hazards.GaugeViewSet, basename="hazards-gauge")
+router.register("hazards/settlements", hazards.SettlementViewSet, basename="hazards-settlement")
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),

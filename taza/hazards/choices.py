@@ -15,9 +15,17 @@ class FireState(models.TextChoices):
     CONFIRMED = "confirmed", _("confirmed on the ground")
     FALSE_ALARM = "false_alarm", _("false alarm")
     EXTINGUISHED = "extinguished", _("extinguished")
+    MERGED = "merged", _("merged into another fire")
 
 
 OPEN_FIRE_STATES = (FireState.NEW, FireState.CONFIRMED)
+# The states a fire counts in: a merged fire lives on in the one it joined.
+COUNTED_FIRE_STATES = (
+    FireState.NEW,
+    FireState.CONFIRMED,
+    FireState.FALSE_ALARM,
+    FireState.EXTINGUISHED,
+)
 # The steps a responder may take from each state.
 FIRE_STEPS = {
     FireState.NEW: (FireState.CONFIRMED, FireState.FALSE_ALARM),

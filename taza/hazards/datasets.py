@@ -14,7 +14,7 @@ from taza.hazards.models import FireEvent, Gauge
 
 def _fires() -> Iterator[Row]:
     fires = (
-        FireEvent.objects.exclude(state=FireState.FALSE_ALARM)
+        FireEvent.objects.exclude(state__in=(FireState.FALSE_ALARM, FireState.MERGED))
         .select_related("region", "district")
         .order_by("pk")
     )

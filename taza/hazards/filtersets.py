@@ -1,4 +1,4 @@
-"""Filter the list of fires: the one reading of its query, for the page and the map."""
+"""Filter the lists of fires, gauges and settlements: one reading each, for every channel."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from taza.core.params import code_choice
 from taza.geo.models import Region
-from taza.hazards.choices import FireState, WarningLevel
-from taza.hazards.models import FireEvent, Gauge
+from taza.hazards.choices import FireState, RiskStatus, WarningLevel
+from taza.hazards.models import FireEvent, Gauge, Settlement
 
 
 class FireFilterSet(django_filters.FilterSet):
@@ -42,4 +42,21 @@ class FloodFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Gauge
+        fields: list[str] = []
+
+
+class SettlementFilterSet(django_filters.FilterSet):
+    """Narrow settlements at flood risk by region and status."""
+
+    region = code_choice(
+        Region.objects.all(), field_name="region", label=_("region"), message=_("No such region.")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=RiskStatus.choices,
+        label=_("status"),
+        error_messages={"invalid_choice": _("No such status.")},
+    )
+
+    class Meta:
+        model = Settlement
         fields: list[str] = []

@@ -76,6 +76,15 @@ class FireEvent(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
+    # Set when the fire grew into another one (an older, or confirmed, one) and joined it.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged",
+        verbose_name=_("merged into"),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

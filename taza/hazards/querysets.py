@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from taza.accounts.permissions import scope_of
 from taza.geo.models import Region
-from taza.hazards.choices import FireState
+from taza.hazards.choices import COUNTED_FIRE_STATES, FireState
 from taza.hazards.models import FireEvent
 
 PUBLIC_STATES = (FireState.NEW, FireState.CONFIRMED, FireState.EXTINGUISHED)
@@ -66,7 +66,7 @@ def fire_numbers(since: date, until: date) -> list[FireNumbers]:
     found: dict[int, FireNumbers] = {}
     regions = {r.pk: r for r in Region.objects.all()}
     for region_id, state, first, confirmed, burned in FireEvent.objects.filter(
-        first_seen__gte=start, first_seen__lt=end
+        first_seen__gte=start, first_seen__lt=end, state__in=COUNTED_FIRE_STATES
     ).values_list("region_id", "state", "first_seen", "confirmed_at", "burned_ha"):
         numbers = found.setdefault(region_id, FireNumbers(regions[region_id]))
         numbers.fires += 1

@@ -23,13 +23,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from taza.accounts.permissions import can_change, scope_of
 from taza.audit.models import AuditAction
 from taza.audit.services import create_audited, update_audited
 from taza.bodies.models import Body
 from taza.bodies.services import district_akimat_code, regional_akimat_code
-from taza.core.actors import Actor, person
+from taza.core.actors import SYSTEM, Actor, person
 from taza.core.errors import DomainError, Forbidden
 from taza.core.hooks import hooks
 from taza.core.tell import tell
@@ -119,6 +120,7 @@ class IngestResult:
     dropped: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     events_new: list[int] = field(default_factory=list)
     events_grown: int = 0
+    events_merged: int = 0
 
 
 def ingest(hotspots: list[Hotspot], *, source: str) -> IngestResult:
@@ -202,10 +204,8 @@ def _cluster(d: Detection, result: IngestResult) -> None:
         west__lte=d.lon + pad * 2,
         east__gte=d.lon - pad * 2,
     ).order_by("-last_seen")
-    event = next(
-        (e for e in near if _near_hotspots(e, d)),
-        None,
-    )
+    touched = [e for e in near if _near_hotspots(e, d)]
+    event = _merge(touched, result) if len(touched) > 1 else next(iter(touched), None)
     area = PIXEL_HA.get(d.instrument, PIXEL_HA["MODIS"])
     if event is None and d.region is None:
         return  # not reached: a kept hotspot has been located
@@ -241,6 +241,49 @@ def _cluster(d: Detection, result: IngestResult) -> None:
         event.save()
         result.events_grown += 1
     d.event = event
+
+
+def _merge(events: list[FireEvent], result: IngestResult) -> FireEvent:
+    """Join fires that a hotspot shows to have grown into each other; return the one kept.
+
+    The one kept is the confirmed one if any (the akimat already works on it), else the
+    first seen; the others hand it their hotspots and become "merged" with a link to it,
+    each step audited, so what responders were told stays traceable.
+    """
+    keep = min(events, key=lambda e: (e.state != FireState.CONFIRMED, e.first_seen, e.pk))
+    for other in events:
+        if other.pk == keep.pk:
+            continue
+        Detection.objects.filter(event=other).update(event=keep)
+        update_audited(
+            other,
+            actor=SYSTEM,
+            action=AuditAction.TRANSITION,
+            reason=gettext_noop("Grew into another fire"),
+            state=FireState.MERGED,
+            merged_into=keep,
+            closed_at=timezone.now(),
+        )
+        result.events_merged += 1
+        if other.pk in result.events_new:
+            result.events_new.remove(other.pk)
+    _recount(keep)
+    return keep
+
+
+def _recount(event: FireEvent) -> None:
+    """Recompute a fire's figures from its hotspots (after a merge)."""
+    hotspots = list(event.hotspots.values_list("lat", "lon", "acquired_at", "frp", "instrument"))
+    event.detections = len(hotspots)
+    event.lat = sum(h[0] for h in hotspots) / len(hotspots)
+    event.lon = sum(h[1] for h in hotspots) / len(hotspots)
+    event.south, event.north = min(h[0] for h in hotspots), max(h[0] for h in hotspots)
+    event.west, event.east = min(h[1] for h in hotspots), max(h[1] for h in hotspots)
+    event.first_seen = min(h[2] for h in hotspots)
+    event.last_seen = max(h[2] for h in hotspots)
+    event.frp_total = sum(h[3] or 0 for h in hotspots)
+    event.pixel_area_ha = sum(PIXEL_HA.get(h[4], PIXEL_HA["MODIS"]) for h in hotspots)
+    event.save()
 
 
 def _near_hotspots(event: FireEvent, d: Detection) -> bool:

@@ -24,7 +24,7 @@ from taza.hazards.choices import FIRE_STEPS, FireState, RiskStatus
 from taza.hazards.filtersets import FireFilterSet, FloodFilterSet
 from taza.hazards.firms import FirmsError, parse
 from taza.hazards.forms import PlaceSubscriptionForm, SettlementSubscriptionForm
-from taza.hazards.models import Gauge, Preparedness, Settlement, Subscription
+from taza.hazards.models import FireEvent, Gauge, Preparedness, Settlement, Subscription
 from taza.hazards.querysets import fire_numbers, visible_fires
 from taza.hazards.services import (
     HazardError,
@@ -86,7 +86,17 @@ def fires_geojson(request: HttpRequest) -> JsonResponse:
 
 
 def fire(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show a fire: where, since when, how strong, its state and the steps one may take."""
+    """Show a fire: where, since when, how strong, its state and the steps one may take.
+
+    A fire that grew into another one sends its readers (an alert's link) to that one.
+    """
+    joined = (
+        FireEvent.objects.filter(pk=pk, merged_into__isnull=False)
+        .values_list("merged_into", flat=True)
+        .first()
+    )
+    if joined is not None:
+        return redirect("hazards:fire", pk=joined)
     event = get_object_or_404(visible_fires(request.user), pk=pk)
     may_act = request.user.is_authenticated and can_change(request.user, event)
     steps = FIRE_STEPS.get(FireState(event.state), ()) if may_act else ()

@@ -278,3 +278,41 @@ def test_the_scorecards_show_the_regions_fires_without_scoring_them(db, cast, cl
     page = client.get(f"/programme/regions/?year={year}", HTTP_ACCEPT_LANGUAGE="en")
     row = page.content.decode().split('data-code="KZ10"')[1].split("</tr>")[0]
     assert "1 false alarm" in row and "(median)" in row
+
+
+def test_two_fires_that_grow_into_each_other_become_one(db, cast, client):
+    from taza.accounts.models import Role
+    from taza.conftest import make_user
+
+    # Two fires about 3.3 km apart (more than 2 km: two events), seen at 08:12.
+    first = ingest(parse(VIIRS + viirs()).hotspots, source="VIIRS_SNPP_NRT").events_new[0]
+    second_lat = LAT + 0.03
+    second = ingest(
+        parse(VIIRS + viirs(second_lat, LON, when="2026-05-03,0813")).hotspots,
+        source="VIIRS_SNPP_NRT",
+    ).events_new[0]
+    assert first != second
+    operator = make_user("abai-merge", Role.OPERATOR, "AKIMAT-KZ10")
+    step(actor=operator, event=FireEvent.objects.get(pk=second), to=FireState.CONFIRMED)
+    # At the next pass the front between them burns: a hotspot within 2 km of both.
+    joined = ingest(
+        parse(VIIRS + viirs(LAT + 0.015, LON, when="2026-05-03,0954")).hotspots,
+        source="VIIRS_SNPP_NRT",
+    )
+    assert joined.events_new == [] and joined.events_merged == 1
+    kept = FireEvent.objects.get(pk=second)  # the confirmed one is kept
+    gone = FireEvent.objects.get(pk=first)
+    assert (gone.state, gone.merged_into_id) == (FireState.MERGED, kept.pk)
+    assert kept.detections == 3 and kept.hotspots.count() == 3
+    assert kept.south == pytest.approx(LAT) and kept.north == pytest.approx(second_lat)
+    assert kept.frp_total == pytest.approx(37.5)
+    assert kept.first_seen == datetime(2026, 5, 3, 8, 12, tzinfo=UTC)
+    assert AuditEntry.objects.filter(object_id=str(first), action="transition").count() == 1
+    # The merged fire's page (a link in an alert) leads to the one it joined.
+    answer = client.get(f"/hazards/fires/{first}/")
+    assert answer.status_code == 302 and answer["Location"].endswith(f"/hazards/fires/{kept.pk}/")
+    # It is counted once in the numbers and left out of the open data.
+    from taza.hazards.querysets import fire_numbers
+
+    numbers = fire_numbers(datetime(2026, 1, 1).date(), datetime(2026, 12, 31).date())
+    assert sum(n.fires for n in numbers) == 1

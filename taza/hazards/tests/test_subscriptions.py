@@ -7,6 +7,7 @@ their place kept private.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -46,7 +47,7 @@ def _fire() -> FireEvent:
     return FireEvent.objects.get()
 
 
-def _confirm(fire: FireEvent, capture) -> None:
+def _confirm(fire: FireEvent, capture: Any) -> None:
     operator = make_user("abai-op", Role.OPERATOR, "AKIMAT-KZ10")
     with capture(execute=True):
         step(actor=operator, event=fire, to=FireState.CONFIRMED)
@@ -108,7 +109,7 @@ def test_only_ones_own_subscription_is_stopped(cast):
     assert unsubscribe(actor=cast.citizen, subscription=mine) == 1
 
 
-def _kyzylorda_settlement(gauge) -> Settlement:
+def _kyzylorda_settlement(gauge: Any) -> Settlement:
     return Settlement.objects.create(
         name="Жосалы", region=Region.objects.get(code="KZ43"), gauge=gauge
     )
