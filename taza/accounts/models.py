@@ -84,5 +84,12 @@ class RoleAssignment(models.Model):
             raise ValidationError({"body": _("This role is held on behalf of a body.")})
         if self.role not in ROLES_WITH_BODY and self.body_id is not None:
             raise ValidationError({"body": _("This role is not tied to a body.")})
-        if self.role == Role.OPERATOR and self.body is not None and not self.body.is_territorial:
-            raise ValidationError({"body": _("An operator works for an akimat.")})
+        if self.role == Role.OPERATOR and self.body is not None and not self.body.has_operators:
+            raise ValidationError(
+                {
+                    "body": _(
+                        "An operator works for an akimat, an emergency department or a "
+                        "protected area's institution."
+                    )
+                }
+            )

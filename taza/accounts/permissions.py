@@ -9,7 +9,7 @@ API, the bot and services all ask these functions and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -107,6 +107,16 @@ def can_view_personal_data(user: Any, obj: Territorial) -> bool:
 
 def can_change(user: Any, obj: Territorial) -> bool:
     return scope_of(user).covers(obj.region_id, obj.district_id)
+
+
+def can_act_for(user: Any, obj: Territorial, bodies: Iterable[int]) -> bool:
+    """Tell whether a person may act on a record of their territory or routed to their body.
+
+    A fire goes to the district's akimat by territory, and also to the region's emergency
+    department and a reserve's administration, which have no territory of reports.
+    """
+    scope = scope_of(user)
+    return scope.covers(obj.region_id, obj.district_id) or bool(scope.bodies & set(bodies))
 
 
 def require_change(user: Any, obj: Territorial) -> None:

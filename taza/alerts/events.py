@@ -21,6 +21,7 @@ from taza.air.querysets import OFFLINE_AFTER
 from taza.alerts.choices import AlertKind
 from taza.core.urls import absolute_url
 from taza.hazards.models import FireEvent, LevelChange
+from taza.hazards.querysets import routed_bodies
 from taza.programme.choices import ReportStatus
 from taza.programme.models import ExecutorReport
 from taza.reports.choices import ReportState
@@ -43,12 +44,16 @@ class Event:
     # Called inside the reader's language, so each person reads it in theirs.
     describe: Callable[[], str]
     link: str
+    # Other bodies the event goes to (a fire: the emergency service, a reserve's keepers).
+    also: frozenset[int] = frozenset()
 
     def concerns(self, scope: Scope) -> bool:
         """Tell whether the event is the person's work: their territory or their body."""
         if scope.reads_all:
             return True
         if self.body_id is not None and self.body_id in scope.bodies:
+            return True
+        if self.also & scope.bodies:
             return True
         return self.region_id in scope.regions or (
             self.district_id is not None and self.district_id in scope.districts
@@ -143,7 +148,10 @@ def events(kind: str, since: datetime, until: datetime) -> list[Event]:
         return [_candidate_event(s) for s in found.order_by("found_at")]
     if kind == AlertKind.FIRE:
         fires = FireEvent.objects.filter(created_at__gte=since, created_at__lt=until)
-        return [_fire_event(f) for f in fires.select_related("region").order_by("created_at")]
+        return [
+            _fire_event(f)
+            for f in fires.select_related("region", "protected_area").order_by("created_at")
+        ]
     if kind == AlertKind.FLOOD:
         changes = LevelChange.objects.filter(at__gte=since, at__lt=until).select_related("gauge")
         return [_flood_event(c) for c in changes.order_by("at")]
@@ -218,11 +226,12 @@ def _silent_event(post: Post) -> Event:
 
 def _fire_event(fire: FireEvent) -> Event:
     def describe() -> str:
-        return _("Fire № %(number)s seen from space in %(region)s (%(n)s hot spots)") % {
-            "number": fire.pk,
-            "region": fire.region.name,
-            "n": fire.detections,
-        }
+        values = {"number": fire.pk, "region": fire.region.name, "n": fire.detections}
+        if fire.protected_area is not None:
+            return _(
+                "Fire № %(number)s seen from space in %(area)s, %(region)s (%(n)s hot spots)"
+            ) % {**values, "area": fire.protected_area.name}
+        return _("Fire № %(number)s seen from space in %(region)s (%(n)s hot spots)") % values
 
     return Event(
         kind=AlertKind.FIRE,
@@ -233,12 +242,13 @@ def _fire_event(fire: FireEvent) -> Event:
         body_id=fire.body_id,
         describe=describe,
         link=absolute_url(fire),
+        also=frozenset(routed_bodies(fire)),
     )
 
 
 def fire_events(fire_ids: list[int]) -> list[Event]:
     """Return the alert events of the fires given, for telling responders at once."""
-    fires = FireEvent.objects.filter(pk__in=fire_ids).select_related("region")
+    fires = FireEvent.objects.filter(pk__in=fire_ids).select_related("region", "protected_area")
     return [_fire_event(f) for f in fires.order_by("created_at")]
 
 

@@ -24,11 +24,25 @@ class BodyKind(models.TextChoices):
     # there. It is bound to its region, but it is not an akimat: reports are not routed
     # to it by place.
     ECOLOGY_DEPARTMENT = "ecology_department", _("territorial department of ecology")
+    # The Ministry for Emergency Situations' department in a region: told of every fire
+    # there. Bound to its region; reports are not routed to it by place.
+    EMERGENCY_DEPARTMENT = (
+        "emergency_department",
+        _("territorial department of emergency situations"),
+    )
+    # The administration of a reserve or national park, or a state forestry institution:
+    # told of the fires that touch the land it keeps. Bound to the region it lies in.
+    NATURE_INSTITUTION = "nature_institution", _("protected area or forestry institution")
 
 
 TERRITORIAL_KINDS = (BodyKind.REGIONAL_AKIMAT, BodyKind.DISTRICT_AKIMAT)
-# Kinds bound to a region: the akimats and the ministry's departments in the regions.
-REGIONAL_KINDS = (*TERRITORIAL_KINDS, BodyKind.ECOLOGY_DEPARTMENT)
+# The ministries' departments in the regions: each covers its whole region.
+DEPARTMENT_KINDS = (BodyKind.ECOLOGY_DEPARTMENT, BodyKind.EMERGENCY_DEPARTMENT)
+# Bodies that respond to hazards beside the akimats: their staff act on the fires
+# routed to them, as operators, without a territory of reports.
+RESPONDER_KINDS = (BodyKind.EMERGENCY_DEPARTMENT, BodyKind.NATURE_INSTITUTION)
+# Kinds bound to a region: the akimats, the departments and the nature institutions.
+REGIONAL_KINDS = (*TERRITORIAL_KINDS, *DEPARTMENT_KINDS, BodyKind.NATURE_INSTITUTION)
 
 
 class Body(TrilingualName):
@@ -90,15 +104,22 @@ class Body(TrilingualName):
     def is_territorial(self) -> bool:
         return self.kind in TERRITORIAL_KINDS
 
+    @property
+    def has_operators(self) -> bool:
+        """Tell whether people work for the body as operators: akimats and responders."""
+        return self.kind in TERRITORIAL_KINDS or self.kind in RESPONDER_KINDS
+
     def clean(self) -> None:
         if self.kind in TERRITORIAL_KINDS and self.region_id is None:
             raise ValidationError({"region": _("An akimat must be bound to its region.")})
-        if self.kind == BodyKind.ECOLOGY_DEPARTMENT and self.region_id is None:
+        if self.kind in DEPARTMENT_KINDS and self.region_id is None:
+            raise ValidationError({"region": _("A department must be bound to its region.")})
+        if self.kind in DEPARTMENT_KINDS and self.district_id is not None:
+            raise ValidationError({"district": _("A department covers its whole region.")})
+        if self.kind == BodyKind.NATURE_INSTITUTION and self.region_id is None:
             raise ValidationError(
-                {"region": _("A department of ecology must be bound to its region.")}
+                {"region": _("A protected area's or forestry institution's region is needed.")}
             )
-        if self.kind == BodyKind.ECOLOGY_DEPARTMENT and self.district_id is not None:
-            raise ValidationError({"district": _("A department of ecology covers its region.")})
         if self.kind == BodyKind.DISTRICT_AKIMAT and self.district_id is None:
             raise ValidationError(
                 {"district": _("A district akimat must be bound to its district.")}
@@ -107,7 +128,7 @@ class Body(TrilingualName):
             raise ValidationError({"district": _("A regional akimat covers the whole region.")})
         if self.kind not in REGIONAL_KINDS and (self.region_id or self.district_id):
             raise ValidationError(
-                _("Only akimats and departments of ecology are bound to a territory.")
+                _("Only akimats, regional departments and nature institutions have a territory.")
             )
         if self.district is not None and self.district.region_id != self.region_id:
             raise ValidationError({"district": _("The district lies in another region.")})

@@ -11,7 +11,12 @@ from taza.audit.services import upsert_audited
 from taza.bodies.models import Body, BodyKind
 from taza.core.actors import SYSTEM, Actor
 from taza.geo.models import District, Region
-from taza.geo.names import district_akimat_names, ecology_department_names, region_akimat_names
+from taza.geo.names import (
+    district_akimat_names,
+    ecology_department_names,
+    emergency_department_names,
+    region_akimat_names,
+)
 
 NATIONAL_BODIES_FILE = Path(__file__).resolve().parent / "data" / "national_bodies.json"
 REASON = "Reference data: responsible bodies"
@@ -27,6 +32,10 @@ def district_akimat_code(district: District) -> str:
 
 def ecology_department_code(region: Region) -> str:
     return f"DEP-ECO-{region.code}"
+
+
+def emergency_department_code(region: Region) -> str:
+    return f"DEP-ES-{region.code}"
 
 
 @transaction.atomic
@@ -72,6 +81,7 @@ def load_bodies(*, actor: Actor = SYSTEM) -> int:
         )
         count += 1
         count += _load_ecology_department(region, actor=actor)
+        count += _load_emergency_department(region, actor=actor)
     for district in District.objects.select_related("region"):
         kk, ru, en = district_akimat_names(
             district.region.code,
@@ -113,6 +123,26 @@ def _load_ecology_department(region: Region, *, actor: Actor) -> int:
             "kind": BodyKind.ECOLOGY_DEPARTMENT,
             "region": region,
             "parent": Body.objects.filter(code="MEPR").first(),
+            "name_kk": kk,
+            "name_ru": ru,
+            "name_en": en,
+        },
+        actor=actor,
+        reason=REASON,
+    )
+    return 1
+
+
+def _load_emergency_department(region: Region, *, actor: Actor) -> int:
+    """Create or bring up to date the emergency situations department of a region."""
+    kk, ru, en = emergency_department_names(region.code)
+    upsert_audited(
+        Body,
+        lookup={"code": emergency_department_code(region)},
+        values={
+            "kind": BodyKind.EMERGENCY_DEPARTMENT,
+            "region": region,
+            "parent": Body.objects.filter(code="MChS").first(),
             "name_kk": kk,
             "name_ru": ru,
             "name_en": en,

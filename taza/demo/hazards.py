@@ -1,7 +1,8 @@
 """Demo wildfires: FIRMS-shaped hotspots over the last days, run through the real ingest.
 
-Fires in the pine forests of Abai region (where the 2023 Semey forest fire burned), in
-the steppe of Kostanay and in the Ile delta, a gas flare near Atyrau that the heat-source
+Fires in the pine forests of Abai region (where the 2023 Semey forest fire burned, in the
+Semey Ormany reserve), in the steppe of Kostanay and in the Ile delta (the Ile-Balkhash
+reserve), a gas flare near Atyrau that the heat-source
 layer keeps out, and low-confidence noise; one fire confirmed and one extinguished by
 the district akimat, one dismissed as a false alarm.
 """
@@ -12,15 +13,17 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.utils import timezone
 
 from taza.accounts.models import Role, User
+from taza.core.actors import SYSTEM
 from taza.geo.models import Region
 from taza.hazards.choices import FireState, HeatSourceKind
 from taza.hazards.firms import Hotspot
 from taza.hazards.models import FireEvent, Gauge, HeatSource, Preparedness, Settlement
-from taza.hazards.services import ingest, ingest_levels, step
+from taza.hazards.services import import_areas, ingest, ingest_levels, step
 
 # (lat, lon, hotspots, hours ago): places of fires, as VIIRS would see them.
 FIRES = [
@@ -49,10 +52,20 @@ def _hotspot(rng: random.Random, lat: float, lon: float, at: datetime, conf: str
     )
 
 
+DEMO_AREAS = (
+    Path(__file__).resolve().parents[1] / "hazards" / "data" / "demo_protected_areas.geojson"
+)
+
+
 def generate_hazards(seed: int = 2026) -> int:
-    """Make the demo fires once; return how many fire events there are."""
+    """Make the demo fires once; return how many fire events there are.
+
+    The protected areas come first (approximate outlines, marked so), so the fires in
+    the Semey pine forest and the Ile delta go to their administrations too.
+    """
     if FireEvent.objects.exists():
         return FireEvent.objects.count()
+    import_areas(DEMO_AREAS.read_bytes(), actor=SYSTEM)
     rng = random.Random(seed)
     HeatSource.objects.get_or_create(
         name="Atyrau gas flare (demo)",

@@ -180,3 +180,17 @@ def ecology_department_names(region_pcode: str) -> tuple[str, str, str]:
         f"Департамент экологии по {dative}",
         f"Department of Ecology for {en}",
     )
+
+
+def emergency_department_names(region_pcode: str) -> tuple[str, str, str]:
+    """Return the name of the Ministry for Emergency Situations' department in a region.
+
+    The official form: "Департамент по чрезвычайным ситуациям Абайской области",
+    "Абай облысының Төтенше жағдайлар департаменті".
+    """
+    kk, _ru, en, genitive = REGION_NAMES[region_pcode]
+    return (
+        f"{kk}ның Төтенше жағдайлар департаменті",
+        f"Департамент по чрезвычайным ситуациям {genitive}",
+        f"Department of Emergency Situations of {en}",
+    )

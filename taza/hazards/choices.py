@@ -98,3 +98,13 @@ FLOOD_ADVICE = {
         "need it. Call 112 in danger."
     ),
 }
+
+
+class AreaKind(models.TextChoices):
+    """Kinds of specially protected natural areas and forest land (Law on ООПТ)."""
+
+    RESERVE = "reserve", _("state nature reserve (zapovednik)")
+    NATIONAL_PARK = "national_park", _("national nature park")
+    NATURE_RESERVE = "nature_reserve", _("state nature reserve area (rezervat)")
+    FOREST = "forest", _("state forest fund land")
+    OTHER = "other", _("other protected area")

@@ -18,7 +18,15 @@ from django.utils.translation import gettext_lazy as _
 
 from taza.bodies.models import Body
 from taza.geo.models import District, Region, TrilingualName, in_language
-from taza.hazards.choices import Dropped, FireState, HeatSourceKind, Ice, RiskStatus, WarningLevel
+from taza.hazards.choices import (
+    AreaKind,
+    Dropped,
+    FireState,
+    HeatSourceKind,
+    Ice,
+    RiskStatus,
+    WarningLevel,
+)
 
 # The farthest a subscriber may ask to hear of fires from their place.
 MAX_RADIUS_KM = 100
@@ -37,6 +45,44 @@ class HeatSource(models.Model):
         ordering = ["name"]
         verbose_name = _("industrial heat source")
         verbose_name_plural = _("industrial heat sources")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProtectedArea(TrilingualName):
+    """A reserve, national park or forest: its outline, and the institution that keeps it.
+
+    Loaded as GeoJSON by administrators. An outline drawn by hand for the demo is marked
+    approximate, and pages say so.
+    """
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=AreaKind.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
+    administration = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="protected_areas",
+        verbose_name=_("administration"),
+    )
+    # A GeoJSON Polygon or MultiPolygon in WGS 84, and its extent for a quick first test.
+    geometry = models.JSONField()
+    west = models.FloatField()
+    south = models.FloatField()
+    east = models.FloatField()
+    north = models.FloatField()
+    area_ha = models.FloatField(_("area, ha"))
+    approximate = models.BooleanField(_("outline approximate"), default=False)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["region", "code"]
+        verbose_name = _("protected area")
+        verbose_name_plural = _("protected areas")
 
     def __str__(self) -> str:
         return self.name
@@ -65,6 +111,24 @@ class FireEvent(models.Model):
     )
     body = models.ForeignKey(
         Body, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("responsible body")
+    )
+    # Also told of the fire and may act on it: the region's emergency department, and the
+    # administration of the protected area or forest it touches.
+    emergency = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("emergency service"),
+    )
+    protected_area = models.ForeignKey(
+        ProtectedArea,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fires",
+        verbose_name=_("protected area or forest"),
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,10 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from taza.accounts.permissions import can_change, scope_of
+from taza.accounts.permissions import can_act_for, can_change, scope_of
 from taza.audit.models import AuditAction
-from taza.audit.services import create_audited, update_audited
-from taza.bodies.models import Body
+from taza.audit.services import create_audited, update_audited, upsert_audited
+from taza.bodies.models import Body, BodyKind
 from taza.bodies.services import district_akimat_code, regional_akimat_code
 from taza.core.actors import SYSTEM, Actor, person
 from taza.core.errors import DomainError, Forbidden
@@ -39,6 +40,7 @@ from taza.core.values import finite_number, hash_token, iso_moment, new_token
 from taza.geo.lookup import default_locator
 from taza.geo.models import District, Region
 from taza.hazards import floods
+from taza.hazards.areas import AreaIndex, OutlineError, area_ha, read_outline
 from taza.hazards.choices import (
     ALERTED_LEVELS,
     FIRE_ADVICE,
@@ -46,6 +48,7 @@ from taza.hazards.choices import (
     FLOOD_ADVICE,
     LEVEL_ORDER,
     OPEN_FIRE_STATES,
+    AreaKind,
     Dropped,
     FireState,
     HeatSourceKind,
@@ -62,10 +65,12 @@ from taza.hazards.models import (
     LevelChange,
     LevelForecast,
     LevelReading,
+    ProtectedArea,
     Settlement,
     SubscriberAlert,
     Subscription,
 )
+from taza.hazards.querysets import routed_bodies
 
 # VIIRS reports confidence as l(ow), n(ominal), h(igh); MODIS as 0–100. Kept: nominal
 # and high, and MODIS from 30 (FIRMS calls under 30 "low").
@@ -131,6 +136,7 @@ def ingest(hotspots: list[Hotspot], *, source: str) -> IngestResult:
     result.repeated = len(hotspots) - len(keys) + len(known)
     fresh = sorted((h for k, h in keys.items() if k not in known), key=lambda h: h.acquired_at)
     sources = list(HeatSource.objects.filter(active=True))
+    routing = _Routing.load()
     regions = {r.code: r for r in Region.objects.all()}
     districts = {d.code: d for d in District.objects.all()}
     locator = default_locator()
@@ -168,7 +174,7 @@ def ingest(hotspots: list[Hotspot], *, source: str) -> IngestResult:
             if detection.dropped:
                 result.dropped[detection.dropped] += 1
             else:
-                _cluster(detection, result)
+                _cluster(detection, result, routing)
             detection.save()
             result.new += 1
         created = list(result.events_new)
@@ -189,12 +195,31 @@ def notify(event_ids: list[int]) -> None:
         notifier(event_ids)
 
 
+@dataclass
+class _Routing:
+    """Who a fire goes to besides the akimat: read once per ingest."""
+
+    areas: AreaIndex
+    emergency: dict[int, int]  # region id → its emergency department's id
+
+    @classmethod
+    def load(cls) -> _Routing:
+        return cls(
+            AreaIndex.of(ProtectedArea.objects.filter(active=True).values_list("pk", "geometry")),
+            dict(
+                Body.objects.filter(
+                    kind=BodyKind.EMERGENCY_DEPARTMENT, is_active=True, region__isnull=False
+                ).values_list("region_id", "pk")
+            ),
+        )
+
+
 def _responsible(region: Region, district: District | None) -> Body | None:
     code = district_akimat_code(district) if district else regional_akimat_code(region)
     return Body.objects.filter(code=code).first()
 
 
-def _cluster(d: Detection, result: IngestResult) -> None:
+def _cluster(d: Detection, result: IngestResult, routing: _Routing) -> None:
     pad = CLUSTER_M / 111_320
     near = FireEvent.objects.filter(
         state__in=OPEN_FIRE_STATES,
@@ -225,6 +250,8 @@ def _cluster(d: Detection, result: IngestResult) -> None:
             region=d.region,
             district=d.district,
             body=_responsible(d.region, d.district),
+            emergency_id=routing.emergency.get(d.region.pk),
+            protected_area_id=routing.areas.touching(d.lat, d.lon),
         )
         result.events_new.append(event.pk)
     elif event is not None:
@@ -238,6 +265,8 @@ def _cluster(d: Detection, result: IngestResult) -> None:
         event.detections = n + 1
         event.frp_total += d.frp or 0
         event.pixel_area_ha += area
+        if event.protected_area_id is None:  # the fire has spread into a reserve or forest
+            event.protected_area_id = routing.areas.touching(d.lat, d.lon)
         event.save()
         result.events_grown += 1
     d.event = event
@@ -302,8 +331,10 @@ def step(
 ) -> FireEvent:
     """Move a fire to its next state (confirmed, false alarm, extinguished); audited."""
     event = FireEvent.objects.select_for_update().get(pk=event.pk)
-    if not can_change(actor, event):
-        raise Forbidden(_("Only the staff of this territory act on its fires."))
+    if not can_act_for(actor, event, routed_bodies(event)):
+        raise Forbidden(
+            _("Only the staff of this territory and the services the fire went to act on it.")
+        )
     if to not in FireState.values:
         raise HazardError(_("No such step."), field="to", code="bad_step")
     if to not in FIRE_STEPS.get(FireState(event.state), ()):
@@ -833,3 +864,174 @@ def tell_residents(change_ids: list[int]) -> int:
             ):
                 told += 1
     return told
+
+
+# -- protected areas ------------------------------------------------------------------------
+
+MAX_AREAS = 2000
+AREA_FIELDS = ("code", "name_kk", "name_ru", "name_en", "kind")
+
+
+@dataclass
+class AreaProblem:
+    feature: int  # 1-based, as a person counts
+    field: str
+    message: str
+
+
+class AreasRefused(HazardError):
+    """Refuse a protected areas' file, with every feature at fault; nothing of it is saved."""
+
+    def __init__(self, problems: list[AreaProblem]) -> None:
+        self.problems = problems
+        first = problems[0]
+        super().__init__(
+            _("Feature %(n)s, %(field)s: %(message)s")
+            % {"n": first.feature, "field": first.field, "message": first.message},
+            field="file",
+        )
+
+
+def _area_values(index: int, feature: Any, problems: list[AreaProblem]) -> dict[str, Any] | None:
+    """Check one GeoJSON feature; return the area's values, or None with the problems noted."""
+
+    def problem(field: str, message: str) -> None:
+        problems.append(AreaProblem(index, field, message))
+
+    if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
+        problem("properties", _("A feature with properties is expected."))
+        return None
+    props = feature["properties"]
+    values: dict[str, Any] = {}
+    for name in AREA_FIELDS:
+        text = props.get(name)
+        if not isinstance(text, str) or not text.strip():
+            problem(name, _("Required."))
+            continue
+        limit = int(getattr(ProtectedArea._meta.get_field(name), "max_length", 0) or 200)
+        if len(text.strip()) > limit:
+            problem(name, _("At most %(n)s characters.") % {"n": limit})
+            continue
+        values[name] = text.strip()
+    if "kind" in values and values["kind"] not in AreaKind.values:
+        problem("kind", _("One of: %(kinds)s.") % {"kinds": ", ".join(AreaKind.values)})
+    if "code" in values and not all(c.isalnum() or c in "-_" for c in values["code"]):
+        problem("code", _("Letters, digits, hyphens and underscores only."))
+    try:
+        outline = read_outline(feature.get("geometry"))
+    except OutlineError as exc:
+        problem("geometry", _("Not a valid polygon: %(why)s.") % {"why": exc})
+        return None
+    try:
+        place = default_locator().locate(outline.centroid.y, outline.centroid.x)
+    except DomainError as exc:
+        problem("geometry", exc.message)
+        return None
+    west, south, east, north = outline.bounds
+    values.update(
+        region_code=place.region_code,
+        geometry=feature["geometry"],
+        west=west,
+        south=south,
+        east=east,
+        north=north,
+        area_ha=round(area_ha(outline), 1),
+        approximate=props.get("approximate") is True,
+        source=str(props.get("source") or "")[:300],
+    )
+    admin = props.get("administration")
+    if admin is not None:
+        names = ("code", "name_kk", "name_ru", "name_en")
+        limits = {"code": 32, "name_kk": 200, "name_ru": 200, "name_en": 200}
+        if not isinstance(admin, dict) or not all(
+            isinstance(admin.get(n), str) and 0 < len(admin[n].strip()) <= limits[n] for n in names
+        ):
+            problem(
+                "administration",
+                _("Give its code (up to 32 characters) and its name in kk, ru and en."),
+            )
+        else:
+            values["administration"] = {n: admin[n].strip() for n in names}
+    return values
+
+
+@transaction.atomic
+def import_areas(text: str | bytes, *, actor: Actor) -> tuple[int, int]:
+    """Load protected areas from a GeoJSON FeatureCollection; return (created, updated).
+
+    Administrators only (or the system, loading the demo). Every feature is checked
+    first (its code, names in three languages, kind, a valid polygon in Kazakhstan, the
+    administration's code and names); one at fault refuses the file and nothing is saved.
+    An area is found again by its code, so loading a corrected file updates it; its
+    administration becomes a body of the kind "protected area or forestry institution"
+    under the forestry committee.
+    """
+    if actor is not SYSTEM and not scope_of(actor).is_admin:
+        raise Forbidden(_("Only administrators load protected areas."))
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        raise HazardError(_("The file is not GeoJSON."), field="file") from None
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise HazardError(_("A GeoJSON FeatureCollection is expected."), field="file")
+    features = data.get("features")
+    if not isinstance(features, list) or not features:
+        raise HazardError(_("The file has no features."), field="file")
+    if len(features) > MAX_AREAS:
+        raise HazardError(_("At most %(n)s areas in one file.") % {"n": MAX_AREAS}, field="file")
+    problems: list[AreaProblem] = []
+    checked = [_area_values(i, f, problems) for i, f in enumerate(features, start=1)]
+    codes = [v["code"] for v in checked if v and "code" in v]
+    for code in {c for c in codes if codes.count(c) > 1}:
+        problems.append(AreaProblem(0, "code", _("%(code)s is given twice.") % {"code": code}))
+    admins = {
+        i: v["administration"]["code"]
+        for i, v in enumerate(checked, 1)
+        if v and "administration" in v
+    }
+    taken = set(
+        Body.objects.filter(code__in=admins.values())
+        .exclude(kind=BodyKind.NATURE_INSTITUTION)
+        .values_list("code", flat=True)
+    )
+    for i, code in admins.items():
+        if code in taken:
+            problems.append(
+                AreaProblem(
+                    i,
+                    "administration",
+                    _("%(code)s is the code of another kind of body.") % {"code": code},
+                )
+            )
+    if problems:
+        raise AreasRefused(problems)
+    regions = {r.code: r for r in Region.objects.all()}
+    committee = Body.objects.filter(code="KLHZhM").first()
+    created = updated = 0
+    for values in checked:
+        assert values is not None  # noqa: S101 (problems above refused the file otherwise)
+        region = regions[values.pop("region_code")]
+        admin = values.pop("administration", None)
+        if admin is not None:
+            values["administration"], _new = upsert_audited(
+                Body,
+                lookup={"code": admin.pop("code")},
+                values={
+                    **admin,
+                    "kind": BodyKind.NATURE_INSTITUTION,
+                    "region": region,
+                    "parent": committee,
+                },
+                actor=actor,
+                reason=gettext_noop("Protected areas loaded"),
+            )
+        _area, was_created = upsert_audited(
+            ProtectedArea,
+            lookup={"code": values.pop("code")},
+            values={**values, "region": region, "active": True},
+            actor=actor,
+            reason=gettext_noop("Protected areas loaded"),
+        )
+        created += was_created
+        updated += not was_created
+    return created, updated

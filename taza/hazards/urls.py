@@ -14,6 +14,8 @@ urlpatterns = [
     path("floods/gauges.geojson", views.gauges_geojson, name="gauges-geojson"),
     path("floods/gauges/<slug:code>/", views.gauge, name="gauge"),
     path("floods/upload/", views.levels_upload, name="levels-upload"),
+    path("areas/", views.areas, name="areas"),
+    path("areas/upload/", views.areas_upload, name="areas-upload"),
     path("follow/", views.follow, name="follow"),
     path("follow/<int:pk>/stop/", views.unfollow, name="unfollow"),
 ]

@@ -17,17 +17,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from taza.accounts.permissions import can_change, scope_of
+from taza.accounts.permissions import can_act_for, scope_of
 from taza.core.params import bind
 from taza.geo.models import Region
 from taza.hazards.choices import FIRE_STEPS, FireState, RiskStatus
 from taza.hazards.filtersets import FireFilterSet, FloodFilterSet
 from taza.hazards.firms import FirmsError, parse
 from taza.hazards.forms import PlaceSubscriptionForm, SettlementSubscriptionForm
-from taza.hazards.models import FireEvent, Gauge, Preparedness, Settlement, Subscription
-from taza.hazards.querysets import fire_numbers, visible_fires
+from taza.hazards.models import (
+    FireEvent,
+    Gauge,
+    Preparedness,
+    ProtectedArea,
+    Settlement,
+    Subscription,
+)
+from taza.hazards.querysets import fire_numbers, routed_bodies, visible_fires
 from taza.hazards.services import (
+    AreasRefused,
     HazardError,
+    import_areas,
     import_levels,
     ingest,
     step,
@@ -54,6 +63,8 @@ def fires(request: HttpRequest) -> HttpResponse:
             "states": FireState.choices,
             "state": state,
             "numbers": fire_numbers(today.replace(month=1, day=1), today),
+            "by_area": fire_numbers(today.replace(month=1, day=1), today, by="area"),
+            "by_month": fire_numbers(today.replace(month=1, day=1), today, by="month"),
             "year": today.year,
         },
     )
@@ -97,8 +108,12 @@ def fire(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if joined is not None:
         return redirect("hazards:fire", pk=joined)
-    event = get_object_or_404(visible_fires(request.user), pk=pk)
-    may_act = request.user.is_authenticated and can_change(request.user, event)
+    event = get_object_or_404(
+        visible_fires(request.user).select_related("emergency", "protected_area"), pk=pk
+    )
+    may_act = request.user.is_authenticated and can_act_for(
+        request.user, event, routed_bodies(event)
+    )
     steps = FIRE_STEPS.get(FireState(event.state), ()) if may_act else ()
     return render(
         request,
@@ -317,3 +332,44 @@ def unfollow(request: HttpRequest, pk: int) -> HttpResponse:
     unsubscribe(actor=request.user, subscription=subscription)
     messages.success(request, _("Stopped."))
     return redirect("hazards:follow")
+
+
+def areas(request: HttpRequest) -> HttpResponse:
+    """List the protected areas and forests fires are located to, with their fires this year."""
+    today = timezone.localdate()
+    fires = {
+        n.area.pk: n
+        for n in fire_numbers(today.replace(month=1, day=1), today, by="area")
+        if n.area is not None
+    }
+    rows = [
+        (area, fires.get(area.pk))
+        for area in ProtectedArea.objects.filter(active=True).select_related(
+            "region", "administration"
+        )
+    ]
+    return render(
+        request,
+        "hazards/areas.html",
+        {"rows": rows, "year": today.year, "may_load": scope_of(request.user).is_admin},
+    )
+
+
+@login_required
+def areas_upload(request: HttpRequest) -> HttpResponse:
+    """Let an administrator load protected areas' outlines as GeoJSON (all or nothing)."""
+    if not scope_of(request.user).is_admin:
+        raise PermissionDenied(_("Only administrators load protected areas."))
+    context: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            _name, text = _uploaded_text(request, _("Choose a GeoJSON file of at most 20 MB."))
+            context["created"], context["updated"] = import_areas(text, actor=request.user)
+        except AreasRefused as refused:
+            context["problems"] = refused.problems[:100]
+            status = 400
+        except HazardError as refused:
+            context["refused"] = refused.message
+            status = 400
+    return render(request, "hazards/areas_upload.html", context, status=status)

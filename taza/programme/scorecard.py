@@ -165,7 +165,11 @@ def scorecards(as_of: date, year: int | None = None) -> list[Scorecard]:
     sites = liquidated_per_region(year, as_of)
     reporting = _reporting(snap, year)
     recycled = regional_series()
-    fires = {n.region.pk: n for n in fire_numbers(date(year, 1, 1), min(date(year, 12, 31), as_of))}
+    fires = {
+        n.region.pk: n
+        for n in fire_numbers(date(year, 1, 1), min(date(year, 12, 31), as_of))
+        if n.region is not None
+    }
     cards = []
     for region in snap.regions:
         verdicts = snap.verdicts(region.pk)

@@ -98,6 +98,8 @@ def test_an_operator_must_work_for_an_akimat(cast):
         assignment.full_clean()
     with pytest.raises(ValidationError, match="on behalf of a body"):
         RoleAssignment(user=cast.citizen, role=Role.EXECUTOR).full_clean()
+    # A region's emergency department responds to fires: its staff are operators too.
+    RoleAssignment(user=cast.citizen, role=Role.OPERATOR, body=body("DEP-ES-KZ10")).full_clean()
 
 
 def test_only_administrators_give_roles_and_every_change_is_logged(cast):

@@ -76,9 +76,10 @@ def test_a_district_of_another_region_is_refused():
 def test_loading_bodies_again_duplicates_nothing():
     before = Body.objects.count()
     load_bodies()
-    # 16 abbreviated executors, 5 the plan names in words, every akimat and the
-    # ministry's department of ecology in each region.
-    assert Body.objects.count() == before == 16 + 5 + 20 + 224 + 20
+    # 16 abbreviated executors and the two fires go to (МЧС, the forestry committee), 5
+    # the plan names in words, every akimat, and the departments of ecology and of
+    # emergency situations in each region.
+    assert Body.objects.count() == before == 18 + 5 + 20 + 224 + 20 + 20
 
 
 def test_every_region_has_its_department_of_ecology_under_the_ministry():
@@ -108,5 +109,17 @@ def test_a_department_of_ecology_is_bound_to_a_region_and_not_to_a_district():
         region=Region.objects.get(code="KZ75"),
         district=District.objects.get(code="KZ751710"),
     )
-    with pytest.raises(ValidationError, match="covers its region"):
+    with pytest.raises(ValidationError, match="covers its whole region"):
         narrow.full_clean()
+
+
+def test_every_region_has_its_emergency_department_under_the_ministry():
+    departments = Body.objects.filter(kind=BodyKind.EMERGENCY_DEPARTMENT)
+    assert departments.count() == Region.objects.count()
+    abai = Body.objects.get(code="DEP-ES-KZ10")
+    assert abai.parent.code == "MChS" and abai.district is None
+    assert abai.name_ru == "Департамент по чрезвычайным ситуациям Абайской области"
+    assert abai.name_kk == "Абай облысының Төтенше жағдайлар департаменті"
+    loose = Body(code="Z", kind=BodyKind.NATURE_INSTITUTION, name_kk="z", name_ru="z", name_en="z")
+    with pytest.raises(ValidationError, match="region"):
+        loose.full_clean()
