@@ -5,6 +5,11 @@ air registry: the automatic posts whose data was online on the last day of the y
 (yesterday, the last whole day, for the year in progress), per region. The verdict uses
 an executor's reported fact first, as for every measure, and the registry's when none
 was reported; the measure's page shows the registry's figures beside the reports.
+
+Measure 49 ("fire-prevention work in protected zones and nature reserves") is judged on
+the prevention events its executors report; the year's fires seen from space in the
+protected areas and forests are shown beside them (``outcome_table``), not scored: fewer
+fires is what the work is for, but a dry summer or a wet one says as much.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 from taza.air.querysets import automatic_posts_online, automatic_posts_registered
 from taza.databank.querysets import recycled_share_by_year, regional_series
 from taza.geo.models import Region
+from taza.hazards.querysets import FireNumbers, fire_numbers
 
 # Measure number -> a function of a day giving {region id: fact}.
 MEASURED: dict[int, Callable[[date], dict[int, int]]] = {2: automatic_posts_online}
@@ -98,3 +104,15 @@ def computed_regions(
         return []
     series = source[1]()
     return [(r, [series[r.pk].get(y) for y in years]) for r in regions if r.pk in series]
+
+
+# Measure number -> a function of a period giving the outcome shown beside the reports.
+OUTCOMES: dict[int, Callable[[date, date], list[FireNumbers]]] = {
+    49: lambda since, until: fire_numbers(since, until, by="area"),
+}
+
+
+def outcome_table(number: int, today: date) -> list[FireNumbers]:
+    """Return this year's outcome of a measure, for its page (empty for most measures)."""
+    source = OUTCOMES.get(number)
+    return source(today.replace(month=1, day=1), today) if source else []

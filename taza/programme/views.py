@@ -28,7 +28,12 @@ from taza.programme.charts import indicator_chart
 from taza.programme.choices import Assessment, Period, ReportStatus
 from taza.programme.filtersets import PlanFilterSet
 from taza.programme.forms import ExecutorReportForm
-from taza.programme.measured import computed_regions, computed_rows, registry_table
+from taza.programme.measured import (
+    computed_regions,
+    computed_rows,
+    outcome_table,
+    registry_table,
+)
 from taza.programme.models import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -176,6 +181,8 @@ def _measure_page(
             "show_original": request.GET.get("original") == "1",
             "report_form": report_form,
             "registry": registry_table(measure.number, snap.regions, _today()),
+            "fires": outcome_table(measure.number, _today()),
+            "year": _today().year,
         },
         status=status,
     )

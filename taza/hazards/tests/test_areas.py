@@ -7,7 +7,7 @@ keepers and the region's emergency service, who are told and may act; the number
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -200,3 +200,15 @@ def test_pages_and_the_upload(client, cast):
     fire = FireEvent.objects.get()
     page = client.get(f"/hazards/fires/{fire.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Semey Ormany" in page and "Department of Emergency Situations of Abai Region" in page
+
+
+def test_measure_49_shows_this_years_fires_in_protected_areas_beside_the_reports(client):
+    from django.utils import timezone
+
+    import_areas(DEMO_AREAS.read_bytes(), actor=SYSTEM)
+    assert "semey-ormany" not in client.get("/programme/measures/49/").content.decode()
+    now = timezone.now() - timedelta(hours=1)
+    ingest(parse(VIIRS + viirs(*INSIDE, when=f"{now:%Y-%m-%d},{now:%H%M}")).hotspots, source="x")
+    page = client.get("/programme/measures/49/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert 'id="fires"' in page and 'data-area="semey-ormany"' in page
+    assert 'id="fires"' not in client.get("/programme/measures/48/").content.decode()
