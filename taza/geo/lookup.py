@@ -265,6 +265,16 @@ def default_locator() -> Locator:
     return Locator()
 
 
+@cache
+def reaching_locator(tolerance_m: float) -> Locator:
+    """Return a locator that gives a point up to ``tolerance_m`` outside the nearest region.
+
+    Hotspots of a fire that crosses the border are kept up to 20 km out; the default
+    locator's 2 km is for people's reports.
+    """
+    return Locator(tolerance_m=tolerance_m)
+
+
 def locate(lat: float, lon: float) -> Location:
     """Return the region and district of a point using the shipped boundaries."""
     return default_locator().locate(lat, lon)

@@ -71,9 +71,18 @@ class AreaIndex:
 
     def touching(self, lat: float, lon: float) -> int | None:
         """Return the id of the area a point lies in or within TOUCH_DEG of (the nearest)."""
-        point = shapely.Point(lon, lat)
-        hits = self.tree.query(point, predicate="dwithin", distance=TOUCH_DEG)
-        if not len(hits):
-            return None
-        best = min(hits, key=lambda i: self.outlines[i].distance(point))
-        return self.ids[int(best)]
+        return self.touching_many([lat], [lon])[0]
+
+    def touching_many(self, lats: list[float], lons: list[float]) -> list[int | None]:
+        """Return, for each point, the id of the area it touches (as ``touching``), or None."""
+        found: list[int | None] = [None] * len(lats)
+        if not self.ids or not lats:
+            return found
+        points = shapely.points(lons, lats)
+        src, idx = self.tree.query(points, predicate="dwithin", distance=TOUCH_DEG)
+        best: dict[int, float] = {}
+        for s, i in zip(src.tolist(), idx.tolist(), strict=True):
+            distance = float(self.outlines[i].distance(points[s]))
+            if s not in best or distance < best[s]:
+                best[s], found[s] = distance, self.ids[i]
+        return found

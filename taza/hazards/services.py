@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,12 +33,13 @@ from taza.audit.services import create_audited, update_audited, upsert_audited
 from taza.bodies.models import Body, BodyKind
 from taza.bodies.services import district_akimat_code, regional_akimat_code
 from taza.core.actors import SYSTEM, Actor, person
+from taza.core.db import insert_all
 from taza.core.errors import DomainError, Forbidden
 from taza.core.hooks import hooks
 from taza.core.tell import tell
 from taza.core.urls import absolute_url
 from taza.core.values import finite_number, hash_token, iso_moment, new_token
-from taza.geo.lookup import default_locator
+from taza.geo.lookup import default_locator, reaching_locator
 from taza.geo.models import District, Region
 from taza.hazards import floods
 from taza.hazards.areas import AreaIndex, OutlineError, area_ha, read_outline
@@ -114,8 +116,33 @@ def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return math.hypot(dx, dy)
 
 
-def _at_heat_source(h: Hotspot, sources: list[HeatSource]) -> bool:
-    return any(_metres(h.lat, h.lon, s.lat, s.lon) <= s.radius_m for s in sources)
+def _grid_cell(lat: float, lon: float, size: float) -> tuple[int, int]:
+    """Return the cell of a grid of ``size`` degrees that a point falls in."""
+    return math.floor(lat / size), math.floor(lon / size)
+
+
+class _HeatSources:
+    """The active heat sources on a grid, to test thousands of hotspots against them."""
+
+    CELL = 0.1  # degrees: more than any radius (a few km) in latitude and longitude
+
+    def __init__(self, sources: list[HeatSource]) -> None:
+        self.cells: dict[tuple[int, int], list[HeatSource]] = defaultdict(list)
+        for source in sources:
+            self.cells[self._cell(source.lat, source.lon)].append(source)
+
+    def _cell(self, lat: float, lon: float) -> tuple[int, int]:
+        return _grid_cell(lat, lon, self.CELL)
+
+    def at(self, lat: float, lon: float) -> bool:
+        """Tell whether a point lies within the radius of a known heat source."""
+        i, j = self._cell(lat, lon)
+        return any(
+            _metres(lat, lon, s.lat, s.lon) <= s.radius_m
+            for di in (-1, 0, 1)
+            for dj in (-1, 0, 1)
+            for s in self.cells.get((i + di, j + dj), ())
+        )
 
 
 @dataclass
@@ -129,54 +156,72 @@ class IngestResult:
 
 
 def ingest(hotspots: list[Hotspot], *, source: str) -> IngestResult:
-    """Store hotspots once each, drop the doubtful ones, and build fire events."""
+    """Store hotspots once each, drop the doubtful ones, and build fire events.
+
+    A day of Central Asia's hotspots is tens of thousands of rows: they are located,
+    filtered and clustered in memory against the open fires read once, then written in
+    bulk, in one transaction (bench/hazards.py measures it).
+    """
     result = IngestResult()
     keys = {_key(h): h for h in hotspots}
-    known = set(Detection.objects.filter(key__in=list(keys)).values_list("key", flat=True))
+    known: set[str] = set()
+    listed = list(keys)
+    for i in range(0, len(listed), 5000):
+        known.update(
+            Detection.objects.filter(key__in=listed[i : i + 5000]).values_list("key", flat=True)
+        )
     result.repeated = len(hotspots) - len(keys) + len(known)
     fresh = sorted((h for k, h in keys.items() if k not in known), key=lambda h: h.acquired_at)
-    sources = list(HeatSource.objects.filter(active=True))
-    routing = _Routing.load()
+    if not fresh:
+        return result
+    sources = _HeatSources(list(HeatSource.objects.filter(active=True)))
     regions = {r.code: r for r in Region.objects.all()}
     districts = {d.code: d for d in District.objects.all()}
-    locator = default_locator()
+    # All points in bulk; those near a border one by one, given the nearest region up to
+    # BUFFER_M out; farther ones come back as -1.
+    locator = reaching_locator(BUFFER_M)
+    region_at, district_at = locator.locate_many(
+        np.array([h.lat for h in fresh]), np.array([h.lon for h in fresh])
+    )
+    detections: list[Detection] = []
+    kept: list[Detection] = []
+    for h, region_index, district_index in zip(fresh, region_at, district_at, strict=True):
+        detection = Detection(
+            key=_key(h),
+            source=source[:40],
+            satellite=h.satellite,
+            instrument=h.instrument,
+            acquired_at=h.acquired_at,
+            lat=h.lat,
+            lon=h.lon,
+            confidence=h.confidence,
+            brightness=h.brightness,
+            frp=h.frp,
+            scan=h.scan,
+            track=h.track,
+            daynight=h.daynight,
+            version=h.version,
+        )
+        if region_index < 0:
+            detection.dropped = Dropped.OUTSIDE
+        else:
+            detection.region = regions[locator.region_codes[region_index]]
+            if district_index >= 0:
+                detection.district = districts[locator.district_codes[district_index]]
+            if not confident(h):
+                detection.dropped = Dropped.LOW_CONFIDENCE
+            elif sources.at(h.lat, h.lon):
+                detection.dropped = Dropped.HEAT_SOURCE
+        if detection.dropped:
+            result.dropped[detection.dropped] += 1
+        else:
+            kept.append(detection)
+        detections.append(detection)
     with transaction.atomic():
-        for h in fresh:
-            detection = Detection(
-                key=_key(h),
-                source=source[:40],
-                satellite=h.satellite,
-                instrument=h.instrument,
-                acquired_at=h.acquired_at,
-                lat=h.lat,
-                lon=h.lon,
-                confidence=h.confidence,
-                brightness=h.brightness,
-                frp=h.frp,
-                scan=h.scan,
-                track=h.track,
-                daynight=h.daynight,
-                version=h.version,
-            )
-            try:
-                place = locator.locate(h.lat, h.lon)
-            except DomainError:
-                place = None
-            if place is None or (not place.exact and place.distance_m > BUFFER_M):
-                detection.dropped = Dropped.OUTSIDE
-            else:
-                detection.region = regions[place.region_code]
-                detection.district = districts.get(place.district_code or "")
-                if not confident(h):
-                    detection.dropped = Dropped.LOW_CONFIDENCE
-                elif _at_heat_source(h, sources):
-                    detection.dropped = Dropped.HEAT_SOURCE
-            if detection.dropped:
-                result.dropped[detection.dropped] += 1
-            else:
-                _cluster(detection, result, routing)
-            detection.save()
-            result.new += 1
+        if kept:
+            _Clusters(since=kept[0].acquired_at - EVENT_GAP).build(kept, result)
+        insert_all(Detection, detections)
+        result.new = len(detections)
         created = list(result.events_new)
         transaction.on_commit(lambda: _tell(created))
     return result
@@ -214,28 +259,147 @@ class _Routing:
         )
 
 
-def _responsible(region: Region, district: District | None) -> Body | None:
-    code = district_akimat_code(district) if district else regional_akimat_code(region)
-    return Body.objects.filter(code=code).first()
+@dataclass
+class _Fire:
+    """A fire while a batch is clustered: its event (saved or not) and its hotspots."""
+
+    event: FireEvent
+    points: list[tuple[float, float, datetime, float, str]]
+    new: bool
+    grown: bool = False
+    into: _Fire | None = None
+
+    def root(self) -> _Fire:
+        fire = self
+        while fire.into is not None:
+            fire = fire.into
+        return fire
+
+    def order(self) -> tuple[bool, datetime, int]:
+        """Sort the fire to keep first in a merge: confirmed, then first seen, then older."""
+        return (
+            self.event.state != FireState.CONFIRMED,
+            self.event.first_seen,
+            self.event.pk or 2**62,
+        )
+
+    def add(self, point: tuple[float, float, datetime, float, str]) -> None:
+        """Add a hotspot and update the event's figures by it."""
+        e, (lat, lon, at, frp, instrument) = self.event, point
+        self.points.append(point)
+        n = len(self.points)
+        if n == 1:
+            self.recount()
+            return
+        e.detections = n
+        e.lat += (lat - e.lat) / n
+        e.lon += (lon - e.lon) / n
+        e.south, e.north = min(e.south, lat), max(e.north, lat)
+        e.west, e.east = min(e.west, lon), max(e.east, lon)
+        e.first_seen, e.last_seen = min(e.first_seen, at), max(e.last_seen, at)
+        e.frp_total += frp
+        e.pixel_area_ha += PIXEL_HA.get(instrument, PIXEL_HA["MODIS"])
+
+    def recount(self) -> None:
+        """Set the event's figures from its hotspots."""
+        e, points = self.event, self.points
+        e.detections = len(points)
+        e.lat = sum(p[0] for p in points) / len(points)
+        e.lon = sum(p[1] for p in points) / len(points)
+        e.south, e.north = min(p[0] for p in points), max(p[0] for p in points)
+        e.west, e.east = min(p[1] for p in points), max(p[1] for p in points)
+        e.first_seen = min(p[2] for p in points)
+        e.last_seen = max(p[2] for p in points)
+        e.frp_total = sum(p[3] for p in points)
+        e.pixel_area_ha = sum(PIXEL_HA.get(p[4], PIXEL_HA["MODIS"]) for p in points)
 
 
-def _cluster(d: Detection, result: IngestResult, routing: _Routing) -> None:
-    pad = CLUSTER_M / 111_320
-    near = FireEvent.objects.filter(
-        state__in=OPEN_FIRE_STATES,
-        last_seen__gte=d.acquired_at - EVENT_GAP,
-        south__lte=d.lat + pad,
-        north__gte=d.lat - pad,
-        west__lte=d.lon + pad * 2,
-        east__gte=d.lon - pad * 2,
-    ).order_by("-last_seen")
-    touched = [e for e in near if _near_hotspots(e, d)]
-    event = _merge(touched, result) if len(touched) > 1 else next(iter(touched), None)
-    area = PIXEL_HA.get(d.instrument, PIXEL_HA["MODIS"])
-    if event is None and d.region is None:
-        return  # not reached: a kept hotspot has been located
-    if event is None and d.region is not None:
-        event = FireEvent.objects.create(
+class _Clusters:
+    """Cluster a batch's kept hotspots into the open fires, in memory, then write them.
+
+    A hotspot joins the open fires (new or confirmed, seen within EVENT_GAP of it) that
+    have a hotspot within CLUSTER_M of it; when it touches several, they have grown into
+    each other and are merged (``_merge``); when it touches none, it starts a fire. The
+    fires are read once, on a grid of CELL degrees, so a batch costs a few queries.
+    """
+
+    CELL = 0.02  # degrees; CLUSTER_M is 0.018° of latitude and up to 0.032° of longitude
+
+    def __init__(self, since: datetime) -> None:
+        self.routing = _Routing.load()
+        self.akimats = dict(
+            Body.objects.filter(
+                kind__in=(BodyKind.REGIONAL_AKIMAT, BodyKind.DISTRICT_AKIMAT)
+            ).values_list("code", "pk")
+        )
+        self.grid: dict[tuple[int, int], list[tuple[float, float, _Fire]]] = defaultdict(list)
+        self.fires: list[_Fire] = []
+        open_fires = {
+            e.pk: _Fire(e, [], new=False)
+            for e in FireEvent.objects.filter(state__in=OPEN_FIRE_STATES, last_seen__gte=since)
+        }
+        for event_id, lat, lon, at, frp, instrument in Detection.objects.filter(
+            event_id__in=list(open_fires)
+        ).values_list("event_id", "lat", "lon", "acquired_at", "frp", "instrument"):
+            fire = open_fires[event_id]
+            fire.points.append((lat, lon, at, frp or 0.0, instrument))
+            self.grid[self._cell(lat, lon)].append((lat, lon, fire))
+        self.fires = list(open_fires.values())
+
+    def _cell(self, lat: float, lon: float) -> tuple[int, int]:
+        return _grid_cell(lat, lon, self.CELL)
+
+    def _touching(self, d: Detection) -> list[_Fire]:
+        i, j = self._cell(d.lat, d.lon)
+        found: dict[int, _Fire] = {}
+        for di in (-1, 0, 1):
+            for dj in (-2, -1, 0, 1, 2):
+                for lat, lon, fire in self.grid.get((i + di, j + dj), ()):
+                    fire = fire.root()
+                    if id(fire) in found or fire.event.last_seen < d.acquired_at - EVENT_GAP:
+                        continue
+                    if _metres(lat, lon, d.lat, d.lon) <= CLUSTER_M:
+                        found[id(fire)] = fire
+        return list(found.values())
+
+    def build(self, kept: list[Detection], result: IngestResult) -> None:
+        """Cluster the hotspots (in time order), then write the fires and link the hotspots."""
+        owner: list[_Fire] = []
+        areas = self.routing.areas.touching_many([d.lat for d in kept], [d.lon for d in kept])
+        for d, area in zip(kept, areas, strict=True):
+            touched = self._touching(d)
+            if len(touched) > 1:
+                fire = min(touched, key=_Fire.order)
+                for other in touched:
+                    if other is not fire:
+                        other.into = fire
+                        fire.points.extend(other.points)
+                        fire.grown = True
+                fire.recount()
+            elif touched:
+                fire = touched[0]
+            else:
+                fire = _Fire(self._new_event(d, area), [], new=True)
+                self.fires.append(fire)
+            fire.add((d.lat, d.lon, d.acquired_at, d.frp or 0.0, d.instrument))
+            fire.grown = fire.grown or not fire.new
+            if fire.event.protected_area_id is None:  # it has spread into a reserve or forest
+                fire.event.protected_area_id = area
+            self.grid[self._cell(d.lat, d.lon)].append((d.lat, d.lon, fire))
+            owner.append(fire)
+        self._write(result)
+        for d, fire in zip(kept, owner, strict=True):
+            d.event = fire.root().event
+
+    def _new_event(self, d: Detection, area: int | None) -> FireEvent:
+        assert d.region is not None  # noqa: S101 (a kept hotspot has been located)
+        code = district_akimat_code(d.district) if d.district else regional_akimat_code(d.region)
+        return FireEvent(
+            region=d.region,
+            district=d.district,
+            body_id=self.akimats.get(code),
+            emergency_id=self.routing.emergency.get(d.region.pk),
+            protected_area_id=area,
             first_seen=d.acquired_at,
             last_seen=d.acquired_at,
             lat=d.lat,
@@ -244,85 +408,40 @@ def _cluster(d: Detection, result: IngestResult, routing: _Routing) -> None:
             east=d.lon,
             south=d.lat,
             north=d.lat,
-            detections=1,
-            frp_total=d.frp or 0,
-            pixel_area_ha=area,
-            region=d.region,
-            district=d.district,
-            body=_responsible(d.region, d.district),
-            emergency_id=routing.emergency.get(d.region.pk),
-            protected_area_id=routing.areas.touching(d.lat, d.lon),
         )
-        result.events_new.append(event.pk)
-    elif event is not None:
-        n = event.detections
-        event.lat = (event.lat * n + d.lat) / (n + 1)
-        event.lon = (event.lon * n + d.lon) / (n + 1)
-        event.west, event.east = min(event.west, d.lon), max(event.east, d.lon)
-        event.south, event.north = min(event.south, d.lat), max(event.north, d.lat)
-        event.first_seen = min(event.first_seen, d.acquired_at)
-        event.last_seen = max(event.last_seen, d.acquired_at)
-        event.detections = n + 1
-        event.frp_total += d.frp or 0
-        event.pixel_area_ha += area
-        if event.protected_area_id is None:  # the fire has spread into a reserve or forest
-            event.protected_area_id = routing.areas.touching(d.lat, d.lon)
-        event.save()
-        result.events_grown += 1
-    d.event = event
 
-
-def _merge(events: list[FireEvent], result: IngestResult) -> FireEvent:
-    """Join fires that a hotspot shows to have grown into each other; return the one kept.
-
-    The one kept is the confirmed one if any (the akimat already works on it), else the
-    first seen; the others hand it their hotspots and become "merged" with a link to it,
-    each step audited, so what responders were told stays traceable.
-    """
-    keep = min(events, key=lambda e: (e.state != FireState.CONFIRMED, e.first_seen, e.pk))
-    for other in events:
-        if other.pk == keep.pk:
-            continue
-        Detection.objects.filter(event=other).update(event=keep)
-        update_audited(
-            other,
-            actor=SYSTEM,
-            action=AuditAction.TRANSITION,
-            reason=gettext_noop("Grew into another fire"),
-            state=FireState.MERGED,
-            merged_into=keep,
-            closed_at=timezone.now(),
-        )
-        result.events_merged += 1
-        if other.pk in result.events_new:
-            result.events_new.remove(other.pk)
-    _recount(keep)
-    return keep
-
-
-def _recount(event: FireEvent) -> None:
-    """Recompute a fire's figures from its hotspots (after a merge)."""
-    hotspots = list(event.hotspots.values_list("lat", "lon", "acquired_at", "frp", "instrument"))
-    event.detections = len(hotspots)
-    event.lat = sum(h[0] for h in hotspots) / len(hotspots)
-    event.lon = sum(h[1] for h in hotspots) / len(hotspots)
-    event.south, event.north = min(h[0] for h in hotspots), max(h[0] for h in hotspots)
-    event.west, event.east = min(h[1] for h in hotspots), max(h[1] for h in hotspots)
-    event.first_seen = min(h[2] for h in hotspots)
-    event.last_seen = max(h[2] for h in hotspots)
-    event.frp_total = sum(h[3] or 0 for h in hotspots)
-    event.pixel_area_ha = sum(PIXEL_HA.get(h[4], PIXEL_HA["MODIS"]) for h in hotspots)
-    event.save()
-
-
-def _near_hotspots(event: FireEvent, d: Detection) -> bool:
-    return (
-        any(
-            _metres(lat, lon, d.lat, d.lon) <= CLUSTER_M
-            for lat, lon in event.hotspots.values_list("lat", "lon")
-        )
-        or _metres(event.lat, event.lon, d.lat, d.lon) <= CLUSTER_M
-    )
+    def _write(self, result: IngestResult) -> None:
+        roots = [f for f in self.fires if f.into is None]
+        born = [f for f in roots if f.new]
+        FireEvent.objects.bulk_create([f.event for f in born], batch_size=1000)
+        result.events_new = [f.event.pk for f in born]
+        grown = [f for f in roots if not f.new and f.grown]
+        FireEvent.objects.bulk_update(
+            [f.event for f in grown],
+            [
+                "detections", "lat", "lon", "south", "north", "west", "east", "first_seen",
+                "last_seen", "frp_total", "pixel_area_ha", "protected_area",
+            ],
+            batch_size=1000,
+        )  # fmt: skip
+        result.events_grown = len(grown)
+        for fire in self.fires:
+            if fire.into is None:
+                continue
+            result.events_merged += 1
+            if fire.new:
+                continue  # born and merged in this batch: it never existed for anyone
+            keep = fire.root().event
+            Detection.objects.filter(event=fire.event).update(event=keep)
+            update_audited(
+                fire.event,
+                actor=SYSTEM,
+                action=AuditAction.TRANSITION,
+                reason=gettext_noop("Grew into another fire"),
+                state=FireState.MERGED,
+                merged_into=keep,
+                closed_at=timezone.now(),
+            )
 
 
 @transaction.atomic

@@ -316,3 +316,18 @@ def test_two_fires_that_grow_into_each_other_become_one(db, cast, client):
 
     numbers = fire_numbers(datetime(2026, 1, 1).date(), datetime(2026, 12, 31).date())
     assert sum(n.fires for n in numbers) == 1
+
+
+def test_a_hotspot_just_across_the_border_is_kept_one_far_across_is_not(db):
+    from taza.geo.lookup import default_locator
+
+    locator = default_locator()
+    north = locator.region_geoms[locator.region_codes.index("KZ59")]
+    top = max(north.exterior.coords, key=lambda xy: xy[1])  # North Kazakhstan's tip
+    near = (top[1] + 0.09, top[0])  # about 10 km north, in Russia
+    far = (top[1] + 0.40, top[0])  # about 45 km north
+    text = VIIRS + viirs(*near) + viirs(*far, when="2026-05-03,0813")
+    result = ingest(parse(text).hotspots, source="VIIRS_SNPP_NRT")
+    assert dict(result.dropped) == {Dropped.OUTSIDE: 1}
+    fire = FireEvent.objects.get()
+    assert fire.region.code == "KZ59" and fire.lat == pytest.approx(near[0])
