@@ -124,9 +124,25 @@ class DemoGauge:
     critical: int
     base: float  # the level ten days ago, cm
     rise: float  # cm an hour since
+    upstream: str = ""  # the code of the gauge upstream, loaded before this one
+    travel: int | None = None  # hours from it
 
 
 GAUGES = [
+    DemoGauge(
+        "syrdarya-kyzylorda",
+        ("Сырдария", "Сырдарья", "Syr Darya"),
+        ("Қызылорда (демо)", "Кызылорда (демо)", "Kyzylorda (demo)"),
+        "KZ43",
+        44.85,
+        65.50,
+        600,
+        700,
+        380,
+        0.8,
+    ),
+    # The Syr Darya flows from Kyzylorda down to Zhosaly: its forecast also reads the rise
+    # upstream, which takes about a day and a half to come (a demo travel time).
     DemoGauge(
         "syrdarya-zhosaly",
         ("Сырдария", "Сырдарья", "Syr Darya"),
@@ -138,6 +154,8 @@ GAUGES = [
         770,
         520,
         0.4,
+        upstream="syrdarya-kyzylorda",
+        travel=36,
     ),
     DemoGauge(
         "ayagoz-ayagoz",
@@ -222,6 +240,8 @@ def generate_floods(seed: int = 2026) -> int:
             danger_cm=demo.danger,
             critical_cm=demo.critical,
             automatic=True,
+            upstream=Gauge.objects.filter(code=demo.upstream).first() if demo.upstream else None,
+            travel_hours=demo.travel,
         )
         hours = 240
         rows = [

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from taza.audit.admin import AuditedModelAdmin, TokenIssuingAdmin
-from taza.hazards.models import Gauge, HeatSource, Preparedness, Settlement
+from taza.hazards.models import Gauge, HeatSource, Preparedness, ProtectedArea, Settlement
 from taza.hazards.services import issue_gauge_token
 
 
@@ -45,3 +45,16 @@ class SettlementAdmin(AuditedModelAdmin):
 class PreparednessAdmin(AuditedModelAdmin):
     list_display = ["region", "year", "dams_km", "riverbeds_km", "snow_m3", "people", "machines"]
     list_filter = ["year", "region"]
+
+
+@admin.register(ProtectedArea)
+class ProtectedAreaAdmin(AuditedModelAdmin):
+    """Protected areas: rename one, change its keeper or take it out of use.
+
+    The outlines come from a GeoJSON file (/hazards/areas/upload/), checked as a whole.
+    """
+
+    list_display = ["code", "name_ru", "kind", "region", "administration", "approximate", "active"]
+    list_filter = ["kind", "region", "approximate", "active"]
+    search_fields = ["code", "name_kk", "name_ru", "name_en"]
+    readonly_fields = ["geometry", "west", "south", "east", "north", "area_ha"]

@@ -59,6 +59,11 @@ LEVEL_ORDER = [
 ALERTED_LEVELS = frozenset({WarningLevel.APPROACHING, WarningLevel.DANGER, WarningLevel.CRITICAL})
 
 
+class ForecastMethod(models.TextChoices):
+    TREND = "trend", _("the gauge's own trend")
+    UPSTREAM = "upstream", _("with the upstream gauge's rise")
+
+
 class Ice(models.TextChoices):
     NONE = "", _("no ice")
     COVER = "cover", _("ice cover")

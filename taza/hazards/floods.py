@@ -64,6 +64,37 @@ def hours_to_mark(
     return hours, hours * error / slope
 
 
+def hours_with_upstream(
+    level: float,
+    mark: float,
+    own: tuple[float, float] | None,
+    upstream: tuple[float, float],
+    travel: float,
+) -> tuple[float, float] | None:
+    """Return the hours until the mark when the upstream gauge's rise arrives, and spread.
+
+    Until ``travel`` hours the level follows its own trend (the water already on its
+    way; flat without one); after that it rises as the upstream gauge rises now. So
+    level(t) = level + own·t for t ≤ travel, then level(travel) + upstream·(t − travel).
+    A rise that weakens or spreads on the way (attenuation, tributaries, withdrawals) is
+    not modelled: the error of each forecast is published when the mark is reached.
+    The spread carries both slopes' standard errors through. None when neither brings
+    the level to the mark.
+    """
+    if level >= mark:
+        return None
+    slope, error = own if own else (0.0, 0.0)
+    if slope > 0 and level + slope * travel >= mark:
+        return hours_to_mark(level, mark, slope, error)
+    up_slope, up_error = upstream
+    if up_slope <= 0:
+        return None
+    at_arrival = level + slope * travel
+    rest = (mark - at_arrival) / up_slope
+    spread = math.hypot(travel * error / up_slope, rest * up_error / up_slope)
+    return travel + rest, spread
+
+
 def warning_level(
     level: float,
     danger: float,

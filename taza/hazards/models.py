@@ -22,6 +22,7 @@ from taza.hazards.choices import (
     AreaKind,
     Dropped,
     FireState,
+    ForecastMethod,
     HeatSourceKind,
     Ice,
     RiskStatus,
@@ -224,6 +225,21 @@ class Gauge(TrilingualName):
     critical_cm = models.PositiveIntegerField(_("critical mark, cm"))
     automatic = models.BooleanField(_("automatic (hourly)"), default=False)
     active = models.BooleanField(_("in service"), default=True)
+    # The gauge upstream whose rise reaches this one after travel_hours: its forecast.
+    upstream = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="downstream",
+        verbose_name=_("upstream gauge"),
+    )
+    travel_hours = models.PositiveSmallIntegerField(
+        _("travel time from the upstream gauge, hours"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+    )
     token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     # The state as of the newest reading, kept so pages and alerts read it in one query.
     level = models.CharField(
@@ -244,7 +260,16 @@ class Gauge(TrilingualName):
             models.CheckConstraint(
                 name="hazards_gauge_marks_order",
                 condition=models.Q(critical_cm__gte=models.F("danger_cm")),
-            )
+            ),
+            models.CheckConstraint(
+                name="hazards_gauge_upstream_with_travel",
+                condition=(Q(upstream__isnull=True) & Q(travel_hours__isnull=True))
+                | (
+                    Q(upstream__isnull=False)
+                    & Q(travel_hours__isnull=False)
+                    & ~Q(upstream=models.F("id"))
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -283,6 +308,8 @@ class LevelForecast(models.Model):
     """A forecast of when a gauge reaches its danger mark, kept to be checked afterwards."""
 
     gauge = models.ForeignKey(Gauge, on_delete=models.CASCADE, related_name="forecasts")
+    # "trend": the gauge's own trend; "upstream": with the upstream gauge's rise.
+    method = models.CharField(max_length=10, choices=ForecastMethod.choices, default="trend")
     made_at = models.DateTimeField()
     expected_at = models.DateTimeField()
     spread_hours = models.FloatField()

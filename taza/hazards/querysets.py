@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from taza.accounts.permissions import scope_of
 from taza.geo.models import Region
-from taza.hazards.choices import COUNTED_FIRE_STATES, FireState
-from taza.hazards.models import FireEvent, ProtectedArea
+from taza.hazards.choices import COUNTED_FIRE_STATES, FireState, ForecastMethod
+from taza.hazards.models import FireEvent, Gauge, ProtectedArea
 
 PUBLIC_STATES = (FireState.NEW, FireState.CONFIRMED, FireState.EXTINGUISHED)
 
@@ -132,3 +132,30 @@ def _order(numbers: FireNumbers) -> tuple[str, str]:
     if numbers.month is not None:
         return numbers.month.isoformat(), ""
     return (numbers.region.code if numbers.region else ""), ""
+
+
+@dataclass
+class ForecastRecord:
+    """How a gauge's past forecasts of one method did: how many, and their mean error."""
+
+    method: str
+    label: str
+    checked: int
+    mean_abs_error_hours: float
+
+
+def forecast_record(gauge: Gauge) -> list[ForecastRecord]:
+    """Return, per forecasting method, the checked forecasts and their mean absolute error.
+
+    A forecast is checked when the gauge reaches its danger mark: the hours between the
+    expected and the real moment. Forecasts never checked (the river fell) are left out.
+    """
+    errors: dict[str, list[float]] = {}
+    for method, error in gauge.forecasts.filter(error_hours__isnull=False).values_list(
+        "method", "error_hours"
+    ):
+        errors.setdefault(method, []).append(abs(error or 0.0))
+    return [
+        ForecastRecord(method, str(ForecastMethod(method).label), len(e), statistics.fmean(e))
+        for method, e in sorted(errors.items())
+    ]

@@ -53,6 +53,7 @@ from taza.hazards.choices import (
     AreaKind,
     Dropped,
     FireState,
+    ForecastMethod,
     HeatSourceKind,
     Ice,
     WarningLevel,
@@ -636,9 +637,10 @@ def ingest_levels(gauge: Gauge, rows: list[Any], *, now: datetime | None = None)
                 previous = (at, level)
         LevelReading.objects.bulk_create(new, ignore_conflicts=True)
         result.stored = len(new)
-        change = update_warning(gauge, now)
-        if change is not None:
-            changed = [change.pk]
+        # The gauges downstream forecast from this one's rise: theirs change with it.
+        touched = [gauge, *Gauge.objects.filter(upstream=gauge, active=True)]
+        changed = [c.pk for c in (update_warning(g, now) for g in touched) if c is not None]
+        if changed:
             transaction.on_commit(lambda: _tell_floods(changed))
     return result
 
@@ -678,11 +680,23 @@ def update_warning(gauge: Gauge, now: datetime) -> LevelChange | None:
     )
     fitted = floods.trend(window)
     slope, error = fitted if fitted else (None, None)
-    ahead = (
+    forecasts: dict[str, tuple[float, float]] = {}
+    by_trend = (
         floods.hours_to_mark(newest.level_cm, gauge.danger_cm, slope, error or 0.0)
         if slope is not None
         else None
     )
+    if by_trend is not None:
+        forecasts[ForecastMethod.TREND] = by_trend
+    upstream = _upstream_trend(gauge, newest.observed_at)
+    if upstream is not None and gauge.travel_hours:
+        by_upstream = floods.hours_with_upstream(
+            newest.level_cm, gauge.danger_cm, fitted, upstream, gauge.travel_hours
+        )
+        if by_upstream is not None:
+            forecasts[ForecastMethod.UPSTREAM] = by_upstream
+    # The warning takes the earlier forecast: the one that gives people more time.
+    ahead = min(forecasts.values(), default=None)
     level = floods.warning_level(
         newest.level_cm, gauge.danger_cm, gauge.critical_cm, slope, ahead[0] if ahead else None
     )
@@ -701,8 +715,8 @@ def update_warning(gauge: Gauge, now: datetime) -> LevelChange | None:
         WarningLevel.CRITICAL,
     ):
         _verify_forecasts(gauge, newest.observed_at)
-    if ahead is not None:
-        _record_forecast(gauge, newest.observed_at, ahead)
+    for method, hours in forecasts.items():
+        _record_forecast(gauge, newest.observed_at, hours, method)
     gauge.save(
         update_fields=[
             "level",
@@ -716,11 +730,31 @@ def update_warning(gauge: Gauge, now: datetime) -> LevelChange | None:
     return change
 
 
-def _record_forecast(gauge: Gauge, at: datetime, ahead: tuple[float, float]) -> None:
-    if LevelForecast.objects.filter(gauge=gauge, made_at__gt=at - FORECAST_EVERY).exists():
+def _upstream_trend(gauge: Gauge, until: datetime) -> tuple[float, float] | None:
+    """Return the upstream gauge's trend over the TREND_HOURS before ``until``, if any."""
+    if gauge.upstream_id is None:
+        return None
+    window = list(
+        LevelReading.objects.filter(
+            gauge_id=gauge.upstream_id,
+            implausible=False,
+            observed_at__gt=until - timedelta(hours=floods.TREND_HOURS),
+            observed_at__lte=until,
+        )
+        .order_by("observed_at")
+        .values_list("observed_at", "level_cm")
+    )
+    return floods.trend(window)
+
+
+def _record_forecast(gauge: Gauge, at: datetime, ahead: tuple[float, float], method: str) -> None:
+    if LevelForecast.objects.filter(
+        gauge=gauge, method=method, made_at__gt=at - FORECAST_EVERY
+    ).exists():
         return
     LevelForecast.objects.create(
         gauge=gauge,
+        method=method,
         made_at=at,
         expected_at=at + timedelta(hours=ahead[0]),
         spread_hours=ahead[1],

@@ -32,7 +32,7 @@ from taza.hazards.models import (
     Settlement,
     Subscription,
 )
-from taza.hazards.querysets import fire_numbers, routed_bodies, visible_fires
+from taza.hazards.querysets import fire_numbers, forecast_record, routed_bodies, visible_fires
 from taza.hazards.services import (
     AreasRefused,
     HazardError,
@@ -229,7 +229,9 @@ def gauges_geojson(request: HttpRequest) -> JsonResponse:
 
 def gauge(request: HttpRequest, code: str) -> HttpResponse:
     """Show a gauge: its level against the marks over 10 days, the trend and the forecast."""
-    found = get_object_or_404(Gauge.objects.select_related("region", "district"), code=code)
+    found = get_object_or_404(
+        Gauge.objects.select_related("region", "district", "upstream"), code=code
+    )
     since = timezone.now() - timedelta(days=10)
     readings = list(found.readings.filter(observed_at__gte=since).order_by("observed_at"))
     shown = [r for r in readings if not r.implausible]
@@ -261,6 +263,7 @@ def gauge(request: HttpRequest, code: str) -> HttpResponse:
             "width": width,
             "height": height,
             "checked": checked,
+            "record": forecast_record(found),
             "settlements": Settlement.objects.filter(gauge=found),
         },
     )

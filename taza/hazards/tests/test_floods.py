@@ -213,3 +213,71 @@ def test_pages(client, zhosaly):
     assert client.get("/hazards/floods/?region=KZ99").status_code == 400
     assert client.get("/hazards/floods/gauges.geojson?level=flooded").status_code == 400
     assert client.get("/hazards/floods/gauges/nowhere/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("own", "upstream", "expected"),
+    [
+        (None, (2.0, 0.0), 10 + 65 / 2),  # flat until the rise arrives after 10 h
+        ((1.0, 0.0), (2.0, 0.0), 10 + 55 / 2),  # 10 cm on its own first
+        ((8.0, 0.0), (2.0, 0.0), 65 / 8),  # its own rise gets there before the wave
+        ((0.0, 0.0), (-1.0, 0.0), None),  # nothing brings it there
+    ],
+)
+def test_the_forecast_with_the_upstream_gauge(own, upstream, expected):
+    found = floods.hours_with_upstream(600, 665, own, upstream, travel=10)
+    assert (found[0] if found else None) == (pytest.approx(expected) if expected else None)
+
+
+def test_the_upstream_forecasts_spread_carries_both_slopes_errors():
+    found = floods.hours_with_upstream(600, 665, (1.0, 0.1), (2.0, 0.2), travel=10)
+    assert found is not None
+    hours, spread = found
+    assert hours == pytest.approx(37.5)
+    assert spread == pytest.approx(((10 * 0.1 / 2) ** 2 + (27.5 * 0.2 / 2) ** 2) ** 0.5)
+
+
+def test_a_rise_upstream_warns_the_gauge_downstream_and_is_checked_later(
+    zhosaly, cast, django_capture_on_commit_callbacks
+):
+    from taza.hazards.choices import ForecastMethod
+
+    upstream = Gauge.objects.create(
+        code="syrdarya-kyzylorda",
+        river_kk="Сырдария",
+        river_ru="Сырдарья",
+        river_en="Syr Darya",
+        name_kk="Қызылорда",
+        name_ru="Кызылорда",
+        name_en="Kyzylorda",
+        lat=44.85,
+        lon=65.50,
+        region=Region.objects.get(code="KZ43"),
+        danger_cm=700,
+        critical_cm=800,
+    )
+    zhosaly.upstream, zhosaly.travel_hours = upstream, 12
+    zhosaly.save()
+    now = T0 + timedelta(days=5)
+    ingest_levels(zhosaly, _rows([560.0] * 12), now=now)  # flat, 105 cm below danger
+    zhosaly.refresh_from_db()
+    assert zhosaly.level == WarningLevel.NORMAL and zhosaly.hours_to_danger is None
+    # The wave upstream: 10 cm an hour. At Zhosaly after 12 h, 105 cm at 10 cm/h: 22.5 h.
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_levels(upstream, _rows([400.0 + 10 * h for h in range(12)]), now=now)
+    zhosaly.refresh_from_db()
+    assert zhosaly.hours_to_danger == pytest.approx(12 + 105 / 10)
+    assert zhosaly.level == WarningLevel.APPROACHING  # within 24 hours
+    assert LevelChange.objects.filter(gauge=zhosaly, level=WarningLevel.APPROACHING).exists()
+    forecast = LevelForecast.objects.get(gauge=zhosaly)
+    assert forecast.method == ForecastMethod.UPSTREAM
+    # The mark is reached 30 hours after the forecast was made: 7.5 hours late.
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_levels(zhosaly, _rows([666.0], T0 + timedelta(hours=11 + 30)), now=now)
+    forecast.refresh_from_db()
+    assert forecast.error_hours == pytest.approx(30 - 22.5)
+    from django.test import Client
+
+    page = Client().get("/hazards/floods/gauges/syrdarya-zhosaly/", HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert 'id="upstream"' in text and 'data-method="upstream"' in text
