@@ -257,6 +257,7 @@ def generate_floods(seed: int = 2026) -> int:
     if abai is not None:
         Preparedness.objects.get_or_create(
             region=abai,
+            district=None,
             year=timezone.localdate().year,
             defaults={**ABAI_2026, "source": "Abai region flood-season check, 2026 (news feed)"},
         )

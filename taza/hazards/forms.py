@@ -1,8 +1,11 @@
+from typing import Any
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taza.hazards.choices import RiskStatus
-from taza.hazards.models import Settlement, Subscription
+from taza.hazards.models import PREPAREDNESS_FIELDS, Preparedness, Settlement, Subscription
 
 
 class PlaceSubscriptionForm(forms.ModelForm[Subscription]):
@@ -37,3 +40,33 @@ class SettlementSubscriptionForm(forms.Form):
         .select_related("region")
         .order_by("region__code", "name"),
     )
+
+
+class PreparednessForm(forms.ModelForm[Preparedness]):
+    """An akimat's season work: the figures, the source, and the evidence (file or link)."""
+
+    place = forms.ChoiceField(label=_("For"))
+    evidence_file = forms.FileField(
+        label=_("Evidence file"),
+        required=False,
+        help_text=_("An act, photos or a report: PDF, image or office document, up to 20 MB."),
+    )
+
+    class Meta:
+        model = Preparedness
+        fields = ["year", *PREPAREDNESS_FIELDS, "source", "evidence_url"]
+
+    def __init__(self, *args: Any, places: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        place = self.fields["place"]
+        assert isinstance(place, forms.ChoiceField)  # noqa: S101 (declared above)
+        place.choices = places
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class SettlementForm(forms.ModelForm[Settlement]):
+    """A settlement's risk status and shelters, as its akimat changes them."""
+
+    class Meta:
+        model = Settlement
+        fields = ["status", "shelter_places", "evacuation_points"]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taza.bodies.models import Body
+from taza.core.files import private_storage, upload_path
 from taza.geo.models import District, Region, TrilingualName, in_language
 from taza.hazards.choices import (
     AreaKind,
@@ -346,10 +347,21 @@ class Settlement(models.Model):
         return self.name
 
 
+# The work an akimat reports for the season, in the order forms and totals show it.
+PREPAREDNESS_FIELDS = ("dams_km", "riverbeds_km", "drainage_km", "snow_m3", "people", "machines")
+
+
 class Preparedness(models.Model):
-    """A region's flood-season preparedness as its akimat reports it, for one year."""
+    """An akimat's flood-season preparedness for one year, with its evidence.
+
+    The regional akimat enters the region's own work (no district); each district akimat
+    its district's. A region's figures are the sum of its entries.
+    """
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("district")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     dams_km = models.DecimalField(
         _("dams built or strengthened, km"), max_digits=8, decimal_places=2, default=0
@@ -364,13 +376,28 @@ class Preparedness(models.Model):
     people = models.PositiveIntegerField(_("people on alert"), default=0)
     machines = models.PositiveIntegerField(_("machines on alert"), default=0)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    # What shows the work was done: an act, photos, a report (private), or a public link.
+    evidence = models.FileField(
+        _("evidence file"), upload_to=upload_path, storage=private_storage, blank=True
+    )
+    evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-year", "region"]
         verbose_name = _("flood preparedness")
         verbose_name_plural = _("flood preparedness")
         constraints = [
-            models.UniqueConstraint(fields=["region", "year"], name="hazards_preparedness_once")
+            models.UniqueConstraint(
+                fields=["region", "year"],
+                condition=Q(district__isnull=True),
+                name="hazards_preparedness_once",
+            ),
+            models.UniqueConstraint(
+                fields=["district", "year"],
+                condition=Q(district__isnull=False),
+                name="hazards_preparedness_once_district",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,13 +8,19 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from taza.accounts.permissions import scope_of
 from taza.geo.models import Region
 from taza.hazards.choices import COUNTED_FIRE_STATES, FireState, ForecastMethod
-from taza.hazards.models import FireEvent, Gauge, ProtectedArea
+from taza.hazards.models import (
+    PREPAREDNESS_FIELDS,
+    FireEvent,
+    Gauge,
+    Preparedness,
+    ProtectedArea,
+)
 
 PUBLIC_STATES = (FireState.NEW, FireState.CONFIRMED, FireState.EXTINGUISHED)
 
@@ -159,3 +165,37 @@ def forecast_record(gauge: Gauge) -> list[ForecastRecord]:
         ForecastRecord(method, str(ForecastMethod(method).label), len(e), statistics.fmean(e))
         for method, e in sorted(errors.items())
     ]
+
+
+@dataclass
+class PreparednessTotal:
+    """A region's flood-season work for a year: the sum of its akimats' entries."""
+
+    region: Region
+    entries: int
+    dams_km: Decimal
+    riverbeds_km: Decimal
+    drainage_km: Decimal
+    snow_m3: int
+    people: int
+    machines: int
+
+
+def preparedness_totals(year: int, region: Region | None = None) -> list[PreparednessTotal]:
+    """Return each region's season work, its akimats' entries added up, regions in order."""
+    entries = Preparedness.objects.filter(year=year)
+    if region is not None:
+        entries = entries.filter(region=region)
+    rows = entries.values("region").annotate(
+        entries=Count("id"), **{name: Sum(name) for name in PREPAREDNESS_FIELDS}
+    )
+    regions = {r.pk: r for r in Region.objects.filter(pk__in=[row["region"] for row in rows])}
+    totals = [
+        PreparednessTotal(
+            region=regions[row["region"]],
+            entries=row["entries"],
+            **{name: row[name] for name in PREPAREDNESS_FIELDS},
+        )
+        for row in rows
+    ]
+    return sorted(totals, key=lambda t: t.region.code)

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,12 +30,13 @@ from django.utils.translation import gettext_noop
 
 from taza.accounts.permissions import can_act_for, can_change, scope_of
 from taza.audit.models import AuditAction
-from taza.audit.services import create_audited, update_audited, upsert_audited
+from taza.audit.services import create_audited, record, update_audited, upsert_audited
 from taza.bodies.models import Body, BodyKind
 from taza.bodies.services import district_akimat_code, regional_akimat_code
 from taza.core.actors import SYSTEM, Actor, person
 from taza.core.db import insert_all
 from taza.core.errors import DomainError, Forbidden
+from taza.core.files import kind_of, private_name
 from taza.core.hooks import hooks
 from taza.core.tell import tell
 from taza.core.urls import absolute_url
@@ -56,11 +58,13 @@ from taza.hazards.choices import (
     ForecastMethod,
     HeatSourceKind,
     Ice,
+    RiskStatus,
     WarningLevel,
 )
 from taza.hazards.firms import Hotspot
 from taza.hazards.models import (
     MAX_RADIUS_KM,
+    PREPAREDNESS_FIELDS,
     Detection,
     FireEvent,
     Gauge,
@@ -68,6 +72,7 @@ from taza.hazards.models import (
     LevelChange,
     LevelForecast,
     LevelReading,
+    Preparedness,
     ProtectedArea,
     Settlement,
     SubscriberAlert,
@@ -1188,3 +1193,109 @@ def import_areas(text: str | bytes, *, actor: Actor) -> tuple[int, int]:
         created += was_created
         updated += not was_created
     return created, updated
+
+
+# -- the akimats' flood-season work ---------------------------------------------------------
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+# A season's work may be entered or corrected for this many years, this one included.
+EDITABLE_YEARS = 6
+
+
+@transaction.atomic
+def record_preparedness(
+    *,
+    actor: Actor,
+    region: Region,
+    district: District | None,
+    year: int,
+    figures: dict[str, Any],
+    source: str = "",
+    evidence_url: str = "",
+    evidence: tuple[str, bytes] | None = None,
+) -> Preparedness:
+    """Enter or correct an akimat's season work for a year, with its evidence; audited.
+
+    The regional akimat's staff enter the region's own work (no district), a district
+    akimat's staff their district's; the region's figures are the sum. The first entry
+    needs evidence (a file of a document's kind, or a link); a correction keeps the
+    earlier evidence unless new is given.
+    """
+    if district is not None and district.region_id != region.pk:
+        raise HazardError(_("The district lies in another region."), field="district")
+    scope = scope_of(actor)
+    own = region.pk in scope.regions if district is None else scope.covers(region.pk, district.pk)
+    if not (scope.is_admin or own):
+        raise Forbidden(_("Only the akimat's own staff enter its flood-season work."))
+    this_year = timezone.localdate().year
+    if not this_year - EDITABLE_YEARS < year <= this_year:
+        raise HazardError(
+            _("Enter the work of this year or the %(n)s before it.") % {"n": EDITABLE_YEARS - 1},
+            field="year",
+        )
+    unknown = set(figures) - set(PREPAREDNESS_FIELDS)
+    if unknown:
+        raise HazardError(_("No such figure."), field=sorted(unknown)[0])
+    existing = (
+        Preparedness.objects.select_for_update()
+        .filter(region=region, district=district, year=year)
+        .first()
+    )
+    content = b""
+    kind = None
+    if evidence is not None:
+        _name, content = evidence
+        kind = kind_of(content) if len(content) <= MAX_EVIDENCE_BYTES else None
+        if kind is None:
+            raise HazardError(
+                _("The evidence must be a PDF, an image or an office document of at most 20 MB."),
+                field="evidence",
+            )
+    has_evidence = bool(
+        evidence or evidence_url or (existing and (existing.evidence or existing.evidence_url))
+    )
+    if not has_evidence:
+        raise HazardError(_("Attach the evidence: a file or a link."), field="evidence")
+    values: dict[str, Any] = {**figures, "source": source[:300], "updated_at": timezone.now()}
+    if evidence_url:
+        values["evidence_url"] = evidence_url
+    if existing is None:
+        entry = create_audited(
+            Preparedness, actor=actor, region=region, district=district, year=year, **values
+        )
+    else:
+        update_audited(existing, actor=actor, **values)
+        entry = existing
+    if kind is not None:
+        entry.evidence.save(private_name(kind), ContentFile(content), save=False)
+        entry.save(update_fields=["evidence"])
+        record(
+            obj=entry,
+            actor=actor,
+            action=AuditAction.UPDATE,
+            changes={"evidence": [None, entry.evidence.name]},
+        )
+    return entry
+
+
+def set_settlement(
+    *,
+    actor: Actor,
+    settlement: Settlement,
+    status: str,
+    shelter_places: int,
+    evacuation_points: int,
+) -> Settlement:
+    """Change a settlement's risk status and shelters: its akimat's staff only; audited."""
+    if not can_change(actor, settlement):
+        raise Forbidden(_("Only the akimat's own staff change its settlements."))
+    if status not in RiskStatus.values:
+        raise HazardError(_("No such status."), field="status")
+    update_audited(
+        settlement,
+        actor=actor,
+        status=status,
+        shelter_places=shelter_places,
+        evacuation_points=evacuation_points,
+    )
+    return settlement

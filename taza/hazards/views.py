@@ -10,21 +10,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import can_act_for, scope_of
+from taza.core.files import ALLOWED, download_name
 from taza.core.params import bind
-from taza.geo.models import Region
+from taza.geo.models import District, Region
 from taza.hazards.choices import FIRE_STEPS, FireState, RiskStatus
 from taza.hazards.filtersets import FireFilterSet, FloodFilterSet
 from taza.hazards.firms import FirmsError, parse
-from taza.hazards.forms import PlaceSubscriptionForm, SettlementSubscriptionForm
+from taza.hazards.forms import (
+    PlaceSubscriptionForm,
+    PreparednessForm,
+    SettlementForm,
+    SettlementSubscriptionForm,
+)
 from taza.hazards.models import (
+    PREPAREDNESS_FIELDS,
     FireEvent,
     Gauge,
     Preparedness,
@@ -32,13 +39,21 @@ from taza.hazards.models import (
     Settlement,
     Subscription,
 )
-from taza.hazards.querysets import fire_numbers, forecast_record, routed_bodies, visible_fires
+from taza.hazards.querysets import (
+    fire_numbers,
+    forecast_record,
+    preparedness_totals,
+    routed_bodies,
+    visible_fires,
+)
 from taza.hazards.services import (
     AreasRefused,
     HazardError,
     import_areas,
     import_levels,
     ingest,
+    record_preparedness,
+    set_settlement,
     step,
     subscribe_place,
     subscribe_settlement,
@@ -181,10 +196,9 @@ def floods(request: HttpRequest) -> HttpResponse:
     region = filters.form.cleaned_data.get("region")
     gauges = filters.qs.select_related("region", "district")
     settlements = Settlement.objects.select_related("region", "gauge")
-    prepared = Preparedness.objects.select_related("region").filter(year=timezone.localdate().year)
+    prepared = preparedness_totals(timezone.localdate().year, region)
     if region is not None:
         settlements = settlements.filter(region=region)
-        prepared = prepared.filter(region=region)
     status = dict(
         settlements.values("status").annotate(n=Count("id")).values_list("status", "n").order_by()
     )
@@ -198,6 +212,7 @@ def floods(request: HttpRequest) -> HttpResponse:
             "settlements": settlements,
             "status": [(value, label, status.get(value, 0)) for value, label in RiskStatus.choices],
             "prepared": prepared,
+            "may_enter": bool(scope_of(request.user).regions or scope_of(request.user).districts),
         },
     )
 
@@ -376,3 +391,125 @@ def areas_upload(request: HttpRequest) -> HttpResponse:
             context["refused"] = refused.message
             status = 400
     return render(request, "hazards/areas_upload.html", context, status=status)
+
+
+def _places(user: Any) -> list[tuple[str, str]]:
+    """Return what the person enters season work for: their region's akimat, or districts."""
+    scope = scope_of(user)
+    places = [(f"R{r.pk}", r.name) for r in Region.objects.filter(pk__in=scope.regions)]
+    places += [
+        (f"D{d.pk}", f"{d.name} ({d.region.name})")
+        for d in District.objects.filter(pk__in=scope.districts).select_related("region")
+    ]
+    return places
+
+
+def _place(value: str) -> tuple[Region, District | None]:
+    kind, pk = value[:1], value[1:]
+    if kind == "D" and pk.isdigit():
+        district = get_object_or_404(District.objects.select_related("region"), pk=int(pk))
+        return district.region, district
+    if kind == "R" and pk.isdigit():
+        return get_object_or_404(Region, pk=int(pk)), None
+    raise HazardError(_("Choose your akimat's territory."), field="place")
+
+
+@login_required
+def flood_work(request: HttpRequest) -> HttpResponse:
+    """Let an akimat's staff enter the season's work with evidence and their settlements."""
+    places = _places(request.user)
+    if not places:
+        raise PermissionDenied(_("Only akimats' staff enter flood-season work."))
+    form = PreparednessForm(places=places)
+    status = 200
+    if request.method == "POST":
+        form = PreparednessForm(request.POST, request.FILES, places=places)
+        if form.is_valid():
+            upload = form.cleaned_data["evidence_file"]
+            try:
+                region, district = _place(form.cleaned_data["place"])
+                record_preparedness(
+                    actor=request.user,
+                    region=region,
+                    district=district,
+                    year=form.cleaned_data["year"],
+                    figures={n: form.cleaned_data[n] for n in PREPAREDNESS_FIELDS},
+                    source=form.cleaned_data["source"],
+                    evidence_url=form.cleaned_data["evidence_url"],
+                    evidence=(upload.name, upload.read()) if upload else None,
+                )
+            except HazardError as refused:
+                field = refused.field if refused.field in form.fields else None
+                if refused.field == "evidence":
+                    field = "evidence_file"
+                form.add_error(field, refused.message)
+            else:
+                messages.success(request, _("Saved. The region's totals include it."))
+                return redirect("hazards:flood-work")
+        status = 400
+    scope = scope_of(request.user)
+    year = timezone.localdate().year
+    entries = Preparedness.objects.filter(
+        Q(region_id__in=scope.regions, district=None) | Q(district_id__in=scope.districts)
+    ).select_related("region", "district")
+    settlements = (
+        Settlement.objects.filter(
+            Q(region_id__in=scope.regions) | Q(district_id__in=scope.districts)
+        )
+        .select_related("region", "district", "gauge")
+        .order_by("name")
+    )
+    return render(
+        request,
+        "hazards/flood_work.html",
+        {
+            "form": form,
+            "entries": entries.order_by("-year", "region__code"),
+            "settlements": [
+                (s, SettlementForm(instance=s, prefix=f"s{s.pk}")) for s in settlements
+            ],
+            "year": year,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def settlement_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a settlement's risk status and shelters (its akimat's staff)."""
+    settlement = get_object_or_404(Settlement, pk=pk)
+    form = SettlementForm(request.POST, instance=Settlement(), prefix=f"s{pk}")
+    if not form.is_valid():
+        raise HazardError(
+            " ".join(str(e) for errors in form.errors.values() for e in errors), field="status"
+        )
+    set_settlement(
+        actor=request.user,
+        settlement=settlement,
+        status=form.cleaned_data["status"],
+        shelter_places=form.cleaned_data["shelter_places"],
+        evacuation_points=form.cleaned_data["evacuation_points"],
+    )
+    messages.success(request, _("Saved."))
+    return redirect("hazards:flood-work")
+
+
+@login_required
+def preparedness_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """Hand an entry's evidence file to analysts and the akimat's own staff, as a download."""
+    entry = get_object_or_404(Preparedness, pk=pk)
+    scope = scope_of(request.user)
+    if not (scope.reads_all or scope.covers(entry.region_id, entry.district_id)):
+        raise PermissionDenied(_("Evidence files are for analysts and the akimat's staff."))
+    if not entry.evidence:
+        raise Http404
+    kind = next((k for k in ALLOWED if entry.evidence.name.endswith(k.extension)), None)
+    response = FileResponse(
+        entry.evidence.open("rb"),
+        as_attachment=True,
+        filename=download_name(f"preparedness-{entry.year}", kind.extension if kind else ".bin"),
+        content_type=kind.content_type if kind else "application/octet-stream",
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
