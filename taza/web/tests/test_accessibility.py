@@ -39,6 +39,7 @@ CITIZEN_PAGES = [
     "/air/methodology/",
     "/hazards/fires/",
     "/hazards/floods/",
+    "/hazards/areas/",
 ]
 
 

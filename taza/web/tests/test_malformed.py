@@ -40,6 +40,12 @@ URLS = [
     "/programme/lagging/",
     "/programme/reporting/",
     "/audit/export/",
+    "/hazards/fires/",
+    "/hazards/fires.geojson",
+    "/hazards/floods/",
+    "/hazards/areas/",
+    "/hazards/follow/",
+    "/hazards/floods/work/",
     "/api/v1/reports/",
     "/api/v1/statistics/",
     "/api/v1/map/",
@@ -51,6 +57,9 @@ URLS = [
     "/api/v1/databank/carbon/",
     "/api/v1/databank/permits/",
     "/api/v1/databank/indicators/",
+    "/api/v1/hazards/fires/",
+    "/api/v1/hazards/gauges/",
+    "/api/v1/hazards/settlements/",
     "/open311/v2/requests.json",
     "/open311/v2/requests.xml",
 ]
@@ -58,6 +67,7 @@ PARAMS = [
     "pollutant", "since", "until", "from", "region", "category", "state", "kind", "year", "zoom",
     "bbox", "lat", "lon", "limit", "offset", "page", "ids", "overdue", "text",
     "service_request_id", "service_code", "start_date", "end_date", "status", "in_force_on",
+    "level",
 ]  # fmt: skip
 VALUES = ["2024-02-30", "2026-03-01T00:00:00+24:00", "\x00", "9" * 30, "é", "nan"]
 # Pages that answer only signed-in staff are walked as an analyst too.
@@ -71,6 +81,8 @@ STAFF_URLS = [
     "/databank/missing/",
     "/programme/reporting/",
     "/audit/export/",
+    "/hazards/areas/upload/",
+    "/hazards/floods/work/",
 ]
 
 
