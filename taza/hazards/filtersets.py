@@ -5,14 +5,17 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from taza.core.params import code_choice
+from taza.core.params import DayFilter, code_choice
 from taza.geo.models import Region
 from taza.hazards.choices import FireState, RiskStatus, WarningLevel
 from taza.hazards.models import FireEvent, Gauge, Settlement
 
 
 class FireFilterSet(django_filters.FilterSet):
-    """Narrow fires by state and region."""
+    """Narrow fires by state, region and period, for the fires now and past seasons.
+
+    ``since``: seen on or after that day; ``until``: first seen by that day.
+    """
 
     state = django_filters.ChoiceFilter(
         choices=FireState.choices,
@@ -22,6 +25,8 @@ class FireFilterSet(django_filters.FilterSet):
     region = code_choice(
         Region.objects.all(), field_name="region", label=_("region"), message=_("No such region.")
     )
+    since = DayFilter(field_name="last_seen", lookup_expr="date__gte", label=_("since"))
+    until = DayFilter(field_name="first_seen", lookup_expr="date__lte", label=_("until"))
 
     class Meta:
         model = FireEvent

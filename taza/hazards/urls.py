@@ -5,6 +5,7 @@ from taza.hazards import views
 app_name = "hazards"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("fires/", views.fires, name="fires"),
     path("fires.geojson", views.fires_geojson, name="fires-geojson"),
     path("fires/<int:pk>/", views.fire, name="fire"),

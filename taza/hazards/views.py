@@ -21,7 +21,7 @@ from taza.accounts.permissions import can_act_for, scope_of
 from taza.core.files import ALLOWED, download_name
 from taza.core.params import bind
 from taza.geo.models import District, Region
-from taza.hazards.choices import FIRE_STEPS, FireState, RiskStatus
+from taza.hazards.choices import FIRE_STEPS, FireState, RiskStatus, WarningLevel
 from taza.hazards.filtersets import FireFilterSet, FloodFilterSet
 from taza.hazards.firms import FirmsError, parse
 from taza.hazards.forms import (
@@ -62,6 +62,27 @@ from taza.hazards.services import (
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PAGE_SIZE = 50
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """Show fires and river gauges on one map, filtered by period, state, region and level."""
+    fires = bind(FireFilterSet, request.GET, visible_fires(request.user))
+    gauges = bind(FloodFilterSet, request.GET, Gauge.objects.filter(active=True))
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "hazards/index.html",
+        {
+            "fires": fires.form.cleaned_data,
+            "gauges": gauges.form.cleaned_data,
+            "fire_count": fires.qs.count(),
+            "gauge_count": gauges.qs.count(),
+            "states": FireState.choices,
+            "levels": WarningLevel.choices,
+            "regions": Region.objects.order_by("code"),
+            "query": query,
+        },
+    )
 
 
 def fires(request: HttpRequest) -> HttpResponse:

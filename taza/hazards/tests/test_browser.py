@@ -85,3 +85,44 @@ def test_an_operator_confirms_a_new_fire_in_their_district(browser, site):  # no
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert watch.errors == [] and watch.failed == []
     context.close()
+
+
+def test_both_hazards_on_one_map_at_phone_width(browser, site):  # noqa: F811
+    from taza.geo.models import Region
+    from taza.hazards.firms import parse
+    from taza.hazards.models import Gauge
+    from taza.hazards.services import ingest, ingest_levels
+    from taza.hazards.tests.test_fires import VIIRS, viirs
+    from taza.hazards.tests.test_floods import T0, _rows
+
+    ingest(parse(VIIRS + viirs() + viirs(49.0, 81.0)).hotspots, source="VIIRS_SNPP_NRT")
+    gauge = Gauge.objects.create(
+        code="shagan",
+        river_kk="Шаған",
+        river_ru="Шаган",
+        river_en="Shagan",
+        name_kk="Шаған",
+        name_ru="Шаган",
+        name_en="Shagan",
+        lat=50.4,
+        lon=79.6,
+        region=Region.objects.get(code="KZ10"),
+        danger_cm=300,
+        critical_cm=380,
+    )
+    ingest_levels(gauge, _rows([120, 121, 122]), now=T0)
+    context = browser.new_context(
+        base_url=site, locale="ru-RU", viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto("/hazards/")
+    assert wait_for(page, "document.getElementById('hazards-map').dataset.count") == "3"
+    assert "2" in page.locator("#hazard-counts").inner_text()
+    page.goto("/hazards/?since=2030-01-01")
+    assert wait_for(page, "document.getElementById('hazards-map').dataset.count") == "1"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert watch.errors == [] and watch.failed == []
+    refused = page.goto("/hazards/?since=2026-02-30")  # an impossible date
+    assert refused is not None and refused.status == 400
+    context.close()

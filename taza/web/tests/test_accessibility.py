@@ -37,6 +37,7 @@ CITIZEN_PAGES = [
     "/air/almaty/",
     "/air/posts/almaty-1/",
     "/air/methodology/",
+    "/hazards/",
     "/hazards/fires/",
     "/hazards/floods/",
     "/hazards/areas/",

@@ -40,6 +40,7 @@ URLS = [
     "/programme/lagging/",
     "/programme/reporting/",
     "/audit/export/",
+    "/hazards/",
     "/hazards/fires/",
     "/hazards/fires.geojson",
     "/hazards/floods/",
