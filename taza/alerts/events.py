@@ -21,7 +21,7 @@ from taza.air.querysets import OFFLINE_AFTER
 from taza.alerts.choices import AlertKind
 from taza.core.urls import absolute_url
 from taza.hazards.models import FireEvent, LevelChange
-from taza.hazards.querysets import routed_bodies
+from taza.hazards.querysets import emergency_departments, routed_bodies
 from taza.programme.choices import ReportStatus
 from taza.programme.models import ExecutorReport
 from taza.reports.choices import ReportState
@@ -154,7 +154,8 @@ def events(kind: str, since: datetime, until: datetime) -> list[Event]:
         ]
     if kind == AlertKind.FLOOD:
         changes = LevelChange.objects.filter(at__gte=since, at__lt=until).select_related("gauge")
-        return [_flood_event(c) for c in changes.order_by("at")]
+        emergency = emergency_departments()
+        return [_flood_event(c, emergency) for c in changes.order_by("at")]
     if kind == AlertKind.AIR_POST_SILENT:
         # A post falls silent when its newest reading becomes a day old: in the window.
         fell = Post.objects.filter(
@@ -252,7 +253,7 @@ def fire_events(fire_ids: list[int]) -> list[Event]:
     return [_fire_event(f) for f in fires.order_by("created_at")]
 
 
-def _flood_event(change: LevelChange) -> Event:
+def _flood_event(change: LevelChange, emergency: dict[int, int]) -> Event:
     gauge = change.gauge
 
     def describe() -> str:
@@ -273,10 +274,13 @@ def _flood_event(change: LevelChange) -> Event:
         body_id=None,
         describe=describe,
         link=absolute_url(gauge),
+        # The region's emergency department is told with the akimat.
+        also=frozenset({emergency[gauge.region_id]} if gauge.region_id in emergency else set()),
     )
 
 
 def flood_events(change_ids: list[int]) -> list[Event]:
     """Return the alert events of the gauges' level changes given, for telling at once."""
     changes = LevelChange.objects.filter(pk__in=change_ids).select_related("gauge")
-    return [_flood_event(c) for c in changes.order_by("at")]
+    emergency = emergency_departments()
+    return [_flood_event(c, emergency) for c in changes.order_by("at")]

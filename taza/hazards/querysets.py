@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from taza.accounts.permissions import scope_of
+from taza.bodies.models import Body, BodyKind
 from taza.geo.models import Region
 from taza.hazards.choices import COUNTED_FIRE_STATES, FireState, ForecastMethod
 from taza.hazards.models import (
@@ -23,6 +24,15 @@ from taza.hazards.models import (
 )
 
 PUBLIC_STATES = (FireState.NEW, FireState.CONFIRMED, FireState.EXTINGUISHED)
+
+
+def emergency_departments() -> dict[int, int]:
+    """Return each region's department of emergency situations: {region id: body id}."""
+    return dict(
+        Body.objects.filter(
+            kind=BodyKind.EMERGENCY_DEPARTMENT, is_active=True, region__isnull=False
+        ).values_list("region_id", "pk")
+    )
 
 
 def routed_bodies(fire: FireEvent) -> set[int]:

@@ -78,7 +78,7 @@ from taza.hazards.models import (
     SubscriberAlert,
     Subscription,
 )
-from taza.hazards.querysets import routed_bodies
+from taza.hazards.querysets import emergency_departments, routed_bodies
 
 # VIIRS reports confidence as l(ow), n(ominal), h(igh); MODIS as 0–100. Kept: nominal
 # and high, and MODIS from 30 (FIRMS calls under 30 "low").
@@ -159,6 +159,9 @@ class IngestResult:
     events_new: list[int] = field(default_factory=list)
     events_grown: int = 0
     events_merged: int = 0
+    # Open fires that reached a protected area: its keepers are told now (those told
+    # before are not: each person hears of a fire once).
+    events_spread: list[int] = field(default_factory=list)
 
 
 def ingest(hotspots: list[Hotspot], *, source: str) -> IngestResult:
@@ -228,8 +231,8 @@ def ingest(hotspots: list[Hotspot], *, source: str) -> IngestResult:
             _Clusters(since=kept[0].acquired_at - EVENT_GAP).build(kept, result)
         insert_all(Detection, detections)
         result.new = len(detections)
-        created = list(result.events_new)
-        transaction.on_commit(lambda: _tell(created))
+        told = [*result.events_new, *result.events_spread]
+        transaction.on_commit(lambda: _tell(told))
     return result
 
 
@@ -257,11 +260,7 @@ class _Routing:
     def load(cls) -> _Routing:
         return cls(
             AreaIndex.of(ProtectedArea.objects.filter(active=True).values_list("pk", "geometry")),
-            dict(
-                Body.objects.filter(
-                    kind=BodyKind.EMERGENCY_DEPARTMENT, is_active=True, region__isnull=False
-                ).values_list("region_id", "pk")
-            ),
+            emergency_departments(),
         )
 
 
@@ -273,6 +272,7 @@ class _Fire:
     points: list[tuple[float, float, datetime, float, str]]
     new: bool
     grown: bool = False
+    spread: bool = False  # an open fire that reached a protected area in this batch
     into: _Fire | None = None
 
     def root(self) -> _Fire:
@@ -389,8 +389,9 @@ class _Clusters:
                 self.fires.append(fire)
             fire.add((d.lat, d.lon, d.acquired_at, d.frp or 0.0, d.instrument))
             fire.grown = fire.grown or not fire.new
-            if fire.event.protected_area_id is None:  # it has spread into a reserve or forest
-                fire.event.protected_area_id = area
+            if fire.event.protected_area_id is None and area is not None:
+                fire.event.protected_area_id = area  # it has spread into a reserve or forest
+                fire.spread = not fire.new
             self.grid[self._cell(d.lat, d.lon)].append((d.lat, d.lon, fire))
             owner.append(fire)
         self._write(result)
@@ -431,6 +432,7 @@ class _Clusters:
             batch_size=1000,
         )  # fmt: skip
         result.events_grown = len(grown)
+        result.events_spread = [f.event.pk for f in grown if f.spread]
         for fire in self.fires:
             if fire.into is None:
                 continue

@@ -153,13 +153,32 @@ def test_a_fire_in_a_reserve_goes_to_its_keepers_and_the_emergency_service(
     assert FireEvent.objects.get(pk=outside.pk).state == FireState.FALSE_ALARM
 
 
-def test_a_fire_that_spreads_into_a_reserve_is_located_to_it(cast):
+def test_a_fire_that_spreads_into_a_reserve_is_located_to_it_and_its_keepers_told_once(
+    cast, django_capture_on_commit_callbacks
+):
     import_areas(DEMO_AREAS.read_bytes(), actor=SYSTEM)
+    keeper = make_user("semey-keeper2", Role.OPERATOR, "NI-SEMEY-ORMANY")
+    rescuer = make_user("abai-dchs2", Role.OPERATOR, "DEP-ES-KZ10")
+    for person in (keeper, rescuer):
+        person.email = f"{person.username}@example.kz"
+        person.save()
     # Just west of the outline's western tip, then inside it within 2 km.
-    first = ingest(parse(VIIRS + viirs(50.28, 79.63)).hotspots, source="x").events_new[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        first = ingest(parse(VIIRS + viirs(50.28, 79.63)).hotspots, source="x").events_new[0]
     assert FireEvent.objects.get(pk=first).protected_area is None
-    ingest(parse(VIIRS + viirs(50.28, 79.655, when="2026-05-03,0954")).hotspots, source="x")
+    ours = {"semey-keeper2@example.kz", "abai-dchs2@example.kz"}
+    assert [m.to[0] for m in mail.outbox if m.to[0] in ours] == ["abai-dchs2@example.kz"]
+    with django_capture_on_commit_callbacks(execute=True):
+        spread = ingest(
+            parse(VIIRS + viirs(50.28, 79.655, when="2026-05-03,0954")).hotspots, source="x"
+        )
+    assert spread.events_spread == [first]
     assert FireEvent.objects.get(pk=first).protected_area.code == "semey-ormany"
+    # The keepers hear of it now; the emergency department, told before, not again.
+    assert [m.to[0] for m in mail.outbox if m.to[0] in ours] == [
+        "abai-dchs2@example.kz",
+        "semey-keeper2@example.kz",
+    ]
 
 
 def test_numbers_by_area_and_by_month(cast):

@@ -281,3 +281,24 @@ def test_a_rise_upstream_warns_the_gauge_downstream_and_is_checked_later(
     page = Client().get("/hazards/floods/gauges/syrdarya-zhosaly/", HTTP_ACCEPT_LANGUAGE="en")
     text = page.content.decode()
     assert 'id="upstream"' in text and 'data-method="upstream"' in text
+
+
+def test_the_regions_emergency_department_hears_of_a_rising_river_once(
+    zhosaly, cast, django_capture_on_commit_callbacks
+):
+    from taza.accounts.models import Role
+    from taza.conftest import make_user
+
+    rescuer = make_user("kyzylorda-dchs", Role.OPERATOR, "DEP-ES-KZ43")
+    rescuer.email = "dchs@example.kz"
+    rescuer.save()
+    other = make_user("almaty-dchs-f", Role.OPERATOR, "DEP-ES-KZ19")
+    other.email = "other@example.kz"
+    other.save()
+    now = T0 + timedelta(days=5)
+    for _ in range(2):  # the same readings twice: told once
+        with django_capture_on_commit_callbacks(execute=True):
+            ingest_levels(zhosaly, _rows([560 + 5 * h for h in range(12)]), now=now)
+    assert [m.to for m in mail.outbox if m.to[0] in ("dchs@example.kz", "other@example.kz")] == [
+        ["dchs@example.kz"]
+    ]
