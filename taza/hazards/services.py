@@ -512,11 +512,20 @@ def learn_heat_sources(now: datetime | None = None, min_days: int = PERSISTENT_D
         points[cell].append((lat, lon))
     existing = list(HeatSource.objects.all())
     added = 0
-    for cell, seen in days.items():
+
+    # A flare on the edge of a cell burns in two: a cell counts the days of its eight
+    # neighbours too, and the busiest cells are taken first.
+    def around(cell: tuple[int, int]) -> list[tuple[int, int]]:
+        return [(cell[0] + di, cell[1] + dj) for di in (-1, 0, 1) for dj in (-1, 0, 1)]
+
+    block = {c: set().union(*(days.get(n, set()) for n in around(c))) for c in days}
+    for cell in sorted(block, key=lambda c: -len(days[c])):
+        seen = block[cell]
         if len(seen) < min_days:
             continue
-        lat = sum(p[0] for p in points[cell]) / len(points[cell])
-        lon = sum(p[1] for p in points[cell]) / len(points[cell])
+        near = [p for n in around(cell) for p in points.get(n, [])]
+        lat = sum(p[0] for p in near) / len(near)
+        lon = sum(p[1] for p in near) / len(near)
         if any(_metres(lat, lon, s.lat, s.lon) <= s.radius_m for s in existing):
             continue
         source = HeatSource.objects.create(

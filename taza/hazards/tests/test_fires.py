@@ -90,6 +90,18 @@ def test_a_place_burning_on_many_days_becomes_a_heat_source(db):
     assert later.dropped[Dropped.HEAT_SOURCE] == 1 and later.events_new == []
 
 
+def test_a_flare_on_the_edge_of_two_cells_is_learned_once(db):
+    # 46.50 is a cell's edge: the flare's pixels fall either side of it, day by day.
+    lines = [
+        viirs(46.4995 if d % 2 else 46.5005, 53.0, when=f"2026-04-{d:02d},2100")
+        for d in range(1, 11)
+    ]
+    ingest(parse(VIIRS + "".join(lines)).hotspots, source="VIIRS_SNPP_NRT")
+    assert learn_heat_sources(now=datetime(2026, 5, 1, tzinfo=UTC)) == 1
+    (source,) = HeatSource.objects.all()
+    assert source.lat == pytest.approx(46.5, abs=0.001)
+
+
 def test_steps_are_territorial_audited_and_timed(db, cast):
     from taza.accounts.models import Role
     from taza.conftest import make_user
