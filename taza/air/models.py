@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from taza.air.choices import NmuDegree, OwnerKind, PostKind, SensorGrade, Unit
 from taza.air.parameters import CHOICES, PARAMETERS, Parameter
 from taza.bodies.models import Body
+from taza.core.tell import Subscriber
 from taza.geo.models import District, Region, TrilingualName
 
 
@@ -221,27 +222,9 @@ class NmuWarning(models.Model):
         return f"{self.city} {self.degree}"
 
 
-class Subscription(models.Model):
-    """A person who asked to hear when a city's AQI crosses their threshold.
+class Subscription(Subscriber):
+    """A person who asked to hear when a city's AQI crosses their threshold."""
 
-    The person is a signed-in user (told by e-mail) or a Telegram user of the bot (told
-    in their chat), never both.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="air_subscriptions",
-    )
-    telegram = models.ForeignKey(
-        "bot.TelegramProfile",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="air_subscriptions",
-    )
     city = models.ForeignKey(City, on_delete=models.CASCADE, verbose_name=_("city"))
     threshold = models.PositiveSmallIntegerField(
         _("AQI threshold"), default=101, validators=[MinValueValidator(1), MaxValueValidator(500)]
@@ -252,23 +235,16 @@ class Subscription(models.Model):
     above = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(Subscriber.Meta):
         constraints = [
+            *Subscriber.Meta.constraints,
             models.UniqueConstraint(fields=["user", "city"], name="air_subscription_once"),
             models.UniqueConstraint(
                 fields=["telegram", "city"],
                 condition=Q(telegram__isnull=False),
                 name="air_subscription_once_telegram",
             ),
-            models.CheckConstraint(
-                name="air_subscription_one_person",
-                condition=(Q(user__isnull=False) & Q(telegram__isnull=True))
-                | (Q(user__isnull=True) & Q(telegram__isnull=False)),
-            ),
         ]
-
-    # Who subscribed is personal data: the trail records that it was set, not who.
-    audit_personal = frozenset({"user", "telegram"})
 
     def __str__(self) -> str:
         return f"{self.user_id or self.telegram_id}:{self.city_id}>={self.threshold}"

@@ -14,9 +14,45 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import models
+from django.db.models import Q
 from django.utils import translation
 
 from taza.core.hooks import hooks
+
+
+class Subscriber(models.Model):
+    """Who a subscription belongs to: a signed-in person or a Telegram user, never both.
+
+    Both are personal data: the audit trail records that they were set, not who.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="%(app_label)s_subscriptions",
+    )
+    telegram = models.ForeignKey(
+        "bot.TelegramProfile",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="%(app_label)s_subscriptions",
+    )
+
+    audit_personal = frozenset({"user", "telegram"})
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_one_person",
+                condition=(Q(user__isnull=False) & Q(telegram__isnull=True))
+                | (Q(user__isnull=True) & Q(telegram__isnull=False)),
+            )
+        ]
 
 
 def language_of(subscriber: Any) -> str:

@@ -8,7 +8,6 @@ report extinguished.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taza.bodies.models import Body
 from taza.core.files import private_storage, upload_path
+from taza.core.tell import Subscriber
 from taza.geo.models import District, Region, TrilingualName, in_language
 from taza.hazards.choices import (
     AreaKind,
@@ -419,7 +419,7 @@ class LevelChange(models.Model):
         return f"{self.gauge_id}:{self.level}@{self.at:%Y-%m-%dT%H:%M}"
 
 
-class Subscription(models.Model):
+class Subscription(Subscriber):
     """A citizen who asked to hear of a confirmed fire near a place, or of a flood threat.
 
     Either a place and a radius (fires confirmed within it) or a settlement at flood
@@ -427,20 +427,6 @@ class Subscription(models.Model):
     a signed-in user (told by e-mail) or a Telegram user of the bot (told in the chat).
     """
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="hazard_subscriptions",
-    )
-    telegram = models.ForeignKey(
-        "bot.TelegramProfile",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="hazard_subscriptions",
-    )
     lat = models.FloatField(
         _("latitude"),
         null=True,
@@ -472,15 +458,11 @@ class Subscription(models.Model):
     # Who subscribed and where they live are personal data: never public, not in the trail.
     audit_personal = frozenset({"user", "telegram", "lat", "lon"})
 
-    class Meta:
+    class Meta(Subscriber.Meta):
         verbose_name = _("hazard subscription")
         verbose_name_plural = _("hazard subscriptions")
         constraints = [
-            models.CheckConstraint(
-                name="hazard_subscription_one_person",
-                condition=(Q(user__isnull=False) & Q(telegram__isnull=True))
-                | (Q(user__isnull=True) & Q(telegram__isnull=False)),
-            ),
+            *Subscriber.Meta.constraints,
             models.CheckConstraint(
                 name="hazard_subscription_place_or_settlement",
                 condition=(

@@ -38,6 +38,7 @@ from taza.core.db import insert_all
 from taza.core.errors import DomainError, Forbidden
 from taza.core.files import kind_of, private_name
 from taza.core.hooks import hooks
+from taza.core.models import max_length
 from taza.core.tell import tell
 from taza.core.urls import absolute_url
 from taza.core.values import finite_number, hash_token, iso_moment, new_token
@@ -1077,7 +1078,7 @@ def _area_values(index: int, feature: Any, problems: list[AreaProblem]) -> dict[
         if not isinstance(text, str) or not text.strip():
             problem(name, _("Required."))
             continue
-        limit = int(getattr(ProtectedArea._meta.get_field(name), "max_length", 0) or 200)
+        limit = max_length(ProtectedArea, name)
         if len(text.strip()) > limit:
             problem(name, _("At most %(n)s characters.") % {"n": limit})
             continue

@@ -142,6 +142,17 @@ class Asked(Filter):
         return await self.command(message, bot)
 
 
+def location_keyboard(lang: str) -> ReplyKeyboardMarkup:
+    """Return the one-button keyboard that shares the person's location."""
+    return ReplyKeyboardMarkup(
+        keyboard=[
+            [KeyboardButton(text=tr(lang, gettext_noop("Send my location")), request_location=True)]
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
 def buttons(rows: list[list[tuple[str, str | CallbackData]]]) -> InlineKeyboardMarkup:
     """Make an inline keyboard from rows of (label, callback data)."""
     return InlineKeyboardMarkup(

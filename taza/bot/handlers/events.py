@@ -7,16 +7,22 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
     CallbackQuery,
-    KeyboardButton,
     Message,
-    ReplyKeyboardMarkup,
 )
 from asgiref.sync import sync_to_async
 from django.utils.translation import gettext_noop
 
 from taza.bot import services
 from taza.bot.handlers.callbacks import JoinEvent, LeaveEvent
-from taza.bot.handlers.common import Asked, Handlers, buttons, language, main_menu, tr
+from taza.bot.handlers.common import (
+    Asked,
+    Handlers,
+    buttons,
+    language,
+    location_keyboard,
+    main_menu,
+    tr,
+)
 from taza.geo.lookup import LocationError
 
 HANDLERS = Handlers("events")
@@ -33,13 +39,6 @@ async def find_events(message: Message, state: FSMContext) -> None:
     lang = await language(message.from_user.id, message.from_user.language_code)
     await state.clear()
     await state.set_state(Joining.location)
-    keyboard = ReplyKeyboardMarkup(
-        keyboard=[
-            [KeyboardButton(text=tr(lang, gettext_noop("Send my location")), request_location=True)]
-        ],
-        resize_keyboard=True,
-        one_time_keyboard=True,
-    )
     await message.answer(
         tr(
             lang,
@@ -47,7 +46,7 @@ async def find_events(message: Message, state: FSMContext) -> None:
                 "Send your location, and I will show the clean-ups and plantings nearest to you."
             ),
         ),
-        reply_markup=keyboard,
+        reply_markup=location_keyboard(lang),
     )
 
 

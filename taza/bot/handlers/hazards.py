@@ -5,13 +5,21 @@ from __future__ import annotations
 from aiogram import F
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardMarkup
+from aiogram.types import CallbackQuery, Message
 from asgiref.sync import sync_to_async
 from django.utils.translation import gettext_noop
 
 from taza.bot import services
 from taza.bot.handlers.callbacks import FollowFires, FollowSettlement, StopHazards
-from taza.bot.handlers.common import Asked, Handlers, buttons, language, main_menu, tr
+from taza.bot.handlers.common import (
+    Asked,
+    Handlers,
+    buttons,
+    language,
+    location_keyboard,
+    main_menu,
+    tr,
+)
 from taza.bot.handlers.events import label
 from taza.geo.lookup import LocationError
 
@@ -29,13 +37,6 @@ async def ask_place(message: Message, state: FSMContext) -> None:
     lang = await language(message.chat.id)
     await state.clear()
     await state.set_state(Watching.location)
-    keyboard = ReplyKeyboardMarkup(
-        keyboard=[
-            [KeyboardButton(text=tr(lang, gettext_noop("Send my location")), request_location=True)]
-        ],
-        resize_keyboard=True,
-        one_time_keyboard=True,
-    )
     await message.answer(
         tr(
             lang,
@@ -44,7 +45,7 @@ async def ask_place(message: Message, state: FSMContext) -> None:
                 "you of fires confirmed near it and of flood threats to settlements there."
             ),
         ),
-        reply_markup=keyboard,
+        reply_markup=location_keyboard(lang),
     )
     await message.answer(
         tr(lang, gettext_noop("Or stop the alerts you have:")),

@@ -88,28 +88,16 @@ def test_an_operator_confirms_a_new_fire_in_their_district(browser, site):  # no
 
 
 def test_both_hazards_on_one_map_at_phone_width(browser, site):  # noqa: F811
-    from taza.geo.models import Region
     from taza.hazards.firms import parse
-    from taza.hazards.models import Gauge
     from taza.hazards.services import ingest, ingest_levels
     from taza.hazards.tests.test_fires import VIIRS, viirs
-    from taza.hazards.tests.test_floods import T0, _rows
+    from taza.hazards.tests.test_floods import T0, _rows, make_gauge
 
     ingest(parse(VIIRS + viirs() + viirs(49.0, 81.0)).hotspots, source="VIIRS_SNPP_NRT")
-    gauge = Gauge.objects.create(
-        code="shagan",
-        river_kk="Шаған",
-        river_ru="Шаган",
-        river_en="Shagan",
-        name_kk="Шаған",
-        name_ru="Шаган",
-        name_en="Shagan",
-        lat=50.4,
-        lon=79.6,
-        region=Region.objects.get(code="KZ10"),
-        danger_cm=300,
-        critical_cm=380,
-    )
+    gauge = make_gauge(
+        "shagan", ("Шаған", "Шаган", "Shagan"), ("Шаған", "Шаган", "Shagan"), "KZ10",
+        (50.4, 79.6), (300, 380),
+    )  # fmt: skip
     ingest_levels(gauge, _rows([120, 121, 122]), now=T0)
     context = browser.new_context(
         base_url=site, locale="ru-RU", viewport={"width": 390, "height": 844}

@@ -19,22 +19,46 @@ from taza.hazards.services import import_levels, ingest_levels, issue_gauge_toke
 T0 = datetime(2026, 4, 1, 0, 0, tzinfo=UTC)
 
 
+def make_gauge(
+    code: str,
+    river: tuple[str, str, str],
+    name: tuple[str, str, str],
+    region: str,
+    at: tuple[float, float],
+    marks: tuple[int, int],
+    **extra: Any,
+) -> Gauge:
+    """Create a gauge from its names (kk, ru, en), region code, place and marks (cm)."""
+    return Gauge.objects.create(
+        code=code,
+        river_kk=river[0],
+        river_ru=river[1],
+        river_en=river[2],
+        name_kk=name[0],
+        name_ru=name[1],
+        name_en=name[2],
+        lat=at[0],
+        lon=at[1],
+        region=Region.objects.get(code=region),
+        danger_cm=marks[0],
+        critical_cm=marks[1],
+        **extra,
+    )
+
+
+SYR_DARYA = ("Сырдария", "Сырдарья", "Syr Darya")
+
+
 @pytest.fixture
 def zhosaly(db: Any) -> Gauge:
     """Return the Syr Darya at Zhosaly: danger mark 665 cm, critical 770 cm."""
-    return Gauge.objects.create(
-        code="syrdarya-zhosaly",
-        river_kk="Сырдария",
-        river_ru="Сырдарья",
-        river_en="Syr Darya",
-        name_kk="Жосалы",
-        name_ru="Жосалы",
-        name_en="Zhosaly",
-        lat=45.49,
-        lon=64.08,
-        region=Region.objects.get(code="KZ43"),
-        danger_cm=665,
-        critical_cm=770,
+    return make_gauge(
+        "syrdarya-zhosaly",
+        SYR_DARYA,
+        ("Жосалы", "Жосалы", "Zhosaly"),
+        "KZ43",
+        (45.49, 64.08),
+        (665, 770),
         automatic=True,
     )
 
@@ -242,19 +266,13 @@ def test_a_rise_upstream_warns_the_gauge_downstream_and_is_checked_later(
 ):
     from taza.hazards.choices import ForecastMethod
 
-    upstream = Gauge.objects.create(
-        code="syrdarya-kyzylorda",
-        river_kk="Сырдария",
-        river_ru="Сырдарья",
-        river_en="Syr Darya",
-        name_kk="Қызылорда",
-        name_ru="Кызылорда",
-        name_en="Kyzylorda",
-        lat=44.85,
-        lon=65.50,
-        region=Region.objects.get(code="KZ43"),
-        danger_cm=700,
-        critical_cm=800,
+    upstream = make_gauge(
+        "syrdarya-kyzylorda",
+        SYR_DARYA,
+        ("Қызылорда", "Кызылорда", "Kyzylorda"),
+        "KZ43",
+        (44.85, 65.50),
+        (700, 800),
     )
     zhosaly.upstream, zhosaly.travel_hours = upstream, 12
     zhosaly.save()
