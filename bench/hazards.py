@@ -102,7 +102,12 @@ def _hotspots(count: int, rng: random.Random) -> None:
     from taza.hazards.models import FireEvent
     from taza.hazards.services import ingest
 
-    reverse("hazards:fires")  # a running worker has its URLs loaded; this process loads them now
+    # A running worker has its URLs and the boundaries loaded; this process loads them now.
+    reverse("hazards:fires")
+    from taza.geo.lookup import reaching_locator
+    from taza.hazards.services import BUFFER_M
+
+    reaching_locator(BUFFER_M)
     day = datetime(2026, 7, 20, tzinfo=UTC)
     text = _day_csv(count, day, rng)
     started = time.perf_counter()

@@ -174,30 +174,36 @@ def ingest(hotspots: list[Hotspot], *, source: str) -> IngestResult:
     """
     result = IngestResult()
     keys = {_key(h): h for h in hotspots}
-    known: set[str] = set()
-    listed = list(keys)
-    for i in range(0, len(listed), 5000):
-        known.update(
-            Detection.objects.filter(key__in=listed[i : i + 5000]).values_list("key", flat=True)
-        )
+    if not keys:
+        return result
+    # The hotspots already stored are among those of the same passes: read their keys by
+    # time, which a day's file answers in one indexed range, not a list of 30,000 keys.
+    moments = [h.acquired_at for h in keys.values()]
+    known = set(
+        Detection.objects.filter(
+            acquired_at__gte=min(moments), acquired_at__lte=max(moments)
+        ).values_list("key", flat=True)
+    ) & set(keys)
     result.repeated = len(hotspots) - len(keys) + len(known)
-    fresh = sorted((h for k, h in keys.items() if k not in known), key=lambda h: h.acquired_at)
+    fresh = sorted(
+        ((k, h) for k, h in keys.items() if k not in known), key=lambda kh: kh[1].acquired_at
+    )
     if not fresh:
         return result
     sources = _HeatSources(list(HeatSource.objects.filter(active=True)))
-    regions = {r.code: r for r in Region.objects.all()}
-    districts = {d.code: d for d in District.objects.all()}
+    regions = dict(Region.objects.values_list("code", "pk"))
+    districts = dict(District.objects.values_list("code", "pk"))
     # All points in bulk; those near a border one by one, given the nearest region up to
     # BUFFER_M out; farther ones come back as -1.
     locator = reaching_locator(BUFFER_M)
     region_at, district_at = locator.locate_many(
-        np.array([h.lat for h in fresh]), np.array([h.lon for h in fresh])
+        np.array([h.lat for _k, h in fresh]), np.array([h.lon for _k, h in fresh])
     )
     detections: list[Detection] = []
     kept: list[Detection] = []
-    for h, region_index, district_index in zip(fresh, region_at, district_at, strict=True):
+    for (key, h), region_index, district_index in zip(fresh, region_at, district_at, strict=True):
         detection = Detection(
-            key=_key(h),
+            key=key,
             source=source[:40],
             satellite=h.satellite,
             instrument=h.instrument,
@@ -215,9 +221,9 @@ def ingest(hotspots: list[Hotspot], *, source: str) -> IngestResult:
         if region_index < 0:
             detection.dropped = Dropped.OUTSIDE
         else:
-            detection.region = regions[locator.region_codes[region_index]]
+            detection.region_id = regions[locator.region_codes[region_index]]
             if district_index >= 0:
-                detection.district = districts[locator.district_codes[district_index]]
+                detection.district_id = districts[locator.district_codes[district_index]]
             if not confident(h):
                 detection.dropped = Dropped.LOW_CONFIDENCE
             elif sources.at(h.lat, h.lon):
@@ -339,6 +345,8 @@ class _Clusters:
                 kind__in=(BodyKind.REGIONAL_AKIMAT, BodyKind.DISTRICT_AKIMAT)
             ).values_list("code", "pk")
         )
+        self.regions = {r.pk: r for r in Region.objects.all()}
+        self.districts = {d.pk: d for d in District.objects.all()}
         self.grid: dict[tuple[int, int], list[tuple[float, float, _Fire]]] = defaultdict(list)
         self.fires: list[_Fire] = []
         open_fires = {
@@ -400,13 +408,16 @@ class _Clusters:
             d.event = fire.root().event
 
     def _new_event(self, d: Detection, area: int | None) -> FireEvent:
-        assert d.region is not None  # noqa: S101 (a kept hotspot has been located)
-        code = district_akimat_code(d.district) if d.district else regional_akimat_code(d.region)
+        assert d.region_id is not None  # noqa: S101 (a kept hotspot has been located)
+        if d.district_id is not None:
+            akimat = self.akimats.get(district_akimat_code(self.districts[d.district_id]))
+        else:
+            akimat = self.akimats.get(regional_akimat_code(self.regions[d.region_id]))
         return FireEvent(
-            region=d.region,
-            district=d.district,
-            body_id=self.akimats.get(code),
-            emergency_id=self.routing.emergency.get(d.region.pk),
+            region_id=d.region_id,
+            district_id=d.district_id,
+            body_id=akimat,
+            emergency_id=self.routing.emergency.get(d.region_id),
             protected_area_id=area,
             first_seen=d.acquired_at,
             last_seen=d.acquired_at,
