@@ -50,6 +50,14 @@ def _setup(base_url: str) -> None:
     django.setup()
 
 
+TOLD: list[float] = []
+
+
+def mark_told(event_ids: list[int]) -> None:
+    """Note when the fire notifiers before this one have run (a TAZA_FIRE_NOTIFIERS hook)."""
+    TOLD.append(time.perf_counter())
+
+
 def _day_csv(count: int, day: datetime, rng: random.Random) -> str:
     """Write a summer day of VIIRS hotspots over Central Asia, as FIRMS's area CSV."""
     lines = [HEADER]
@@ -117,22 +125,16 @@ def _hotspots(count: int, rng: random.Random) -> None:
     started = time.perf_counter()
     parsed = parse(text)
     parsed_s = time.perf_counter() - started
-    told: list[float] = []
+    from django.conf import settings
 
-    from taza.hazards import tasks
-
-    original = tasks.notify
-
-    def timed_notify(event_ids: list[int]) -> None:
-        original(event_ids)
-        told.append(time.perf_counter())
-
-    tasks.notify = timed_notify  # type: ignore[assignment]
+    # The last notifier marks when the responders have been told (the e-mails written).
+    settings.TAZA_FIRE_NOTIFIERS = [*settings.TAZA_FIRE_NOTIFIERS, "bench.hazards.mark_told"]
     result = ingest(parsed.hotspots, source="VIIRS_SNPP_NRT")
     done = time.perf_counter()
-    tasks.notify = original  # type: ignore[assignment]
     total_s = done - started
-    alert_s = (told[0] - started) if told else float("nan")
+    from bench import hazards as hooked  # the hook's module (this one runs as __main__)
+
+    alert_s = (hooked.TOLD[0] - started) if hooked.TOLD else float("nan")
     print(f"\na day of hotspots: {len(frame):,} rows, {len(text) / 1e6:.1f} MB of CSV")
     print(f"  pandas.read_csv                    {pandas_s * 1000:>9.0f} ms")
     print(f"  Taza parse                         {parsed_s * 1000:>9.0f} ms")

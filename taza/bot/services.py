@@ -345,6 +345,9 @@ def _profile(telegram_id: int, language: str) -> TelegramProfile:
     profile, _created = TelegramProfile.objects.get_or_create(
         telegram_id=telegram_id, defaults={"language": language}
     )
+    if not profile.language:  # alerts come later, outside the conversation: keep it now
+        profile.language = language
+        profile.save(update_fields=["language"])
     return profile
 
 
