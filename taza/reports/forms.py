@@ -118,7 +118,7 @@ def body_groups() -> list[tuple[str, Any]]:
 
     Ministries and agencies first, then each region with its own akimat, the ministry's
     department of ecology there and its districts' akimats, so an operator finds
-    "Karaganda Region" rather than scrolling 285 names.
+    "Karaganda Region" rather than scrolling 300 names.
     """
     bodies = list(
         Body.objects.filter(is_active=True)

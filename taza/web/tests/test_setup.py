@@ -66,7 +66,10 @@ def test_setup_runs_twice_without_failing_or_duplicating(tmp_path):
     assert "demo-operator-astana" in first.stdout
     counts = _counts(tmp_path / "taza.sqlite3")
     assert counts["geo_region"] == 20 and counts["geo_district"] == 224
-    assert counts["bodies_body"] == 265 + 20  # and the 20 departments of ecology
+    # The plan's bodies and the akimats (265), the departments of ecology and of emergency
+    # situations in each region, МЧС and the forestry committee, and the administrations
+    # of the demo's four protected areas.
+    assert counts["bodies_body"] == 265 + 20 + 20 + 2 + 4
     assert counts["accounts_user"] == 7 + 244 + 30
     assert counts["reports_report"] == 200 and counts["reports_servicecategory"] == 9
     assert counts["programme_measure"] == 60 and counts["programme_indicatorvalue"] == 29
