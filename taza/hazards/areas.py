@@ -69,12 +69,11 @@ class AreaIndex:
             ids.append(pk)
         return cls(ids, outlines, STRtree(outlines))
 
-    def touching(self, lat: float, lon: float) -> int | None:
-        """Return the id of the area a point lies in or within TOUCH_DEG of (the nearest)."""
-        return self.touching_many([lat], [lon])[0]
-
     def touching_many(self, lats: list[float], lons: list[float]) -> list[int | None]:
-        """Return, for each point, the id of the area it touches (as ``touching``), or None."""
+        """Return, for each point, the id of the area it touches, or None.
+
+        Touching is lying in it or within TOUCH_DEG of it; of several, the nearest.
+        """
         found: list[int | None] = [None] * len(lats)
         if not self.ids or not lats:
             return found
