@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
@@ -63,6 +65,7 @@ def load_bodies(*, actor: Actor = SYSTEM) -> int:
             reason=REASON,
         )
         count += 1
+    parents = {b.code: b for b in Body.objects.filter(code__in=[d.ministry for d in DEPARTMENTS])}
     regional: dict[int, Body] = {}
     for region in Region.objects.all():
         kk, ru, en = region_akimat_names(region.code)
@@ -80,8 +83,8 @@ def load_bodies(*, actor: Actor = SYSTEM) -> int:
             reason=REASON,
         )
         count += 1
-        count += _load_ecology_department(region, actor=actor)
-        count += _load_emergency_department(region, actor=actor)
+        for department in DEPARTMENTS:
+            count += _load_department(department, region, parents, actor=actor)
     for district in District.objects.select_related("region"):
         kk, ru, en = district_akimat_names(
             district.region.code,
@@ -109,40 +112,44 @@ def load_bodies(*, actor: Actor = SYSTEM) -> int:
     return count
 
 
-def _load_ecology_department(region: Region, *, actor: Actor) -> int:
-    """Create or bring up to date the Ministry of Ecology's department in a region.
+@dataclass(frozen=True)
+class _Department:
+    """A ministry's department in every region: its kind, code, names and ministry."""
 
-    Its parent is the ministry when the ministry is loaded (it always is, from
-    national_bodies.json, before the regions).
-    """
-    kk, ru, en = ecology_department_names(region.code)
+    kind: str
+    code: Callable[[Region], str]
+    names: Callable[[str], tuple[str, str, str]]
+    ministry: str
+
+
+# The Ministry of Ecology's department (of its Committee for Environmental Regulation and
+# Control) and the Ministry for Emergency Situations' department in each region. Their
+# parent is the ministry, loaded before the regions from national_bodies.json.
+DEPARTMENTS = (
+    _Department(
+        BodyKind.ECOLOGY_DEPARTMENT, ecology_department_code, ecology_department_names, "MEPR"
+    ),
+    _Department(
+        BodyKind.EMERGENCY_DEPARTMENT,
+        emergency_department_code,
+        emergency_department_names,
+        "MChS",
+    ),
+)
+
+
+def _load_department(
+    department: _Department, region: Region, parents: dict[str, Body], *, actor: Actor
+) -> int:
+    """Create or bring up to date a ministry's department in a region."""
+    kk, ru, en = department.names(region.code)
     upsert_audited(
         Body,
-        lookup={"code": ecology_department_code(region)},
+        lookup={"code": department.code(region)},
         values={
-            "kind": BodyKind.ECOLOGY_DEPARTMENT,
+            "kind": department.kind,
             "region": region,
-            "parent": Body.objects.filter(code="MEPR").first(),
-            "name_kk": kk,
-            "name_ru": ru,
-            "name_en": en,
-        },
-        actor=actor,
-        reason=REASON,
-    )
-    return 1
-
-
-def _load_emergency_department(region: Region, *, actor: Actor) -> int:
-    """Create or bring up to date the emergency situations department of a region."""
-    kk, ru, en = emergency_department_names(region.code)
-    upsert_audited(
-        Body,
-        lookup={"code": emergency_department_code(region)},
-        values={
-            "kind": BodyKind.EMERGENCY_DEPARTMENT,
-            "region": region,
-            "parent": Body.objects.filter(code="MChS").first(),
+            "parent": parents.get(department.ministry),
             "name_kk": kk,
             "name_ru": ru,
             "name_en": en,
