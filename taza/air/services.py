@@ -41,7 +41,7 @@ from taza.audit.services import create_audited, record, update_audited
 from taza.core.actors import Actor, person
 from taza.core.errors import DomainError, Forbidden
 from taza.core.tables import TableError, read_table
-from taza.core.tell import tell
+from taza.core.tell import subscriber_of, tell
 from taza.core.urls import absolute_url
 from taza.core.values import finite_number, hash_token, iso_moment, new_token
 from taza.geo.lookup import default_locator
@@ -377,12 +377,9 @@ def subscribe(
     The person is the signed-in actor, or ``telegram`` (a ``bot.TelegramProfile``) for
     someone who subscribes in the bot without an account.
     """
-    user = None if telegram is not None else person(actor)
-    if user is None and telegram is None:
-        raise Forbidden(_("Sign in to subscribe."))
+    who = subscriber_of(actor, telegram)
     if not 1 <= threshold <= 500:
         raise AirError(_("Choose an AQI threshold between 1 and 500."), field="threshold")
-    who = {"user": user} if user is not None else {"telegram": telegram}
     try:
         with transaction.atomic():
             subscription, created = Subscription.objects.get_or_create(
@@ -404,10 +401,10 @@ def subscribe(
 
 def unsubscribe(*, actor: Actor, city: City, telegram: Any = None) -> bool:
     """Stop a person's alerts for a city; return whether there were any."""
-    user = None if telegram is not None else person(actor)
-    if user is None and telegram is None:
+    try:
+        who = subscriber_of(actor, telegram)
+    except Forbidden:
         return False
-    who = {"user": user} if user is not None else {"telegram": telegram}
     deleted, _kinds = Subscription.objects.filter(**who, city=city).delete()
     return bool(deleted)
 

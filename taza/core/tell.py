@@ -17,7 +17,10 @@ from django.core.mail import send_mail
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from taza.core.actors import Actor, person
+from taza.core.errors import Forbidden
 from taza.core.hooks import hooks
 
 
@@ -53,6 +56,20 @@ class Subscriber(models.Model):
                 | (Q(user__isnull=True) & Q(telegram__isnull=False)),
             )
         ]
+
+
+def subscriber_of(actor: Actor, telegram: Any = None) -> dict[str, Any]:
+    """Return who subscribes, as a Subscriber's lookup.
+
+    The Telegram user given (someone in the bot, without an account), else the
+    signed-in person; Forbidden for neither.
+    """
+    if telegram is not None:
+        return {"telegram": telegram}
+    user = person(actor)
+    if user is None:
+        raise Forbidden(_("Sign in to subscribe."))
+    return {"user": user}
 
 
 def language_of(subscriber: Any) -> str:

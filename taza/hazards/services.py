@@ -15,6 +15,7 @@ import io
 import json
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -33,13 +34,13 @@ from taza.audit.models import AuditAction
 from taza.audit.services import create_audited, record, update_audited, upsert_audited
 from taza.bodies.models import Body, BodyKind
 from taza.bodies.services import district_akimat_code, regional_akimat_code
-from taza.core.actors import SYSTEM, Actor, person
+from taza.core.actors import SYSTEM, Actor
 from taza.core.db import insert_all
 from taza.core.errors import DomainError, Forbidden
 from taza.core.files import kind_of, private_name
 from taza.core.hooks import hooks
 from taza.core.models import max_length
-from taza.core.tell import tell
+from taza.core.tell import subscriber_of, tell
 from taza.core.urls import absolute_url
 from taza.core.values import finite_number, hash_token, iso_moment, new_token
 from taza.geo.lookup import default_locator, reaching_locator
@@ -880,16 +881,6 @@ def import_levels(text: str, *, actor: Actor) -> dict[str, LevelsResult]:
 DEFAULT_RADIUS_KM = 25
 
 
-def _subscriber(actor: Actor, telegram: Any) -> dict[str, Any]:
-    """Return who subscribes: the Telegram user given, else the signed-in person."""
-    if telegram is not None:
-        return {"telegram": telegram}
-    user = person(actor)
-    if user is None:
-        raise Forbidden(_("Sign in to subscribe."))
-    return {"user": user}
-
-
 def subscribe_place(
     *,
     actor: Actor,
@@ -903,7 +894,7 @@ def subscribe_place(
     A person has one place: subscribing again moves it. The place is personal data, kept
     out of the audit trail (which records that a place was set).
     """
-    who = _subscriber(actor, telegram)
+    who = subscriber_of(actor, telegram)
     if not (1 <= radius_km <= MAX_RADIUS_KM):
         raise HazardError(
             _("Choose a radius between 1 and %(most)s km.") % {"most": MAX_RADIUS_KM},
@@ -930,7 +921,7 @@ def subscribe_settlement(
     *, actor: Actor, settlement: Settlement, telegram: Any = None
 ) -> Subscription:
     """Subscribe a person to a settlement's flood alerts; subscribing twice changes nothing."""
-    who = _subscriber(actor, telegram)
+    who = subscriber_of(actor, telegram)
     found = Subscription.objects.filter(**who, settlement=settlement).first()
     if found is not None:
         return found
@@ -948,7 +939,7 @@ def unsubscribe(
 
     Only the person's own: another's subscription is left as it is.
     """
-    who = _subscriber(actor, telegram)
+    who = subscriber_of(actor, telegram)
     mine = Subscription.objects.filter(**who)
     if subscription is not None:
         mine = mine.filter(pk=subscription.pk)
@@ -956,13 +947,24 @@ def unsubscribe(
     return deleted
 
 
-def _claim_alert(subscription: Subscription, key: str) -> bool:
+def _tell_subscriber(
+    subscription: Subscription, key: str, compose: Callable[[], tuple[str, str]]
+) -> bool:
+    """Claim the alert for the subscriber, then send it; False if it went before.
+
+    The claim comes first, so a retried task or a second worker never sends it twice.
+    """
     try:
         with transaction.atomic():
             SubscriberAlert.objects.create(subscription=subscription, key=key[:80])
     except IntegrityError:
         return False
-    return True
+    return tell(
+        user=subscription.user,
+        telegram=subscription.telegram,
+        key=f"{key}:{subscription.pk}",
+        compose=compose,
+    )
 
 
 def tell_people_near(event_id: int) -> int:
@@ -988,7 +990,7 @@ def tell_people_near(event_id: int) -> int:
         if subscription.lat is None or subscription.lon is None:
             continue  # not reached: the table's constraint gives a place a point
         km = fire_distance_m(event, subscription.lat, subscription.lon) / 1000
-        if km > (subscription.radius_km or 0) or not _claim_alert(subscription, f"fire:{event.pk}"):
+        if km > (subscription.radius_km or 0):
             continue
 
         def compose(km: float = km) -> tuple[str, str]:
@@ -1010,12 +1012,7 @@ def tell_people_near(event_id: int) -> int:
                 + absolute_url(event),
             )
 
-        if tell(
-            user=subscription.user,
-            telegram=subscription.telegram,
-            key=f"fire:{event.pk}:{subscription.pk}",
-            compose=compose,
-        ):
+        if _tell_subscriber(subscription, f"fire:{event.pk}", compose):
             told += 1
     return told
 
@@ -1035,8 +1032,6 @@ def tell_residents(change_ids: list[int]) -> int:
             "user", "telegram", "settlement"
         )
         for subscription in subscriptions:
-            if not _claim_alert(subscription, f"flood:{change.pk}"):
-                continue
 
             def compose(s: Subscription = subscription, c: LevelChange = change) -> tuple[str, str]:
                 gauge = c.gauge
@@ -1059,12 +1054,7 @@ def tell_residents(change_ids: list[int]) -> int:
                     + absolute_url(gauge),
                 )
 
-            if tell(
-                user=subscription.user,
-                telegram=subscription.telegram,
-                key=f"flood:{change.pk}:{subscription.pk}",
-                compose=compose,
-            ):
+            if _tell_subscriber(subscription, f"flood:{change.pk}", compose):
                 told += 1
     return told
 
