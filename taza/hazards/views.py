@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import can_act_for, scope_of
-from taza.core.files import ALLOWED, download_name
+from taza.core.files import private_download
 from taza.core.params import bind
 from taza.geo.models import District, Region
 from taza.hazards.choices import FIRE_STEPS, FireState, RiskStatus, WarningLevel
@@ -525,12 +525,4 @@ def preparedness_evidence(request: HttpRequest, pk: int) -> FileResponse:
         raise PermissionDenied(_("Evidence files are for analysts and the akimat's staff."))
     if not entry.evidence:
         raise Http404
-    kind = next((k for k in ALLOWED if entry.evidence.name.endswith(k.extension)), None)
-    response = FileResponse(
-        entry.evidence.open("rb"),
-        as_attachment=True,
-        filename=download_name(f"preparedness-{entry.year}", kind.extension if kind else ".bin"),
-        content_type=kind.content_type if kind else "application/octet-stream",
-    )
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return private_download(entry.evidence, f"preparedness-{entry.year}")

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import scope_of
 from taza.bodies.models import Body
-from taza.core.files import ALLOWED, download_name
+from taza.core.files import private_download
 from taza.core.http import act_and_return, decision
 from taza.core.params import bind
 from taza.geo.filtersets import TerritoryPeriodFilterSet
@@ -241,16 +241,7 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
         raise PermissionDenied(_("Evidence files are for analysts and the reporting body."))
     if not evidence.file:
         raise Http404
-    kind = next((k for k in ALLOWED if evidence.file.name.endswith(k.extension)), None)
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=download_name(evidence.title, kind.extension if kind else ".bin"),
-        content_type=kind.content_type if kind else "application/octet-stream",
-    )
-    # Opened by itself, the file may run nothing in the site's origin.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return private_download(evidence.file, evidence.title)
 
 
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
