@@ -202,9 +202,8 @@ def ingest(hotspots: list[Hotspot], *, source: str) -> IngestResult:
     )
     detections: list[Detection] = []
     kept: list[Detection] = []
-    blank = _DetectionRow()
     for (key, h), region_index, district_index in zip(fresh, region_at, district_at, strict=True):
-        detection = blank.make(
+        detection = Detection(
             key=key,
             source=source[:40],
             satellite=h.satellite,
@@ -243,27 +242,6 @@ def ingest(hotspots: list[Hotspot], *, source: str) -> IngestResult:
         told = [*result.events_new, *result.events_spread]
         transaction.on_commit(lambda: _tell(told))
     return result
-
-
-class _DetectionRow:
-    """Make Detection instances fast: Django's positional path, the defaults read once.
-
-    A day's file makes tens of thousands of them; keyword construction spent a second
-    of the five the benchmark allows (bench/hazards.py).
-    """
-
-    def __init__(self) -> None:
-        self.fields = [f.attname for f in Detection._meta.concrete_fields]
-        self.defaults = {
-            f.attname: f.get_default() for f in Detection._meta.concrete_fields if not f.primary_key
-        }
-        self.defaults["id"] = None
-
-    def make(self, **values: Any) -> Detection:
-        row = {**self.defaults, **values}
-        args = [row[name] for name in self.fields]
-        # Positional values in the fields' order, as Django's own from_db passes them.
-        return Detection(*args)  # type: ignore[misc]
 
 
 def _tell(event_ids: list[int]) -> None:
