@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop
 
 from taza.bot import services
 from taza.bot.handlers.callbacks import AirCity, FollowAir
-from taza.bot.handlers.common import Asked, Handlers, buttons, language, tr
+from taza.bot.handlers.common import Asked, Handlers, buttons, language, reply_to_press, tr
 
 HANDLERS = Handlers("air")
 
@@ -74,6 +74,4 @@ async def follow(callback: CallbackQuery, callback_data: FollowAir) -> None:
     text = await sync_to_async(services.follow_air)(
         callback.from_user.id, callback_data.city_id, callback_data.threshold, lang
     )
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.answer(text)
+    await reply_to_press(callback, text)

@@ -168,6 +168,15 @@ def buttons(rows: list[list[tuple[str, str | CallbackData]]]) -> InlineKeyboardM
     )
 
 
+async def reply_to_press(
+    callback: CallbackQuery, text: str, markup: ReplyKeyboardMarkup | None = None
+) -> None:
+    """Stop the button's spinner, then answer in the chat the button was pressed in."""
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.answer(text, reply_markup=markup)
+
+
 async def refuse(target: Message | CallbackQuery, exc: DomainError, prefix: str = "") -> None:
     """Tell the person why a step was refused: the one place the bot answers a DomainError.
 

@@ -21,6 +21,7 @@ from taza.bot.handlers.common import (
     language,
     location_keyboard,
     main_menu,
+    reply_to_press,
     tr,
 )
 from taza.geo.lookup import LocationError
@@ -107,9 +108,7 @@ async def leave_event(callback: CallbackQuery, callback_data: LeaveEvent) -> Non
     text = await sync_to_async(services.leave_event)(
         callback.from_user.id, callback_data.event_id, lang
     )
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.answer(text)
+    await reply_to_press(callback, text)
 
 
 @HANDLERS.on("message", Joining.location)
@@ -124,6 +123,4 @@ async def join_event(callback: CallbackQuery, callback_data: JoinEvent) -> None:
     text = await sync_to_async(services.join_event)(
         callback.from_user.id, callback_data.event_id, lang
     )
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.answer(text)
+    await reply_to_press(callback, text)

@@ -18,6 +18,7 @@ from taza.bot.handlers.common import (
     language,
     location_keyboard,
     main_menu,
+    reply_to_press,
     tr,
 )
 from taza.bot.handlers.events import label
@@ -129,9 +130,7 @@ async def follow_settlement(callback: CallbackQuery, callback_data: FollowSettle
     text = await sync_to_async(services.follow_settlement)(
         callback.from_user.id, callback_data.settlement_id, lang
     )
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.answer(text)
+    await reply_to_press(callback, text)
 
 
 @HANDLERS.on("callback_query", StopHazards.filter())
@@ -139,6 +138,4 @@ async def stop(callback: CallbackQuery, state: FSMContext) -> None:
     lang = await language(callback.from_user.id)
     await state.clear()
     text = await sync_to_async(services.stop_hazards)(callback.from_user.id, lang)
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.answer(text, reply_markup=main_menu(lang))
+    await reply_to_press(callback, text, main_menu(lang))

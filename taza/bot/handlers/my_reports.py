@@ -17,7 +17,16 @@ from taza.bot.handlers.callbacks import (
     DisputeResolution,
     ReportCard,
 )
-from taza.bot.handlers.common import Asked, Filing, Handlers, buttons, language, refuse, tr
+from taza.bot.handlers.common import (
+    Asked,
+    Filing,
+    Handlers,
+    buttons,
+    language,
+    refuse,
+    reply_to_press,
+    tr,
+)
 from taza.reports.services import ReportError
 
 HANDLERS = Handlers("my_reports")
@@ -48,9 +57,7 @@ async def report_card(callback: CallbackQuery, callback_data: ReportCard) -> Non
     card = await sync_to_async(services.report_card)(
         callback.from_user.id, callback_data.number, lang
     )
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.answer(card or tr(lang, gettext_noop("This button is out of date.")))
+    await reply_to_press(callback, card or tr(lang, gettext_noop("This button is out of date.")))
 
 
 @HANDLERS.on("callback_query", ConfirmResolution.filter())
@@ -64,11 +71,9 @@ async def confirm_resolution(callback: CallbackQuery, callback_data: ConfirmReso
     except ReportError as exc:
         await refuse(callback, exc)
         return
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.answer(
-            tr(lang, gettext_noop("Thank you! Report № %(number)s is closed."), number=number)
-        )
+    await reply_to_press(
+        callback, tr(lang, gettext_noop("Thank you! Report № %(number)s is closed."), number=number)
+    )
 
 
 @HANDLERS.on("callback_query", DisputeResolution.filter())
@@ -78,11 +83,9 @@ async def start_dispute(
     lang = await language(callback.from_user.id)
     await state.set_state(Filing.disputing)
     await state.update_data(disputing=callback_data.number)
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.answer(
-            tr(lang, gettext_noop("Tell us in one message what is still wrong."))
-        )
+    await reply_to_press(
+        callback, tr(lang, gettext_noop("Tell us in one message what is still wrong."))
+    )
 
 
 @HANDLERS.on("message", Filing.disputing, F.text)
