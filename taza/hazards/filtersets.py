@@ -5,8 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from taza.core.params import DayFilter, code_choice
-from taza.geo.models import Region
+from taza.core.params import DayFilter
+from taza.geo.filtersets import region_filter
 from taza.hazards.choices import FireState, RiskStatus, WarningLevel
 from taza.hazards.models import FireEvent, Gauge, Settlement
 
@@ -22,9 +22,7 @@ class FireFilterSet(django_filters.FilterSet):
         label=_("state"),
         error_messages={"invalid_choice": _("No such state.")},
     )
-    region = code_choice(
-        Region.objects.all(), field_name="region", label=_("region"), message=_("No such region.")
-    )
+    region = region_filter()
     since = DayFilter(field_name="last_seen", lookup_expr="date__gte", label=_("since"))
     until = DayFilter(field_name="first_seen", lookup_expr="date__lte", label=_("until"))
 
@@ -36,9 +34,7 @@ class FireFilterSet(django_filters.FilterSet):
 class FloodFilterSet(django_filters.FilterSet):
     """Narrow gauges by region and warning level."""
 
-    region = code_choice(
-        Region.objects.all(), field_name="region", label=_("region"), message=_("No such region.")
-    )
+    region = region_filter()
     level = django_filters.ChoiceFilter(
         choices=WarningLevel.choices,
         label=_("warning level"),
@@ -53,9 +49,7 @@ class FloodFilterSet(django_filters.FilterSet):
 class SettlementFilterSet(django_filters.FilterSet):
     """Narrow settlements at flood risk by region and status."""
 
-    region = code_choice(
-        Region.objects.all(), field_name="region", label=_("region"), message=_("No such region.")
-    )
+    region = region_filter()
     status = django_filters.ChoiceFilter(
         choices=RiskStatus.choices,
         label=_("status"),

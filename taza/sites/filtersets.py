@@ -5,8 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from taza.core.params import code_choice
-from taza.geo.models import Region
+from taza.geo.filtersets import region_filter
 from taza.sites.choices import SiteKind, SiteSource, SiteState
 from taza.sites.models import WasteSite
 
@@ -29,9 +28,7 @@ class SiteFilterSet(django_filters.FilterSet):
         label=_("found by"),
         error_messages={"invalid_choice": _("No such source.")},
     )
-    region = code_choice(
-        Region.objects.all(), field_name="region", label=_("region"), message=_("No such region.")
-    )
+    region = region_filter()
 
     class Meta:
         model = WasteSite
