@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.utils import timezone, translation
+from playwright.sync_api import expect
 
 from taza.campaigns.tests.test_browser import log_in
 from taza.conftest import make_user
@@ -97,7 +98,7 @@ def test_a_citizen_reads_almatys_air_in_kazakh_and_is_alerted_once(browser, site
     page.go_back()
     page.fill("#id_threshold", "101")
     page.locator("form.subscribe button").click()
-    assert page.locator("p.message").is_visible()
+    expect(page.locator("p.message")).to_be_visible()  # waits for the answer page
     from taza.air.models import Subscription
 
     assert Subscription.objects.get().threshold == 101

@@ -1,6 +1,7 @@
 """An analyst walks from the lagging list to a measure's reports, in a real browser."""
 
 import pytest
+from playwright.sync_api import expect
 
 from taza.conftest import PASSWORD, make_user
 from taza.web.tests.test_browser import browser  # noqa: F401 (the shared browser fixture)
@@ -85,7 +86,7 @@ def test_an_executor_fixes_a_wrong_number_without_retyping_and_hears_of_a_return
     text = "Установлено 4 фандомата в г. Жезказган; акт приёмки от 12.06.2026"
     page.fill("#report-text", text)
     page.get_by_role("button", name="Отправить на рассмотрение").click()
-    assert page.locator("#report-fact-error").is_visible()
+    expect(page.locator("#report-fact-error")).to_be_visible()
     assert page.locator("#report-text").input_value() == text
     assert page.locator("#report-year").input_value() == "2026"
     page.fill("#report-fact", "4")

@@ -1,6 +1,7 @@
 """A citizen files a report in a real browser; an operator follows it to resolution."""
 
 import pytest
+from playwright.sync_api import expect
 
 from taza.conftest import PASSWORD, make_user
 from taza.reports.choices import ReportState
@@ -255,12 +256,12 @@ def test_an_operator_works_the_queue_in_a_browser(browser, site):  # noqa: F811
     assert "27 обращений" in page.locator("nav.pager").inner_text()
     page.goto("/console/")
     page.get_by_role("link", name="Следующая страница").click()
+    expect(page.locator("table.queue tbody tr")).to_have_count(5)  # waits for the next page
     assert "page=2" in page.url
-    assert page.locator("table.queue tbody tr").count() == 5
     assert page.locator("#queue-map.maplibregl-map").count() == 1
     page.fill("input[name=text]", "шин")
     page.get_by_role("button", name="Фильтровать").click()
-    assert page.locator("table.queue tbody tr").count() == 1
+    expect(page.locator("table.queue tbody tr")).to_have_count(1)
     page.locator("table.queue tbody a").first.click()
     page.select_option("#assign-to", "me")
     page.get_by_role("button", name="Назначить", exact=True).click()

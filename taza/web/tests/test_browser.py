@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from taza.conftest import PASSWORD, make_user
 
@@ -71,7 +72,7 @@ def test_a_visitor_opens_a_region_and_sees_its_districts(page):
     page.select_option("#language-select", "en")
     page.get_by_role("button", name="Ауыстыру").click()
     page.get_by_role("link", name="Territories").first.click()
-    assert page.locator("tr.region").count() == 20
+    expect(page.locator("tr.region")).to_have_count(20)  # waits for the page the click opened
     ulytau = page.locator("tr#KZ62")
     district = ulytau.locator("li", has_text="Zhezkazgan City")
     assert not district.is_visible()
@@ -86,7 +87,7 @@ def test_a_person_logs_in_and_out(page):
     page.fill("#id_username", "operator")
     page.fill("#id_password", "wrong password")
     page.locator("form.login button").click()
-    assert page.locator(".error").is_visible()
+    expect(page.locator(".error")).to_be_visible()
     page.fill("#id_password", PASSWORD)
     page.locator("form.login button").click()
     page.wait_for_url("**/")
