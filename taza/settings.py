@@ -340,8 +340,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # The Telegram bot: the token from BotFather, the Bot API server (Telegram's, or a
-# self-hosted one), the webhook's secret token, and how many messages a person may send.
+# self-hosted one), the webhook's secret token, how many messages a person may send, and
+# the bot's @username (for t.me links on the pages; without it they say "send /link").
 TAZA_BOT_TOKEN = env_str("TAZA_BOT_TOKEN", "")
+TAZA_BOT_USERNAME = env_str("TAZA_BOT_USERNAME", "").lstrip("@")
 TAZA_BOT_API_URL = env_str("TAZA_BOT_API_URL", "https://api.telegram.org")
 TAZA_BOT_WEBHOOK_SECRET = env_str("TAZA_BOT_WEBHOOK_SECRET", "")
 TAZA_BOT_MESSAGES_PER_MINUTE = env_int("TAZA_BOT_MESSAGES_PER_MINUTE", 30, minimum=1)

@@ -17,7 +17,7 @@ class AlertKind(models.TextChoices):
 
 class AlertMode(models.TextChoices):
     OFF = "off", _("never")
-    IMMEDIATE = "immediate", _("at once, by e-mail")
+    IMMEDIATE = "immediate", _("at once")
     DIGEST = "digest", _("in the daily digest")
 
 

@@ -85,3 +85,35 @@ class EnterpriseNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.warning_id} {self.facility_id}"
+
+
+class ChatLink(models.Model):
+    """A staff member's Telegram chat, linked by a one-time code, where alerts also go.
+
+    The person asks for a code on their alerts page and sends it to the bot; only the
+    code's hash is kept, for ``CODE_MINUTES``. One Telegram account serves one person.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_link"
+    )
+    telegram = models.OneToOneField(
+        "bot.TelegramProfile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_link",
+    )
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    linked_at = models.DateTimeField(_("linked at"), null=True, blank=True)
+    send_email = models.BooleanField(_("also by e-mail"), default=True)
+
+    audit_personal = frozenset({"telegram"})
+
+    class Meta:
+        verbose_name = _("staff Telegram link")
+        verbose_name_plural = _("staff Telegram links")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'linked' if self.telegram_id else 'not linked'}"

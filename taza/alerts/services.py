@@ -9,13 +9,17 @@ same way. So an event is told to a person once, and never lost to a failed send.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 from collections import defaultdict
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -25,9 +29,12 @@ from taza.accounts.models import Role, User
 from taza.accounts.permissions import scope_of
 from taza.alerts.choices import DEFAULT_MODE, AlertKind, AlertMode
 from taza.alerts.events import Event, events, fire_events, flood_events
-from taza.alerts.models import AlertPreference, AlertSent, DigestSent
+from taza.alerts.models import AlertPreference, AlertSent, ChatLink, DigestSent
+from taza.audit.services import create_audited, update_audited
 from taza.core.actors import Actor
+from taza.core.hooks import hooks
 from taza.core.urls import absolute_url
+from taza.core.values import hash_token
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +45,8 @@ LOOKBACK = timedelta(hours=24)
 DIGEST_HOUR = 8
 # A digest lists this many events of each kind; the rest are counted.
 DIGEST_ITEMS = 20
+# A code to link a Telegram chat is good for this long, once.
+CODE_MINUTES = 30
 
 
 def modes_of(user: Actor) -> dict[str, str]:
@@ -60,12 +69,98 @@ def set_modes(user: User, modes: dict[str, str]) -> None:
 
 
 def _staff() -> list[User]:
-    """Return the active staff with an e-mail address: the people alerts go to."""
+    """Return the active staff with an e-mail address or a linked chat: who alerts go to."""
     return list(
-        User.objects.filter(
-            is_active=True, role_assignments__role__in=STAFF_ROLES, email__gt=""
-        ).distinct()
+        User.objects.filter(is_active=True, role_assignments__role__in=STAFF_ROLES)
+        .filter(Q(email__gt="") | Q(chat_link__telegram__isnull=False))
+        .select_related("chat_link")
+        .distinct()
     )
+
+
+def chat_link_of(user: User) -> ChatLink | None:
+    """Return the person's Telegram link (linked or waiting for its code), if any."""
+    try:
+        return user.chat_link
+    except ChatLink.DoesNotExist:
+        return None
+
+
+@transaction.atomic
+def issue_chat_code(user: User) -> str:
+    """Make a one-time code the person sends to the bot to link their chat; keep its hash.
+
+    URL-safe, so it also fits a ``t.me/<bot>?start=link_<code>`` link; a new code
+    replaces the last one.
+    """
+    code = secrets.token_urlsafe(9)
+    values: dict[str, Any] = {
+        "token_hash": hash_token(code),
+        "code_expires_at": timezone.now() + timedelta(minutes=CODE_MINUTES),
+    }
+    link = chat_link_of(user)
+    if link is None:
+        create_audited(ChatLink, actor=user, user=user, **values)
+    else:
+        update_audited(link, actor=user, **values)
+    return code
+
+
+@transaction.atomic
+def link_chat(code: str, telegram: Any) -> User | None:
+    """Link a Telegram user (``bot.TelegramProfile``) to the person whose code it is.
+
+    Return the person, or None for a code unknown, used or expired. A chat serves one
+    person: linked to someone else before, it moves.
+    """
+    code = code.strip()
+    if not code:
+        return None
+    link = (
+        ChatLink.objects.select_for_update()
+        .filter(token_hash=hash_token(code), code_expires_at__gt=timezone.now())
+        .select_related("user")
+        .first()
+    )
+    if link is None:
+        return None
+    for other in ChatLink.objects.filter(telegram=telegram).exclude(pk=link.pk):
+        update_audited(
+            other, actor=link.user, telegram=None, linked_at=None, reason="linked to another"
+        )
+    update_audited(
+        link,
+        actor=link.user,
+        telegram=telegram,
+        linked_at=timezone.now(),
+        token_hash="",
+        code_expires_at=None,
+        reason="linked from Telegram",
+    )
+    return link.user
+
+
+@transaction.atomic
+def unlink_chat(user: User, *, actor: Actor) -> bool:
+    """Stop alerts to the person's chat; return whether one was linked."""
+    link = chat_link_of(user)
+    if link is None or link.telegram_id is None:
+        return False
+    update_audited(link, actor=actor, telegram=None, linked_at=None)
+    return True
+
+
+def unlink_telegram(telegram: Any) -> bool:
+    """Stop staff alerts to this Telegram user's chat (``/unlink`` in the bot)."""
+    link = ChatLink.objects.filter(telegram=telegram).select_related("user").first()
+    return unlink_chat(link.user, actor=link.user) if link is not None else False
+
+
+def keep_email(user: User, send_email: bool) -> None:
+    """Keep whether a person with a linked chat also gets their alerts by e-mail."""
+    link = chat_link_of(user)
+    if link is not None and link.send_email != send_email:
+        update_audited(link, actor=user, send_email=send_email)
 
 
 def _chosen(user: User, found: dict[str, list[Event]], way: str) -> list[Event]:
@@ -92,7 +187,7 @@ def send_immediate(now: datetime | None = None) -> int:
         if not claimed:
             continue
         try:
-            _mail(user, claimed, digest=False)
+            _send(user, claimed, digest=False)
         except Exception:
             # Released, so the next run tells them: an alert is late rather than lost.
             log.exception("alert mail failed", extra={"user": user.pk})
@@ -128,7 +223,7 @@ def _send_urgent(kind: str, found: list[Event]) -> int:
         if not claimed:
             continue
         try:
-            _mail(user, claimed, digest=False)
+            _send(user, claimed, digest=False)
         except Exception:
             log.exception("urgent alert mail failed", extra={"user": user.pk, "kind": kind})
             AlertSent.objects.filter(pk__in=claims).delete()
@@ -175,7 +270,7 @@ def send_digests(now: datetime | None = None) -> int:
         if not items:
             continue
         try:
-            _mail(user, items, digest=True)
+            _send(user, items, digest=True, day=until.date().isoformat())
         except Exception:
             log.exception("digest mail failed", extra={"user": user.pk})
             claim.delete()  # the next run tries again
@@ -184,8 +279,13 @@ def send_digests(now: datetime | None = None) -> int:
     return sent
 
 
-def _mail(user: User, items: list[Event], *, digest: bool) -> None:
-    """Write the events to the person, in their language, grouped by kind."""
+def _send(user: User, items: list[Event], *, digest: bool, day: str = "") -> None:
+    """Write the events to the person, in their language, grouped by kind.
+
+    By e-mail, and to their Telegram chat when they linked one (the e-mail then only if
+    they kept it). The chat's message is keyed by the person and the events (or the
+    digest's day), so a run that retries after a failed mail does not write it twice.
+    """
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         by_kind: dict[str, list[Event]] = defaultdict(list)
         for event in items:
@@ -214,4 +314,15 @@ def _mail(user: User, items: list[Event], *, digest: bool) -> None:
             else ngettext("Taza: %(n)d new event", "Taza: %(n)d new events", len(items))
             % {"n": len(items)}
         )
-        send_mail(subject, "\n".join(lines) + "\n\nTaza Qazaqstan", None, [user.email])
+        body = "\n".join(lines)
+    link = chat_link_of(user)
+    chat = link.telegram_id if link is not None else None
+    if chat is not None:
+        events_key = hashlib.sha256(
+            "|".join(sorted(f"{e.kind}:{e.key}" for e in items)).encode()
+        ).hexdigest()[:24]
+        key = f"alerts:{user.pk}:" + (f"digest:{day}" if digest else events_key)
+        for send in hooks("TAZA_CHAT_SENDERS"):
+            send(chat_id=chat, key=key, text=f"{subject}\n\n{body}")
+    if user.email and (chat is None or link is None or link.send_email):
+        send_mail(subject, body + "\n\nTaza Qazaqstan", None, [user.email])

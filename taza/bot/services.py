@@ -23,6 +23,7 @@ from taza.air.models import Subscription as AirSubscription
 from taza.air.querysets import cities_with_posts, city_aqi, posts_now, warnings_for
 from taza.air.services import subscribe as subscribe_air
 from taza.air.services import unsubscribe as unsubscribe_air
+from taza.alerts.services import link_chat, unlink_telegram
 from taza.bot.models import SeenUpdate, TelegramProfile
 from taza.campaigns.choices import RegistrationStatus
 from taza.campaigns.models import Event, Registration
@@ -483,3 +484,35 @@ def stop_hazards(telegram_id: int, language: str) -> str:
         if not stopped:
             return _("You do not follow any fires or floods.")
         return _("Fire and flood alerts are off.")
+
+
+# -- staff: alerts in their chat ---------------------------------------------------------
+
+
+def link_staff(telegram_id: int, code: str, language: str) -> str:
+    """Link this chat to the staff member whose alerts-page code this is; say what happened."""
+    with translation.override(language):
+        if not code.strip():
+            return _(
+                "Staff link their chat with the code from their alerts page on the site: "
+                "send /link and the code."
+            )
+        user = link_chat(code, _profile(telegram_id, language))
+        if user is None:
+            return _(
+                "This code is unknown, used or expired: ask for a new one on your alerts page."
+            )
+        return _(
+            "Linked: the alerts of %(name)s now come to this chat as well. Stop them with "
+            "/unlink or on your alerts page."
+        ) % {"name": user.get_username()}
+
+
+def unlink_staff(telegram_id: int, language: str) -> str:
+    """Stop staff alerts to this chat; say whether any were coming."""
+    profile = TelegramProfile.objects.filter(telegram_id=telegram_id).first()
+    stopped = unlink_telegram(profile) if profile is not None else False
+    with translation.override(language):
+        if not stopped:
+            return _("No staff alerts come to this chat.")
+        return _("Staff alerts no longer come to this chat.")

@@ -5,16 +5,26 @@ Commands come first, from every conversation, so that ``/cancel``, ``/my``,
 ``/events``, ``/language`` and ``/help`` work in the middle of any step; then the
 steps: starting and choosing the language, filing a report, following one's reports,
 finding and joining events, following a city's air and fires and floods near a place,
-and last the answers to anything no step expects.
+linking a staff member's chat to their alerts, and last the answers to anything no step
+expects.
 """
 
 from __future__ import annotations
 
 from aiogram import Router
 
-from taza.bot.handlers import air, events, fallback, filing, hazards, my_reports, start
+from taza.bot.handlers import (
+    air,
+    events,
+    fallback,
+    filing,
+    hazards,
+    my_reports,
+    staff,
+    start,
+)
 
-CONVERSATIONS = (start, filing, my_reports, events, air, hazards, fallback)
+CONVERSATIONS = (start, filing, my_reports, events, air, hazards, staff, fallback)
 
 
 def build_router() -> Router:

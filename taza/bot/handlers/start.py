@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram.filters import CommandStart
+from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     CallbackQuery,
@@ -12,6 +12,7 @@ from asgiref.sync import sync_to_async
 from django.utils.translation import gettext_noop
 
 from taza.bot import services
+from taza.bot.handlers import staff
 from taza.bot.handlers.callbacks import (
     Cancel,
     ChooseLanguage,
@@ -38,9 +39,15 @@ LANGUAGE_BUTTONS = buttons(
 
 
 @HANDLERS.on("message", CommandStart())
-async def start(message: Message, state: FSMContext) -> None:
-    """Greet in the client's language with the main menu, then offer the three languages."""
+async def start(message: Message, state: FSMContext, command: CommandObject) -> None:
+    """Greet in the client's language with the main menu, then offer the three languages.
+
+    A start from a staff member's link (``?start=link_<code>``) links their chat instead.
+    """
     await state.clear()
+    if (command.args or "").startswith(staff.LINK_PREFIX):
+        await staff.link(message, (command.args or "").removeprefix(staff.LINK_PREFIX))
+        return
     lang = await language(message.chat.id)
     await message.answer(tr(lang, HELP), reply_markup=main_menu(lang))
     await message.answer(

@@ -84,6 +84,7 @@ STAFF_URLS = [
     "/audit/export/",
     "/hazards/areas/upload/",
     "/hazards/floods/work/",
+    "/alerts/",
 ]
 
 
