@@ -93,3 +93,37 @@ class RoleAssignment(models.Model):
                     )
                 }
             )
+
+
+class WorkList(models.TextChoices):
+    """The work lists a person may keep filters for, by their page's URL name."""
+
+    REPORTS = "reports:console", _("reports console")
+    EVENTS = "campaigns:console", _("organiser's events")
+    RESULTS = "campaigns:review", _("clean-up results to review")
+    PLAN_REPORTS = "programme:reporting", _("reporting desk")
+    CANDIDATES = "sites:queue", _("waste sites to verify")
+    SCANS = "sites:scans", _("satellite scans")
+
+
+class SavedFilter(models.Model):
+    """A person's named set of filters on one work list, to open it in one click."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved_filters")
+    work_list = models.CharField(_("list"), max_length=40, choices=WorkList.choices)
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(_("filters"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "work_list", "name"], name="one_saved_filter_per_name"
+            )
+        ]
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,10 +7,12 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import QueryDict
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from taza.accounts.models import Role, RoleAssignment, User
+from taza.accounts.models import Role, RoleAssignment, SavedFilter, User, WorkList
 from taza.accounts.permissions import (
     can_view_personal_data,
     forget_scope,
@@ -162,3 +164,68 @@ def staff_directory(body: Body, *, viewer: Any) -> list[dict[str, str]]:
             row |= {"name": user.get_full_name(), "email": user.email, "phone": user.phone}
         rows.append(row)
     return rows
+
+
+# -- saved filters on work lists ---------------------------------------------------------
+
+SAVED_FILTERS_PER_LIST = 20
+# Never part of a saved filter: the page moves on, the form's token is the session's.
+NOT_FILTERS = frozenset({"page", "csrfmiddlewaretoken"})
+
+
+def filter_query(query: str) -> str:
+    """Return the list's filters as they are kept: no page, no empty values, in order."""
+    params = QueryDict(query.lstrip("?"))
+    kept = [
+        (name, value)
+        for name in sorted(params)
+        if name not in NOT_FILTERS
+        for value in params.getlist(name)
+        if value.strip()
+    ]
+    return urlencode(kept)
+
+
+def saved_filters(user: Any, work_list: str) -> list[SavedFilter]:
+    """Return the person's saved filters of a list, by name."""
+    if not getattr(user, "pk", None):
+        return []
+    return list(SavedFilter.objects.filter(user_id=user.pk, work_list=work_list))
+
+
+@transaction.atomic
+def save_filter(*, actor: User, work_list: str, name: str, query: str) -> SavedFilter:
+    """Keep the list's current filters under a name; the same name again replaces them."""
+    if work_list not in WorkList.values:
+        raise DomainError(_("This list cannot keep filters."), field="work_list")
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError(_("Give the filters a name."), field="name")
+    if len(name) > 60:
+        raise DomainError(_("A name has at most 60 characters."), field="name")
+    query = filter_query(query)
+    if len(query) > 1000:
+        raise DomainError(_("These filters are too long to keep."), field="query")
+    existing = SavedFilter.objects.filter(user=actor, work_list=work_list, name=name).first()
+    if existing is not None:
+        update_audited(existing, actor=actor, query=query)
+        return existing
+    if SavedFilter.objects.filter(user=actor, work_list=work_list).count() >= (
+        SAVED_FILTERS_PER_LIST
+    ):
+        raise DomainError(
+            _("You keep %(n)d filters on this list already: forget one first.")
+            % {"n": SAVED_FILTERS_PER_LIST},
+            field="name",
+        )
+    return create_audited(
+        SavedFilter, actor=actor, user=actor, work_list=work_list, name=name, query=query
+    )
+
+
+def forget_filter(*, actor: User, pk: int) -> SavedFilter | None:
+    """Forget one of the person's saved filters; return it, or None if it is not theirs."""
+    saved = SavedFilter.objects.filter(pk=pk, user_id=actor.pk).first()
+    if saved is not None:
+        delete_audited(saved, actor=actor)
+    return saved

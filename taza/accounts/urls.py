@@ -5,4 +5,6 @@ from taza.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("filters/save/", views.save_filter, name="save-filter"),
+    path("filters/<int:pk>/forget/", views.forget_filter, name="forget-filter"),
 ]

@@ -1,18 +1,24 @@
-"""Pages of people's own accounts: signing up."""
+"""Pages of people's own accounts: signing up, keeping filters of their work lists."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from taza.accounts import services
 from taza.accounts.forms import SignupForm
+from taza.accounts.models import User, WorkList
 from taza.accounts.services import SignupError, sign_up_citizen
 from taza.core.clients import intake_limited
-from taza.core.http import safe_next
+from taza.core.errors import DomainError
+from taza.core.http import refused_page, safe_next
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -45,3 +51,39 @@ def signup(request: HttpRequest) -> HttpResponse:
         {"form": form, "next": next_url},
         status=400 if form.errors else 200,
     )
+
+
+def _back_to(work_list: str, query: str) -> HttpResponseRedirect:
+    """Go back to the work list with these filters (a known list only: no open redirect)."""
+    url = reverse(work_list) if work_list in WorkList.values else "/"
+    return HttpResponseRedirect(f"{url}?{query}" if query else url)
+
+
+@login_required
+@require_POST
+def save_filter(request: HttpRequest) -> HttpResponse:
+    """Keep the list's current filters under the name the person gave, and show the list."""
+    user = User.objects.get(pk=request.user.pk or 0)
+    try:
+        saved = services.save_filter(
+            actor=user,
+            work_list=request.POST.get("work_list", ""),
+            name=request.POST.get("name", ""),
+            query=request.POST.get("query", ""),
+        )
+    except DomainError as exc:
+        return refused_page(request, exc)
+    messages.success(request, _("Filters kept as “%(name)s”.") % {"name": saved.name})
+    return _back_to(saved.work_list, saved.query)
+
+
+@login_required
+@require_POST
+def forget_filter(request: HttpRequest, pk: int) -> HttpResponse:
+    """Forget one of the person's saved filters and go back to its list."""
+    user = User.objects.get(pk=request.user.pk or 0)
+    saved = services.forget_filter(actor=user, pk=pk)
+    if saved is None:
+        raise Http404
+    messages.success(request, _("Filters “%(name)s” forgotten.") % {"name": saved.name})
+    return _back_to(saved.work_list, request.POST.get("query", ""))

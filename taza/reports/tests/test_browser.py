@@ -262,6 +262,15 @@ def test_an_operator_works_the_queue_in_a_browser(browser, site):  # noqa: F811
     page.fill("input[name=text]", "шин")
     page.get_by_role("button", name="Фильтровать").click()
     expect(page.locator("table.queue tbody tr")).to_have_count(1)
+    # Kept under a name, the filters open again in one click from the bare console.
+    page.fill(".save-filter input[name=name]", "Шины")
+    page.locator(".save-filter button").click()
+    expect(page.locator(".saved-filters a", has_text="Шины")).to_have_attribute(
+        "aria-current", "true"
+    )
+    page.goto("/console/")
+    page.locator(".saved-filters a", has_text="Шины").click()
+    expect(page.locator("table.queue tbody tr")).to_have_count(1)
     page.locator("table.queue tbody a").first.click()
     page.select_option("#assign-to", "me")
     page.get_by_role("button", name="Назначить", exact=True).click()
