@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -13,13 +15,15 @@ from taza.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def _client(user, language: str = "en") -> Client:
+def _client(user: Any, language: str = "en") -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
     assert client.login(username=user.username, password=PASSWORD)
     return client
 
 
-def _save(client: Client, name: str, query: str, work_list: str = "reports:console"):
+def _save(
+    client: Client, name: str, query: str, work_list: str = "reports:console"
+) -> Any:
     return client.post("/filters/save/", {"work_list": work_list, "name": name, "query": query})
 
 
