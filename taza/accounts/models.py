@@ -127,3 +127,25 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Crew(models.Model):
+    """A named group of a body's staff (a field team) that work can be given to as one."""
+
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="crews", verbose_name=_("body")
+    )
+    name = models.CharField(_("name"), max_length=80)
+    members = models.ManyToManyField(User, related_name="crews", verbose_name=_("members"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "name"], name="one_crew_name_per_body")
+        ]
+        verbose_name = _("crew")
+        verbose_name_plural = _("crews")
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from taza.accounts.models import Role, RoleAssignment, SavedFilter, User, WorkList
+from taza.accounts.models import Crew, Role, RoleAssignment, SavedFilter, User, WorkList
 from taza.accounts.permissions import (
     can_view_personal_data,
     forget_scope,
@@ -229,3 +230,91 @@ def forget_filter(*, actor: User, pk: int) -> SavedFilter | None:
     if saved is not None:
         delete_audited(saved, actor=actor)
     return saved
+
+
+# -- crews: a body's staff working as one ------------------------------------------------
+
+CREW_ROLES = (Role.OPERATOR, Role.EXECUTOR)
+
+
+def body_staff(body: Body) -> QuerySet[User]:
+    """Return the active people who work for a body: who may be in its crews."""
+    return (
+        User.objects.filter(
+            is_active=True, role_assignments__body=body, role_assignments__role__in=CREW_ROLES
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def crew_bodies(actor: Actor) -> QuerySet[Body]:
+    """Return the bodies whose crews the person keeps: those they work for."""
+    return Body.objects.filter(
+        pk__in=RoleAssignment.objects.filter(
+            user_id=getattr(actor, "pk", None) or 0, role__in=CREW_ROLES
+        ).values("body_id")
+    ).order_by("code")
+
+
+def _crew_input(body: Body, name: str, member_ids: list[int]) -> tuple[str, list[User]]:
+    """Check a crew's name and members; return them cleaned."""
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError(_("Give the crew a name."), field="name")
+    if len(name) > 80:
+        raise DomainError(_("A crew's name has at most 80 characters."), field="name")
+    members = list(body_staff(body).filter(pk__in=member_ids))
+    if len(members) != len(set(member_ids)):
+        raise DomainError(_("A crew is made of the body's own staff."), field="members")
+    if not members:
+        raise DomainError(_("Choose at least one member."), field="members")
+    return name, members
+
+
+def _require_crew_keeper(actor: Actor, body: Body) -> None:
+    if not crew_bodies(actor).filter(pk=body.pk).exists():
+        raise PermissionDenied(_("Only the body's own staff keep its crews."))
+
+
+@transaction.atomic
+def create_crew(*, actor: Actor, body: Body, name: str, member_ids: list[int]) -> Crew:
+    """Form a crew of the body's staff; its members are recorded in the trail by id."""
+    _require_crew_keeper(actor, body)
+    name, members = _crew_input(body, name, member_ids)
+    if Crew.objects.filter(body=body, name=name).exists():
+        raise DomainError(_("The body has a crew of this name already."), field="name")
+    crew = create_audited(Crew, actor=actor, body=body, name=name)
+    crew.members.set(members)
+    record(
+        obj=crew,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        changes={"members": [[], sorted(m.pk for m in members)]},
+    )
+    return crew
+
+
+@transaction.atomic
+def change_crew(*, actor: Actor, crew: Crew, name: str, member_ids: list[int]) -> Crew:
+    """Rename a crew or change who is in it."""
+    _require_crew_keeper(actor, crew.body)
+    name, members = _crew_input(crew.body, name, member_ids)
+    if Crew.objects.filter(body=crew.body_id, name=name).exclude(pk=crew.pk).exists():
+        raise DomainError(_("The body has a crew of this name already."), field="name")
+    before = sorted(crew.members.values_list("pk", flat=True))
+    after = sorted(m.pk for m in members)
+    update_audited(crew, actor=actor, name=name)
+    if before != after:
+        crew.members.set(members)
+        record(
+            obj=crew, actor=actor, action=AuditAction.UPDATE, changes={"members": [before, after]}
+        )
+    return crew
+
+
+@transaction.atomic
+def disband_crew(*, actor: Actor, crew: Crew) -> None:
+    """Disband a crew; the work given to it is no longer given to anyone."""
+    _require_crew_keeper(actor, crew.body)
+    delete_audited(crew, actor=actor)

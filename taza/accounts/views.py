@@ -1,12 +1,13 @@
-"""Pages of people's own accounts: signing up, keeping filters of their work lists."""
+"""Pages of people's own accounts: signing up, their work lists' filters, their body's crews."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from taza.accounts import services
 from taza.accounts.forms import SignupForm
-from taza.accounts.models import User, WorkList
+from taza.accounts.models import Crew, User, WorkList
 from taza.accounts.services import SignupError, sign_up_citizen
 from taza.core.clients import intake_limited
 from taza.core.errors import DomainError
@@ -87,3 +88,69 @@ def forget_filter(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     messages.success(request, _("Filters “%(name)s” forgotten.") % {"name": saved.name})
     return _back_to(saved.work_list, request.POST.get("query", ""))
+
+
+@login_required
+def crews(request: HttpRequest) -> HttpResponse:
+    """Show the crews of the bodies the person works for, and the forms to keep them."""
+    bodies = list(services.crew_bodies(request.user))
+    if not bodies:
+        raise PermissionDenied(_("Crews are kept by the staff of akimats and executors."))
+    groups = [
+        {
+            "body": body,
+            "crews": list(body.crews.prefetch_related("members")),
+            "staff": list(services.body_staff(body)),
+        }
+        for body in bodies
+    ]
+    return render(request, "accounts/crews.html", {"groups": groups})
+
+
+def _member_ids(request: HttpRequest) -> list[int]:
+    """Read the ticked members; an id no database holds is refused as not the body's."""
+    values = request.POST.getlist("members")
+    return [int(v) if v.isdigit() and len(v) < 10 else 0 for v in values]
+
+
+@login_required
+@require_POST
+def crew_new(request: HttpRequest) -> HttpResponse:
+    """Form a crew of one of the person's bodies."""
+    code = request.POST.get("body", "")
+    body = services.crew_bodies(request.user).filter(code=code).first()
+    if body is None:
+        raise PermissionDenied(_("Only the body's own staff keep its crews."))
+    try:
+        crew = services.create_crew(
+            actor=request.user,
+            body=body,
+            name=request.POST.get("name", ""),
+            member_ids=_member_ids(request),
+        )
+    except DomainError as exc:
+        return refused_page(request, exc)
+    messages.success(request, _("Crew “%(name)s” formed.") % {"name": crew.name})
+    return HttpResponseRedirect(reverse("accounts:crews") + f"#crew-{crew.pk}")
+
+
+@login_required
+@require_POST
+def crew_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rename a crew or change its members, or disband it."""
+    crew = get_object_or_404(Crew.objects.select_related("body"), pk=pk)
+    try:
+        if request.POST.get("action") == "disband":
+            services.disband_crew(actor=request.user, crew=crew)
+            messages.success(request, _("Crew “%(name)s” disbanded.") % {"name": crew.name})
+            return HttpResponseRedirect(reverse("accounts:crews"))
+        services.change_crew(
+            actor=request.user,
+            crew=crew,
+            name=request.POST.get("name", ""),
+            member_ids=_member_ids(request),
+        )
+    except DomainError as exc:
+        return refused_page(request, exc)
+    messages.success(request, _("Crew “%(name)s” kept.") % {"name": crew.name})
+    return HttpResponseRedirect(reverse("accounts:crews") + f"#crew-{crew.pk}")

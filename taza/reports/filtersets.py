@@ -7,7 +7,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from taza.core.params import MomentFilter, TextFilter, YesNoFilter, code_choice
@@ -97,11 +97,11 @@ class ReportFilterSet(django_filters.FilterSet):
         return qs.overdue() if value else qs
 
     def filter_mine(self, qs: ReportQuerySet, name: str, value: Any) -> ReportQuerySet:
-        """Keep the reports assigned to the person asking, when asked."""
+        """Keep the reports assigned to the person asking or to a crew of theirs, when asked."""
         user = getattr(self.request, "user", None)
         if not value or user is None or not user.is_authenticated:
             return qs
-        return qs.filter(assignee=user)
+        return qs.filter(Q(assignee=user) | Q(assigned_crew__in=user.crews.values("pk")))
 
     def filter_text(self, qs: ReportQuerySet, name: str, value: str) -> ReportQuerySet:
         """Find a report by its number, or by words of its address or description."""

@@ -99,6 +99,15 @@ class Report(models.Model):
         related_name="assigned_reports",
         verbose_name=_("assigned to"),
     )
+    # Or a crew of that body, as one (never both): its members all find it as theirs.
+    assigned_crew = models.ForeignKey(
+        "accounts.Crew",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("assigned to the crew"),
+    )
     escalated_at = models.DateTimeField(_("escalated to the region"), null=True, blank=True)
     dispute_count = models.PositiveSmallIntegerField(_("disputes"), default=0)
     duplicate_of = models.ForeignKey(

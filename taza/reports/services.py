@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django_stubs_ext import StrOrPromise
 
-from taza.accounts.models import Role, User
+from taza.accounts.models import Crew, Role, User
 from taza.accounts.permissions import can_change, scope_of
 from taza.audit.models import AuditAction
 from taza.audit.services import create_audited, diff, record, snapshot, update_audited
@@ -835,15 +835,36 @@ def add_internal_note(report: Report, *, actor: Actor, text: str) -> ReportNote:
     return create_audited(ReportNote, actor=actor, report=report, author=person(actor), text=text)
 
 
-def assign_report(report: Report, *, actor: Actor, assignee: User | None) -> Report:
-    """Give the report to one person of the responsible body, or take it back (None)."""
+def crews_for(report: Report) -> QuerySet[Crew]:
+    """Return the crews a report can be given to: the responsible body's and the akimat's."""
+    codes = [regional_akimat_code(report.region)]
+    if report.district is not None:
+        codes.append(district_akimat_code(report.district))
+    return Crew.objects.filter(Q(body=report.body_id) | Q(body__code__in=codes)).order_by("name")
+
+
+def assign_report(
+    report: Report, *, actor: Actor, assignee: User | None, crew: Crew | None = None
+) -> Report:
+    """Give the report to one person or one crew of the responsible body, or take it back.
+
+    A person and a crew are never both: giving it to one takes it from the other.
+    """
     if not may_work_on(actor, report):
         raise TransitionForbidden(_("You may not do this with this report."), "actor")
     if assignee is not None and not staff_for(report).filter(pk=assignee.pk).exists():
         raise ReportError(
             _("Assign the report to someone who works for the responsible body."), "assignee"
         )
+    if crew is not None and not crews_for(report).filter(pk=crew.pk).exists():
+        raise ReportError(_("Give the report to a crew of the responsible body."), "assignee")
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
-        update_audited(report, actor=actor, assignee=assignee, reason=_("Assigned"))
+        update_audited(
+            report,
+            actor=actor,
+            assignee=None if crew is not None else assignee,
+            assigned_crew=crew,
+            reason=_("Assigned"),
+        )
     return report

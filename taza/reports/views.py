@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from taza.accounts.models import User
+from taza.accounts.models import Crew, User
 from taza.accounts.permissions import can_view_personal_data, scope_of, visible
 from taza.core.clients import intake_limited
 from taza.core.datasets import download
@@ -44,6 +44,7 @@ from taza.reports.services import (
     add_internal_note,
     allowed_actions,
     assign_report,
+    crews_for,
     examine,
     follow_report,
     may_read_internal,
@@ -176,6 +177,7 @@ def _staff_panel(request: HttpRequest, report: Report) -> dict[str, Any] | None:
         "notes": list(report.internal_notes.select_related("author")),
         "may_work": works,
         "people": list(staff_for(report)) if works else [],
+        "crews": list(crews_for(report)) if works else [],
         # Duplicates are linked both ways: those that repeat this one, shown here too.
         "repeats": list(report.duplicates.order_by("created_at").only("public_id", "state")),
     }
@@ -185,7 +187,7 @@ def report_detail(
     request: HttpRequest, public_id: str, *, follow_error: str = "", status: int = 200
 ) -> HttpResponse:
     report = get_object_or_404(
-        Report.objects.public().select_related("assignee"), public_id=public_id
+        Report.objects.public().select_related("assignee", "assigned_crew"), public_id=public_id
     )
     token = _token(request, report)
     holds_secret = bool(token) and hmac.compare_digest(token, report.reporter_token)
@@ -233,22 +235,29 @@ def add_note(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def assign(request: HttpRequest, public_id: str) -> HttpResponse:
-    """Give a report to one person of its body, or take it back."""
+    """Give a report to one person or one crew of its body, or take it back.
+
+    The choice is ``me``, a person's id, ``crew:<id>``, or empty for nobody.
+    """
     report = get_object_or_404(Report, public_id=public_id)
     chosen = request.POST.get("assignee", "")
     assignee: User | None = None
+    crew: Crew | None = None
+    crew_id = chosen.removeprefix("crew:")
+    known = crew_id.isdigit() and len(crew_id) < 10  # an id the database can hold
     if chosen == "me":
         assignee = User.objects.filter(pk=request.user.pk or 0).first()
+    elif chosen.startswith("crew:"):
+        crew = Crew.objects.filter(pk=int(crew_id) if known else 0).first()
     elif chosen:
-        known = chosen.isdigit() and len(chosen) < 10  # an id the database can hold
         assignee = User.objects.filter(pk=int(chosen) if known else 0).first()
-        if assignee is None:
-            messages.error(request, _("Choose a person from the list."))
-            return redirect(f"{report.get_absolute_url()}#staff")
+    if chosen and chosen != "me" and assignee is None and crew is None:
+        messages.error(request, _("Choose a person or a crew from the list."))
+        return redirect(f"{report.get_absolute_url()}#staff")
     return act_and_return(
         request,
-        lambda: assign_report(report, actor=request.user, assignee=assignee),
-        success=_("Assigned.") if assignee else _("Nobody is assigned now."),
+        lambda: assign_report(report, actor=request.user, assignee=assignee, crew=crew),
+        success=_("Assigned.") if assignee or crew else _("Nobody is assigned now."),
         fallback=f"{report.get_absolute_url()}#staff",
     )
 
@@ -363,7 +372,9 @@ def console(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.setdefault("state", OPEN)
-    filters = bind(ReportFilterSet, query, qs.select_related("assignee"), request=request)
+    filters = bind(
+        ReportFilterSet, query, qs.select_related("assignee", "assigned_crew"), request=request
+    )
     state, category = filters.form.cleaned_data["state"], filters.form.cleaned_data["category"]
     sort = request.GET.get("sort", "")
     if sort not in CONSOLE_SORTS:

@@ -21,9 +21,7 @@ def _client(user: Any, language: str = "en") -> Client:
     return client
 
 
-def _save(
-    client: Client, name: str, query: str, work_list: str = "reports:console"
-) -> Any:
+def _save(client: Client, name: str, query: str, work_list: str = "reports:console") -> Any:
     return client.post("/filters/save/", {"work_list": work_list, "name": name, "query": query})
 
 
