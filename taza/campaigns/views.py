@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,12 @@ from django.views.decorators.http import require_POST
 from taza.accounts.permissions import scope_of
 from taza.campaigns import totals as campaign_totals
 from taza.campaigns.choices import CampaignKind, EventStatus, RegistrationStatus, ResultStatus
-from taza.campaigns.filtersets import EventFilterSet, TotalsFilterSet
+from taza.campaigns.filtersets import (
+    EventFilterSet,
+    OrganiserFilterSet,
+    ReviewFilterSet,
+    TotalsFilterSet,
+)
 from taza.campaigns.forms import EventForm, ResultForm
 from taza.campaigns.models import ACTIVE, Campaign, Event, EventResult, Registration
 from taza.campaigns.querysets import nearest_first, organiser_console, upcoming_events
@@ -39,6 +45,7 @@ from taza.campaigns.services import (
 from taza.core.clients import intake_limited
 from taza.core.http import act_and_return, decision
 from taza.core.params import bind
+from taza.core.queues import page_of
 from taza.geo.models import Region
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -282,34 +289,59 @@ def console(request: HttpRequest) -> HttpResponse:
     events = organiser_console(
         user_id=int(request.user.pk or 0), bodies=scope.bodies, everything=scope.is_admin
     )
+    filters = bind(OrganiserFilterSet, request.GET, events)
+    queue = page_of(request, filters.qs)
     rows = []
-    for event in events[:200]:
+    for event in queue.page:
         # A missing result raises RelatedObjectDoesNotExist, an AttributeError.
         result = getattr(event, "result", None)
         rows.append(
             {
                 "event": event,
-                "registered": event.registered,  # type: ignore[attr-defined]
-                "waiting": event.waiting,  # type: ignore[attr-defined]
+                "registered": event.registered,
+                "waiting": event.waiting,
                 "result": result,
                 "needs_result": event.is_over
                 and event.status == EventStatus.SCHEDULED
                 and result is None,
             }
         )
-    return render(request, "campaigns/console.html", {"rows": rows})
+    return render(
+        request,
+        "campaigns/console.html",
+        {"rows": rows, "queue": queue, **_work_filters(filters)},
+    )
+
+
+def _work_filters(filters: Any) -> dict[str, Any]:
+    """Return what a campaign work list's filter form shows: the choices and the chosen."""
+    chosen = filters.form.cleaned_data
+    return {
+        "regions": Region.objects.order_by("code"),
+        "kinds": CampaignKind.choices,
+        "chosen_region": chosen.get("region"),
+        "chosen_kind": chosen.get("kind") or "",
+        "text": chosen.get("text") or "",
+    }
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
+    """Show the results awaiting review, oldest first, 50 a page, filtered as asked."""
     if not scope_of(request.user).reads_all:
         raise PermissionDenied(_("Only monitoring analysts review results."))
     results = (
         EventResult.objects.filter(status=ResultStatus.SUBMITTED)
         .select_related("event__region", "event__campaign")
-        .order_by("submitted_at")[:200]
+        .order_by("submitted_at", "pk")
     )
-    return render(request, "campaigns/review.html", {"results": results})
+    filters = bind(ReviewFilterSet, request.GET, results)
+    queue = page_of(request, filters.qs)
+    return render(
+        request,
+        "campaigns/review.html",
+        {"results": queue.page, "queue": queue, **_work_filters(filters)},
+    )
 
 
 @login_required

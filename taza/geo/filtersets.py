@@ -8,10 +8,10 @@ from taza.core.params import PeriodFilterSet, code_choice
 from taza.geo.models import Region
 
 
-def region_filter() -> object:
+def region_filter(field_name: str = "region") -> object:
     """Make the filter that takes a region by its code (KZ71) and refuses unknown ones."""
     return code_choice(
-        Region.objects.all(), field_name="region", label=_("region"), message=_("No such region.")
+        Region.objects.all(), field_name=field_name, label=_("region"), message=_("No such region.")
     )
 
 

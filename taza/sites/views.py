@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +23,7 @@ from taza.accounts.permissions import scope_of
 from taza.bodies.models import Body, BodyKind
 from taza.core.http import act_and_return
 from taza.core.params import bind
+from taza.core.queues import page_of
 from taza.geo.filtersets import TerritoryPeriodFilterSet
 from taza.geo.models import Region
 from taza.sites import space
@@ -194,16 +194,24 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
         .order_by(F("score").desc(nulls_last=True), "found_at", "pk")
     )
-    page = Paginator(candidates, QUEUE_PAGE).get_page(request.GET.get("page"))
+    filters = bind(SiteFilterSet, request.GET, candidates)
+    queue = page_of(request, filters.qs, QUEUE_PAGE)
+    page = queue.page
     rows = [
         {"site": site, "reasons": describe_all(site.reasons), "chips": chip_scenes(site)}
         for site in page
     ]
+    chosen = filters.form.cleaned_data
     return render(
         request,
         "sites/queue.html",
         {
             "page": page,
+            "queue": queue,
+            "regions": Region.objects.order_by("code"),
+            "sources": SiteSource.choices,
+            "chosen_region": chosen.get("region"),
+            "chosen_source": chosen.get("source") or "",
             "rows": rows,
             "held_back": verification_queue(request.user).filter(held_back=True).count(),
             "classifier": configured_report(),

@@ -68,7 +68,7 @@ PARAMS = [
     "pollutant", "since", "until", "from", "region", "category", "state", "kind", "year", "zoom",
     "bbox", "lat", "lon", "limit", "offset", "page", "ids", "overdue", "text",
     "service_request_id", "service_code", "start_date", "end_date", "status", "in_force_on",
-    "level",
+    "level", "source", "sort", "mine",
 ]  # fmt: skip
 VALUES = ["2024-02-30", "2026-03-01T00:00:00+24:00", "\x00", "9" * 30, "é", "nan"]
 # Pages that answer only signed-in staff are walked as an analyst too.
