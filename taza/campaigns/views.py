@@ -309,7 +309,22 @@ def console(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "campaigns/console.html",
-        {"rows": rows, "queue": queue, **_work_filters(filters)},
+        {
+            "rows": rows,
+            "queue": queue,
+            # The page's events on a map, those still to report in red: no further query.
+            "points": [
+                {
+                    "lat": row["event"].lat,
+                    "lon": row["event"].lon,
+                    "label": row["event"].display_title,
+                    "url": reverse("campaigns:event", args=[row["event"].pk]),
+                    "overdue": row["needs_result"],
+                }
+                for row in rows
+            ],
+            **_work_filters(filters),
+        },
     )
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -208,6 +209,16 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "queue": queue,
+            # The page's candidates on a map: the same rows, no further query.
+            "points": [
+                {
+                    "lat": r["site"].lat,
+                    "lon": r["site"].lon,
+                    "label": f"№{r['site'].pk}",
+                    "url": reverse("sites:site", args=[r["site"].pk]),
+                }
+                for r in rows
+            ],
             "regions": Region.objects.order_by("code"),
             "sources": SiteSource.choices,
             "chosen_region": chosen.get("region"),

@@ -167,6 +167,9 @@ def test_a_report_an_event_a_site_and_the_console_each_show_their_place(browser,
     page.locator("form.login button").click()
     page.goto("/console/")
     page.wait_for_selector("#queue-map[data-count='1']", state="attached")
+    page.goto("/campaigns/console/")  # the organiser's events: the same map, their own links
+    page.wait_for_selector("#queue-map[data-count='1']", state="attached")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert watch.errors == [] and watch.failed == []
     context.close()
 

@@ -1,4 +1,5 @@
-// The operator's queue, this page of it, on a map: overdue reports in red.
+// A work list, this page of it, on a map: what is late in red. Each point carries its
+// id, its page (url) and its label; a report's are made from its number when absent.
 (function () {
   "use strict";
   var box = document.getElementById("queue-map");
@@ -7,7 +8,7 @@
   var data = {
     type: "FeatureCollection",
     features: points.map(function (p) {
-      return { type: "Feature", geometry: { type: "Point", coordinates: [p.lon, p.lat] }, properties: { id: p.id, overdue: p.overdue } };
+      return { type: "Feature", geometry: { type: "Point", coordinates: [p.lon, p.lat] }, properties: { url: p.url || ("/reports/" + p.id + "/"), label: p.label || ("№ " + p.id), overdue: !!p.overdue } };
     })
   };
   var map = window.TazaMaps.create(box);
@@ -21,8 +22,8 @@
       }
     });
     map.on("click", "queue", function (e) {
-      var id = e.features[0].properties.id;
-      window.TazaMaps.linkPopup("/reports/" + id + "/", "№ " + id).setLngLat(e.lngLat).addTo(map);
+      var props = e.features[0].properties;
+      window.TazaMaps.linkPopup(props.url, props.label).setLngLat(e.lngLat).addTo(map);
     });
     var bounds = window.TazaMaps.boundsOf(data);
     if (bounds) { map.fitBounds(bounds, { maxZoom: 14, padding: 30, animate: false }); }
