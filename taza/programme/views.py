@@ -8,7 +8,6 @@ from typing import IO, Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from taza.bodies.models import Body
 from taza.core.files import private_download
 from taza.core.http import act_and_return, decision
 from taza.core.params import bind
+from taza.core.queues import page_of
 from taza.geo.filtersets import TerritoryPeriodFilterSet
 from taza.geo.models import Region
 from taza.programme import documents, excel
@@ -376,6 +376,7 @@ def reporting(request: HttpRequest) -> HttpResponse:
         )
     duties.sort(key=lambda d: (d["due"], d["measure"].number))
     queue = None
+    work = None
     region = None
     if scope.reads_all:
         region = bind(TerritoryPeriodFilterSet, request.GET).form.cleaned_data["region"]
@@ -383,10 +384,11 @@ def reporting(request: HttpRequest) -> HttpResponse:
         if region is not None:
             waiting = waiting.filter(region=region)
         # Oldest first, so nothing waits longest; 50 a page, every page reachable.
-        queue = Paginator(
+        work = page_of(
+            request,
             waiting.select_related("measure", "body", "region").order_by("submitted_at", "pk"),
-            50,
-        ).get_page(request.GET.get("page"))
+        )
+        queue = work.page
     return render(
         request,
         "programme/reporting.html",
@@ -394,6 +396,7 @@ def reporting(request: HttpRequest) -> HttpResponse:
             "pairs": pairs,
             "duties": duties,
             "queue": queue,
+            "work": work,
             "queue_region": region,
             "regions": Region.objects.order_by("code"),
             "years": range(2024, 2030),

@@ -24,6 +24,7 @@ from taza.core.clients import intake_limited
 from taza.core.datasets import download
 from taza.core.http import act_and_return, redirect_next
 from taza.core.params import bind
+from taza.core.queues import page_of
 from taza.core.urls import absolute_url
 from taza.geo.filtersets import TerritoryPeriodFilterSet
 from taza.geo.models import District, Region
@@ -380,9 +381,8 @@ def console(request: HttpRequest) -> HttpResponse:
     if sort not in CONSOLE_SORTS:
         # Closed reports have no deadline left: newest first is the order that means something.
         sort = "deadline" if state in (OPEN, *OPEN_STATES) else "newest"
-    page = Paginator(filters.qs.order_by(*CONSOLE_SORTS[sort][1]), 50).get_page(
-        request.GET.get("page")
-    )
+    queue = page_of(request, filters.qs.order_by(*CONSOLE_SORTS[sort][1]))
+    page = queue.page
     return render(
         request,
         "reports/console.html",
@@ -399,7 +399,7 @@ def console(request: HttpRequest) -> HttpResponse:
             # Bulk actions are offered only to people who act on reports, not to analysts.
             "can_act": bool(scope.bodies or scope.is_admin),
             "category": category.code if category else "",
-            "query": _without_page(request),
+            "query": queue.query,
             "states": ReportState.choices,
             "categories": ServiceCategory.objects.all(),
         },
@@ -412,13 +412,6 @@ CONSOLE_SORTS: dict[str, tuple[Promise, tuple[str, ...]]] = {
     "newest": (gettext_lazy("newest first"), ("-created_at", "-id")),
     "oldest": (gettext_lazy("oldest first"), ("created_at", "id")),
 }
-
-
-def _without_page(request: HttpRequest) -> str:
-    """Return the query string less its page, so paging keeps every filter."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 BULK_ACTIONS = ("accept", "start", "reject")
