@@ -45,7 +45,7 @@ from taza.campaigns.services import (
 from taza.core.clients import intake_limited
 from taza.core.http import act_and_return, decision
 from taza.core.params import bind
-from taza.core.queues import page_of
+from taza.core.queues import map_point, page_of
 from taza.geo.models import Region
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -314,13 +314,13 @@ def console(request: HttpRequest) -> HttpResponse:
             "queue": queue,
             # The page's events on a map, those still to report in red: no further query.
             "points": [
-                {
-                    "lat": row["event"].lat,
-                    "lon": row["event"].lon,
-                    "label": row["event"].display_title,
-                    "url": reverse("campaigns:event", args=[row["event"].pk]),
-                    "overdue": row["needs_result"],
-                }
+                map_point(
+                    lat=row["event"].lat,
+                    lon=row["event"].lon,
+                    label=row["event"].display_title,
+                    url=reverse("campaigns:event", args=[row["event"].pk]),
+                    late=row["needs_result"],
+                )
                 for row in rows
             ],
             **_work_filters(filters),

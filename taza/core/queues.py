@@ -35,3 +35,10 @@ def page_of(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Queu
     kept = request.GET.copy()
     kept.pop("page", None)
     return QueuePage(page=page, query=kept.urlencode())
+
+
+def map_point(
+    *, lat: float, lon: float, label: str, url: str, late: bool = False
+) -> dict[str, Any]:
+    """Return one row of a list as the shared map draws it (``queue-map.js``): late in red."""
+    return {"lat": lat, "lon": lon, "label": label, "url": url, "overdue": late}

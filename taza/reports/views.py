@@ -24,7 +24,7 @@ from taza.core.clients import intake_limited
 from taza.core.datasets import download
 from taza.core.http import act_and_return, redirect_next
 from taza.core.params import bind
-from taza.core.queues import page_of
+from taza.core.queues import map_point, page_of
 from taza.core.urls import absolute_url
 from taza.geo.filtersets import TerritoryPeriodFilterSet
 from taza.geo.models import District, Region
@@ -390,7 +390,14 @@ def console(request: HttpRequest) -> HttpResponse:
             "page": page,
             # The page's reports on a map: the same rows, no further query.
             "points": [
-                {"id": r.public_id, "lat": r.lat, "lon": r.lon, "overdue": r.is_late} for r in page
+                map_point(
+                    lat=r.lat,
+                    lon=r.lon,
+                    label=f"№ {r.public_id}",
+                    url=r.get_absolute_url(),
+                    late=r.is_late,
+                )
+                for r in page
             ],
             "state": state,
             "text": filters.form.cleaned_data.get("text") or "",

@@ -24,7 +24,7 @@ from taza.accounts.permissions import scope_of
 from taza.bodies.models import Body, BodyKind
 from taza.core.http import act_and_return
 from taza.core.params import bind
-from taza.core.queues import page_of
+from taza.core.queues import map_point, page_of
 from taza.geo.filtersets import TerritoryPeriodFilterSet
 from taza.geo.models import Region
 from taza.sites import space
@@ -211,12 +211,12 @@ def queue(request: HttpRequest) -> HttpResponse:
             "queue": queue,
             # The page's candidates on a map: the same rows, no further query.
             "points": [
-                {
-                    "lat": r["site"].lat,
-                    "lon": r["site"].lon,
-                    "label": f"№{r['site'].pk}",
-                    "url": reverse("sites:site", args=[r["site"].pk]),
-                }
+                map_point(
+                    lat=r["site"].lat,
+                    lon=r["site"].lon,
+                    label=f"№{r['site'].pk}",
+                    url=reverse("sites:site", args=[r["site"].pk]),
+                )
                 for r in rows
             ],
             "regions": Region.objects.order_by("code"),

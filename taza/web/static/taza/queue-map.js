@@ -1,5 +1,5 @@
 // A work list, this page of it, on a map: what is late in red. Each point carries its
-// id, its page (url) and its label; a report's are made from its number when absent.
+// page (url) and its label (core.queues.map_point).
 (function () {
   "use strict";
   var box = document.getElementById("queue-map");
@@ -8,7 +8,7 @@
   var data = {
     type: "FeatureCollection",
     features: points.map(function (p) {
-      return { type: "Feature", geometry: { type: "Point", coordinates: [p.lon, p.lat] }, properties: { url: p.url || ("/reports/" + p.id + "/"), label: p.label || ("№ " + p.id), overdue: !!p.overdue } };
+      return { type: "Feature", geometry: { type: "Point", coordinates: [p.lon, p.lat] }, properties: { url: p.url, label: p.label, overdue: !!p.overdue } };
     })
   };
   var map = window.TazaMaps.create(box);
