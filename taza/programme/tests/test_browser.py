@@ -113,3 +113,47 @@ def test_an_executor_fixes_a_wrong_number_without_retyping_and_hears_of_a_return
     assert "возвращён" in page.locator("table.duties").inner_text()
     context.close()
     analyst.close()
+
+
+def test_an_analyst_clears_a_long_review_queue_page_by_page_in_a_browser(browser, live_server):  # noqa: F811
+    """Decide on a row of each page: the page comes back filtered; next keeps the filter."""
+    from taza.accounts.models import Role
+    from taza.bodies.services import load_bodies
+    from taza.geo.services import load_territories
+    from taza.programme.choices import ReportStatus
+    from taza.programme.models import ExecutorReport
+    from taza.programme.plan import load_plan
+    from taza.programme.tests.helpers import put_report
+
+    load_territories()
+    load_bodies()
+    load_plan()
+    for number in (3, 5, 6, 7, 13, 14, 15, 16, 17, 18, 19):
+        for year in range(2000, 2010):  # years no loaded plan report takes
+            put_report(number, region="KZ62", year=year, period="H1", status=ReportStatus.SUBMITTED)
+    put_report(3, region="KZ71", status=ReportStatus.SUBMITTED)  # Astana: filtered out
+    make_user("analyst", Role.ANALYST)
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    page = context.new_page()
+    page.goto("/login/")
+    page.fill("#id_username", "analyst")
+    page.fill("#id_password", PASSWORD)
+    page.locator("form.login button").click()
+    page.goto("/programme/reporting/?region=KZ62#queue")
+    count = page.locator("p.pager-count")
+    expect(count).to_contain_text("110 reports await review")
+    for page_number in (1, 2, 3):
+        rows = page.locator("table.queue tbody tr")
+        expect(rows).to_have_count(50 if page_number < 3 else 8)  # two decided before
+        first = rows.first
+        report_id = int(first.get_attribute("data-report") or 0)
+        first.get_by_role("button", name="Accept").click()
+        expect(page.locator(f"tr[data-report='{report_id}']")).to_have_count(0)
+        assert "region=KZ62" in page.url  # back on the same filtered page
+        assert ExecutorReport.objects.get(pk=report_id).status == ReportStatus.ACCEPTED
+        if page_number < 3:
+            page.get_by_role("link", name="Next page").click()
+            expect(page.locator("nav.pager span")).to_contain_text(f"page {page_number + 1}")
+            assert "region=KZ62" in page.url
+    expect(count).to_contain_text("107 reports await review")
+    context.close()
