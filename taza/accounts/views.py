@@ -87,7 +87,7 @@ def forget_filter(request: HttpRequest, pk: int) -> HttpResponse:
     if saved is None:
         raise Http404
     messages.success(request, _("Filters “%(name)s” forgotten.") % {"name": saved.name})
-    return _back_to(saved.work_list, request.POST.get("query", ""))
+    return _back_to(saved.work_list, services.filter_query(request.POST.get("query", "")))
 
 
 @login_required
