@@ -98,13 +98,17 @@ def _hours_sql(hours: dict[int, list[datetime]]) -> None:
         cursor.execute(
             """
             INSERT INTO air_hourlyvalue (sensor_id, hour, mean, highest, readings, above_mpc)
-            SELECT t.sensor_id, t.hour, avg(r.value), max(r.value), count(*),
-                   count(*) FILTER (WHERE r.value > t.mpc)
+            SELECT t.sensor_id, t.hour, m.mean, m.highest, m.readings, m.above_mpc
             FROM unnest(%s::integer[], %s::timestamptz[], %s::double precision[])
                  AS t(sensor_id, hour, mpc)
-            JOIN air_reading r ON r.sensor_id = t.sensor_id AND r.valid
-                 AND r.observed_at >= t.hour AND r.observed_at < t.hour + interval '1 hour'
-            GROUP BY t.sensor_id, t.hour
+            CROSS JOIN LATERAL (
+                SELECT avg(r.value) AS mean, max(r.value) AS highest, count(*) AS readings,
+                       count(*) FILTER (WHERE r.value > t.mpc) AS above_mpc
+                FROM air_reading r
+                WHERE r.sensor_id = t.sensor_id AND r.valid
+                  AND r.observed_at >= t.hour AND r.observed_at < t.hour + interval '1 hour'
+            ) m
+            WHERE m.readings > 0
             ON CONFLICT (sensor_id, hour) DO UPDATE SET mean = EXCLUDED.mean,
                  highest = EXCLUDED.highest, readings = EXCLUDED.readings,
                  above_mpc = EXCLUDED.above_mpc
@@ -135,13 +139,16 @@ def _days_sql(days: dict[int, set[date]]) -> None:
         cursor.execute(
             """
             INSERT INTO air_dailyvalue (sensor_id, day, mean, highest, hours, readings, above_mpc)
-            SELECT t.sensor_id, t.day, avg(h.mean), max(h.highest), count(*), sum(h.readings),
-                   sum(h.above_mpc)
+            SELECT t.sensor_id, t.day, m.mean, m.highest, m.hours, m.readings, m.above_mpc
             FROM unnest(%s::integer[], %s::date[], %s::timestamptz[], %s::timestamptz[])
                  AS t(sensor_id, day, starts, ends)
-            JOIN air_hourlyvalue h ON h.sensor_id = t.sensor_id
-                 AND h.hour >= t.starts AND h.hour < t.ends
-            GROUP BY t.sensor_id, t.day
+            CROSS JOIN LATERAL (
+                SELECT avg(h.mean) AS mean, max(h.highest) AS highest, count(*) AS hours,
+                       sum(h.readings) AS readings, sum(h.above_mpc) AS above_mpc
+                FROM air_hourlyvalue h
+                WHERE h.sensor_id = t.sensor_id AND h.hour >= t.starts AND h.hour < t.ends
+            ) m
+            WHERE m.hours > 0
             ON CONFLICT (sensor_id, day) DO UPDATE SET mean = EXCLUDED.mean,
                  highest = EXCLUDED.highest, hours = EXCLUDED.hours,
                  readings = EXCLUDED.readings, above_mpc = EXCLUDED.above_mpc
