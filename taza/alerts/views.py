@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -55,7 +55,14 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "alerts/preferences.html",
-        {"form": form, "email": user.email, "linked": linked, "link": link},
+        {
+            "form": form,
+            "email": user.email,
+            "linked": linked,
+            "link": link,
+            # Without a bot (the embedded default) there is no chat to link.
+            "bot_runs": bool(settings.TAZA_BOT_TOKEN),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -65,6 +72,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
 def link_telegram(request: HttpRequest) -> HttpResponse:
     """Give the person a one-time code to send to the bot, and the link that sends it."""
     user = _staff_member(request)
+    if not settings.TAZA_BOT_TOKEN:
+        raise Http404(_("This site has no Telegram bot."))
     code = issue_chat_code(user)
     username = settings.TAZA_BOT_USERNAME
     return render(

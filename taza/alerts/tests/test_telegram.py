@@ -160,3 +160,12 @@ def test_staff_without_e_mail_hear_in_the_chat_and_others_cannot_link(cast, tele
     assert staff.get("/alerts/telegram/link/").status_code == 405
     assert staff.post("/alerts/telegram/unlink/").status_code == 302
     assert ChatLink.objects.get(user=operator).telegram_id is None
+
+
+def test_without_a_bot_there_is_no_chat_to_link(cast, settings):
+    settings.TAZA_BOT_TOKEN = ""
+    client = Client()
+    client.login(username=cast.astana_operator.username, password=PASSWORD)
+    assert 'action="/alerts/telegram/link/"' not in client.get("/alerts/").content.decode()
+    assert client.post("/alerts/telegram/link/").status_code == 404
+    assert not ChatLink.objects.exists()
