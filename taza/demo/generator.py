@@ -17,8 +17,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from taza.accounts.models import Role, User
-from taza.accounts.services import assign_role, create_person
+from taza.accounts.models import Crew, Role, User
+from taza.accounts.services import assign_role, body_staff, create_crew, create_person
 from taza.bodies.models import Body
 from taza.bodies.services import district_akimat_code, regional_akimat_code
 from taza.core.actors import SYSTEM
@@ -31,6 +31,9 @@ from taza.demo.reports import generate_reports
 from taza.demo.sites import generate_sites
 from taza.demo.space import generate_scan
 from taza.geo.models import District, Region
+from taza.reports.choices import OPEN_STATES
+from taza.reports.models import Report
+from taza.reports.services import assign_report
 
 DEMO_PASSWORD = "taza-demo-2026"  # noqa: S105 (published on purpose; TAZA_DEMO guards it)
 REASON = gettext_noop("Demo data set")
@@ -188,6 +191,7 @@ def generate_demo(
         )
         assign_role(actor=SYSTEM, user=user, role=Role.CITIZEN, reason=REASON)
     result.created_reports = generate_reports(count=reports, seed=seed)
+    _crew(bodies["AKIMAT-KZ71"])
     if not domains:
         return result
     result.programme_reports = generate_programme(seed=seed)
@@ -200,6 +204,32 @@ def generate_demo(
     result.fires = generate_hazards(seed=seed)
     result.gauges = generate_floods(seed=seed)
     return result
+
+
+# A field team of the Astana akimat, as an akimat would name one.
+DEMO_CREW = "Бригада санитарной очистки №1"
+
+
+def _crew(body: Body) -> None:
+    """Form one crew of the Astana akimat's staff and give it three of the city's open reports.
+
+    Run twice, it finds the crew and its reports and does nothing.
+    """
+    lead = User.objects.get(username="demo-operator-astana")
+    crew = Crew.objects.filter(body=body, name=DEMO_CREW).first()
+    if crew is None:
+        members = [person.pk for person in body_staff(body)]
+        crew = create_crew(actor=lead, body=body, name=DEMO_CREW, member_ids=members)
+    if crew.reports.exists():
+        return
+    waiting = Report.objects.filter(
+        region=body.region_id,
+        state__in=OPEN_STATES,
+        assignee__isnull=True,
+        assigned_crew__isnull=True,
+    ).order_by("created_at", "id")[:3]
+    for report in waiting:
+        assign_report(report, actor=lead, assignee=None, crew=crew)
 
 
 def _operator(result: DemoResult, rng: random.Random, body: Body, code: str) -> None:

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
-from taza.accounts.models import Role, RoleAssignment, User
+from taza.accounts.models import Crew, Role, RoleAssignment, User
 from taza.audit.models import AuditEntry
 from taza.demo.facts import APPEALS_BY_REGION, region_weights
 from taza.demo.generator import DEMO_LOGINS, generate_demo
@@ -44,8 +44,11 @@ def test_running_it_twice_creates_nothing_twice(settings):
     settings.TAZA_DEMO = True
     generate_demo(citizens=25)
     counts = (User.objects.count(), RoleAssignment.objects.count(), AuditEntry.objects.count())
+    # Astana's demo crew, made once (no reports to give it here: none were asked for).
+    assert Crew.objects.get().members.filter(username="demo-operator-astana").exists()
     again = generate_demo(citizens=25)
     assert again.created_people == 0
+    assert Crew.objects.count() == 1
     assert (
         User.objects.count(),
         RoleAssignment.objects.count(),
@@ -110,8 +113,13 @@ def test_demo_reports_follow_the_seeds_spread_and_are_made_once(settings):
     for report in Report.objects.all()[:200]:
         assert report.body.region_id == report.region_id
         assert report.district.region_id == report.region_id
+    crew = Crew.objects.get()  # Astana's demo crew has three of the city's open reports
+    given = set(crew.reports.values_list("pk", flat=True))
+    assert len(given) == 3
+    assert not Report.objects.filter(pk__in=given).exclude(region__code="KZ71").exists()
     again = generate_demo(citizens=0, reports=3000, seed=9, domains=False)
     assert again.created_reports == 0 and Report.objects.count() == 3000
+    assert set(crew.reports.values_list("pk", flat=True)) == given
 
 
 def test_demo_reports_lie_in_the_district_they_are_filed_under(settings):
