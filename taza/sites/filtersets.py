@@ -1,4 +1,4 @@
-"""Filter lists of waste sites: the registry map and its data."""
+"""Filter lists of waste sites (the registry map and its data) and of satellite scans."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from taza.geo.filtersets import region_filter
-from taza.sites.choices import SiteKind, SiteSource, SiteState
-from taza.sites.models import WasteSite
+from taza.sites.choices import ScanStatus, SiteKind, SiteSource, SiteState
+from taza.sites.models import ScanJob, WasteSite
 
 
 class SiteFilterSet(django_filters.FilterSet):
@@ -32,4 +32,19 @@ class SiteFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = WasteSite
+        fields: list[str] = []
+
+
+class ScanFilterSet(django_filters.FilterSet):
+    """Narrow the history of satellite scans by status and region."""
+
+    status = django_filters.ChoiceFilter(
+        choices=ScanStatus.choices,
+        label=_("status"),
+        error_messages={"invalid_choice": _("No such status.")},
+    )
+    region = region_filter()
+
+    class Meta:
+        model = ScanJob
         fields: list[str] = []

@@ -28,9 +28,9 @@ from taza.core.queues import map_point, page_of
 from taza.geo.filtersets import TerritoryPeriodFilterSet
 from taza.geo.models import Region
 from taza.sites import space
-from taza.sites.choices import SiteKind, SiteSource, SiteState
+from taza.sites.choices import ScanStatus, SiteKind, SiteSource, SiteState
 from taza.sites.classifier import configured_report
-from taza.sites.filtersets import SiteFilterSet
+from taza.sites.filtersets import ScanFilterSet, SiteFilterSet
 from taza.sites.indicators import indicators
 from taza.sites.models import ScanJob, SiteSighting, WasteSite
 from taza.sites.querysets import verification_queue, visible_sites
@@ -312,11 +312,18 @@ def scans(request: HttpRequest) -> HttpResponse:
             else:
                 enqueue(job)
                 return redirect("sites:scan", pk=job.pk)
+    filters = bind(ScanFilterSet, request.GET, ScanJob.objects.select_related("region"))
+    history = page_of(request, filters.qs.order_by("-created_at", "-pk"))
+    chosen = filters.form.cleaned_data
     return render(
         request,
         "sites/scans.html",
         {
-            "jobs": ScanJob.objects.all()[:50],
+            "jobs": history.page,
+            "queue": history,
+            "statuses": ScanStatus.choices,
+            "chosen_status": chosen.get("status") or "",
+            "chosen_region": chosen.get("region"),
             "folders": scene_folders(root),
             "regions": Region.objects.order_by("code"),
             "error": error,

@@ -118,6 +118,15 @@ def _results(n: int, cast: Any) -> None:
         submit_result(event, ResultInput(participants=10, volunteers=5), actor=cast.astana_operator)
 
 
+def _scans(n: int, cast: Any) -> None:
+    from taza.geo.models import Region
+    from taza.sites.models import ScanJob
+
+    region = Region.objects.get(code="KZ62")
+    for i in range(n):
+        ScanJob.objects.create(folder=f"/scenes/T42T-{i}", status="done", region=region)
+
+
 def _air_posts(n: int, cast: Any) -> None:
     from datetime import timedelta
 
@@ -199,6 +208,7 @@ LISTS: list[tuple[str, Callable[[int, Any], None], str | None]] = [
     ("/sites/sites.geojson", _sites, None),
     ("/sites/queue/", _sites, "analyst"),
     ("/sites/queue/?source=satellite", _sites, "analyst"),
+    ("/sites/scans/?status=done&region=KZ62", _scans, "analyst"),
     ("/campaigns/", _events, None),
     ("/campaigns/events.geojson", _events, None),
     ("/api/v1/campaigns/events/", _events, None),

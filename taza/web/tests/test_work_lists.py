@@ -86,3 +86,26 @@ def test_the_verification_queue_keeps_its_filters_from_page_to_page(cast):
     )
     assert client.get("/sites/queue/?source=nonsense").status_code == 400
     assert client.get("/sites/queue/?region=KZ00").status_code == 400
+
+
+def test_the_scans_history_is_paged_and_filtered_by_status_and_region(cast, settings, tmp_path):
+    from taza.geo.models import Region
+    from taza.sites.choices import ScanStatus
+    from taza.sites.models import ScanJob
+
+    settings.TAZA_SCENES_ROOT = tmp_path
+    ulytau = Region.objects.get(code="KZ62")
+    for i in range(53):
+        ScanJob.objects.create(
+            folder=f"/scenes/T42T-{i}",
+            status=ScanStatus.FAILED if i % 2 else ScanStatus.DONE,
+            region=ulytau if i < 10 else None,
+        )
+    client = _client(cast.analyst)
+    everything = client.get("/sites/scans/").content.decode()
+    assert "53 scans" in everything and len(_rows(everything, "data-scan")) == 50
+    assert 'href="?page=2#history"' in everything
+    failed = client.get("/sites/scans/?status=failed&region=KZ62").content.decode()
+    assert "5 scans" in failed and len(_rows(failed, "data-scan")) == 5
+    assert client.get("/sites/scans/?status=nonsense").status_code == 400
+    assert _client(cast.astana_operator).get("/sites/scans/").status_code == 403
