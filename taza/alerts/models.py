@@ -107,7 +107,7 @@ class ChatLink(models.Model):
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     code_expires_at = models.DateTimeField(null=True, blank=True)
     linked_at = models.DateTimeField(_("linked at"), null=True, blank=True)
-    send_email = models.BooleanField(_("also by e-mail"), default=True)
+    email_alerts = models.BooleanField(_("also by e-mail"), default=True)
 
     audit_personal = frozenset({"telegram"})
 

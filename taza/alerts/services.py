@@ -159,8 +159,8 @@ def unlink_telegram(telegram: Any) -> bool:
 def keep_email(user: User, send_email: bool) -> None:
     """Keep whether a person with a linked chat also gets their alerts by e-mail."""
     link = chat_link_of(user)
-    if link is not None and link.send_email != send_email:
-        update_audited(link, actor=user, send_email=send_email)
+    if link is not None and link.email_alerts != send_email:
+        update_audited(link, actor=user, email_alerts=send_email)
 
 
 def _chosen(user: User, found: dict[str, list[Event]], way: str) -> list[Event]:
@@ -324,5 +324,5 @@ def _send(user: User, items: list[Event], *, digest: bool, day: str = "") -> Non
         key = f"alerts:{user.pk}:" + (f"digest:{day}" if digest else events_key)
         for send in hooks("TAZA_CHAT_SENDERS"):
             send(chat_id=chat, key=key, text=f"{subject}\n\n{body}")
-    if user.email and (chat is None or link is None or link.send_email):
+    if user.email and (chat is None or link is None or link.email_alerts):
         send_mail(subject, body + "\n\nTaza Qazaqstan", None, [user.email])

@@ -42,7 +42,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     form = PreferencesForm(
         request.POST or None,
         modes=modes_of(user),
-        send_email=link.send_email if linked and link else None,
+        send_email=link.email_alerts if linked and link else None,
     )
     if request.method == "POST" and form.is_valid():
         chosen = dict(form.cleaned_data)

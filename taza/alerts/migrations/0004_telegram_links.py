@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('token_hash', models.CharField(blank=True, db_index=True, max_length=64)),
                 ('code_expires_at', models.DateTimeField(blank=True, null=True)),
                 ('linked_at', models.DateTimeField(blank=True, null=True, verbose_name='linked at')),
-                ('send_email', models.BooleanField(default=True, verbose_name='also by e-mail')),
+                ('email_alerts', models.BooleanField(default=True, verbose_name='also by e-mail')),
                 ('telegram', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='staff_link', to='bot.telegramprofile')),
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='chat_link', to=settings.AUTH_USER_MODEL)),
             ],

@@ -68,7 +68,7 @@ def test_an_operator_links_the_chat_and_hears_of_a_new_report_there_once(
     modes[AlertKind.NEW_REPORT] = AlertMode.IMMEDIATE
     answer = client.post("/alerts/", modes)  # the box left unticked
     assert answer.status_code == 302
-    assert ChatLink.objects.get(user=operator).send_email is False
+    assert ChatLink.objects.get(user=operator).email_alerts is False
     submit_citizen_report(submission(description="Вторая свалка у дороги"))
     assert send_immediate() == 1
     assert len(mail.outbox) == 1 and len(person.texts()) == sent_before + 2
