@@ -26,6 +26,7 @@ from taza.bodies.models import Body
 from taza.core.actors import SYSTEM, Actor, is_system
 from taza.core.db import serialize
 from taza.core.errors import DomainError
+from taza.core.text import clean_text
 
 
 def _require_admin(actor: Actor) -> None:
@@ -199,7 +200,7 @@ def save_filter(*, actor: User, work_list: str, name: str, query: str) -> SavedF
     """Keep the list's current filters under a name; the same name again replaces them."""
     if work_list not in WorkList.values:
         raise DomainError(_("This list cannot keep filters."), field="work_list")
-    name = " ".join(name.split())
+    name = " ".join(clean_text(name).split())
     if not name:
         raise DomainError(_("Give the filters a name."), field="name")
     if len(name) > 60:
@@ -259,7 +260,7 @@ def crew_bodies(actor: Actor) -> QuerySet[Body]:
 
 def _crew_input(body: Body, name: str, member_ids: list[int]) -> tuple[str, list[User]]:
     """Check a crew's name and members; return them cleaned."""
-    name = " ".join(name.split())
+    name = " ".join(clean_text(name).split())
     if not name:
         raise DomainError(_("Give the crew a name."), field="name")
     if len(name) > 80:

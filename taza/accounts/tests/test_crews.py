@@ -98,6 +98,7 @@ def test_crews_stay_inside_their_body(cast):
         (["abc"], "Чужие"),
         ([], "Пустая"),
         ([cast.astana_operator.pk], "  "),
+        ([cast.astana_operator.pk], "\x00"),
         ([cast.astana_operator.pk], "Бригада"),
     ):
         answer = astana.post(

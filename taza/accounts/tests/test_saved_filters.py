@@ -61,6 +61,10 @@ def test_bad_filters_are_refused_in_the_persons_language_and_nothing_is_kept(cas
     answer = _save(client, "   ", "category=illegal_dump")
     assert answer.status_code == 400 and "Дайте" in answer.content.decode()
     assert _save(client, "x" * 61, "").status_code == 400
+    assert _save(client, "\x00\u200b", "").status_code == 400  # nothing a person can read
+    assert _save(client, "Свалки\x00", "text=a%00b").status_code == 302  # NUL dropped
+    assert SavedFilter.objects.get().name == "Свалки"
+    SavedFilter.objects.all().delete()
     assert _save(client, "Чужой список", "", work_list="https://evil.example/").status_code == 400
     assert _save(client, "Длинный", "text=" + "а" * 400).status_code == 400
     assert not SavedFilter.objects.exists()
