@@ -85,6 +85,7 @@ STAFF_URLS = [
     "/hazards/areas/upload/",
     "/hazards/floods/work/",
     "/alerts/",
+    "/crews/",
 ]
 
 
