@@ -20,6 +20,7 @@ from taza.accounts.services import SignupError, sign_up_citizen
 from taza.core.clients import intake_limited
 from taza.core.errors import DomainError
 from taza.core.http import refused_page, safe_next
+from taza.core.params import record_id
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -109,8 +110,7 @@ def crews(request: HttpRequest) -> HttpResponse:
 
 def _member_ids(request: HttpRequest) -> list[int]:
     """Read the ticked members; an id no database holds is refused as not the body's."""
-    values = request.POST.getlist("members")
-    return [int(v) if v.isdigit() and len(v) < 10 else 0 for v in values]
+    return [record_id(value) for value in request.POST.getlist("members")]
 
 
 @login_required

@@ -58,6 +58,15 @@ class ParamsInvalid(DomainError):
         return super().as_dict() | {"errors": self.errors}
 
 
+def record_id(value: str) -> int:
+    """Read a record's id that a form posted; 0, which no record has, for anything else.
+
+    ASCII digits only (``"²".isdigit()`` is true, but ``int("²")`` fails) and short
+    enough for an integer column, so a forged value finds nothing instead of failing.
+    """
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else 0
+
+
 def parse_moment(value: str) -> date | datetime | None:
     """Read ``YYYY-MM-DD`` as a day, an ISO 8601 date and time as a moment; else None."""
     value = value.strip()

@@ -23,7 +23,7 @@ from taza.accounts.permissions import can_view_personal_data, scope_of, visible
 from taza.core.clients import intake_limited
 from taza.core.datasets import download
 from taza.core.http import act_and_return, redirect_next
-from taza.core.params import bind
+from taza.core.params import bind, record_id
 from taza.core.queues import map_point, page_of
 from taza.core.urls import absolute_url
 from taza.geo.filtersets import TerritoryPeriodFilterSet
@@ -244,14 +244,12 @@ def assign(request: HttpRequest, public_id: str) -> HttpResponse:
     chosen = request.POST.get("assignee", "")
     assignee: User | None = None
     crew: Crew | None = None
-    crew_id = chosen.removeprefix("crew:")
-    known = crew_id.isdigit() and len(crew_id) < 10  # an id the database can hold
     if chosen == "me":
         assignee = User.objects.filter(pk=request.user.pk or 0).first()
     elif chosen.startswith("crew:"):
-        crew = Crew.objects.filter(pk=int(crew_id) if known else 0).first()
+        crew = Crew.objects.filter(pk=record_id(chosen.removeprefix("crew:"))).first()
     elif chosen:
-        assignee = User.objects.filter(pk=int(chosen) if known else 0).first()
+        assignee = User.objects.filter(pk=record_id(chosen)).first()
     if chosen and chosen != "me" and assignee is None and crew is None:
         messages.error(request, _("Choose a person or a crew from the list."))
         return redirect(f"{report.get_absolute_url()}#staff")

@@ -86,7 +86,7 @@ def test_crews_stay_inside_their_body(cast):
     almaty.post(f"/reports/{theirs.public_id}/assign/", {"assignee": f"crew:{crew.pk}"})
     theirs.refresh_from_db()
     assert theirs.assigned_crew is None
-    for bad in ("crew:abc", "crew:99999999999", "crew:"):
+    for bad in ("crew:abc", "crew:99999999999", "crew:", "crew:²", "²"):
         almaty.post(f"/reports/{theirs.public_id}/assign/", {"assignee": bad})
     theirs.refresh_from_db()
     assert theirs.assigned_crew is None and theirs.assignee is None
@@ -96,6 +96,7 @@ def test_crews_stay_inside_their_body(cast):
         ([cast.citizen.pk], "Чужие"),
         ([cast.almaty_operator.pk], "Чужие"),
         (["abc"], "Чужие"),
+        (["²"], "Чужие"),
         ([], "Пустая"),
         ([cast.astana_operator.pk], "  "),
         ([cast.astana_operator.pk], "\x00"),
