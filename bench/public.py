@@ -109,6 +109,8 @@ def start_server(
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
+        # As docs/operations.md advises for production: one connection a worker, kept.
+        "DATABASE_CONN_MAX_AGE": "60",
         **(extra or {}),
     }
     process = subprocess.Popen(

@@ -117,6 +117,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'taza.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+        # A kept connection is checked before a request reuses it, so a restarted
+        # database costs one reconnection, not an error page.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -13,6 +13,7 @@ urlpatterns = [
     path("campaigns/events/<int:pk>/cancel/", views.event_cancel, name="cancel"),
     path("campaigns/events/<int:pk>/attendance/", views.event_attendance, name="attendance"),
     path("campaigns/events/<int:pk>/result/", views.event_result, name="result"),
+    path("campaigns/results/review/", views.results_review_bulk, name="results-review"),
     path("campaigns/results/<int:pk>/review/", views.result_review, name="result-review"),
     path("campaigns/console/", views.console, name="console"),
     path("campaigns/review/", views.review_queue, name="review"),

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import scope_of
@@ -42,8 +43,9 @@ from taza.campaigns.services import (
     submit_result,
     volunteer_record,
 )
+from taza.core.bulk import act_on_each, bulk_bar, chosen_ids, nothing_chosen
 from taza.core.clients import intake_limited
-from taza.core.http import act_and_return, decision
+from taza.core.http import act_and_return, decision, redirect_next
 from taza.core.params import bind
 from taza.core.queues import map_point, page_of
 from taza.geo.models import Region
@@ -283,6 +285,32 @@ def result_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def results_review_bulk(request: HttpRequest) -> HttpResponse:
+    """Accept or return the ticked results of the review queue, each checked on its own."""
+    accept, comment = decision(request)
+    ids = chosen_ids(request, "result")
+    if not ids or request.POST.get("decision") not in ("accept", "return"):
+        nothing_chosen(request, _("Choose results and a decision."))
+        return redirect_next(request, reverse("campaigns:review"))
+    act_on_each(
+        request,
+        EventResult.objects.filter(pk__in=ids).select_related("event").order_by("pk"),
+        lambda result: review_result(result, actor=request.user, accept=accept, comment=comment),
+        label=lambda result: result.event.display_title,
+        done_message=lambda n: (
+            (
+                ngettext("%(n)d result accepted.", "%(n)d results accepted.", n)
+                if accept
+                else ngettext("%(n)d result returned.", "%(n)d results returned.", n)
+            )
+            % {"n": n}
+        ),
+    )
+    return redirect_next(request, reverse("campaigns:review"))
+
+
+@login_required
 def console(request: HttpRequest) -> HttpResponse:
     """Show the organiser's events: registrations, attendance and results still to report."""
     scope = scope_of(request.user)
@@ -355,7 +383,18 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "campaigns/review.html",
-        {"results": queue.page, "queue": queue, **_work_filters(filters)},
+        {
+            "results": queue.page,
+            "queue": queue,
+            "bulk": bulk_bar(
+                "bulk-results",
+                reverse("campaigns:results-review"),
+                [("accept", _("Accept")), ("return", _("Return"))],
+                comment_label=_("Comment (required to return)"),
+                button=_("Apply to the chosen results"),
+            ),
+            **_work_filters(filters),
+        },
     )
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("programme/", views.plan, name="plan"),
     path("programme/measures/<int:number>/", views.measure_detail, name="measure"),
     path("programme/measures/<int:number>/report/", views.report_submit, name="report-submit"),
+    path("programme/reports/review/", views.reports_review_bulk, name="reports-review"),
     path("programme/reports/<int:pk>/review/", views.report_review, name="report-review"),
     path("programme/evidence/<int:pk>/", views.evidence_file, name="evidence"),
     path("programme/indicators/<str:code>/", views.indicator_detail, name="indicator"),

@@ -13,12 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import scope_of
 from taza.bodies.models import Body
+from taza.core.bulk import act_on_each, bulk_bar, chosen_ids, nothing_chosen
 from taza.core.files import private_download
-from taza.core.http import act_and_return, decision
+from taza.core.http import act_and_return, decision, redirect_next
 from taza.core.params import bind
 from taza.core.queues import page_of
 from taza.geo.filtersets import TerritoryPeriodFilterSet
@@ -235,6 +237,35 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def reports_review_bulk(request: HttpRequest) -> HttpResponse:
+    """Accept or return the ticked reports of the review queue, each checked on its own."""
+    accept, comment = decision(request)
+    ids = chosen_ids(request, "report")
+    if not ids or request.POST.get("decision") not in ("accept", "return"):
+        nothing_chosen(request, _("Choose reports and a decision."))
+        return redirect_next(request, reverse("programme:reporting"))
+    act_on_each(
+        request,
+        ExecutorReport.objects.filter(pk__in=ids).select_related("measure").order_by("pk"),
+        lambda report: review_report(report, actor=request.user, accept=accept, comment=comment),
+        label=lambda report: (
+            _("measure %(number)s, report %(id)s")
+            % {"number": report.measure.number, "id": report.pk}
+        ),
+        done_message=lambda n: (
+            (
+                ngettext("%(n)d report accepted.", "%(n)d reports accepted.", n)
+                if accept
+                else ngettext("%(n)d report returned.", "%(n)d reports returned.", n)
+            )
+            % {"n": n}
+        ),
+    )
+    return redirect_next(request, reverse("programme:reporting"))
+
+
+@login_required
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(ReportEvidence.objects.select_related("report"), pk=pk)
     if not may_see_evidence(request.user, evidence.report):
@@ -397,6 +428,16 @@ def reporting(request: HttpRequest) -> HttpResponse:
             "duties": duties,
             "queue": queue,
             "work": work,
+            "bulk": bulk_bar(
+                "bulk-review",
+                reverse("programme:reports-review"),
+                [("accept", _("Accept")), ("return", _("Return"))],
+                comment_label=_("Comment (required to return)"),
+                button=_("Apply to the chosen reports"),
+                anchor="#queue",
+            )
+            if queue
+            else None,
             "queue_region": region,
             "regions": Region.objects.order_by("code"),
             "years": range(2024, 2030),

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from taza.accounts.models import Crew, User
 from taza.accounts.permissions import can_view_personal_data, scope_of, visible
+from taza.core.bulk import act_on_each, chosen, nothing_chosen
 from taza.core.clients import intake_limited
 from taza.core.datasets import download
 from taza.core.http import act_and_return, redirect_next
@@ -366,14 +367,12 @@ def console(request: HttpRequest) -> HttpResponse:
     if not scope.works_reports:
         raise PermissionDenied(_("The console is for akimat operators and analysts."))
     # One WHERE (territory OR body), not a subquery, so the database can use its indexes.
-    qs = visible(request.user, Report.objects.public()) | Report.objects.public().filter(
+    qs = visible(request.user, Report.objects.all()) | Report.objects.filter(
         body_id__in=scope.bodies
     )
     query = request.GET.copy()
     query.setdefault("state", OPEN)
-    filters = bind(
-        ReportFilterSet, query, qs.select_related("assignee", "assigned_crew"), request=request
-    )
+    filters = bind(ReportFilterSet, query, qs.for_console(), request=request)
     state, category = filters.form.cleaned_data["state"], filters.form.cleaned_data["category"]
     sort = request.GET.get("sort", "")
     if sort not in CONSOLE_SORTS:
@@ -427,24 +426,19 @@ BULK_ACTIONS = ("accept", "start", "reject")
 def console_bulk(request: HttpRequest) -> HttpResponse:
     """Apply one action to many reports; each is checked on its own, as if done singly."""
     action, note = request.POST.get("action", ""), request.POST.get("note", "")
-    numbers = request.POST.getlist("report")[:200]
+    numbers = chosen(request, "report")
     if action not in BULK_ACTIONS or not numbers:
-        messages.error(request, _("Choose reports and an action."))
+        nothing_chosen(request, _("Choose reports and an action."))
         return redirect_next(request, reverse("reports:console"))
-    done, refused = 0, []
-    for report in Report.objects.filter(public_id__in=numbers):
-        try:
-            transition_report(report, action=action, actor=request.user, note=note)
-        except ReportError as exc:
-            refused.append(f"№ {report.public_id}: {exc}")
-        else:
-            done += 1
-    messages.success(
+    act_on_each(
         request,
-        ngettext("%(n)d report changed.", "%(n)d reports changed.", done) % {"n": done},
+        Report.objects.filter(public_id__in=numbers).order_by("pk"),
+        lambda report: transition_report(report, action=action, actor=request.user, note=note),
+        label=lambda report: f"№ {report.public_id}",
+        done_message=lambda n: (
+            ngettext("%(n)d report changed.", "%(n)d reports changed.", n) % {"n": n}
+        ),
     )
-    for line in refused:
-        messages.error(request, line)
     return redirect_next(request, reverse("reports:console"))
 
 

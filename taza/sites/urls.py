@@ -7,6 +7,7 @@ urlpatterns = [
     path("sites/", views.registry, name="registry"),
     path("sites/sites.geojson", views.sites_geojson, name="geojson"),
     path("sites/queue/", views.queue, name="queue"),
+    path("sites/queue/act/", views.queue_bulk, name="queue-bulk"),
     path("sites/indicators/", views.indicators_page, name="indicators"),
     path("sites/import/", views.import_page, name="import"),
     path("sites/scans/", views.scans, name="scans"),

@@ -17,12 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import scope_of
 from taza.bodies.models import Body, BodyKind
-from taza.core.http import act_and_return
+from taza.core.bulk import act_on_each, bulk_bar, chosen_ids, nothing_chosen
+from taza.core.http import act_and_return, redirect_next
 from taza.core.params import bind
 from taza.core.queues import map_point, page_of
 from taza.geo.filtersets import TerritoryPeriodFilterSet
@@ -148,6 +149,36 @@ def site_action(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def queue_bulk(request: HttpRequest) -> HttpResponse:
+    """Verify or reject the ticked candidates of the person's queue, each checked on its own.
+
+    Only candidates of the person's own queue are read, so an id from another territory
+    changes nothing.
+    """
+    action, note = request.POST.get("decision", ""), request.POST.get("comment", "")
+    ids = chosen_ids(request, "site")
+    if not ids or action not in ("verify", "reject"):
+        nothing_chosen(request, _("Choose candidates and a decision."))
+        return redirect_next(request, reverse("sites:queue"))
+    act_on_each(
+        request,
+        verification_queue(request.user).filter(pk__in=ids).order_by("pk"),
+        lambda site: act(site, action, actor=request.user, note=note),
+        label=lambda site: f"№{site.pk}",
+        done_message=lambda n: (
+            (
+                ngettext("%(n)d candidate verified.", "%(n)d candidates verified.", n)
+                if action == "verify"
+                else ngettext("%(n)d candidate rejected.", "%(n)d candidates rejected.", n)
+            )
+            % {"n": n}
+        ),
+    )
+    return redirect_next(request, reverse("sites:queue"))
+
+
 def site_chip(request: HttpRequest, pk: int) -> HttpResponse:
     """Serve an image chip of the candidate, for verification.
 
@@ -209,6 +240,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "queue": queue,
+            "bulk": bulk_bar(
+                "bulk-sites",
+                reverse("sites:queue-bulk"),
+                [("verify", _("Verify")), ("reject", _("Reject"))],
+                comment_label=_("Note (required to reject)"),
+                button=_("Apply to the chosen candidates"),
+                anchor="#queue-top",
+            ),
             # The page's candidates on a map: the same rows, no further query.
             "points": [
                 map_point(

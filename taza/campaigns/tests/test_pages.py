@@ -209,3 +209,36 @@ def test_the_event_list_pages_with_its_filters_kept(cast):
     second = client.get("/campaigns/", {"page": "2", "kind": "taza_qazaqstan"}).content.decode()
     assert second.count("<li data-event=") == 5
     assert "kind=taza_qazaqstan&amp;page=1" in second
+
+
+def test_an_analyst_accepts_results_in_bulk_and_flagged_ones_need_a_reason(cast):
+    given = [
+        ResultInput(participants=40, volunteers=30, tonnes_collected=Decimal("2")),
+        ResultInput(participants=50, volunteers=35, tonnes_collected=Decimal("3")),
+        ResultInput(participants=40, volunteers=30, tonnes_collected=Decimal("900")),
+    ]
+    results = [
+        submit_result(make_over(new_event(cast.executor)), figures, actor=cast.executor)
+        for figures in given
+    ]
+    assert [bool(result.flags) for result in results] == [False, False, True]
+    analyst = Client(HTTP_ACCEPT_LANGUAGE="en")
+    analyst.login(username="analyst", password=PASSWORD)
+    page = analyst.get("/campaigns/review/").content.decode()
+    assert 'id="bulk-results"' in page and 'form="bulk-results"' in page
+    page = analyst.post(
+        "/campaigns/results/review/",
+        {"decision": "accept", "result": [r.pk for r in results]},
+        follow=True,
+    ).content.decode()
+    assert "2 results accepted." in page and "say why you accept them" in page
+    statuses = [EventResult.objects.get(pk=r.pk).status for r in results]
+    assert statuses == ["accepted", "accepted", "submitted"]
+    organiser = Client()
+    organiser.login(username="executor", password=PASSWORD)
+    response = organiser.post(
+        "/campaigns/results/review/",
+        {"decision": "return", "comment": "x", "result": [results[2].pk]},
+    )
+    assert response.status_code == 403
+    assert EventResult.objects.get(pk=results[2].pk).status == "submitted"

@@ -156,4 +156,12 @@ def test_an_analyst_clears_a_long_review_queue_page_by_page_in_a_browser(browser
             expect(page.locator("nav.pager span")).to_contain_text(f"page {page_number + 1}")
             assert "region=KZ62" in page.url
     expect(count).to_contain_text("107 reports await review")
+    # The rest of the last page at once: "all on this page", one decision, one click.
+    page.get_by_label("all on this page").check()
+    expect(page.locator("input[form='bulk-review']:checked")).to_have_count(7)
+    page.locator("#bulk-review select[name=decision]").select_option("accept")
+    page.get_by_role("button", name="Apply to the chosen reports").click()
+    expect(page.locator("p.message").first).to_contain_text("7 reports accepted.")
+    expect(count).to_contain_text("100 reports await review")
+    assert "region=KZ62" in page.url
     context.close()

@@ -181,3 +181,44 @@ def test_every_status_and_left_out_component_says_why_in_words(client):
     main = regions.split("<main", 1)[1]
     assert main.index("How the ranking works") < main.index('class="scorecards"')
     assert 'class="reason"' in main and "No cases in the year so far" in main
+
+
+def test_an_analyst_returns_many_reports_at_once_each_checked_on_its_own(cast):
+    waiting = [
+        put_report(number, region="KZ62", year=2025, status=ReportStatus.SUBMITTED)
+        for number in (13, 14, 15)
+    ]
+    done = put_report(16, region="KZ62", year=2025, status=ReportStatus.ACCEPTED)
+    ids = [report.pk for report in (*waiting[:2], done)]
+    operator = Client()
+    operator.login(username="ulytau", password=PASSWORD)
+    response = operator.post("/programme/reports/review/", {"decision": "accept", "report": ids})
+    assert response.status_code == 403
+    analyst = Client(HTTP_ACCEPT_LANGUAGE="en")
+    analyst.login(username="analyst", password=PASSWORD)
+    page = analyst.get("/programme/reporting/").content.decode()
+    assert 'id="bulk-review"' in page and f'value="{waiting[0].pk}" form="bulk-review"' in page
+    page = analyst.post(
+        "/programme/reports/review/", {"decision": "return", "report": ids}, follow=True
+    ).content.decode()
+    assert page.count("Say why the report is returned.") == 2
+    page = analyst.post(
+        "/programme/reports/review/",
+        {
+            "decision": "return",
+            "comment": "Нет акта",
+            "report": ids,
+            "next": "/programme/reporting/?page=2#queue",
+        },
+        follow=True,
+    ).content.decode()
+    assert "2 reports returned." in page and "Only a submitted report can be reviewed." in page
+    statuses = dict(ExecutorReport.objects.values_list("pk", "status"))
+    assert [statuses[r.pk] for r in (*waiting, done)] == [
+        ReportStatus.RETURNED,
+        ReportStatus.RETURNED,
+        ReportStatus.SUBMITTED,
+        ReportStatus.ACCEPTED,
+    ]
+    refused = analyst.post("/programme/reports/review/", {"decision": "accept"}, follow=True)
+    assert "Choose reports and a decision." in refused.content.decode()

@@ -132,6 +132,16 @@ def test_the_console_shows_only_the_operators_territory(client, cast, category_p
     assert client.get(reverse("reports:console")).status_code == 403
 
 
+def test_a_reports_page_title_is_plain_text(client, cast, category_pk):
+    """The title holds words only: a tag inside <title> is shown as text in the tab."""
+    client.post(reverse("reports:new"), form_data(category=category_pk, submission_key="t"))
+    number = Report.objects.get().public_id
+    client.force_login(cast.astana_operator)
+    page = client.get(reverse("reports:detail", args=[number])).content.decode()
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert number in title and "<" not in title[len("<title>") :]
+
+
 def test_an_unknown_report_is_404(client):
     assert client.get(reverse("reports:detail", args=["12345678"])).status_code == 404
 

@@ -166,3 +166,38 @@ def test_chips_show_the_candidate_in_true_and_false_colour_now_and_before(client
     assert page.count("chip.png") == 3  # before, true colour, false colour
     Path(now / "S2_T42UXE_20250715.tif").unlink()
     assert client.get(f"/sites/{site.pk}/chip.png").status_code == 404
+
+
+def test_candidates_are_rejected_in_bulk_within_the_persons_queue_only(cast):
+    ulytau = [
+        record_sighting(Sighting(lat=47.78 + i / 100, lon=67.71, source=SiteSource.SATELLITE))[0]
+        for i in range(3)
+    ]
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.login(username="astana", password=PASSWORD)
+    client.post("/sites/queue/act/", {"decision": "reject", "comment": "x", "site": ulytau[0].pk})
+    ulytau[0].refresh_from_db()
+    assert ulytau[0].state == SiteState.CANDIDATE  # not in Astana's queue: nothing changes
+    client.login(username="ulytau", password=PASSWORD)
+    page = client.get("/sites/queue/").content.decode()
+    assert 'id="bulk-sites"' in page and 'form="bulk-sites"' in page
+    ticked = [site.pk for site in ulytau[:2]]
+    page = client.post(
+        "/sites/queue/act/", {"decision": "reject", "site": ticked}, follow=True
+    ).content.decode()
+    assert page.count("Say why it is not a dump.") == 2
+    page = client.post(
+        "/sites/queue/act/",
+        {"decision": "reject", "comment": "roof", "site": [*ticked, "²", "\x00", "abc"]},
+        follow=True,
+    ).content.decode()
+    assert "2 candidates rejected." in page
+    states = {site.pk: WasteSite.objects.get(pk=site.pk).state for site in ulytau}
+    assert states == {
+        ulytau[0].pk: SiteState.REJECTED,
+        ulytau[1].pk: SiteState.REJECTED,
+        ulytau[2].pk: SiteState.CANDIDATE,
+    }
+    refused = client.post("/sites/queue/act/", {"decision": "burn", "site": ticked}, follow=True)
+    assert "Choose candidates and a decision." in refused.content.decode()
+    assert client.get("/sites/queue/act/").status_code == 405
