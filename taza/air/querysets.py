@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from taza.air import indices
@@ -65,11 +65,14 @@ def posts_now(posts: QuerySet[Post], now: datetime | None = None) -> list[PostNo
     posts.
     """
     now = now or timezone.now()
-    posts = posts.prefetch_related(
-        Prefetch("sensors", queryset=Sensor.objects.order_by("parameter"))
-    )
     listed = list(posts)
-    sensor_ids = [s.pk for p in listed for s in p.sensors.all()]
+    # The sensors by post id, not prefetched onto the posts: a prefetch points each
+    # sensor back at its post, a reference cycle that only Python's full collection
+    # frees — 20–30 ms, every few calls, for a 600-sensor city (bench/README.md, "Air").
+    sensors_of: dict[int, list[Sensor]] = {post.pk: [] for post in listed}
+    for sensor in Sensor.objects.filter(post_id__in=list(sensors_of)).order_by("parameter", "pk"):
+        sensors_of[sensor.post_id].append(sensor)
+    sensor_ids = [s.pk for found in sensors_of.values() for s in found]
     fresh_from = _hour(now) - CURRENT_FOR
     today = timezone.localdate(now)
     highest = dict(
@@ -81,7 +84,7 @@ def posts_now(posts: QuerySet[Post], now: datetime | None = None) -> list[PostNo
     for post in listed:
         state = PostNow(post)
         sub: dict[str, int | None] = {}
-        for sensor in post.sensors.all():
+        for sensor in sensors_of[post.pk]:
             current = (
                 sensor.current_index
                 if sensor.current_hour is not None and sensor.current_hour >= fresh_from
