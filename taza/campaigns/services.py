@@ -38,6 +38,7 @@ from taza.campaigns.models import (
 from taza.campaigns.tasks import tell_place_freed
 from taza.core.actors import SYSTEM, Actor, person
 from taza.core.errors import DomainError
+from taza.core.text import clean_text
 from taza.geo.lookup import LocationError, default_locator
 from taza.geo.models import District, Region
 from taza.reports.photos import PhotoError, clean_photos
@@ -513,6 +514,7 @@ def review_result(
     """Accept results (flagged ones only with a comment saying why) or return them."""
     if not scope_of(actor).reads_all:
         raise PermissionDenied(_("Only monitoring analysts review results."))
+    comment = clean_text(comment)  # a NUL or an invisible character is never stored
     result = EventResult.objects.select_for_update().get(pk=result.pk)
     if result.status != ResultStatus.SUBMITTED:
         raise CampaignError(_("Only submitted results can be reviewed."), "status")

@@ -27,6 +27,7 @@ from taza.bodies.models import Body, BodyKind
 from taza.core.actors import Actor, person
 from taza.core.errors import DomainError
 from taza.core.files import kind_of, private_name
+from taza.core.text import clean_text
 from taza.geo.models import Region
 from taza.programme.choices import Assessment, Period, ReportSource, ReportStatus
 from taza.programme.models import ExecutorReport, Measure, ReportEvidence
@@ -295,6 +296,7 @@ def review_report(
     """Accept a report, or return it to the executor with the reason."""
     if not scope_of(actor).reads_all:
         raise PermissionDenied(_("Only monitoring analysts review executors' reports."))
+    comment = clean_text(comment)  # a NUL or an invisible character is never stored
     report = ExecutorReport.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.SUBMITTED:
         raise ProgrammeError(_("Only a submitted report can be reviewed."), "status")

@@ -32,6 +32,7 @@ from taza.core.actors import SYSTEM, Actor
 from taza.core.errors import DomainError
 from taza.core.models import max_length
 from taza.core.spreadsheets import SpreadsheetError, open_workbook, sheet_rows
+from taza.core.text import clean_text
 from taza.geo.lookup import LocationError, default_locator, haversine_m
 from taza.geo.models import District, Region
 from taza.reports.photos import PhotoError, clean_photo
@@ -320,6 +321,7 @@ def act(
     if not may_act(actor, site):
         raise PermissionDenied(_("Only analysts and the akimat of the territory act on this site."))
     site = WasteSite.objects.select_for_update().get(pk=site.pk)
+    note = clean_text(note)  # a NUL or an invisible character is never stored
     if action not in TRANSITIONS:
         raise SiteError(_("Unknown action."), "action")
     allowed, target = TRANSITIONS[action]

@@ -206,7 +206,7 @@ def test_an_analyst_returns_many_reports_at_once_each_checked_on_its_own(cast):
         "/programme/reports/review/",
         {
             "decision": "return",
-            "comment": "Нет акта",
+            "comment": "Нет\x00 акта\u200b",  # a NUL fails PostgreSQL: cleaned away
             "report": ids,
             "next": "/programme/reporting/?page=2#queue",
         },
@@ -214,6 +214,10 @@ def test_an_analyst_returns_many_reports_at_once_each_checked_on_its_own(cast):
     ).content.decode()
     assert "2 reports returned." in page and "Only a submitted report can be reviewed." in page
     statuses = dict(ExecutorReport.objects.values_list("pk", "status"))
+    comments = set(
+        ExecutorReport.objects.filter(pk__in=ids[:2]).values_list("review_comment", flat=True)
+    )
+    assert comments == {"Нет акта"}
     assert [statuses[r.pk] for r in (*waiting, done)] == [
         ReportStatus.RETURNED,
         ReportStatus.RETURNED,

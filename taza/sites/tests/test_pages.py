@@ -188,7 +188,7 @@ def test_candidates_are_rejected_in_bulk_within_the_persons_queue_only(cast):
     assert page.count("Say why it is not a dump.") == 2
     page = client.post(
         "/sites/queue/act/",
-        {"decision": "reject", "comment": "roof", "site": [*ticked, "²", "\x00", "abc"]},
+        {"decision": "reject", "comment": "roof\x00", "site": [*ticked, "²", "\x00", "abc"]},
         follow=True,
     ).content.decode()
     assert "2 candidates rejected." in page
