@@ -43,7 +43,7 @@ from taza.campaigns.services import (
     submit_result,
     volunteer_record,
 )
-from taza.core.bulk import act_on_each, bulk_bar, chosen_ids, nothing_chosen
+from taza.core.bulk import act_on_each, bulk_bar, read_bar
 from taza.core.clients import intake_limited
 from taza.core.http import act_and_return, decision, redirect_next
 from taza.core.params import bind
@@ -288,11 +288,13 @@ def result_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def results_review_bulk(request: HttpRequest) -> HttpResponse:
     """Accept or return the ticked results of the review queue, each checked on its own."""
-    accept, comment = decision(request)
-    ids = chosen_ids(request, "result")
-    if not ids or request.POST.get("decision") not in ("accept", "return"):
-        nothing_chosen(request, _("Choose results and a decision."))
+    asked = read_bar(
+        request, "result", ("accept", "return"), missing=_("Choose results and a decision.")
+    )
+    if asked is None:
         return redirect_next(request, reverse("campaigns:review"))
+    ids, chosen, comment = asked
+    accept = chosen == "accept"
     act_on_each(
         request,
         EventResult.objects.filter(pk__in=ids).select_related("event").order_by("pk"),

@@ -33,8 +33,23 @@ def chosen(request: HttpRequest, name: str) -> list[str]:
 
 
 def chosen_ids(request: HttpRequest, name: str) -> list[int]:
-    """Return the ids of the rows ticked in a bulk form (see ``chosen``)."""
-    return [found for found in map(record_id, chosen(request, name)) if found]
+    """Return the record ids ticked in a bulk form, at most MOST_AT_ONCE (see ``record_id``)."""
+    return [found for found in map(record_id, request.POST.getlist(name)[:MOST_AT_ONCE]) if found]
+
+
+def read_bar(
+    request: HttpRequest, rows: str, decisions: tuple[str, ...], *, missing: str
+) -> tuple[list[int], str, str] | None:
+    """Read what the bulk bar posted: the ticked ids, the decision and the comment.
+
+    With no row ticked or a decision not among ``decisions``, tell the person ``missing``
+    and return None: nothing is done.
+    """
+    ids, decision = chosen_ids(request, rows), request.POST.get("decision", "")
+    if not ids or decision not in decisions:
+        messages.error(request, missing)
+        return None
+    return ids, decision, request.POST.get("comment", "")
 
 
 def act_on_each(
@@ -63,11 +78,6 @@ def act_on_each(
     for line in refused:
         messages.error(request, line)
     return done
-
-
-def nothing_chosen(request: HttpRequest, message: str) -> None:
-    """Tell the person that a bulk action needs rows and an action (``message`` says which rows)."""
-    messages.error(request, message)
 
 
 def bulk_bar(

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import scope_of
 from taza.bodies.models import Body
-from taza.core.bulk import act_on_each, bulk_bar, chosen_ids, nothing_chosen
+from taza.core.bulk import act_on_each, bulk_bar, read_bar
 from taza.core.files import private_download
 from taza.core.http import act_and_return, decision, redirect_next
 from taza.core.params import bind
@@ -240,11 +240,13 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reports_review_bulk(request: HttpRequest) -> HttpResponse:
     """Accept or return the ticked reports of the review queue, each checked on its own."""
-    accept, comment = decision(request)
-    ids = chosen_ids(request, "report")
-    if not ids or request.POST.get("decision") not in ("accept", "return"):
-        nothing_chosen(request, _("Choose reports and a decision."))
+    asked = read_bar(
+        request, "report", ("accept", "return"), missing=_("Choose reports and a decision.")
+    )
+    if asked is None:
         return redirect_next(request, reverse("programme:reporting"))
+    ids, chosen, comment = asked
+    accept = chosen == "accept"
     act_on_each(
         request,
         ExecutorReport.objects.filter(pk__in=ids).select_related("measure").order_by("pk"),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from taza.accounts.models import Crew, User
 from taza.accounts.permissions import can_view_personal_data, scope_of, visible
-from taza.core.bulk import act_on_each, chosen, nothing_chosen
+from taza.core.bulk import act_on_each, chosen
 from taza.core.clients import intake_limited
 from taza.core.datasets import download
 from taza.core.http import act_and_return, redirect_next
@@ -428,7 +428,7 @@ def console_bulk(request: HttpRequest) -> HttpResponse:
     action, note = request.POST.get("action", ""), request.POST.get("note", "")
     numbers = chosen(request, "report")
     if action not in BULK_ACTIONS or not numbers:
-        nothing_chosen(request, _("Choose reports and an action."))
+        messages.error(request, _("Choose reports and an action."))
         return redirect_next(request, reverse("reports:console"))
     act_on_each(
         request,

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from taza.accounts.permissions import scope_of
 from taza.bodies.models import Body, BodyKind
-from taza.core.bulk import act_on_each, bulk_bar, chosen_ids, nothing_chosen
+from taza.core.bulk import act_on_each, bulk_bar, read_bar
 from taza.core.http import act_and_return, redirect_next
 from taza.core.params import bind
 from taza.core.queues import map_point, page_of
@@ -157,11 +157,12 @@ def queue_bulk(request: HttpRequest) -> HttpResponse:
     Only candidates of the person's own queue are read, so an id from another territory
     changes nothing.
     """
-    action, note = request.POST.get("decision", ""), request.POST.get("comment", "")
-    ids = chosen_ids(request, "site")
-    if not ids or action not in ("verify", "reject"):
-        nothing_chosen(request, _("Choose candidates and a decision."))
+    asked = read_bar(
+        request, "site", ("verify", "reject"), missing=_("Choose candidates and a decision.")
+    )
+    if asked is None:
         return redirect_next(request, reverse("sites:queue"))
+    ids, action, note = asked
     act_on_each(
         request,
         verification_queue(request.user).filter(pk__in=ids).order_by("pk"),
