@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import io
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -75,6 +77,11 @@ L1C_CLOUD_PIXELS = 200  # … at least this many joined pixels (2 ha): a cloud, 
 TILE = 512
 MARGIN = 8  # pixels read around a window so that texture and buffers see across its edge
 THRESHOLD = 0.5  # the score a candidate pixel has at least (all pixel tests pass)
+MAX_NDVI = 0.3  # the pixel tests: less vegetated than this, …
+MIN_BRIGHTNESS = 0.08  # … brighter than this (mean of blue, green and red), …
+MIN_BLUE_RED = 0.7  # … grey rather than red (soil and rust are red), …
+MIN_TEXTURE = 0.02  # … and uneven around (the spread of brightness over 5 × 5 pixels)
+TEXTURE_RADIUS = 2
 MIN_PIXELS = 4  # 400 m² at 10 m
 MAX_PIXELS = 2500  # 25 ha: larger than all but the largest dumps, a field or a town
 RING_FILL = 0.6  # a patch filling less of its outline is the edge of something else
@@ -119,6 +126,20 @@ class WindowResult:
     land_m2: float
     masked_m2: float
     dropped_patches: int = 0
+
+
+def _transformer(source: Any, target: Any) -> Transformer:
+    """Return a longitude/latitude-ordered transformer, made once per pair and thread.
+
+    Making one costs about a millisecond, as much as a window's other bookkeeping; pyproj
+    does not promise that one can be shared between threads.
+    """
+    return _transformer_of(str(source), str(target), threading.get_ident())
+
+
+@lru_cache(maxsize=32)
+def _transformer_of(source: str, target: str, _thread: int) -> Transformer:
+    return Transformer.from_crs(source, target, always_xy=True)
 
 
 def reproject(transformer: Any, geometry: Any) -> Any:
@@ -227,23 +248,31 @@ def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class Indices:
+class PixelStack:
+    """The indices the pixel tests and the score read."""
+
     ndvi: np.ndarray
+    brightness: np.ndarray
+    blue_red: np.ndarray
+    texture: np.ndarray
+
+
+@dataclass
+class Indices(PixelStack):
+    """The whole documented stack (the classifier's features read the rest)."""
+
     bsi: np.ndarray
     ndbi: np.ndarray
     mndwi: np.ndarray
     pi: np.ndarray
-    brightness: np.ndarray
-    blue_red: np.ndarray
-    texture: np.ndarray
 
 
 def indices(bands: dict[str, np.ndarray]) -> Indices:
     """Compute the documented index stack, from reflectances scaled 0–1."""
     b, g, r, n, s1 = (bands[k] for k in ("B02", "B03", "B04", "B08", "B11"))
     brightness = (b + g + r) / 3
-    mean = _box_mean(brightness)
-    texture = np.sqrt(np.clip(_box_mean(brightness**2) - mean**2, 0, None))
+    mean = _box_mean(brightness, TEXTURE_RADIUS)
+    texture = np.sqrt(np.clip(_box_mean(brightness**2, TEXTURE_RADIUS) - mean**2, 0, None))
     return Indices(
         ndvi=_ratio(n - r, n + r),
         bsi=_ratio((s1 + r) - (n + b), (s1 + r) + (n + b)),
@@ -257,15 +286,15 @@ def indices(bands: dict[str, np.ndarray]) -> Indices:
 
 
 # Each pixel test: its reason code (taza.sites.reasons), the rule, the pixels that pass.
-PIXEL_TESTS: tuple[tuple[str, str, Callable[[Indices], np.ndarray]], ...] = (
-    ("unvegetated", "NDVI < 0.3", lambda i: i.ndvi < 0.3),
-    ("bright", "brightness ≥ 0.08", lambda i: i.brightness >= 0.08),
-    ("grey", "blue/red ≥ 0.7", lambda i: i.blue_red >= 0.7),
-    ("uneven", "texture ≥ 0.02", lambda i: i.texture >= 0.02),
+PIXEL_TESTS: tuple[tuple[str, str, Callable[[PixelStack], np.ndarray]], ...] = (
+    ("unvegetated", f"NDVI < {MAX_NDVI}", lambda i: i.ndvi < MAX_NDVI),
+    ("bright", f"brightness ≥ {MIN_BRIGHTNESS}", lambda i: i.brightness >= MIN_BRIGHTNESS),
+    ("grey", f"blue/red ≥ {MIN_BLUE_RED}", lambda i: i.blue_red >= MIN_BLUE_RED),
+    ("uneven", f"texture ≥ {MIN_TEXTURE}", lambda i: i.texture >= MIN_TEXTURE),
 )
 
 
-def score(stack: Indices) -> np.ndarray:
+def score(stack: PixelStack) -> np.ndarray:
     """Score each pixel 0–1: zero unless every pixel test passes, then by its margins.
 
     The margins rank what passes: less vegetation, more grey and more uneven score more.
@@ -274,10 +303,10 @@ def score(stack: Indices) -> np.ndarray:
     for _name, _rule, test in PIXEL_TESTS:
         passes &= test(stack)
     margin = (
-        np.clip((0.3 - stack.ndvi) / 0.3, 0, 1)
-        + np.clip((stack.blue_red - 0.7) / 0.4, 0, 1)
-        + np.clip((stack.texture - 0.02) / 0.06, 0, 1)
-        + np.clip((stack.brightness - 0.08) / 0.15, 0, 1)
+        np.clip((MAX_NDVI - stack.ndvi) / MAX_NDVI, 0, 1)
+        + np.clip((stack.blue_red - MIN_BLUE_RED) / 0.4, 0, 1)
+        + np.clip((stack.texture - MIN_TEXTURE) / 0.06, 0, 1)
+        + np.clip((stack.brightness - MIN_BRIGHTNESS) / 0.15, 0, 1)
     ) / 4
     total = np.where(passes, THRESHOLD + (1 - THRESHOLD) * margin, 0.0)
     return total.astype(np.float32)
@@ -297,14 +326,15 @@ def _dark_objects(path: str, mtime: float) -> tuple[float, ...]:
         for name in BANDS:
             values = src.read(order[name], out_shape=shape_out).astype(np.float32)
             values = values[values > 0]
-            offsets.append(float(np.percentile(values, 0.1)) if values.size else 0.0)
+            # Whole counts, so that the corrected bands stay integers (see _corrected).
+            offsets.append(float(round(np.percentile(values, 0.1))) if values.size else 0.0)
     return tuple(offsets)
 
 
 def _large(mask: np.ndarray, pixels: int) -> np.ndarray:
     """Keep only the joined areas of a mask that have at least this many pixels."""
-    if not mask.any():
-        return mask
+    if np.count_nonzero(mask) < pixels:
+        return np.zeros(mask.shape, dtype=bool)  # no area can be that large: nothing to join
     labels, _count = ndimage.label(mask, structure=np.ones((3, 3), dtype=bool))
     sizes = np.bincount(labels.ravel())
     sizes[0] = 0
@@ -372,11 +402,9 @@ def _grow(mask: np.ndarray, pixels: int) -> np.ndarray:
     return np.asarray(grown, dtype=bool)
 
 
-def land_mask(
-    bands: dict[str, np.ndarray], stack: Indices, cloudy: np.ndarray, nodata: np.ndarray
-) -> np.ndarray:
+def land_mask(bands: dict[str, np.ndarray], cloudy: np.ndarray, nodata: np.ndarray) -> np.ndarray:
     """Return the pixels that are not land to inspect, each mask grown by its buffer."""
-    water = (stack.mndwi > MNDWI_WATER) & (bands["B08"] < WATER_NIR) | nodata
+    water = _water(bands["B03"], bands["B11"], bands["B08"]) | nodata
     masked: np.ndarray = _grow(cloudy | nodata, CLOUD_BUFFER) | _grow(water, WATER_BUFFER)
     return masked
 
@@ -448,7 +476,7 @@ class Exclusion:
 
 
 def _patch_reasons(
-    stack: Indices, pixels: np.ndarray, extra: list[dict[str, Any]], level: str
+    stack: PixelStack, pixels: np.ndarray, extra: list[dict[str, Any]], level: str
 ) -> list[dict[str, Any]]:
     found = [
         reason(code, share=round(float(test(stack)[pixels].mean()) * 100))
@@ -460,7 +488,7 @@ def _patch_reasons(
 
 
 def _shape_verdict(
-    polygon: Any, pixels: np.ndarray, stack: Indices
+    polygon: Any, pixels: np.ndarray, stack: PixelStack
 ) -> tuple[bool, list[dict[str, Any]], float]:
     """Apply the patch tests; return (kept, reasons, a 0–1 shape-and-texture term)."""
     filled = Polygon(polygon.exterior)
@@ -490,12 +518,19 @@ def _shape_verdict(
 
 @dataclass
 class Earlier:
-    """One earlier date of the tile, reduced to what the history rule needs per pixel."""
+    """One earlier date of the tile: its corrected counts and its mask over the window.
+
+    What the history rule needs per pixel is computed only in the boxes of the patches.
+    """
 
     day: date | None
-    dumpish: np.ndarray  # every pixel test passes
-    vegetated: np.ndarray  # NDVI ≥ 0.4
+    corrected: np.ndarray
     masked: np.ndarray
+
+    def looks(self, box: tuple[slice, slice]) -> tuple[np.ndarray, np.ndarray]:
+        """Return, in a box, the pixels that were dump-like and those that were vegetated."""
+        stack = _stack_in(self.corrected, box)
+        return score(stack) > 0, stack.ndvi >= 0.4
 
 
 def _history_verdict(
@@ -512,8 +547,9 @@ def _history_verdict(
         seen = pixels & ~earlier.masked[box]
         if seen.sum() < max(1, pixels.sum() // 2):
             continue  # clouded over on that date: says nothing
-        dumpish = float(earlier.dumpish[box][seen].mean())
-        vegetated = float(earlier.vegetated[box][seen].mean())
+        was_dumpish, was_vegetated = earlier.looks(box)
+        dumpish = float(was_dumpish[seen].mean())
+        vegetated = float(was_vegetated[seen].mean())
         looked.append((earlier.day, dumpish, vegetated))
     if not looked:
         return 1.0, []
@@ -525,6 +561,220 @@ def _history_verdict(
     if looked[-1][1] < 0.5:
         return 0.5, [reason("only_now")]
     return 1.0, []
+
+
+class _OpenScenes(threading.local):
+    """This thread's open scenes, by path: at most four, reopened when the file changes."""
+
+    def __init__(self) -> None:
+        self.handles: OrderedDict[str, tuple[tuple[int, int], Any]] = OrderedDict()
+
+
+_OPEN = _OpenScenes()
+
+
+def open_scene(path: Path) -> Any:
+    """Return an open handle on a scene, kept for the next window of the same scene.
+
+    A worker scans a scene window by window. Opening the file for each window threw away
+    GDAL's block cache, so the blocks under every window's margin were decoded again:
+    2.4 times the reading time on the shipped crops, reading being most of a clear scan.
+    """
+    stat = path.stat()
+    key, version = str(path), (stat.st_mtime_ns, stat.st_size)
+    known = _OPEN.handles.pop(key, None)
+    if known is not None and known[0] == version and not known[1].closed:
+        src = known[1]
+    else:
+        if known is not None:
+            known[1].close()
+        src = rasterio.open(path)
+    _OPEN.handles[key] = (version, src)
+    while len(_OPEN.handles) > 4:
+        _key, (_version, oldest) = _OPEN.handles.popitem(last=False)
+        oldest.close()
+    return src
+
+
+def close_scenes() -> None:
+    """Close this thread's kept scene handles (before a file is replaced or removed)."""
+    while _OPEN.handles:
+        _key, (_version, src) = _OPEN.handles.popitem()
+        src.close()
+
+
+@dataclass
+class _Window:
+    """One window's pixels as the rules need them, the cheap way first.
+
+    ``corrected`` holds the six bands as integers (reflectance × 10,000, haze taken off on
+    Level-1C); ``masked`` is rule 1 over the whole window; ``maybe`` is a superset of the
+    pixels that can pass every pixel test, found with a few integer comparisons. The full
+    index stack (texture needs a float box filter) is computed only around ``maybe``:
+    on real scenes that is well under 2% of the pixels.
+    """
+
+    corrected: np.ndarray
+    masked: np.ndarray
+    maybe: np.ndarray
+
+
+def _corrected(raw: np.ndarray, level: str, src: Any) -> np.ndarray:
+    """Return the bands with Level-1C's haze offsets taken off, as whole numbers ≥ 0."""
+    if level != "L1C":
+        return raw
+    offsets = _dark_objects(src.name, Path(src.name).stat().st_mtime)
+    floor = np.asarray(offsets, dtype=raw.dtype)[:, None, None]
+    corrected: np.ndarray = np.maximum(raw, floor)
+    corrected -= floor
+    return corrected
+
+
+@lru_cache(maxsize=16)
+def _scaled_at_least(value: float) -> int:
+    """Return the smallest band count whose reflectance (count / 10,000, as read) ≥ value."""
+    counts = np.arange(65536, dtype=np.float32)
+    return int(np.argmax(counts / 10000.0 >= value)) if value <= 6.5535 else 65536
+
+
+def _water(green: np.ndarray, swir: np.ndarray, nir: np.ndarray) -> np.ndarray:
+    """Water and wet shore: MNDWI above MNDWI_WATER and NIR below WATER_NIR.
+
+    Works on reflectances or on counts: MNDWI's sign needs no division.
+    """
+    scale = 10000 if green.dtype.kind in "ui" else 1
+    green, swir = green.astype(np.float32), swir.astype(np.float32)
+    wet: np.ndarray = (green - swir > MNDWI_WATER * (green + swir)) & (nir < WATER_NIR * scale)
+    return wet
+
+
+def _maybe_candidates(corrected: np.ndarray) -> np.ndarray:
+    """Return a superset of the pixels that pass the pixel tests, from counts alone.
+
+    The same inequalities as PIXEL_TESTS without the divisions, a little looser so that
+    rounding never drops a pixel the exact tests would keep; texture is left to them.
+    The vegetation test goes first, over the window; the others only where it passed.
+    """
+    blue, green, red, nir = (corrected[i].ravel() for i in range(4))
+    ndvi = round(MAX_NDVI * 100) + 1  # NDVI ≤ 0.31: 100 (n − r) ≤ 31 (n + r)
+    red32 = red.astype(np.uint32)
+    where = np.flatnonzero((100 - ndvi) * nir.astype(np.uint32) <= (100 + ndvi) * red32)
+    blue32, red32 = blue[where].astype(np.uint32), red32[where]
+    grey = round(MIN_BLUE_RED * 100) - 1
+    passed = (blue32 + green[where] + red32 >= round(3 * MIN_BRIGHTNESS * 10000) - 3) & (
+        100 * blue32 >= grey * red32
+    )
+    maybe = np.zeros(red.size, dtype=bool)
+    maybe[where[passed]] = True
+    return maybe.reshape(corrected.shape[1:])
+
+
+def _first_look(data: np.ndarray, level: str, src: Any) -> _Window:
+    """Apply rule 1 and the cheap superset of rule 3 to a whole window of counts."""
+    raw = data[: len(BANDS)]
+    nodata = ~raw.any(axis=0)
+    if level == "L1C":
+        cloudy = _large(raw[0] >= _scaled_at_least(L1C_CLOUD_BLUE), L1C_CLOUD_PIXELS)
+    elif data.shape[0] > len(BANDS):
+        scl = data[-1]
+        cloudy = np.isin(scl, [k for k in EXCLUDED_SCL if k != 6])
+        nodata |= scl == 6  # water: buffered with the wet shore below
+    else:
+        cloudy = np.zeros(nodata.shape, dtype=bool)
+    corrected = _corrected(raw, level, src)
+    wet = _water(corrected[1], corrected[4], corrected[3]) | nodata
+    if CLOUD_BUFFER == WATER_BUFFER:  # one pass grows both
+        masked = _grow(cloudy | wet, CLOUD_BUFFER)
+    else:
+        masked = _grow(cloudy | nodata, CLOUD_BUFFER) | _grow(wet, WATER_BUFFER)
+    return _Window(corrected, masked, _maybe_candidates(corrected))
+
+
+PIXEL_FIELDS = tuple(PixelStack.__dataclass_fields__)
+
+
+def _score_pixels(corrected: np.ndarray, flat: np.ndarray) -> tuple[PixelStack, np.ndarray]:
+    """Compute the pixel indices and the score at some pixels of a window, as images.
+
+    Pixels not asked for are zero. When they are few (the usual case), only they and
+    the 5 × 5 pixels around each (for texture, the window's edge repeated as in _box_mean)
+    are read; when they are many, the whole window is computed instead.
+    """
+    shape_out = corrected.shape[1:]
+    if flat.size * (2 * TEXTURE_RADIUS + 1) ** 2 > corrected[0].size:
+        whole = _stack_in(corrected, (slice(0, shape_out[0]), slice(0, shape_out[1])))
+        return whole, score(whole)
+    rows, cols = np.unravel_index(flat, shape_out)
+    blue, green, red, nir = (
+        corrected[i, rows, cols].astype(np.float32) / 10000.0 for i in range(4)
+    )
+    reach = np.arange(-TEXTURE_RADIUS, TEXTURE_RADIUS + 1)
+    near_rows = np.clip(rows[:, None, None] + reach[None, :, None], 0, shape_out[0] - 1)
+    near_cols = np.clip(cols[:, None, None] + reach[None, None, :], 0, shape_out[1] - 1)
+    near = (
+        sum(  # brightness around each pixel, N × 5 × 5
+            corrected[i, near_rows, near_cols].astype(np.float32) / 10000.0 for i in range(3)
+        )
+        / 3
+    )
+    mean = near.mean(axis=(1, 2), dtype=np.float64)
+    spread = (near**2).mean(axis=(1, 2), dtype=np.float64) - mean**2
+    values = PixelStack(
+        ndvi=_ratio(nir - red, nir + red),
+        brightness=(blue + green + red) / 3,
+        blue_red=_ratio(blue, red),
+        texture=np.sqrt(np.clip(spread, 0, None)),
+    )
+    images = []
+    for name in PIXEL_FIELDS:
+        image = np.zeros(shape_out, dtype=np.float32)
+        image.flat[flat] = getattr(values, name)
+        images.append(image)
+    stack = PixelStack(*images)
+    scores = np.zeros(shape_out, dtype=np.float32)
+    scores.flat[flat] = score(values)
+    return stack, scores
+
+
+def _stack_in(corrected: np.ndarray, box: tuple[slice, slice]) -> Indices:
+    """Compute the index stack over a box exactly as a whole-window pass would.
+
+    The bands are taken with the texture's reach more on each side (where the window has
+    it), so each pixel's texture sees the same neighbours.
+    """
+    rows, cols = box
+    height, width = corrected.shape[1:]
+    reach = TEXTURE_RADIUS
+    top, left = max(rows.start - reach, 0), max(cols.start - reach, 0)
+    bottom, right = min(rows.stop + reach, height), min(cols.stop + reach, width)
+    part = corrected[:, top:bottom, left:right].astype(np.float32) / 10000.0
+    stack = indices({name: part[i] for i, name in enumerate(BANDS)})
+    inner = (slice(rows.start - top, rows.stop - top), slice(cols.start - left, cols.stop - left))
+    return Indices(*(getattr(stack, name)[inner] for name in Indices.__dataclass_fields__))
+
+
+def _read_counts(src: Any, window: Window, *, allow_l1c: bool) -> tuple[str, np.ndarray]:
+    """Check a scene and read a window of its bands (and SCL) as stored: counts."""
+    level = check_scene(src, allow_l1c=allow_l1c)
+    order = band_indexes(src)
+    wanted = [order[name] for name in BANDS] + ([order[SCL]] if SCL in order else [])
+    return level, _read_padded(src, wanted, window)
+
+
+def _outside(
+    territory: Any, exclusion: Exclusion | None, crs: Any, affine: Any, shape_out: tuple[int, int]
+) -> np.ndarray | None:
+    """Return the window's pixels outside the territory or in the exclusion layer, if any."""
+    outside = None
+    if exclusion is not None:
+        outside = exclusion.mask(crs, affine, shape_out)
+    if territory is not None:
+        local = reproject(_transformer("EPSG:4326", crs), territory)
+        corners = shapely.box(*array_bounds(*shape_out, affine))
+        if not local.contains(corners):  # most windows lie wholly inside: nothing to draw
+            away = geometry_mask([mapping(local)], shape_out, affine, invert=False)
+            outside = away if outside is None else outside | away
+    return outside
 
 
 def scan_window(
@@ -543,102 +793,129 @@ def scan_window(
 
     The window is read with a margin so that texture and buffers see across its edge;
     a patch belongs to the window that holds its first pixel, so tiles never share one.
+    The masks and a superset of the pixel tests run over the whole window in integers;
+    the full index stack only in the boxes of what may pass (see _Window).
     """
     outer = Window(col - MARGIN, row - MARGIN, width + 2 * MARGIN, height + 2 * MARGIN)
-    with rasterio.open(path) as src:
-        level = check_scene(src, allow_l1c=allow_l1c)
-        bands, cloudy, nodata = _read(src, outer, level=level, boundless=True)
-        affine = window_transform(outer, src.transform)
-        crs = src.crs
+    src = open_scene(path)
+    level, data = _read_counts(src, outer, allow_l1c=allow_l1c)
+    affine = window_transform(outer, src.transform)
+    crs = src.crs
     pixel_area = abs(affine.a * affine.e)
-    shape_out = nodata.shape
-    stack = indices(bands)
-    masked = land_mask(bands, stack, cloudy, nodata)
-    if exclusion is not None:
-        masked |= exclusion.mask(crs, affine, shape_out)
-    if territory is not None:
-        to_scene = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-        local = reproject(to_scene, territory)
-        masked |= geometry_mask([mapping(local)], shape_out, affine, invert=False)
-    history: list[Earlier] = []
-    earlier = [before] if isinstance(before, Path) else list(before or [])
-    for old_path in earlier:
-        with rasterio.open(old_path) as old:
-            old_level = check_scene(old, allow_l1c=allow_l1c)
-            old_bands, old_cloudy, old_nodata = _read(old, outer, level=old_level, boundless=True)
-            old_day = scene_date(old_path, old.tags())
-        old_stack = indices(old_bands)
-        history.append(
-            Earlier(
-                old_day,
-                score(old_stack) > 0,
-                old_stack.ndvi >= 0.4,
-                land_mask(old_bands, old_stack, old_cloudy, old_nodata),
-            )
-        )
-    history.sort(key=lambda h: h.day or date.min)
+    look = _first_look(data, level, src)
+    masked = look.masked
+    outside = _outside(territory, exclusion, crs, affine, masked.shape)
+    if outside is not None:
+        masked |= outside
     inner = (slice(MARGIN, MARGIN + height), slice(MARGIN, MARGIN + width))
     land = ~masked[inner]
-    scores = score(stack)
-    scores[masked] = 0
-    hot = scores >= THRESHOLD
     result = WindowResult([], float(land.sum()) * pixel_area, float((~land).sum()) * pixel_area)
-    if not hot[inner].any():
+    maybe = look.maybe & ~masked
+    if not maybe[inner].any():
         return result
-    labels, _count = ndimage.label(hot, structure=np.ones((3, 3), dtype=bool))
-    to_wgs84 = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-    boxes = {}
+    groups, _count = ndimage.label(maybe, structure=np.ones((3, 3), dtype=bool))
+    sizes = np.bincount(groups.ravel())
+    sizes[0] = 0
+    # A patch is part of one group: groups too small already hold no patch.
+    flat = np.flatnonzero(sizes[groups] >= MIN_PIXELS)
+    if not flat.size:
+        return result
+    stack, scores = _score_pixels(look.corrected, flat)
+    hot = np.zeros(masked.shape, dtype=bool)
+    hot.flat[flat] = scores.flat[flat] >= THRESHOLD
+    if not hot.any():
+        return result
+    history: list[Earlier] = []
+    for old_path in [before] if isinstance(before, Path) else list(before or []):
+        old_src = open_scene(old_path)
+        old_level, old_data = _read_counts(old_src, outer, allow_l1c=allow_l1c)
+        old_look = _first_look(old_data, old_level, old_src)
+        history.append(
+            Earlier(scene_date(old_path, old_src.tags()), old_look.corrected, old_look.masked)
+        )
+    history.sort(key=lambda h: h.day or date.min)
+    to_wgs84 = _transformer(crs, "EPSG:4326")
+    labels, _n = ndimage.label(hot, structure=np.ones((3, 3), dtype=bool))
+    patches = {}
     for number, box in enumerate(ndimage.find_objects(labels), start=1):
         if box is None:
             continue
-        rows, cols = box
-        # The patch is this window's if its first pixel (top row, leftmost) lies inside.
-        top = int(rows.start)
-        first_col = int(np.flatnonzero(labels[top, cols] == number)[0]) + int(cols.start)
-        if not (MARGIN <= top < MARGIN + height and MARGIN <= first_col < MARGIN + width):
-            continue
-        local_pixels = labels[box] == number
-        count = int(local_pixels.sum())
-        brightness = stack.brightness[box][local_pixels]
-        even = float(brightness.std()) < UNEVEN_CV * max(float(brightness.mean()), 1e-6)
-        if not MIN_PIXELS <= count <= MAX_PIXELS or even:
-            result.dropped_patches += 1  # cheap tests first: size, and even inside
-            continue
-        boxes[number] = box
-    if not boxes:
+        pixels = labels[box] == number
+        sub = PixelStack(*(getattr(stack, name)[box] for name in PIXEL_FIELDS))
+        verdict = _cheap_patch_tests(pixels, box, sub, inner)
+        if verdict == "dropped":
+            result.dropped_patches += 1
+        elif verdict == "kept":
+            patches[number] = (box, pixels, sub)
+    if not patches:
         return result
-    # One polygonising pass for every patch left, rather than one per patch.
-    kept = np.isin(labels, list(boxes))
+    # One polygonising pass over the window for every patch left, not one per patch.
     outlines = {
         int(value): shape(geometry)
-        for geometry, value in shapes(labels, mask=kept, transform=affine, connectivity=8)
-    }
-    for number, box in boxes.items():
-        local_pixels = labels[box] == number
-        count = int(local_pixels.sum())
-        polygon = outlines[number]
-        sub = Indices(*(getattr(stack, f)[box] for f in Indices.__dataclass_fields__))
-        passed, shape_reasons, term = _shape_verdict(polygon, local_pixels, sub)
-        if not passed:
-            result.dropped_patches += 1
-            continue
-        factor, history_reasons = _history_verdict(history, box, local_pixels)
-        value = float(scores[box][local_pixels].mean()) * 0.7 + 0.3 * term
-        outline = reproject(to_wgs84, polygon)
-        centre = outline.centroid
-        result.candidates.append(
-            Candidate(
-                lat=round(centre.y, 6),
-                lon=round(centre.x, 6),
-                score=round(min(value * factor, 1.0), 3),
-                pixels=count,
-                area_m2=round(count * pixel_area, 1),
-                outline=mapping(outline),
-                reasons=_patch_reasons(sub, local_pixels, shape_reasons + history_reasons, level),
-            )
+        for geometry, value in shapes(
+            labels, mask=np.isin(labels, list(patches)), transform=affine, connectivity=8
         )
+    }
+    for number, (box, pixels, sub) in patches.items():
+        candidate = _judge_patch(
+            outlines[number], pixels, box, sub, scores[box], history, to_wgs84, level, pixel_area
+        )
+        if candidate is None:
+            result.dropped_patches += 1
+        else:
+            result.candidates.append(candidate)
     result.candidates.sort(key=lambda c: -c.score)
     return result
+
+
+def _cheap_patch_tests(
+    pixels: np.ndarray, box: tuple[slice, slice], stack: PixelStack, inner: tuple[slice, slice]
+) -> str:
+    """Say whether a patch is "kept" for the shape tests, "dropped", or "elsewhere".
+
+    A patch is this window's if its first pixel (top row, leftmost) lies inside it, not
+    in the margin: then tiles never share one. Size and evenness cost nothing to test.
+    """
+    rows, cols = box
+    top = int(rows.start)
+    first_col = int(np.flatnonzero(pixels[0])[0]) + int(cols.start)
+    if not (inner[0].start <= top < inner[0].stop and inner[1].start <= first_col < inner[1].stop):
+        return "elsewhere"
+    count = int(pixels.sum())
+    brightness = stack.brightness[pixels]
+    even = float(brightness.std()) < UNEVEN_CV * max(float(brightness.mean()), 1e-6)
+    return "dropped" if not MIN_PIXELS <= count <= MAX_PIXELS or even else "kept"
+
+
+def _judge_patch(
+    polygon: Any,
+    pixels: np.ndarray,
+    box: tuple[slice, slice],
+    stack: PixelStack,
+    scores: np.ndarray,
+    history: Sequence[Earlier],
+    to_wgs84: Any,
+    level: str,
+    pixel_area: float,
+) -> Candidate | None:
+    """Apply the shape tests (rule 4) and the history (rule 5) to a patch; None drops it."""
+    passed, shape_reasons, term = _shape_verdict(polygon, pixels, stack)
+    if not passed:
+        return None
+    factor, history_reasons = _history_verdict(history, box, pixels)
+    value = float(scores[pixels].mean()) * 0.7 + 0.3 * term
+    outline = reproject(to_wgs84, polygon)
+    centre = outline.centroid
+    count = int(pixels.sum())
+    return Candidate(
+        lat=round(centre.y, 6),
+        lon=round(centre.x, 6),
+        score=round(min(value * factor, 1.0), 3),
+        pixels=count,
+        area_m2=round(count * pixel_area, 1),
+        outline=mapping(outline),
+        reasons=_patch_reasons(stack, pixels, shape_reasons + history_reasons, level),
+    )
 
 
 def detect_window(
