@@ -68,13 +68,9 @@ def implant(source: Path, target: Path, count: int, *, seed: int = 7) -> list[Im
         data = src.read()
         descriptions = src.descriptions
         tags = src.tags()
-        level = space.processing_level(src)
         order = space.band_indexes(src)
-    offsets = (
-        space._dark_objects(str(source), source.stat().st_mtime)
-        if level == "L1C"
-        else (0.0,) * len(space.BANDS)
-    )
+        # What reads as zero reflectance in this scene: radiometric offset, haze on L1C.
+        offsets = space._floors(src, space.processing_level(src))
     green, swir = data[order["B03"] - 1].astype(float), data[order["B11"] - 1].astype(float)
     land = (green - swir) / np.maximum(green + swir, 1) < -0.05
     placed: list[Implant] = []

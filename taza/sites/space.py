@@ -95,6 +95,8 @@ UNEVEN_CV = 0.05  # a heap's brightness varies at least this much inside
 SEASON = range(3, 10)  # March to September: no snow cover
 DATE_IN_NAME = re.compile(r"(20\d\d)(\d\d)(\d\d)")
 LEVELS = ("L2A", "L1C")
+BASELINE_IN_NAME = re.compile(r"_N(\d{2})(\d{2})_")  # S2A_MSIL2A_20230715T061641_N0509_…
+BASELINE_OFFSET = 1000  # counts added to every band from processing baseline 04.00
 
 
 class SceneError(ValueError):
@@ -208,12 +210,60 @@ def processing_level(src: Any) -> str:
     )
 
 
+def radiometric_offsets(src: Any) -> tuple[int, ...]:
+    """Return, for each band of BANDS, the count that stands for zero reflectance.
+
+    From processing baseline 04.00 (products from 25 January 2022) ESA adds 1,000 to every
+    band of Level-1C and Level-2A, so that reflectance = (count − 1,000) / 10,000 and
+    negative values survive. Read without it, every pixel looks 0.1 brighter and greyer
+    than it is. Taken from, in this order: the bands' scale and offset (GDAL metadata, as
+    cloud-optimised copies carry them), the tags BOA_ADD_OFFSET or RADIO_ADD_OFFSET (ESA's
+    names), the tag PROCESSING_BASELINE, or the product name (…_N0510_…). A scene that
+    says none of these is taken as counting from zero, as products before 2022 do.
+    """
+    order = band_indexes(src)
+    name = Path(src.name).name
+    pairs = [(src.scales[order[band] - 1], src.offsets[order[band] - 1]) for band in BANDS]
+    if any((scale, offset) != (1.0, 0.0) for scale, offset in pairs):
+        found = []
+        for scale, offset in pairs:
+            counts = -offset * 10000
+            if not abs(scale - 1e-4) < 1e-9 or counts < 0 or abs(counts - round(counts)) > 1e-6:
+                raise SceneError(
+                    f"{name}: band scale {scale} and offset {offset}; the pipeline reads "
+                    "reflectance × 10,000 (scale 0.0001, offset 0 or a negative multiple of it)",
+                    "scale",
+                )
+            found.append(round(counts))
+        return tuple(found)
+    tags = {key.upper(): str(value).strip() for key, value in src.tags().items()}
+    for key in ("BOA_ADD_OFFSET", "RADIO_ADD_OFFSET"):
+        if key in tags:
+            try:
+                counts = -int(float(tags[key]))
+            except ValueError:
+                counts = -1
+            if counts < 0:
+                raise SceneError(f"{name}: {key}={tags[key]!r} is not a count ≤ 0", "scale")
+            return (counts,) * len(BANDS)
+    said = BASELINE_IN_NAME.search(name)
+    baseline = tags.get("PROCESSING_BASELINE") or (f"{said[1]}.{said[2]}" if said else "")
+    try:
+        newer = float(baseline) >= 4.0 if baseline else False
+    except ValueError:
+        raise SceneError(
+            f"{name}: PROCESSING_BASELINE={baseline!r} is not a number", "scale"
+        ) from None
+    return (BASELINE_OFFSET if newer else 0,) * len(BANDS)
+
+
 def check_scene(src: Any, *, allow_l1c: bool = False) -> str:
     """Refuse a file the pipeline cannot use, in words; return its processing level."""
     level = processing_level(src)
     bands = band_indexes(src)
     if level == "L2A" and SCL not in bands:
         raise SceneError(f"{Path(src.name).name}: a Level-2A scene without its SCL band", "scl")
+    radiometric_offsets(src)  # refuse a scale it cannot read now, not in every tile
     if level == "L1C" and not allow_l1c:
         raise SceneError(
             f"{Path(src.name).name}: a Level-1C scene (top of atmosphere). Use the Level-2A "
@@ -335,12 +385,13 @@ def _dark_objects(path: str, mtime: float) -> tuple[float, ...]:
 
 def _large(mask: np.ndarray, pixels: int) -> np.ndarray:
     """Keep only the joined areas of a mask that have at least this many pixels."""
-    if np.count_nonzero(mask) < pixels:
-        return np.zeros(mask.shape, dtype=bool)  # no area can be that large: nothing to join
+    where = np.flatnonzero(mask)
+    kept = np.zeros(mask.shape, dtype=bool)
+    if where.size < pixels:
+        return kept  # no area can be that large: nothing to join
     labels, _count = ndimage.label(mask, structure=np.ones((3, 3), dtype=bool))
-    sizes = np.bincount(labels.ravel())
-    sizes[0] = 0
-    kept: np.ndarray = sizes[labels] >= pixels
+    area = labels.ravel()[where]
+    kept.flat[where[np.bincount(area)[area] >= pixels]] = True
     return kept
 
 
@@ -360,6 +411,39 @@ def _read_padded(src: Any, bands: list[int], window: Window) -> np.ndarray:
     return out
 
 
+def _floors(src: Any, level: str) -> tuple[int, ...]:
+    """Return what to take off each band's counts: the radiometric offset, on Level-1C the haze.
+
+    The haze offset is the darkest counts of the scene, so it holds the radiometric offset
+    already; it is never taken as less than that.
+    """
+    offsets = radiometric_offsets(src)
+    if level != "L1C":
+        return offsets
+    haze = _dark_objects(src.name, Path(src.name).stat().st_mtime)
+    return tuple(max(int(dark), offset) for dark, offset in zip(haze, offsets, strict=True))
+
+
+def _cloudy_and_nodata(
+    data: np.ndarray, level: str, offsets: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the cloud-like and the no-data pixels of a window of counts, not yet buffered."""
+    raw = data[: len(BANDS)]
+    nodata = raw[0] == 0
+    dark = np.flatnonzero(nodata)  # few pixels: test the other bands only there
+    nodata.flat[dark] = ~raw.reshape(len(BANDS), -1)[:, dark].any(axis=0)
+    if level == "L1C":
+        bright = raw[0] >= _scaled_at_least(L1C_CLOUD_BLUE) + offsets[0]
+        cloudy = _large(bright, L1C_CLOUD_PIXELS)
+    elif data.shape[0] > len(BANDS):
+        scl = data[-1]
+        cloudy = np.isin(scl, [k for k in EXCLUDED_SCL if k != 6])
+        nodata |= scl == 6  # water: buffered with the wet shore
+    else:
+        cloudy = np.zeros(nodata.shape, dtype=bool)
+    return cloudy, nodata
+
+
 def _read(
     src: Any, window: Window, *, level: str, boundless: bool = False
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
@@ -367,18 +451,9 @@ def _read(
     order = band_indexes(src)
     wanted = [order[name] for name in BANDS] + ([order[SCL]] if SCL in order else [])
     data = _read_padded(src, wanted, window) if boundless else src.read(wanted, window=window)
-    raw = data[: len(BANDS)].astype(np.float32)
-    nodata = (raw == 0).all(axis=0)
-    if level == "L1C":
-        offsets = _dark_objects(src.name, Path(src.name).stat().st_mtime)
-        cloudy = _large(raw[0] / 10000 >= L1C_CLOUD_BLUE, L1C_CLOUD_PIXELS)
-        raw = np.clip(raw - np.asarray(offsets, dtype=np.float32)[:, None, None], 0, None)
-    elif SCL in order:
-        cloudy = np.isin(data[-1], [k for k in EXCLUDED_SCL if k != 6])
-        nodata |= data[-1] == 6  # water: buffered with the wet shore below
-    else:
-        cloudy = np.zeros(nodata.shape, dtype=bool)
-    bands = {name: raw[i] / 10000.0 for i, name in enumerate(BANDS)}
+    cloudy, nodata = _cloudy_and_nodata(data, level, radiometric_offsets(src))
+    corrected = _corrected(data[: len(BANDS)], _floors(src, level))
+    bands = {name: corrected[i].astype(np.float32) / 10000.0 for i, name in enumerate(BANDS)}
     return bands, cloudy, nodata
 
 
@@ -398,10 +473,21 @@ def read_window_boundless(src: Any, window: Any) -> tuple[dict[str, np.ndarray],
 
 
 def _grow(mask: np.ndarray, pixels: int) -> np.ndarray:
+    """Grow a mask by this many pixels every way (a square around each pixel).
+
+    By shifted ORs, rows then columns: the same as a maximum filter, a few times faster.
+    """
     if pixels <= 0 or not mask.any():
         return mask
-    grown = ndimage.maximum_filter(mask.view(np.uint8), size=2 * pixels + 1)
-    return np.asarray(grown, dtype=bool)
+    tall = mask.copy()
+    for step in range(1, pixels + 1):
+        tall[step:] |= mask[:-step]
+        tall[:-step] |= mask[step:]
+    grown = tall.copy()
+    for step in range(1, pixels + 1):
+        grown[:, step:] |= tall[:, :-step]
+        grown[:, :-step] |= tall[:, step:]
+    return grown
 
 
 def land_mask(bands: dict[str, np.ndarray], cloudy: np.ndarray, nodata: np.ndarray) -> np.ndarray:
@@ -621,12 +707,11 @@ class _Window:
     maybe: np.ndarray
 
 
-def _corrected(raw: np.ndarray, level: str, src: Any) -> np.ndarray:
-    """Return the bands with Level-1C's haze offsets taken off, as whole numbers ≥ 0."""
-    if level != "L1C":
+def _corrected(raw: np.ndarray, floors: Sequence[int]) -> np.ndarray:
+    """Return the bands' counts less their floors (see _floors), as whole numbers ≥ 0."""
+    if not any(floors):
         return raw
-    offsets = _dark_objects(src.name, Path(src.name).stat().st_mtime)[: len(raw)]
-    floor = np.asarray(offsets, dtype=raw.dtype)[:, None, None]
+    floor = np.asarray(floors[: len(raw)], dtype=raw.dtype)[:, None, None]
     corrected: np.ndarray = np.maximum(raw, floor)
     corrected -= floor
     return corrected
@@ -647,9 +732,12 @@ def _water(green: np.ndarray, swir: np.ndarray, nir: np.ndarray) -> np.ndarray:
     wet: np.ndarray
     if green.dtype.kind in "ui":  # counts: (1 − t) green > (1 + t) SWIR, in integers
         hundredths = round(MNDWI_WATER * 100)
-        wet = (100 - hundredths) * green.astype(np.uint32) > (100 + hundredths) * swir.astype(
-            np.uint32
-        )
+        if hundredths:
+            wet = (100 - hundredths) * green.astype(np.uint32) > (100 + hundredths) * swir.astype(
+                np.uint32
+            )
+        else:
+            wet = green > swir
         wet &= nir < _scaled_at_least(WATER_NIR)
     else:
         wet = (_ratio(green - swir, green + swir) > MNDWI_WATER) & (nir < WATER_NIR)
@@ -679,17 +767,8 @@ def _maybe_candidates(corrected: np.ndarray) -> np.ndarray:
 
 def _first_look(data: np.ndarray, level: str, src: Any) -> _Window:
     """Apply rule 1 and the cheap superset of rule 3 to a whole window of counts."""
-    raw = data[: len(BANDS)]
-    nodata = ~raw.any(axis=0)
-    if level == "L1C":
-        cloudy = _large(raw[0] >= _scaled_at_least(L1C_CLOUD_BLUE), L1C_CLOUD_PIXELS)
-    elif data.shape[0] > len(BANDS):
-        scl = data[-1]
-        cloudy = np.isin(scl, [k for k in EXCLUDED_SCL if k != 6])
-        nodata |= scl == 6  # water: buffered with the wet shore below
-    else:
-        cloudy = np.zeros(nodata.shape, dtype=bool)
-    corrected = _corrected(raw[: len(INDEX_BANDS)], level, src)
+    cloudy, nodata = _cloudy_and_nodata(data, level, radiometric_offsets(src))
+    corrected = _corrected(data[: len(INDEX_BANDS)], _floors(src, level))
     wet = _water(corrected[1], corrected[4], corrected[3]) | nodata
     if CLOUD_BUFFER == WATER_BUFFER:  # one pass grows both
         masked = _grow(cloudy | wet, CLOUD_BUFFER)
@@ -996,7 +1075,9 @@ def chip_png(path: Path, lat: float, lon: float, size: int = 48, colours: str = 
         picture_bands = src.read(
             [order[n] for n in names], window=window, boundless=True, fill_value=0
         )
-    values = picture_bands.astype(np.float32)
+        zero = radiometric_offsets(src)
+    floors = np.asarray([zero[BANDS.index(n)] for n in names], dtype=np.float32)[:, None, None]
+    values = np.clip(picture_bands.astype(np.float32) - floors, 0, None)
     scale = max(float(np.percentile(values, 98)), 1.0)
     image = np.clip(values / scale * 255, 0, 255).astype(np.uint8)
     picture = Image.fromarray(np.transpose(image, (1, 2, 0))).resize(

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import rasterio
 from django.test import Client
 
 from taza.conftest import PASSWORD
@@ -113,6 +114,35 @@ def test_the_scans_page_offers_only_delivered_folders(client, cast, settings, tm
     assert not ScanJob.objects.exists()
     started = client.post("/sites/scans/", {"folder": "2025-08-l1c", "l1c": "on"})
     assert started.status_code == 302 and ScanJob.objects.get().allow_l1c
+    # A delivery whose offset cannot be read: refused in words, in the reader's language.
+    odd = settings.TAZA_SCENES_ROOT / "2025-09-odd"
+    odd.mkdir()
+    shutil.copy(Path(__file__).parent.parent / "data" / "S2_L1C_shore.tif", odd)
+    with rasterio.open(odd / "S2_L1C_shore.tif", "r+") as dst:
+        dst.update_tags(BOA_ADD_OFFSET="about a thousand")
+    refused = client.post("/sites/scans/", {"folder": "2025-09-odd", "l1c": "on"})
+    assert refused.status_code == 400 and "reflectance × 10,000" in refused.content.decode()
+    answer = russian.post("/sites/scans/", {"folder": "2025-09-odd", "l1c": "on"})
+    assert "ничего не запущено" in answer.content.decode()
+    assert ScanJob.objects.count() == 1
+
+
+def test_every_way_a_scene_is_refused_has_words_on_the_page():
+    import ast
+
+    from taza.sites import space
+    from taza.sites.views import SCENE_ERRORS
+
+    tree = ast.parse(Path(space.__file__).read_text(encoding="utf-8"))
+    codes = {
+        node.args[-1].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", "") == "SceneError"
+        and isinstance(node.args[-1], ast.Constant)
+    }
+    assert codes >= {"bands", "level", "scl", "l1c", "scale"}
+    assert codes <= set(SCENE_ERRORS)
 
 
 def test_the_queue_counts_pages_and_leaves_out_what_the_budget_held_back(client, cast):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 import rasterio
 
@@ -77,3 +78,74 @@ def test_a_scene_without_its_processing_level_or_scl_is_refused(tmp_path):
         dst.update_tags(PROCESSING_LEVEL="")
     with rasterio.open(bare) as src, pytest.raises(space.SceneError, match="SCL"):
         space.processing_level(src)
+
+
+def as_level_2a(source: Path, target: Path, *, shift: int = 0, **tags: str) -> Path:
+    """Copy a crop as a Level-2A scene: an SCL band saying "bare ground", counts + shift.
+
+    The pixels stay Level-1C's (no L2A crop is shipped); what is tested is how counts are
+    read, which is the same for both levels.
+    """
+    with rasterio.open(source) as src:
+        profile, data, descriptions = src.profile, src.read(), src.descriptions
+    data = np.where(data > 0, data + shift, 0).astype(data.dtype)
+    scl = np.full((1, *data.shape[1:]), 5, dtype=data.dtype)
+    profile.update(count=len(data) + 1)
+    with rasterio.open(target, "w", **profile) as dst:
+        dst.write(np.concatenate([data, scl]))
+        for index, description in enumerate([*descriptions, "SCL"], start=1):
+            dst.set_band_description(index, description)
+        dst.update_tags(PROCESSING_LEVEL="L2A", **tags)
+    return target
+
+
+def candidates_at(path: Path) -> list[tuple[float, float, float]]:
+    return sorted((c.lat, c.lon, c.score) for c in run(path)[0])
+
+
+def test_counts_from_processing_baseline_4_are_read_less_their_offset(tmp_path):
+    """Products since 25 January 2022 add 1,000 to every band; said four ways, it is taken off."""
+    plain = candidates_at(as_level_2a(FARMLAND, tmp_path / "plain.tif"))
+    assert plain
+    said = [
+        as_level_2a(FARMLAND, tmp_path / "tag.tif", shift=1000, PROCESSING_BASELINE="05.09"),
+        as_level_2a(FARMLAND, tmp_path / "esa.tif", shift=1000, BOA_ADD_OFFSET="-1000"),
+        as_level_2a(
+            FARMLAND, tmp_path / "S2B_MSIL2A_20240612T062629_N0510_R077_T42UXE.tif", shift=1000
+        ),
+    ]
+    scaled = as_level_2a(FARMLAND, tmp_path / "scaled.tif", shift=1000)
+    with rasterio.open(scaled, "r+") as dst:
+        dst.scales = (1e-4,) * 6 + (1.0,)
+        dst.offsets = (-0.1,) * 6 + (0.0,)
+    for path in [*said, scaled]:
+        with rasterio.open(path) as src:
+            assert space.radiometric_offsets(src) == (1000,) * 6
+        assert candidates_at(path) == plain, path.name
+    # Unsaid, the same counts read 0.1 brighter and greyer: the rules see other things.
+    unsaid = candidates_at(as_level_2a(FARMLAND, tmp_path / "unsaid.tif", shift=1000))
+    assert unsaid != plain
+
+
+def test_an_older_baseline_or_no_word_counts_from_zero(tmp_path):
+    for name, tags in [("old.tif", {"PROCESSING_BASELINE": "02.14"}), ("none.tif", {})]:
+        with rasterio.open(as_level_2a(FARMLAND, tmp_path / name, **tags)) as src:
+            assert space.radiometric_offsets(src) == (0,) * 6
+
+
+@pytest.mark.parametrize(
+    "tags", [{"BOA_ADD_OFFSET": "lots"}, {"BOA_ADD_OFFSET": "1000"}, {"PROCESSING_BASELINE": "x"}]
+)
+def test_an_offset_it_cannot_read_is_refused_in_words(tmp_path, tags):
+    path = as_level_2a(FARMLAND, tmp_path / "odd.tif", **tags)
+    with rasterio.open(path) as src, pytest.raises(space.SceneError) as refused:
+        space.check_scene(src)
+    assert refused.value.code == "scale"
+
+
+def test_a_band_scale_other_than_reflectance_times_10000_is_refused(tmp_path):
+    path = as_level_2a(FARMLAND, tmp_path / "float.tif")
+    with rasterio.open(path, "r+") as dst:
+        dst.scales = (0.5,) * 7
+    with rasterio.open(path) as src, pytest.raises(space.SceneError, match="scale 0.5"):
+        space.check_scene(src)
