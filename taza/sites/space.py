@@ -376,8 +376,8 @@ def _dark_objects(path: str, mtime: float) -> tuple[float, ...]:
         shape_out = (max(1, src.height // step), max(1, src.width // step))
         offsets = []
         for name in BANDS:
-            values = src.read(order[name], out_shape=shape_out).astype(np.float32)
-            values = values[values > 0]
+            counts = _counts(src, [order[name]], src.read([order[name]], out_shape=(1, *shape_out)))
+            values = counts[counts > 0]
             # Whole counts, so that the corrected bands stay integers (see _corrected).
             offsets.append(float(round(np.percentile(values, 0.1))) if values.size else 0.0)
     return tuple(offsets)
@@ -404,11 +404,52 @@ def _read_padded(src: Any, bands: list[int], window: Window) -> np.ndarray:
     width, height = int(window.width), int(window.height)
     left, top = max(col, 0), max(row, 0)
     right, bottom = min(col + width, src.width), min(row + height, src.height)
-    out = np.zeros((len(bands), height, width), dtype=src.dtypes[0])
+    out = np.zeros((len(bands), height, width), dtype=np.uint16)
     if right > left and bottom > top:
         inside = src.read(bands, window=Window(left, top, right - left, bottom - top))
-        out[:, top - row : bottom - row, left - col : right - col] = inside
+        out[:, top - row : bottom - row, left - col : right - col] = _counts(src, bands, inside)
     return out
+
+
+def _counts(src: Any, bands: list[int], data: np.ndarray) -> np.ndarray:
+    """Return bands as stored counts (uint16, reflectance × 10,000; 0 is no data).
+
+    Most deliveries are uint16 counts already and pass through untouched. Some tools
+    write int16 with a negative no-data value, or float reflectance 0–1 (Sentinel Hub's
+    FLOAT32): the file's no-data value, anything below zero and not-a-number become 0,
+    and float reflectance is scaled to counts. The SCL band is a class, never scaled.
+    """
+    nodata = [src.nodatavals[band - 1] for band in bands]
+    if data.dtype == np.uint16 and all(value in (None, 0) for value in nodata):
+        return data
+    values = data.astype(np.float64)
+    for index, value in enumerate(nodata):
+        if value is not None and not np.isnan(value):
+            values[index][values[index] == value] = 0
+    values = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
+    if data.dtype.kind == "f" and _stores_reflectance(src.name, Path(src.name).stat().st_mtime):
+        order = band_indexes(src)
+        scl = order.get(SCL)
+        for index, band in enumerate(bands):
+            if band != scl:
+                values[index] *= 10000
+    counts: np.ndarray = np.clip(np.rint(values), 0, 65535).astype(np.uint16)
+    return counts
+
+
+@lru_cache(maxsize=8)
+def _stores_reflectance(path: str, mtime: float) -> bool:
+    """Say whether a float scene stores reflectance (0–1) rather than counts (0–10,000).
+
+    From the red band of a decimated copy: reflectance stays under 2 even on clouds,
+    counts of any lit ground are in the hundreds.
+    """
+    with rasterio.open(path) as src:
+        step = max(1, max(src.width, src.height) // 512)
+        shape_out = (max(1, src.height // step), max(1, src.width // step))
+        red = src.read(band_indexes(src)["B04"], out_shape=shape_out).astype(np.float64)
+    lit = red[np.isfinite(red) & (red > 0)]
+    return bool(lit.size) and float(np.percentile(lit, 99)) <= 2.0
 
 
 def _floors(src: Any, level: str) -> tuple[int, ...]:
@@ -450,7 +491,10 @@ def _read(
     """Read reflectances (0–1), the cloud-like mask and the no-data mask of one window."""
     order = band_indexes(src)
     wanted = [order[name] for name in BANDS] + ([order[SCL]] if SCL in order else [])
-    data = _read_padded(src, wanted, window) if boundless else src.read(wanted, window=window)
+    if boundless:
+        data = _read_padded(src, wanted, window)
+    else:
+        data = _counts(src, wanted, src.read(wanted, window=window))
     cloudy, nodata = _cloudy_and_nodata(data, level, radiometric_offsets(src))
     corrected = _corrected(data[: len(BANDS)], _floors(src, level))
     bands = {name: corrected[i].astype(np.float32) / 10000.0 for i, name in enumerate(BANDS)}
@@ -1072,9 +1116,7 @@ def chip_png(path: Path, lat: float, lon: float, size: int = 48, colours: str = 
         window = Window(col - size // 2, row - size // 2, size, size)
         order = band_indexes(src)
         names = CHIP_BANDS.get(colours, CHIP_BANDS["true"])
-        picture_bands = src.read(
-            [order[n] for n in names], window=window, boundless=True, fill_value=0
-        )
+        picture_bands = _read_padded(src, [order[n] for n in names], window)
         zero = radiometric_offsets(src)
     floors = np.asarray([zero[BANDS.index(n)] for n in names], dtype=np.float32)[:, None, None]
     values = np.clip(picture_bands.astype(np.float32) - floors, 0, None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -147,5 +148,35 @@ def test_a_band_scale_other_than_reflectance_times_10000_is_refused(tmp_path):
     path = as_level_2a(FARMLAND, tmp_path / "float.tif")
     with rasterio.open(path, "r+") as dst:
         dst.scales = (0.5,) * 7
-    with rasterio.open(path) as src, pytest.raises(space.SceneError, match="scale 0.5"):
+    with rasterio.open(path) as src, pytest.raises(space.SceneError, match=r"scale 0\.5"):
         space.check_scene(src)
+
+
+def rewritten(source: Path, target: Path, dtype: str, convert: Any, **profile: Any) -> Path:
+    with rasterio.open(source) as src:
+        meta, data, descriptions, tags = src.profile, src.read(), src.descriptions, src.tags()
+    meta.update(dtype=dtype, **profile)
+    with rasterio.open(target, "w", **meta) as dst:
+        dst.write(convert(data).astype(dtype))
+        for index, description in enumerate(descriptions, start=1):
+            dst.set_band_description(index, description)
+        dst.update_tags(**tags)
+    return target
+
+
+def test_float_reflectance_and_signed_counts_read_as_the_same_scene(tmp_path):
+    """Sentinel Hub's FLOAT32 (reflectance 0–1) and int16 with −9999 for no data."""
+    crop = tmp_path / "crop.tif"
+    top_rows = np.arange(800)[None, :, None] < 40
+    rewritten(FARMLAND, crop, "uint16", lambda d: np.where(top_rows, 0, d))
+    expected = candidates_at(crop)
+    assert expected
+    floats = rewritten(
+        crop, tmp_path / "float.tif", "float32", lambda d: np.where(d == 0, np.nan, d / 10000)
+    )
+    signed = rewritten(
+        crop, tmp_path / "int16.tif", "int16", lambda d: np.where(d == 0, -9999, d), nodata=-9999
+    )
+    for path in (floats, signed):
+        assert candidates_at(path) == expected, path.name
+        assert run(path)[1] == pytest.approx(run(crop)[1])  # the no-data strip is masked
