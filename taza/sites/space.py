@@ -52,7 +52,7 @@ from rasterio.transform import array_bounds
 from rasterio.windows import Window
 from rasterio.windows import transform as window_transform
 from scipy import ndimage
-from shapely.geometry import Polygon, mapping, shape
+from shapely.geometry import mapping, shape
 
 from taza.sites.reasons import reason
 
@@ -607,47 +607,6 @@ class Exclusion:
         return inside
 
 
-def _patch_reasons(
-    stack: PixelStack, pixels: np.ndarray, extra: list[dict[str, Any]], level: str
-) -> list[dict[str, Any]]:
-    found = [
-        reason(code, share=round(float(test(stack)[pixels].mean()) * 100))
-        for code, _rule, test in PIXEL_TESTS
-    ]
-    if level == "L1C":
-        found.append(reason("l1c"))
-    return found + extra
-
-
-def _shape_verdict(
-    polygon: Any, pixels: np.ndarray, stack: PixelStack
-) -> tuple[bool, list[dict[str, Any]], float]:
-    """Apply the patch tests; return (kept, reasons, a 0–1 shape-and-texture term)."""
-    filled = Polygon(polygon.exterior)
-    if polygon.area < RING_FILL * filled.area:
-        return False, [], 0.0  # a ring: the uneven edge of a larger smooth object
-    rectangle = polygon.minimum_rotated_rectangle
-    xs, ys = rectangle.exterior.coords.xy
-    sides = sorted(
-        {round(float(np.hypot(xs[i + 1] - xs[i], ys[i + 1] - ys[i])), 3) for i in range(2)}
-    )
-    short, long = (sides[0], sides[-1]) if sides else (0.0, 0.0)
-    if short < LINE_WIDTH_M and long > LINE_LENGTH_M:
-        return False, [], 0.0  # a line: a road, a field edge, a row of sheds
-    brightness = stack.brightness[pixels]
-    spread = float(brightness.std() / max(float(brightness.mean()), 1e-6))
-    fill = float(polygon.area / rectangle.area) if rectangle.area else 1.0
-    if fill >= BLOCK_FILL and spread < UNIFORM_CV and pixels.sum() >= 9:
-        return False, [], 0.0  # a regular, uniform block: a roof or a yard
-    if spread < UNEVEN_CV:
-        return False, [], 0.0  # even inside: bare ground or a surface, not a heap
-    reasons = [reason("uneven_inside", spread=round(spread * 100))]
-    if fill < BLOCK_FILL:
-        reasons.append(reason("irregular", fill=round(fill * 100)))
-    term = min(spread / 0.3, 1.0) * 0.5 + (1 - fill) * 0.5
-    return True, reasons, term
-
-
 @dataclass
 class Earlier:
     """One earlier date of the tile: its corrected counts and its mask over the window.
@@ -967,45 +926,120 @@ def scan_window(
     history.sort(key=lambda h: h.day or date.min)
     to_wgs84 = _transformer(crs, "EPSG:4326")
     labels, _n = ndimage.label(hot, structure=np.ones((3, 3), dtype=bool))
-    patches = {}
-    for number, box in enumerate(ndimage.find_objects(labels), start=1):
-        if box is None:
-            continue
-        pixels = labels[box] == number
-        sub = PixelStack(*(getattr(stack, name)[box] for name in PIXEL_FIELDS))
-        first = _cheap_patch_tests(pixels, box, sub, inner)
-        if first == "dropped":
-            result.dropped_patches += 1
-        elif first == "kept":
-            patches[number] = (box, pixels, sub)
-    if not patches:
-        return result
-    outlines = _outlines(labels, {number: box for number, (box, _p, _s) in patches.items()}, affine)
-    judged = {
-        number: _judge_patch(outlines[number], pixels, box, sub, scores[box], history, level)
-        for number, (box, pixels, sub) in patches.items()
-    }
-    kept = {number: verdict for number, verdict in judged.items() if verdict is not None}
-    result.dropped_patches += len(judged) - len(kept)
-    if not kept:
-        return result
-    # All outlines to latitude/longitude in one call: one call per patch cost as much.
-    placed = reproject(to_wgs84, np.asarray([outlines[number] for number in kept], dtype=object))
-    for verdict, outline in zip(kept.values(), placed, strict=True):
-        centre = outline.centroid
-        result.candidates.append(
-            Candidate(
-                lat=round(centre.y, 6),
-                lon=round(centre.x, 6),
-                score=verdict.score,
-                pixels=verdict.pixels,
-                area_m2=round(verdict.pixels * pixel_area, 1),
-                outline=mapping(outline),
-                reasons=verdict.reasons,
+    found, dropped = _judge_patches(labels, stack, scores, inner, history, affine, level)
+    result.dropped_patches += dropped
+    if found:
+        # All outlines to latitude/longitude in one call: one call per patch cost as much.
+        placed = reproject(to_wgs84, np.asarray([f.outline for f in found], dtype=object))
+        centres = shapely.get_coordinates(shapely.centroid(placed))
+        for patch, outline, (lon, lat) in zip(found, placed, centres, strict=True):
+            result.candidates.append(
+                Candidate(
+                    lat=round(float(lat), 6),
+                    lon=round(float(lon), 6),
+                    score=patch.score,
+                    pixels=patch.pixels,
+                    area_m2=round(patch.pixels * pixel_area, 1),
+                    outline=mapping(outline),
+                    reasons=patch.reasons,
+                )
             )
-        )
     result.candidates.sort(key=lambda c: -c.score)
     return result
+
+
+@dataclass
+class _Found:
+    """A patch that passed the patch tests, its outline still in the scene's coordinates."""
+
+    outline: Any
+    score: float
+    pixels: int
+    reasons: list[dict[str, Any]]
+
+
+def _judge_patches(
+    labels: np.ndarray,
+    stack: PixelStack,
+    scores: np.ndarray,
+    inner: tuple[slice, slice],
+    history: Sequence[Earlier],
+    affine: Any,
+    level: str,
+) -> tuple[list[_Found], int]:
+    """Apply the patch tests (rule 4) and the history (rule 5) to every patch of a window.
+
+    Return the patches kept and how many were dropped. A patch is this window's if its
+    first pixel (top row, leftmost) lies inside, not in the margin: then tiles never share
+    one. Every patch is measured at once, by sums over its pixels and by shapely's array
+    functions: measuring them one by one in Python was half the time of a clear scan.
+    """
+    where = np.flatnonzero(labels)  # in raster order: a patch's first entry is its first pixel
+    patch = labels.ravel()[where]
+    numbers, first = np.unique(patch, return_index=True)
+    top, left = np.divmod(where[first], labels.shape[1])
+    mine = (inner[0].start <= top) & (top < inner[0].stop)
+    mine &= (inner[1].start <= left) & (left < inner[1].stop)
+    size = np.bincount(patch)
+    brightness = stack.brightness.ravel()[where].astype(np.float64)
+    mean = np.bincount(patch, weights=brightness) / np.maximum(size, 1)
+    deviation = np.bincount(patch, weights=(brightness - mean[patch]) ** 2)
+    spread = np.sqrt(deviation / np.maximum(size, 1)) / np.maximum(mean, 1e-6)
+    count, spread = size[numbers], spread[numbers]
+    # Cheap tests first: size, and uneven inside (a heap's brightness varies).
+    kept = mine & (count >= MIN_PIXELS) & (count <= MAX_PIXELS) & (spread >= UNEVEN_CV)
+    dropped = int((mine & ~kept).sum())
+    numbers, count, spread = numbers[kept], count[kept], spread[kept]
+    if not numbers.size:
+        return [], dropped
+    boxes = ndimage.find_objects(labels)
+    outlines = _outlines(labels, {int(k): boxes[k - 1] for k in numbers}, affine)
+    polygons = np.asarray([outlines[int(k)] for k in numbers], dtype=object)
+    area = shapely.area(polygons)
+    filled = shapely.area(shapely.polygons(shapely.get_exterior_ring(polygons)))
+    rectangles = shapely.oriented_envelope(polygons)
+    corners, owner = shapely.get_coordinates(rectangles, return_index=True)
+    start = np.searchsorted(owner, np.arange(len(polygons)))
+    sides = [
+        np.round(np.hypot(*(corners[start + i + 1] - corners[start + i]).T), 3) for i in (0, 1)
+    ]
+    short, long = np.minimum(*sides), np.maximum(*sides)
+    rectangle_area = shapely.area(rectangles)
+    fill = np.divide(area, rectangle_area, out=np.ones_like(area), where=rectangle_area > 0)
+    ring = area < RING_FILL * filled  # the uneven edge of a larger smooth object
+    line = (short < LINE_WIDTH_M) & (long > LINE_LENGTH_M)  # a road, a field edge, sheds
+    block = (fill >= BLOCK_FILL) & (spread < UNIFORM_CV) & (count >= 9)  # a roof or a yard
+    passed = ~(ring | line | block)
+    dropped += int((~passed).sum())
+    term = np.minimum(spread / 0.3, 1.0) * 0.5 + (1 - fill) * 0.5
+    value = np.bincount(patch, weights=scores.ravel()[where])[numbers] / count * 0.7 + 0.3 * term
+    at_pixels = PixelStack(*(getattr(stack, name).ravel()[where] for name in PIXEL_FIELDS))
+    shares = {
+        code: np.bincount(patch, weights=test(at_pixels))[numbers] / count
+        for code, _rule, test in PIXEL_TESTS
+    }
+    found = []
+    for index in np.flatnonzero(passed):
+        number = int(numbers[index])
+        reasons = [
+            reason(code, share=round(float(share[index]) * 100)) for code, share in shares.items()
+        ]
+        if level == "L1C":
+            reasons.append(reason("l1c"))
+        reasons.append(reason("uneven_inside", spread=round(float(spread[index]) * 100)))
+        if fill[index] < BLOCK_FILL:
+            reasons.append(reason("irregular", fill=round(float(fill[index]) * 100)))
+        box = boxes[number - 1]
+        factor, history_reasons = _history_verdict(history, box, labels[box] == number)
+        found.append(
+            _Found(
+                outline=polygons[index],
+                score=round(min(float(value[index]) * factor, 1.0), 3),
+                pixels=int(count[index]),
+                reasons=reasons + history_reasons,
+            )
+        )
+    return found, dropped
 
 
 def _outlines(
@@ -1037,56 +1071,6 @@ def _outlines(
     x, y = affine * (corners[:, 0], corners[:, 1])
     outlines = shapely.set_coordinates(outlines, np.column_stack([x, y]))
     return dict(zip(numbers, outlines, strict=True))
-
-
-def _cheap_patch_tests(
-    pixels: np.ndarray, box: tuple[slice, slice], stack: PixelStack, inner: tuple[slice, slice]
-) -> str:
-    """Say whether a patch is "kept" for the shape tests, "dropped", or "elsewhere".
-
-    A patch is this window's if its first pixel (top row, leftmost) lies inside it, not
-    in the margin: then tiles never share one. Size and evenness cost nothing to test.
-    """
-    rows, cols = box
-    top = int(rows.start)
-    first_col = int(np.flatnonzero(pixels[0])[0]) + int(cols.start)
-    if not (inner[0].start <= top < inner[0].stop and inner[1].start <= first_col < inner[1].stop):
-        return "elsewhere"
-    count = int(pixels.sum())
-    brightness = stack.brightness[pixels]
-    even = float(brightness.std()) < UNEVEN_CV * max(float(brightness.mean()), 1e-6)
-    return "dropped" if not MIN_PIXELS <= count <= MAX_PIXELS or even else "kept"
-
-
-@dataclass
-class _Verdict:
-    """What the patch tests say of a kept patch, before it is placed on the map."""
-
-    score: float
-    pixels: int
-    reasons: list[dict[str, Any]]
-
-
-def _judge_patch(
-    polygon: Any,
-    pixels: np.ndarray,
-    box: tuple[slice, slice],
-    stack: PixelStack,
-    scores: np.ndarray,
-    history: Sequence[Earlier],
-    level: str,
-) -> _Verdict | None:
-    """Apply the shape tests (rule 4) and the history (rule 5) to a patch; None drops it."""
-    passed, shape_reasons, term = _shape_verdict(polygon, pixels, stack)
-    if not passed:
-        return None
-    factor, history_reasons = _history_verdict(history, box, pixels)
-    value = float(scores[pixels].mean()) * 0.7 + 0.3 * term
-    return _Verdict(
-        score=round(min(value * factor, 1.0), 3),
-        pixels=int(pixels.sum()),
-        reasons=_patch_reasons(stack, pixels, shape_reasons + history_reasons, level),
-    )
 
 
 def detect_window(
