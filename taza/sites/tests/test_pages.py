@@ -122,8 +122,8 @@ def test_the_scans_page_offers_only_delivered_folders(client, cast, settings, tm
         dst.update_tags(BOA_ADD_OFFSET="about a thousand")
     refused = client.post("/sites/scans/", {"folder": "2025-09-odd", "l1c": "on"})
     assert refused.status_code == 400 and "reflectance × 10,000" in refused.content.decode()
-    answer = russian.post("/sites/scans/", {"folder": "2025-09-odd", "l1c": "on"})
-    assert "ничего не запущено" in answer.content.decode()
+    said = russian.post("/sites/scans/", {"folder": "2025-09-odd", "l1c": "on"})
+    assert "ничего не запущено" in said.content.decode()
     assert ScanJob.objects.count() == 1
 
 
