@@ -52,7 +52,7 @@ from rasterio.transform import array_bounds
 from rasterio.windows import Window
 from rasterio.windows import transform as window_transform
 from scipy import ndimage
-from shapely.geometry import mapping, shape
+from shapely.geometry import Polygon, mapping, shape
 
 from taza.sites.reasons import reason
 
@@ -404,6 +404,8 @@ def _read_padded(src: Any, bands: list[int], window: Window) -> np.ndarray:
     width, height = int(window.width), int(window.height)
     left, top = max(col, 0), max(row, 0)
     right, bottom = min(col + width, src.width), min(row + height, src.height)
+    if (left, top, right, bottom) == (col, row, col + width, row + height):
+        return _counts(src, bands, src.read(bands, window=window))  # wholly inside
     out = np.zeros((len(bands), height, width), dtype=np.uint16)
     if right > left and bottom > top:
         inside = src.read(bands, window=Window(left, top, right - left, bottom - top))
@@ -472,7 +474,8 @@ def _cloudy_and_nodata(
     raw = data[: len(BANDS)]
     nodata = raw[0] == 0
     dark = np.flatnonzero(nodata)  # few pixels: test the other bands only there
-    nodata.flat[dark] = ~raw.reshape(len(BANDS), -1)[:, dark].any(axis=0)
+    if dark.size:
+        nodata.flat[dark] = ~raw.reshape(len(BANDS), -1)[:, dark].any(axis=0)
     if level == "L1C":
         bright = raw[0] >= _scaled_at_least(L1C_CLOUD_BLUE) + offsets[0]
         cloudy = _large(bright, L1C_CLOUD_PIXELS)
@@ -756,9 +759,11 @@ def _maybe_candidates(corrected: np.ndarray) -> np.ndarray:
     """
     blue, green, red, nir = (corrected[i].ravel() for i in range(4))
     ndvi = round(MAX_NDVI * 100) + 1  # NDVI ≤ 0.31: 100 (n − r) ≤ 31 (n + r)
-    red32 = red.astype(np.uint32)
-    where = np.flatnonzero((100 - ndvi) * nir.astype(np.uint32) <= (100 + ndvi) * red32)
-    blue32, red32 = blue[where].astype(np.uint32), red32[where]
+    where = np.flatnonzero(
+        np.multiply(nir, 100 - ndvi, dtype=np.uint32)
+        <= np.multiply(red, 100 + ndvi, dtype=np.uint32)
+    )
+    blue32, red32 = blue[where].astype(np.uint32), red[where].astype(np.uint32)
     grey = round(MIN_BLUE_RED * 100) - 1
     passed = (blue32 + green[where] + red32 >= round(3 * MIN_BRIGHTNESS * 10000) - 3) & (
         100 * blue32 >= grey * red32
@@ -1042,6 +1047,24 @@ def _judge_patches(
     return found, dropped
 
 
+def _polygons(rings: list[list[Any]]) -> np.ndarray:
+    """Make polygons from GeoJSON rings (the shell, then any holes), most at once.
+
+    Patches without holes, nearly all of them, are made in one call from their shells.
+    """
+    outlines = np.empty(len(rings), dtype=object)
+    plain = [index for index, parts in enumerate(rings) if len(parts) == 1]
+    if plain:
+        shells = [np.asarray(rings[index][0], dtype=np.float64) for index in plain]
+        owner = np.repeat(np.arange(len(shells)), [len(shell) for shell in shells])
+        made = shapely.polygons(shapely.linearrings(np.concatenate(shells), indices=owner))
+        outlines[plain] = made
+    for index, parts in enumerate(rings):
+        if len(parts) > 1:
+            outlines[index] = Polygon(parts[0], parts[1:])
+    return outlines
+
+
 def _outlines(
     labels: np.ndarray, boxes: dict[int, tuple[slice, slice]], affine: Any
 ) -> dict[int, Any]:
@@ -1061,11 +1084,11 @@ def _outlines(
         strip[: part.shape[0], at : at + part.shape[1]] = np.where(part == number, number, 0)
         shift[number] = (cols.start - at, rows.start)
         at += part.shape[1] + 1
-    numbers, polygons = [], []
+    numbers, rings = [], []
     for geometry, value in shapes(strip, mask=strip > 0, connectivity=8):
         numbers.append(int(value))
-        polygons.append(shape(geometry))
-    outlines = np.asarray(polygons, dtype=object)
+        rings.append(geometry["coordinates"])
+    outlines = _polygons(rings)
     corners, owner = shapely.get_coordinates(outlines, return_index=True)
     corners += np.asarray([shift[number] for number in numbers], dtype=np.float64)[owner]
     x, y = affine * (corners[:, 0], corners[:, 1])
