@@ -789,16 +789,17 @@ PIXEL_FIELDS = tuple(PixelStack.__dataclass_fields__)
 
 
 def _score_pixels(corrected: np.ndarray, flat: np.ndarray) -> tuple[PixelStack, np.ndarray]:
-    """Compute the pixel indices and the score at some pixels of a window, as images.
+    """Compute the pixel indices and the score at some pixels of a window (flat indexes).
 
-    Pixels not asked for are zero. When they are few (the usual case), only they and
-    the 5 × 5 pixels around each (for texture, the window's edge repeated as in _box_mean)
-    are read; when they are many, the whole window is computed instead.
+    When they are few (the usual case), only they and the 5 × 5 pixels around each (for
+    texture, the window's edge repeated as in _box_mean) are read; when they are many,
+    the whole window is computed and those pixels taken from it.
     """
     shape_out = corrected.shape[1:]
     if flat.size * (2 * TEXTURE_RADIUS + 1) ** 2 > corrected[0].size:
         whole = _stack_in(corrected, (slice(0, shape_out[0]), slice(0, shape_out[1])))
-        return whole, score(whole)
+        picked = PixelStack(*(getattr(whole, name).ravel()[flat] for name in PIXEL_FIELDS))
+        return picked, score(picked)
     rows, cols = np.unravel_index(flat, shape_out)
     blue, green, red, nir = (
         corrected[i, rows, cols].astype(np.float32) / 10000.0 for i in range(4)
@@ -820,15 +821,12 @@ def _score_pixels(corrected: np.ndarray, flat: np.ndarray) -> tuple[PixelStack, 
         blue_red=_ratio(blue, red),
         texture=np.sqrt(np.clip(spread, 0, None)),
     )
-    images = []
-    for name in PIXEL_FIELDS:
-        image = np.zeros(shape_out, dtype=np.float32)
-        image.flat[flat] = getattr(values, name)
-        images.append(image)
-    stack = PixelStack(*images)
-    scores = np.zeros(shape_out, dtype=np.float32)
-    scores.flat[flat] = score(values)
-    return stack, scores
+    return values, score(values)
+
+
+def _pick(values: PixelStack, keep: np.ndarray) -> PixelStack:
+    """Return the values of the pixels kept."""
+    return PixelStack(*(getattr(values, name)[keep] for name in PIXEL_FIELDS))
 
 
 def _stack_in(corrected: np.ndarray, box: tuple[slice, slice]) -> Indices:
@@ -915,11 +913,13 @@ def scan_window(
     flat = flat[np.bincount(group_of)[group_of] >= MIN_PIXELS]
     if not flat.size:
         return result
-    stack, scores = _score_pixels(look.corrected, flat)
-    hot = np.zeros(masked.shape, dtype=bool)
-    hot.flat[flat] = scores.flat[flat] >= THRESHOLD
-    if not hot.any():
+    values, scores = _score_pixels(look.corrected, flat)
+    keep = scores >= THRESHOLD
+    if not keep.any():
         return result
+    flat, values, scores = flat[keep], _pick(values, keep), scores[keep]
+    hot = np.zeros(masked.shape, dtype=bool)
+    hot.flat[flat] = True
     history: list[Earlier] = []
     for old_path in [before] if isinstance(before, Path) else list(before or []):
         old_src = open_scene(old_path)
@@ -931,7 +931,7 @@ def scan_window(
     history.sort(key=lambda h: h.day or date.min)
     to_wgs84 = _transformer(crs, "EPSG:4326")
     labels, _n = ndimage.label(hot, structure=np.ones((3, 3), dtype=bool))
-    found, dropped = _judge_patches(labels, stack, scores, inner, history, affine, level)
+    found, dropped = _judge_patches(labels, values, scores, inner, history, affine, level)
     result.dropped_patches += dropped
     if found:
         # All outlines to latitude/longitude in one call: one call per patch cost as much.
@@ -965,7 +965,7 @@ class _Found:
 
 def _judge_patches(
     labels: np.ndarray,
-    stack: PixelStack,
+    values: PixelStack,
     scores: np.ndarray,
     inner: tuple[slice, slice],
     history: Sequence[Earlier],
@@ -981,12 +981,13 @@ def _judge_patches(
     """
     where = np.flatnonzero(labels)  # in raster order: a patch's first entry is its first pixel
     patch = labels.ravel()[where]
+    # ``values`` and ``scores`` hold exactly the labelled pixels, in the same raster order.
     numbers, first = np.unique(patch, return_index=True)
     top, left = np.divmod(where[first], labels.shape[1])
     mine = (inner[0].start <= top) & (top < inner[0].stop)
     mine &= (inner[1].start <= left) & (left < inner[1].stop)
     size = np.bincount(patch)
-    brightness = stack.brightness.ravel()[where].astype(np.float64)
+    brightness = values.brightness.astype(np.float64)
     mean = np.bincount(patch, weights=brightness) / np.maximum(size, 1)
     deviation = np.bincount(patch, weights=(brightness - mean[patch]) ** 2)
     spread = np.sqrt(deviation / np.maximum(size, 1)) / np.maximum(mean, 1e-6)
@@ -1017,10 +1018,9 @@ def _judge_patches(
     passed = ~(ring | line | block)
     dropped += int((~passed).sum())
     term = np.minimum(spread / 0.3, 1.0) * 0.5 + (1 - fill) * 0.5
-    value = np.bincount(patch, weights=scores.ravel()[where])[numbers] / count * 0.7 + 0.3 * term
-    at_pixels = PixelStack(*(getattr(stack, name).ravel()[where] for name in PIXEL_FIELDS))
+    value = np.bincount(patch, weights=scores)[numbers] / count * 0.7 + 0.3 * term
     shares = {
-        code: np.bincount(patch, weights=test(at_pixels))[numbers] / count
+        code: np.bincount(patch, weights=test(values))[numbers] / count
         for code, _rule, test in PIXEL_TESTS
     }
     found = []
