@@ -122,6 +122,49 @@ def throughput(size: int, folder: Path) -> None:
     )
 
 
+def cloudy_and_clear(size: int, folder: Path) -> None:
+    """Time a clear scene and the same scene three-quarters clouded over, per km² of land.
+
+    Both stored pixel-interleaved (GDAL's default) and band-interleaved (as a stack of the
+    product's band files is), one worker, each beside the reference read of that file.
+    """
+    import numpy as np
+    import rasterio
+
+    from taza.sites.space import TILE, close_scenes, scan_window, windows
+    from taza.sites.synthetic import Patch, make_scene
+
+    rng = random.Random(2)
+    dumps = tuple(
+        Patch("dump", rng.randrange(20, size - 40), rng.randrange(20, size - 40), 8)
+        for _n in range(size // 64)
+    )
+    half = size // 2
+    clouds = (
+        Patch("cloud", 0, 0, half),
+        Patch("cloud", 0, half, half),
+        Patch("cloud", half, 0, half),
+    )
+    for interleave in ("pixel", "band"):
+        for name, patches in (("clear", dumps), ("75% cloud", dumps + clouds)):
+            scene = folder / f"S2_T42UXE_20250716_{interleave}_{name[:3]}.tif"
+            make_scene(scene, width=size, height=size, patches=patches, interleave=interleave)
+            start = time.perf_counter()
+            with rasterio.open(scene) as src:
+                red, nir = src.read(3).astype(np.float32), src.read(4).astype(np.float32)
+            float(((nir - red) / np.maximum(nir + red, 1)).mean())
+            reference = time.perf_counter() - start
+            close_scenes()
+            start = time.perf_counter()
+            land = sum(scan_window(scene, *window).land_m2 for window in windows(size, size, TILE))
+            spent = time.perf_counter() - start
+            km2, land_km2 = size * size / 10_000, land / 1e6
+            print(
+                f"{interleave}-interleaved, {name:>9}: reference {km2 / reference:,.0f} km²/s; "
+                f"Taza {km2 / spent:,.0f} km² of scene/s, {land_km2 / spent:,.0f} km² of land/s"
+            )
+
+
 def onnx_stage(folder: Path) -> None:
     """Time the second stage: chip features and ONNX inference, per candidate."""
     import numpy as np
@@ -285,6 +328,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         real_scenes(Path(tmp))
         throughput(options.size, Path(tmp))
+        cloudy_and_clear(options.size, Path(tmp))
         onnx_stage(Path(tmp))
         accuracy(options.scenes, Path(tmp))
 

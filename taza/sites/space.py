@@ -70,6 +70,8 @@ EXCLUDED_SCL = {
     10: "thin cirrus",
     11: "snow or ice",
 }
+_EXCLUDED_CLASS = np.zeros(65536, dtype=bool)  # SCL value → excluded, for a quick lookup
+_EXCLUDED_CLASS[list(EXCLUDED_SCL)] = True
 CLOUD_BUFFER = 3  # pixels (30 m) around clouds, shadows, snow and no data
 WATER_BUFFER = 3  # pixels around water and wet shore: surf, beach and mud
 MNDWI_WATER = 0.0  # (green − SWIR) / (green + SWIR) above this, and …
@@ -481,8 +483,10 @@ def _cloudy_and_nodata(
         cloudy = _large(bright, L1C_CLOUD_PIXELS)
     elif data.shape[0] > len(BANDS):
         scl = data[-1]
-        cloudy = np.isin(scl, [k for k in EXCLUDED_SCL if k != 6])
-        nodata |= scl == 6  # water: buffered with the wet shore
+        cloudy = _EXCLUDED_CLASS[scl]
+        water = scl == 6  # buffered with the wet shore, as water
+        cloudy &= ~water
+        nodata |= water
     else:
         cloudy = np.zeros(nodata.shape, dtype=bool)
     return cloudy, nodata
@@ -846,12 +850,25 @@ def _stack_in(corrected: np.ndarray, box: tuple[slice, slice]) -> Indices:
     return Indices(*(getattr(stack, name)[inner] for name in Indices.__dataclass_fields__))
 
 
-def _read_counts(src: Any, window: Window, *, allow_l1c: bool) -> tuple[str, np.ndarray]:
-    """Check a scene and read a window of its bands (and SCL) as stored: counts."""
+def _read_counts(
+    src: Any, window: Window, *, allow_l1c: bool, inner: tuple[slice, slice] | None = None
+) -> tuple[str, np.ndarray | None]:
+    """Check a scene and read a window of its bands (and SCL) as stored: counts.
+
+    With SCL, it is read first: when it says that every pixel of ``inner`` is cloud,
+    shadow, snow, water or no data, nothing more is read (None). From a file that stores
+    bands apart (band-interleaved, or a VRT of the product's band files), a clouded-over
+    window then costs one band's read, not seven.
+    """
     level = check_scene(src, allow_l1c=allow_l1c)
     order = band_indexes(src)
-    wanted = [order[name] for name in BANDS] + ([order[SCL]] if SCL in order else [])
-    return level, _read_padded(src, wanted, window)
+    bands = [order[name] for name in BANDS]
+    if SCL not in order:
+        return level, _read_padded(src, bands, window)
+    scl = _read_padded(src, [order[SCL]], window)
+    if inner is not None and _EXCLUDED_CLASS[scl[0][inner]].all():
+        return level, None
+    return level, np.concatenate([_read_padded(src, bands, window), scl])
 
 
 def _outside(
@@ -891,16 +908,18 @@ def scan_window(
     """
     outer = Window(col - MARGIN, row - MARGIN, width + 2 * MARGIN, height + 2 * MARGIN)
     src = open_scene(path)
-    level, data = _read_counts(src, outer, allow_l1c=allow_l1c)
+    inner = (slice(MARGIN, MARGIN + height), slice(MARGIN, MARGIN + width))
+    level, data = _read_counts(src, outer, allow_l1c=allow_l1c, inner=inner)
     affine = window_transform(outer, src.transform)
     crs = src.crs
     pixel_area = abs(affine.a * affine.e)
+    if data is None:  # clouded over: no land to inspect
+        return WindowResult([], 0.0, float(width * height) * pixel_area)
     look = _first_look(data, level, src)
     masked = look.masked
     outside = _outside(territory, exclusion, crs, affine, masked.shape)
     if outside is not None:
         masked |= outside
-    inner = (slice(MARGIN, MARGIN + height), slice(MARGIN, MARGIN + width))
     land = ~masked[inner]
     result = WindowResult([], float(land.sum()) * pixel_area, float((~land).sum()) * pixel_area)
     maybe = look.maybe & ~masked
@@ -924,6 +943,8 @@ def scan_window(
     for old_path in [before] if isinstance(before, Path) else list(before or []):
         old_src = open_scene(old_path)
         old_level, old_data = _read_counts(old_src, outer, allow_l1c=allow_l1c)
+        if old_data is None:
+            continue  # not reached: without ``inner`` every window is read whole
         old_look = _first_look(old_data, old_level, old_src)
         history.append(
             Earlier(scene_date(old_path, old_src.tags()), old_look.corrected, old_look.masked)

@@ -62,8 +62,13 @@ def make_scene(
     day: date = date(2025, 7, 15),
     seed: int = 1,
     describe_bands: bool = True,
+    interleave: str = "pixel",
 ) -> tuple[float, float]:
-    """Write the scene; return its origin in the scene's CRS."""
+    """Write the scene; return its origin in the scene's CRS.
+
+    ``interleave`` is GDAL's: "pixel" keeps a pixel's bands together in each block (GDAL's
+    default), "band" stores each band apart, as a stack of the product's band files does.
+    """
     rng = np.random.default_rng(seed)
     origin = scene_origin(*top_left)
     data = np.empty((7, height, width), dtype=np.uint16)
@@ -93,6 +98,7 @@ def make_scene(
         "blockxsize": 256,
         "blockysize": 256,
         "compress": "deflate",
+        "interleave": interleave,
     }
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(data)

@@ -88,6 +88,22 @@ def test_tiles_give_the_same_candidates_as_the_whole_scene(scene):
     assert sorted((c.lat, c.lon) for c in tiled) == sorted((c.lat, c.lon) for c in whole)
 
 
+def test_a_window_that_scl_says_is_clouded_over_is_not_read_further(tmp_path):
+    """Its land is nil, and the clear window beside it still gives its dump."""
+    path = tmp_path / "S2_T42UXE_20250715.tif"
+    dump = Patch("dump", 100, 300, 8)
+    make_scene(path, width=512, height=256, patches=(Patch("cloud", 0, 0, 256), dump))
+    clouded = space.scan_window(path, 0, 0, 256, 256)
+    assert clouded.candidates == [] and clouded.land_m2 == 0
+    assert clouded.masked_m2 == 256 * 256 * 100
+    clear = space.scan_window(path, 256, 0, 256, 256)
+    assert len(clear.candidates) == 1 and clear.land_m2 > 0.9 * 256 * 256 * 100
+    # A sliver of land inside the window (the cloud stops a pixel short): read as usual.
+    make_scene(path, width=512, height=256, patches=(Patch("cloud", 0, 0, 255), dump))
+    edge = space.scan_window(path, 0, 0, 256, 256)
+    assert edge.land_m2 == 0 and edge.masked_m2 == 256 * 256 * 100  # within the buffer
+
+
 def test_a_patch_new_on_one_date_only_is_not_called_new(tmp_path):
     """One pair of dates cannot tell a dump from a harvest: the patch loses half its score."""
     before = tmp_path / "before" / "S2_T42UXE_20250615.tif"
