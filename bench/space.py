@@ -11,9 +11,10 @@ side in one run:
   polygons), with 1 and 2 worker processes over the tiles.
 
 First the real crops shipped with the tests (taza/sites/data): speed beside the
-reference, false candidates per km², and recall on dumps implanted into them. Then
-precision and recall on a set of synthetic scenes with random dumps, confusers and
-clouds.
+reference, false candidates per km², and recall on dumps implanted into them. Then a
+clear and a clouded scene per km² of land, with a pixel's bands stored together and
+apart. Then precision and recall on a set of synthetic scenes with random dumps,
+confusers and clouds.
 """
 
 from __future__ import annotations
