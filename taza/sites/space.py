@@ -98,6 +98,8 @@ SEASON = range(3, 10)  # March to September: no snow cover
 DATE_IN_NAME = re.compile(r"(20\d\d)(\d\d)(\d\d)")
 LEVELS = ("L2A", "L1C")
 BASELINE_IN_NAME = re.compile(r"_N(\d{2})(\d{2})_")  # S2A_MSIL2A_20230715T061641_N0509_…
+PIXEL_M = 10.0  # the grid the pixel and patch rules are made for
+UNITS_METRE = ("metre", "meter", "m")
 BASELINE_OFFSET = 1000  # counts added to every band from processing baseline 04.00
 
 
@@ -266,6 +268,19 @@ def check_scene(src: Any, *, allow_l1c: bool = False) -> str:
     if level == "L2A" and SCL not in bands:
         raise SceneError(f"{Path(src.name).name}: a Level-2A scene without its SCL band", "scl")
     radiometric_offsets(src)  # refuse a scale it cannot read now, not in every tile
+    width, height = abs(src.transform.a), abs(src.transform.e)
+    if src.crs is None or not src.crs.is_projected or src.crs.linear_units not in UNITS_METRE:
+        raise SceneError(
+            f"{Path(src.name).name}: coordinates {src.crs} are not a projected system in "
+            "metres; the rules measure patches in metres (use the product's UTM zone)",
+            "grid",
+        )
+    if max(abs(width - PIXEL_M), abs(height - PIXEL_M)) > 0.5:
+        raise SceneError(
+            f"{Path(src.name).name}: pixels of {width:g} × {height:g} m; the rules are made "
+            f"for Sentinel-2's {PIXEL_M:g} m bands",
+            "grid",
+        )
     if level == "L1C" and not allow_l1c:
         raise SceneError(
             f"{Path(src.name).name}: a Level-1C scene (top of atmosphere). Use the Level-2A "

@@ -63,6 +63,10 @@ SCENE_ERRORS = {
         "SCL band; nothing was started."
     ),
     "scl": gettext_lazy("A Level-2A scene in this folder has no SCL band; nothing was started."),
+    "grid": gettext_lazy(
+        "A scene in this folder is not on Sentinel-2's 10 m grid in metres (use the "
+        "product's UTM zone); nothing was started."
+    ),
     "scale": gettext_lazy(
         "A scene in this folder stores its bands in a way the scan cannot read (it needs "
         "reflectance × 10,000 and a readable offset); nothing was started."

@@ -221,3 +221,32 @@ def test_a_file_that_is_not_a_scene_is_refused_in_words(tmp_path):
         dst.write(data)
     with rasterio.open(few) as src, pytest.raises(space.SceneError, match="3 bands"):
         space.band_indexes(src)
+
+
+@pytest.mark.parametrize(
+    ("crs", "pixel", "said"),
+    [
+        ("EPSG:4326", 0.0001, "not a projected system in metres"),  # reprojected to degrees
+        ("EPSG:32642", 20.0, "pixels of 20 × 20 m"),  # the 20 m bands' grid
+        (None, 10.0, "not a projected system"),
+    ],
+)
+def test_a_scene_off_the_10_m_metric_grid_is_refused_in_words(tmp_path, crs, pixel, said):
+    """The pixel and patch rules count pixels and measure metres."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    path = tmp_path / "S2_T42UXE_20250715.tif"
+    make_scene(path, width=64, height=64)
+    with rasterio.open(path) as src:
+        profile, data, descriptions = src.profile, src.read(), src.descriptions
+    profile.update(crs=crs, transform=from_origin(71.3, 51.2, pixel, pixel))
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(data)
+        for index, description in enumerate(descriptions, start=1):
+            dst.set_band_description(index, description)
+    with rasterio.open(path) as src, pytest.raises(space.SceneError, match=said) as refused:
+        space.check_scene(src)
+    assert refused.value.code == "grid"
+    with pytest.raises(space.SceneError):
+        space.scan_window(path, 0, 0, 64, 64)
