@@ -171,17 +171,49 @@ def in_season(day: date | None) -> bool:
     return day is None or day.month in SEASON
 
 
+# Other names for the bands: GDAL's Sentinel-2 driver ("B4"), STAC asset names (Element 84).
+BAND_ALIASES = {
+    "B2": "B02",
+    "B3": "B03",
+    "B4": "B04",
+    "B8": "B08",
+    "BLUE": "B02",
+    "GREEN": "B03",
+    "RED": "B04",
+    "NIR": "B08",
+    "SWIR16": "B11",
+    "SWIR22": "B12",
+}
+
+
+def band_name(description: str | None) -> str:
+    """Return the band a description names, in this module's spelling ("" for none).
+
+    "B04", "band_B04", "B4, central wavelength 665 nm", "red" and "scl" are all read.
+    """
+    words = re.split(r"[\s,;:(]+", str(description or "").strip().upper(), maxsplit=1)
+    name = words[0].removeprefix("BAND_") if words else ""
+    return BAND_ALIASES.get(name, name)
+
+
 def band_indexes(src: Any) -> dict[str, int]:
     """Map band names to 1-based indexes, by description when the file has them.
 
     SCL is there for Level-2A scenes and absent from Level-1C ones.
     """
-    names = [str(d or "").upper().replace("BAND_", "") for d in src.descriptions]
+    names = [band_name(d) for d in src.descriptions]
     if all(name in names for name in BANDS):
         found = {name: names.index(name) + 1 for name in BANDS}
         if SCL in names:
             found[SCL] = names.index(SCL) + 1
         return found
+    if any(names):  # named, but not all the bands needed: never guess by position
+        missing = [name for name in BANDS if name not in names]
+        raise SceneError(
+            f"{Path(src.name).name}: bands named {', '.join(filter(None, names))}; "
+            f"{', '.join(missing)} not among them",
+            "bands",
+        )
     if src.count < len(BANDS):
         raise SceneError(
             f"{Path(src.name).name}: {src.count} bands; {len(BANDS)} are needed "

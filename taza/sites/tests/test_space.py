@@ -250,3 +250,33 @@ def test_a_scene_off_the_10_m_metric_grid_is_refused_in_words(tmp_path, crs, pix
     assert refused.value.code == "grid"
     with pytest.raises(space.SceneError):
         space.scan_window(path, 0, 0, 64, 64)
+
+
+def test_bands_are_found_by_the_names_other_tools_give_them(tmp_path):
+    """GDAL's Sentinel-2 driver says "B4, central wavelength…", STAC assets say "red"."""
+    import rasterio
+
+    path = tmp_path / "S2_T42UXE_20250715.tif"
+    make_scene(path, width=64, height=64, patches=(Patch("dump", 20, 20, 8),))
+    expected = [(c.lat, c.lon, c.score) for c in space.detect_window(path, 0, 0, 64, 64)]
+    assert expected
+    with rasterio.open(path) as src:
+        profile, data = src.profile, src.read()
+    # The same bands, shuffled, under other names.
+    order = [6, 3, 0, 5, 2, 1, 4]  # SCL, B08, B02, B12, B04, B03, B11
+    for names in (
+        ["scl", "nir", "blue", "swir22", "red", "green", "swir16"],
+        ["SCL", "B8, central wavelength 842 nm", "B2", "B12", "B4", "B3", "B11"],
+    ):
+        other = tmp_path / f"S2_T42UXE_20250715_{names[1][:3]}.tif"
+        with rasterio.open(other, "w", **profile) as dst:
+            dst.write(data[order])
+            for index, name in enumerate(names, start=1):
+                dst.set_band_description(index, name)
+        found = [(c.lat, c.lon, c.score) for c in space.detect_window(other, 0, 0, 64, 64)]
+        assert found == expected, names
+    # Named, but without B08 (STAC's "nir08" is B8A): refused, never guessed by position.
+    with rasterio.open(other, "r+") as dst:
+        dst.set_band_description(2, "nir08")
+    with rasterio.open(other) as src, pytest.raises(space.SceneError, match="B08 not among"):
+        space.band_indexes(src)
