@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
 from collections.abc import Callable
 from functools import lru_cache
@@ -41,6 +42,7 @@ from taza.sites.space import reproject
 
 logger = logging.getLogger(__name__)
 SCENE_SUFFIXES = (".tif", ".tiff")
+MGRS_TILE = re.compile(r"(?:^|_)(T\d{2}[A-Z]{3})(?:_|$)")  # …_T42UXE_… in product names
 DROP_BELOW = 0.1  # the classifier is this sure it is not a dump
 BUDGET_CELL = 6  # H3 resolution of the budget's cells: about 36 km² each
 
@@ -67,12 +69,23 @@ def scenes_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in SCENE_SUFFIXES)
 
 
+def _tile_key(path: Path) -> str:
+    """Name what makes two scenes the same place: the MGRS tile (T42UXE), else the name less dates.
+
+    ESA's product names differ between dates in more than the date (satellite, processing
+    time, baseline: S2A_MSIL2A_20230715T061641_N0509_R034_T42UXE_20230715T101517), so the
+    tile id, where the name has one, is what is compared.
+    """
+    tile = MGRS_TILE.search(path.stem.upper())
+    return tile.group(1) if tile else space.DATE_IN_NAME.sub("", path.name)
+
+
 def _matching(scene: Path, before: Path | None) -> list[Path]:
-    """Find the earlier scenes of the same tile: the same name without the date, oldest first."""
+    """Find the earlier scenes of the same tile, oldest first."""
     if before is None:
         return []
-    key = space.DATE_IN_NAME.sub("", scene.name)
-    found = [p for p in scenes_in(before) if space.DATE_IN_NAME.sub("", p.name) == key]
+    key = _tile_key(scene)
+    found = [p for p in scenes_in(before) if p != scene and _tile_key(p) == key]
     return sorted(found, key=_date_key)
 
 

@@ -47,8 +47,10 @@ import shapely
 import shapely.affinity
 from PIL import Image
 from pyproj import Transformer
+from rasterio.enums import Resampling
 from rasterio.features import geometry_mask, shapes
 from rasterio.transform import array_bounds
+from rasterio.vrt import WarpedVRT
 from rasterio.windows import Window
 from rasterio.windows import transform as window_transform
 from scipy import ndimage
@@ -478,9 +480,9 @@ def _counts(src: Any, bands: list[int], data: np.ndarray) -> np.ndarray:
         if value is not None and not np.isnan(value):
             values[index][values[index] == value] = 0
     values = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
-    if data.dtype.kind == "f" and _stores_reflectance(src.name, Path(src.name).stat().st_mtime):
-        order = band_indexes(src)
-        scl = order.get(SCL)
+    scene = getattr(src, "src_dataset", src)  # a warped view reads the scene beneath it
+    if data.dtype.kind == "f" and _stores_reflectance(scene.name, Path(scene.name).stat().st_mtime):
+        scl = band_indexes(scene).get(SCL)
         for index, band in enumerate(bands):
             if band != scl:
                 values[index] *= 10000
@@ -644,8 +646,6 @@ class Exclusion:
             if local:
                 inside |= geometry_mask(local, shape_out, affine, invert=True, all_touched=True)
         if self.raster is not None:
-            from rasterio.vrt import WarpedVRT
-
             with (
                 rasterio.open(self.raster) as src,
                 WarpedVRT(
@@ -898,24 +898,65 @@ def _stack_in(corrected: np.ndarray, box: tuple[slice, slice]) -> Indices:
 
 
 def _read_counts(
-    src: Any, window: Window, *, allow_l1c: bool, inner: tuple[slice, slice] | None = None
+    src: Any,
+    window: Window,
+    *,
+    allow_l1c: bool,
+    inner: tuple[slice, slice] | None = None,
+    reader: Any = None,
 ) -> tuple[str, np.ndarray | None]:
     """Check a scene and read a window of its bands (and SCL) as stored: counts.
 
     With SCL, it is read first: when it says that every pixel of ``inner`` is cloud,
     shadow, snow, water or no data, nothing more is read (None). From a file that stores
     bands apart (band-interleaved, or a VRT of the product's band files), a clouded-over
-    window then costs one band's read, not seven.
+    window then costs one band's read, not seven. ``reader``, when given, is read instead
+    of ``src`` (the scene warped onto another's grid).
     """
     level = check_scene(src, allow_l1c=allow_l1c)
     order = band_indexes(src)
+    reader = reader if reader is not None else src
     bands = [order[name] for name in BANDS]
     if SCL not in order:
-        return level, _read_padded(src, bands, window)
-    scl = _read_padded(src, [order[SCL]], window)
+        return level, _read_padded(reader, bands, window)
+    scl = _read_padded(reader, [order[SCL]], window)
     if inner is not None and _EXCLUDED_CLASS[scl[0][inner]].all():
         return level, None
-    return level, np.concatenate([_read_padded(src, bands, window), scl])
+    return level, np.concatenate([_read_padded(reader, bands, window), scl])
+
+
+def _earlier(path: Path, src: Any, window: Window, *, allow_l1c: bool) -> Earlier:
+    """Read an earlier scene of the tile over the same ground as a window of ``src``.
+
+    A scene of the same tile on the same grid is read as it is; one with another extent
+    or grid (cropped differently, reprojected) is warped onto this scene's grid, nearest
+    pixel, so the history rule always compares the same ground.
+    """
+    old = open_scene(path)
+    day = scene_date(path, old.tags())
+    same_grid = (old.crs, old.transform, old.width, old.height) == (
+        src.crs,
+        src.transform,
+        src.width,
+        src.height,
+    )
+    if same_grid:
+        level, data = _read_counts(old, window, allow_l1c=allow_l1c)
+    else:
+        with WarpedVRT(
+            old,
+            crs=src.crs,
+            transform=src.transform,
+            width=src.width,
+            height=src.height,
+            resampling=Resampling.nearest,
+            nodata=0,
+        ) as aligned:
+            level, data = _read_counts(old, window, allow_l1c=allow_l1c, reader=aligned)
+    if data is None:  # not reached: without ``inner`` every window is read whole
+        raise SceneError(f"{path.name}: nothing read", "unreadable")
+    look = _first_look(data, level, old)
+    return Earlier(day, look.corrected, look.masked)
 
 
 def _outside(
@@ -988,14 +1029,7 @@ def scan_window(
     hot.flat[flat] = True
     history: list[Earlier] = []
     for old_path in [before] if isinstance(before, Path) else list(before or []):
-        old_src = open_scene(old_path)
-        old_level, old_data = _read_counts(old_src, outer, allow_l1c=allow_l1c)
-        if old_data is None:
-            continue  # not reached: without ``inner`` every window is read whole
-        old_look = _first_look(old_data, old_level, old_src)
-        history.append(
-            Earlier(scene_date(old_path, old_src.tags()), old_look.corrected, old_look.masked)
-        )
+        history.append(_earlier(old_path, src, outer, allow_l1c=allow_l1c))
     history.sort(key=lambda h: h.day or date.min)
     to_wgs84 = _transformer(crs, "EPSG:4326")
     labels, _n = ndimage.label(hot, structure=np.ones((3, 3), dtype=bool))

@@ -280,3 +280,46 @@ def test_bands_are_found_by_the_names_other_tools_give_them(tmp_path):
         dst.set_band_description(2, "nir08")
     with rasterio.open(other) as src, pytest.raises(space.SceneError, match="B08 not among"):
         space.band_indexes(src)
+
+
+def test_earlier_scenes_with_esa_names_and_another_extent_are_the_same_ground(tmp_path):
+    """Names differ in more than the date; an earlier delivery may be cut differently."""
+    import rasterio
+    from rasterio.windows import Window
+    from rasterio.windows import transform as window_transform
+
+    from taza.sites.scan import _matching
+
+    whole, earlier = tmp_path / "whole", tmp_path / "before"
+    whole.mkdir()
+    earlier.mkdir()
+    name = "S2B_MSIL2A_20250515T062629_N0511_R077_T42UXE_20250515T091823.tif"
+    make_scene(whole / name, width=600, height=600, patches=DUMPS, seed=2, day=date(2025, 5, 15))
+    # The same delivery with 40 pixels cut off the top and 30 off the left.
+    with rasterio.open(whole / name) as src:
+        cut = Window(30, 40, 570, 560)
+        profile = {**src.profile, "width": 570, "height": 560}
+        profile["transform"] = window_transform(cut, src.transform)
+        data, descriptions, tags = src.read(window=cut), src.descriptions, src.tags()
+    with rasterio.open(earlier / name, "w", **profile) as dst:
+        dst.write(data)
+        for index, description in enumerate(descriptions, start=1):
+            dst.set_band_description(index, description)
+        dst.update_tags(**tags)
+    second = "S2A_MSIL2A_20250715T061641_N0511_R034_T42UXE_20250715T101517.tif"
+    for folder in (whole, earlier):
+        make_scene(folder / second, patches=DUMPS, seed=4)
+    make_scene(earlier / "S2A_MSIL2A_20250716T061641_N0511_R034_T43UXE_X.tif", patches=DUMPS)
+    after = tmp_path / "S2A_MSIL2A_20250815T061641_N0511_R034_T42UXE_20250815T093012.tif"
+    make_scene(after, patches=DUMPS, seed=3, day=date(2025, 8, 15))
+    history = _matching(after, earlier)
+    assert [p.name[11:19] for p in history] == ["20250515", "20250715"]  # not the other tile
+
+    def judged(before: list[Path]) -> list[tuple[Any, ...]]:
+        found = space.detect_window(after, 0, 0, 512, 512, before=before)
+        return sorted((c.lat, c.lon, c.score, str(c.reasons)) for c in found)
+
+    # The cut delivery is read over the same ground as the whole one: the same verdicts.
+    # (Read pixel for pixel without aligning it, it shows grass where the heaps are.)
+    assert judged(history) == judged(_matching(after, whole))
+    assert any("persisting" in reasons for *_rest, reasons in judged(history))
