@@ -44,7 +44,6 @@ from typing import Any
 import numpy as np
 import rasterio
 import shapely
-import shapely.affinity
 from PIL import Image
 from pyproj import Transformer
 from rasterio.enums import Resampling
@@ -752,9 +751,10 @@ def close_scenes() -> None:
 class _Window:
     """One window's pixels as the rules need them, the cheap way first.
 
-    ``corrected`` holds the six bands as integers (reflectance × 10,000, haze taken off on
-    Level-1C); ``masked`` is rule 1 over the whole window; ``maybe`` is a superset of the
-    pixels that can pass every pixel test, found with a few integer comparisons. The full
+    ``corrected`` holds the index bands as integers (reflectance × 10,000 less the
+    radiometric offset and, on Level-1C, the haze); ``masked`` is rule 1 over the whole
+    window; ``maybe`` is a superset of the pixels that can pass every pixel test, found
+    with a few integer comparisons. The full
     index stack (texture needs a float box filter) is computed only around ``maybe``:
     on real scenes that is well under 2% of the pixels.
     """
