@@ -180,3 +180,16 @@ def test_float_reflectance_and_signed_counts_read_as_the_same_scene(tmp_path):
     for path in (floats, signed):
         assert candidates_at(path) == expected, path.name
         assert run(path)[1] == pytest.approx(run(crop)[1])  # the no-data strip is masked
+
+
+@pytest.mark.parametrize("crop", [FARMLAND, SHORE])
+def test_a_level_1c_scene_with_the_2022_offset_reads_the_same(tmp_path, crop):
+    """The haze offset already holds the 1,000; the cloud test must not count it as light."""
+    shifted = rewritten(crop, tmp_path / "shifted.tif", "uint16", lambda d: d)
+    with rasterio.open(shifted) as src:
+        meta, data = src.profile, src.read()
+    with rasterio.open(shifted, "r+") as dst:
+        dst.write(np.where(data > 0, data + 1000, 0).astype(meta["dtype"]))
+        dst.update_tags(PROCESSING_BASELINE="05.10")
+    assert candidates_at(shifted) == candidates_at(crop)
+    assert run(shifted)[1] == pytest.approx(run(crop)[1])  # the bright beach is no cloud
