@@ -31,6 +31,7 @@ them people see (taza.sites.scan).
 from __future__ import annotations
 
 import io
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -715,6 +716,9 @@ class _OpenScenes(threading.local):
 
 
 _OPEN = _OpenScenes()
+# A forked worker must not read through its parent's handles: an inherited file shares its
+# read position with the parent. It opens its own.
+os.register_at_fork(after_in_child=lambda: _OPEN.handles.clear())
 
 
 def open_scene(path: Path) -> Any:

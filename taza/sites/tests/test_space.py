@@ -323,3 +323,34 @@ def test_earlier_scenes_with_esa_names_and_another_extent_are_the_same_ground(tm
     # (Read pixel for pixel without aligning it, it shows grass where the heaps are.)
     assert judged(history) == judged(_matching(after, whole))
     assert any("persisting" in reasons for *_rest, reasons in judged(history))
+
+
+def test_a_forked_worker_opens_its_own_handle_on_a_scene(scene):
+    """An inherited handle shares its read position with the parent process."""
+    import os
+    import signal
+    import time
+
+    path, _origin = scene
+    kept = space.open_scene(path)
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # the worker: says what it got, and leaves whatever happens
+        try:
+            os.close(reading)
+            fresh = space.open_scene(path)
+            os.write(writing, b"own" if fresh is not kept else b"inherited")
+        finally:
+            os._exit(0)
+    os.close(writing)
+    for _wait in range(300):  # never hang the suite on a stuck child
+        if os.waitpid(child, os.WNOHANG)[0]:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+    said = os.read(reading, 16)
+    os.close(reading)
+    assert said == b"own"
+    assert space.open_scene(path) is kept  # the parent keeps its own
