@@ -222,6 +222,12 @@ def band_indexes(src: Any) -> dict[str, int]:
             f"({', '.join(BANDS)}), and SCL for Level-2A",
             "bands",
         )
+    if src.count > len(BANDS) + 1:  # a full stack (B01 … B12, B8A): order is a guess
+        raise SceneError(
+            f"{Path(src.name).name}: {src.count} unnamed bands; name them (B02 … SCL) or "
+            f"deliver {', '.join(BANDS)} and SCL in that order",
+            "bands",
+        )
     found = {name: index + 1 for index, name in enumerate(BANDS)}
     if src.count > len(BANDS):
         found[SCL] = len(BANDS) + 1

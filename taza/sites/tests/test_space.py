@@ -354,3 +354,18 @@ def test_a_forked_worker_opens_its_own_handle_on_a_scene(scene):
     os.close(reading)
     assert said == b"own"
     assert space.open_scene(path) is kept  # the parent keeps its own
+
+
+def test_a_full_stack_of_unnamed_bands_is_refused_rather_than_guessed(tmp_path):
+    """Thirteen bands, B01 first: read by position, blue would be the coastal band."""
+    import rasterio
+
+    path = tmp_path / "S2_T42UXE_20250715.tif"
+    make_scene(path, width=64, height=64, describe_bands=False)
+    with rasterio.open(path) as src:
+        profile, data = src.profile, src.read()
+    profile.update(count=13)
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(np.concatenate([data, data[:6]]))
+    with rasterio.open(path) as src, pytest.raises(space.SceneError, match="13 unnamed bands"):
+        space.band_indexes(src)
