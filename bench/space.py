@@ -302,6 +302,7 @@ def real_scenes(folder: Path) -> None:
         planted_scene = folder / f"implanted-{scene.name}"
         planted = implant(scene, planted_scene, 20)
         found, land, _spent = run(planted_scene)
+        found.sort(key=lambda c: -c.score)  # ranked over the whole crop, as the budget ranks
         ranks = []
         for dump in planted:
             lat, lon = dump.latlon(planted_scene)

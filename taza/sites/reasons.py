@@ -18,6 +18,9 @@ TEXTS: dict[str, Any] = {
     "uneven": _("uneven: local texture 0.02 or more on %(share)s%% of its pixels"),
     "uneven_inside": _("uneven inside: its brightness varies by %(spread)s%%"),
     "irregular": _("irregular outline: fills %(fill)s%% of its rectangle"),
+    "small": _(
+        "small: %(pixels)s pixels, too few to judge its shape, so its score leaves shape out"
+    ),
     "l1c": _("Level-1C scene: haze taken off by dark-object subtraction"),
     "persisting": _("there on every earlier date"),
     "new": _("new since %(date)s, and still there"),

@@ -89,6 +89,7 @@ MIN_BLUE_RED = 0.7  # … grey rather than red (soil and rust are red), …
 MIN_TEXTURE = 0.02  # … and uneven around (the spread of brightness over 5 × 5 pixels)
 TEXTURE_RADIUS = 2
 MIN_PIXELS = 4  # 400 m² at 10 m
+SHAPE_PIXELS = 9  # under 3 × 3 pixels a patch's outline and inner spread are its edges
 MAX_PIXELS = 2500  # 25 ha: larger than all but the largest dumps, a field or a town
 RING_FILL = 0.6  # a patch filling less of its outline is the edge of something else
 LINE_WIDTH_M = 25.0  # thinner than this and …
@@ -1126,10 +1127,13 @@ def _judge_patches(
     fill = np.divide(area, rectangle_area, out=np.ones_like(area), where=rectangle_area > 0)
     ring = area < RING_FILL * filled  # the uneven edge of a larger smooth object
     line = (short < LINE_WIDTH_M) & (long > LINE_LENGTH_M)  # a road, a field edge, sheds
-    block = (fill >= BLOCK_FILL) & (spread < UNIFORM_CV) & (count >= 9)  # a roof or a yard
+    shaped = count >= SHAPE_PIXELS  # enough pixels for shape and spread to say something
+    block = shaped & (fill >= BLOCK_FILL) & (spread < UNIFORM_CV)  # a roof or a yard
     passed = ~(ring | line | block)
     dropped += int((~passed).sum())
-    term = np.minimum(spread / 0.3, 1.0) * 0.5 + (1 - fill) * 0.5
+    # The shape-and-texture term is evidence only where there is a shape: a patch of a few
+    # pixels is all edge (high spread, low fill) whatever it is, roofs first among them.
+    term = np.where(shaped, np.minimum(spread / 0.3, 1.0) * 0.5 + (1 - fill) * 0.5, 0.0)
     value = np.bincount(patch, weights=scores)[numbers] / count * 0.7 + 0.3 * term
     shares = {
         code: np.bincount(patch, weights=test(values))[numbers] / count
@@ -1144,7 +1148,9 @@ def _judge_patches(
         if level == "L1C":
             reasons.append(reason("l1c"))
         reasons.append(reason("uneven_inside", spread=round(float(spread[index]) * 100)))
-        if fill[index] < BLOCK_FILL:
+        if not shaped[index]:
+            reasons.append(reason("small", pixels=int(count[index])))
+        elif fill[index] < BLOCK_FILL:
             reasons.append(reason("irregular", fill=round(float(fill[index]) * 100)))
         box = boxes[number - 1]
         factor, history_reasons = _history_verdict(history, box, labels[box] == number)

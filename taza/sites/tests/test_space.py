@@ -369,3 +369,15 @@ def test_a_full_stack_of_unnamed_bands_is_refused_rather_than_guessed(tmp_path):
         dst.write(np.concatenate([data, data[:6]]))
     with rasterio.open(path) as src, pytest.raises(space.SceneError, match="13 unnamed bands"):
         space.band_indexes(src)
+
+
+def test_a_patch_too_small_to_have_a_shape_gets_no_credit_for_one(tmp_path):
+    """Under 3 × 3 pixels, spread and fill are the patch's edges: roofs scored high on them."""
+    path = tmp_path / "S2_T42UXE_20250715.tif"
+    make_scene(path, patches=(Patch("dump", 100, 100, 2), Patch("dump", 300, 300, 8)), seed=5)
+    found = sorted(space.detect_window(path, 0, 0, 512, 512), key=lambda c: c.pixels)
+    assert [c.pixels < space.SHAPE_PIXELS for c in found] == [True, False]
+    small, large = found
+    assert {"code": "small", "pixels": small.pixels} in small.reasons
+    assert "irregular" not in codes(small) and "small" not in codes(large)
+    assert small.score <= 0.7  # the pixels' own evidence only (70% of the score at most)
