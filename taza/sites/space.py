@@ -653,17 +653,16 @@ class Exclusion:
             if local:
                 inside |= geometry_mask(local, shape_out, affine, invert=True, all_touched=True)
         if self.raster is not None:
-            with (
-                rasterio.open(self.raster) as src,
-                WarpedVRT(
-                    src,
-                    crs=crs,
-                    transform=affine,
-                    width=shape_out[1],
-                    height=shape_out[0],
-                    nodata=0,
-                ) as warped,
-            ):
+            # Kept open between windows, as scenes are (open_scene): a national layer's
+            # blocks are read once, not once per window.
+            with WarpedVRT(
+                open_scene(self.raster),
+                crs=crs,
+                transform=affine,
+                width=shape_out[1],
+                height=shape_out[0],
+                nodata=0,
+            ) as warped:
                 inside |= warped.read(1) != 0
         return inside
 
@@ -715,8 +714,11 @@ def _history_verdict(
     return 1.0, []
 
 
+KEPT_OPEN = 8  # scenes a thread keeps open: one, its earlier dates, the exclusion layer
+
+
 class _OpenScenes(threading.local):
-    """This thread's open scenes, by path: at most four, reopened when the file changes."""
+    """This thread's open scenes, by path: at most KEPT_OPEN, reopened when a file changes."""
 
     def __init__(self) -> None:
         self.handles: OrderedDict[str, tuple[tuple[int, int], Any]] = OrderedDict()
@@ -741,13 +743,12 @@ def open_scene(path: Path) -> Any:
     if known is not None and known[0] == version and not known[1].closed:
         src = known[1]
     else:
-        if known is not None:
-            known[1].close()
         src = rasterio.open(path)
     _OPEN.handles[key] = (version, src)
-    while len(_OPEN.handles) > 4:
-        _key, (_version, oldest) = _OPEN.handles.popitem(last=False)
-        oldest.close()
+    while len(_OPEN.handles) > KEPT_OPEN:
+        # Forgotten, not closed: a window may still be reading it (a scene and its earlier
+        # dates are open together); it closes when nothing refers to it any more.
+        _OPEN.handles.popitem(last=False)
     return src
 
 
@@ -978,12 +979,24 @@ def _outside(
     if exclusion is not None:
         outside = exclusion.mask(crs, affine, shape_out)
     if territory is not None:
-        local = reproject(_transformer("EPSG:4326", crs), territory)
+        local = _territory_in(territory, str(crs))
         corners = shapely.box(*array_bounds(*shape_out, affine))
         if not local.contains(corners):  # most windows lie wholly inside: nothing to draw
-            away = geometry_mask([mapping(local)], shape_out, affine, invert=False)
+            away = geometry_mask([local], shape_out, affine, invert=False)
             outside = away if outside is None else outside | away
     return outside
+
+
+@lru_cache(maxsize=8)
+def _territory_in(territory: Any, crs: str) -> Any:
+    """Return a territory in a scene's coordinates, prepared for the "wholly inside" test.
+
+    Once per territory and scene system, not per window: a region's outline has up to
+    4,000 vertices, and reprojecting it cost as much as a window's own work.
+    """
+    local = reproject(_transformer("EPSG:4326", crs), territory)
+    shapely.prepare(local)
+    return local
 
 
 def scan_window(

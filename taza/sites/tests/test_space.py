@@ -381,3 +381,20 @@ def test_a_patch_too_small_to_have_a_shape_gets_no_credit_for_one(tmp_path):
     assert {"code": "small", "pixels": small.pixels} in small.reasons
     assert "irregular" not in codes(small) and "small" not in codes(large)
     assert small.score <= 0.7  # the pixels' own evidence only (70% of the score at most)
+
+
+def test_a_scene_with_more_earlier_dates_than_handles_kept_is_still_read(tmp_path):
+    """More earlier dates than a worker keeps open: each is opened in turn, none lost."""
+    earlier = tmp_path / "before"
+    earlier.mkdir()
+    days = [date(2025, 3, 10) + (date(2025, 3, 20) - date(2025, 3, 10)) * k for k in range(12)]
+    for day in days:
+        make_scene(earlier / f"S2_T42UXE_{day:%Y%m%d}.tif", patches=DUMPS, seed=day.day, day=day)
+    after = tmp_path / "S2_T42UXE_20250815.tif"
+    make_scene(after, patches=DUMPS, seed=3, day=date(2025, 8, 15))
+    history = sorted(earlier.iterdir())
+    assert len(history) > space.KEPT_OPEN
+    found = space.detect_window(after, 0, 0, 512, 512, before=history)
+    assert len(found) == 2
+    # Opened again afterwards: the same scene, still readable.
+    assert space.detect_window(after, 0, 0, 512, 512) != []
