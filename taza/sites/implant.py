@@ -70,7 +70,7 @@ def implant(source: Path, target: Path, count: int, *, seed: int = 7) -> list[Im
         tags = src.tags()
         order = space.band_indexes(src)
         # What reads as zero reflectance in this scene: radiometric offset, haze on L1C.
-        offsets = space._floors(src, space.processing_level(src))
+        offsets = space._floors(src, space.processing_level(src), space.radiometric_offsets(src))
     green, swir = data[order["B03"] - 1].astype(float), data[order["B11"] - 1].astype(float)
     land = (green - swir) / np.maximum(green + swir, 1) < -0.05
     placed: list[Implant] = []

@@ -512,13 +512,13 @@ def _stores_reflectance(path: str, mtime: float) -> bool:
     return bool(lit.size) and float(np.percentile(lit, 99)) <= 2.0
 
 
-def _floors(src: Any, level: str) -> tuple[int, ...]:
+def _floors(src: Any, level: str, offsets: tuple[int, ...]) -> tuple[int, ...]:
     """Return what to take off each band's counts: the radiometric offset, on Level-1C the haze.
 
-    The haze offset is the darkest counts of the scene, so it holds the radiometric offset
-    already; it is never taken as less than that.
+    ``offsets`` are the scene's radiometric offsets (radiometric_offsets). The haze offset
+    is the darkest counts of the scene, so it holds the radiometric offset already; it is
+    never taken as less than that.
     """
-    offsets = radiometric_offsets(src)
     if level != "L1C":
         return offsets
     haze = _dark_objects(src.name, Path(src.name).stat().st_mtime)
@@ -558,8 +558,9 @@ def _read(
         data = _read_padded(src, wanted, window)
     else:
         data = _counts(src, wanted, src.read(wanted, window=window))
-    cloudy, nodata = _cloudy_and_nodata(data, level, radiometric_offsets(src))
-    corrected = _corrected(data[: len(BANDS)], _floors(src, level))
+    offsets = radiometric_offsets(src)
+    cloudy, nodata = _cloudy_and_nodata(data, level, offsets)
+    corrected = _corrected(data[: len(BANDS)], _floors(src, level, offsets))
     bands = {name: corrected[i].astype(np.float32) / 10000.0 for i, name in enumerate(BANDS)}
     return bands, cloudy, nodata
 
@@ -595,13 +596,6 @@ def _grow(mask: np.ndarray, pixels: int) -> np.ndarray:
         grown[:, step:] |= tall[:, :-step]
         grown[:, :-step] |= tall[:, step:]
     return grown
-
-
-def land_mask(bands: dict[str, np.ndarray], cloudy: np.ndarray, nodata: np.ndarray) -> np.ndarray:
-    """Return the pixels that are not land to inspect, each mask grown by its buffer."""
-    water = _water(bands["B03"], bands["B11"], bands["B08"]) | nodata
-    masked: np.ndarray = _grow(cloudy | nodata, CLOUD_BUFFER) | _grow(water, WATER_BUFFER)
-    return masked
 
 
 @dataclass
@@ -794,22 +788,19 @@ def _scaled_at_least(value: float) -> int:
 
 
 def _water(green: np.ndarray, swir: np.ndarray, nir: np.ndarray) -> np.ndarray:
-    """Water and wet shore: MNDWI above MNDWI_WATER and NIR below WATER_NIR.
+    """Water and wet shore, from counts: MNDWI above MNDWI_WATER and NIR below WATER_NIR.
 
-    Works on reflectances or on counts: MNDWI's sign needs no division.
+    MNDWI > t is (1 − t) green > (1 + t) SWIR: no division, and integers throughout.
     """
+    hundredths = round(MNDWI_WATER * 100)
     wet: np.ndarray
-    if green.dtype.kind in "ui":  # counts: (1 − t) green > (1 + t) SWIR, in integers
-        hundredths = round(MNDWI_WATER * 100)
-        if hundredths:
-            wet = (100 - hundredths) * green.astype(np.uint32) > (100 + hundredths) * swir.astype(
-                np.uint32
-            )
-        else:
-            wet = green > swir
-        wet &= nir < _scaled_at_least(WATER_NIR)
+    if hundredths:
+        wet = (100 - hundredths) * green.astype(np.uint32) > (100 + hundredths) * swir.astype(
+            np.uint32
+        )
     else:
-        wet = (_ratio(green - swir, green + swir) > MNDWI_WATER) & (nir < WATER_NIR)
+        wet = green > swir
+    wet &= nir < _scaled_at_least(WATER_NIR)
     return wet
 
 
@@ -838,8 +829,9 @@ def _maybe_candidates(corrected: np.ndarray) -> np.ndarray:
 
 def _first_look(data: np.ndarray, level: str, src: Any) -> _Window:
     """Apply rule 1 and the cheap superset of rule 3 to a whole window of counts."""
-    cloudy, nodata = _cloudy_and_nodata(data, level, radiometric_offsets(src))
-    corrected = _corrected(data[: len(INDEX_BANDS)], _floors(src, level))
+    offsets = radiometric_offsets(src)
+    cloudy, nodata = _cloudy_and_nodata(data, level, offsets)
+    corrected = _corrected(data[: len(INDEX_BANDS)], _floors(src, level, offsets))
     wet = _water(corrected[1], corrected[4], corrected[3]) | nodata
     if CLOUD_BUFFER == WATER_BUFFER:  # one pass grows both
         masked = _grow(cloudy | wet, CLOUD_BUFFER)
