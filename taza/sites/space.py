@@ -38,7 +38,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -447,10 +448,46 @@ def _large(mask: np.ndarray, pixels: int) -> np.ndarray:
     kept = np.zeros(mask.shape, dtype=bool)
     if where.size < pixels:
         return kept  # no area can be that large: nothing to join
-    labels, _count = ndimage.label(mask, structure=np.ones((3, 3), dtype=bool))
-    area = labels.ravel()[where]
-    kept.flat[where[np.bincount(area)[area] >= pixels]] = True
+    patch, _count = _patches(where, mask.shape)
+    kept.flat[where[np.bincount(patch)[patch] >= pixels]] = True
     return kept
+
+
+EIGHT_WAYS = np.ones((3, 3), dtype=bool)  # a pixel touches the eight around it
+
+
+def _patches(flat: np.ndarray, shape: tuple[int, ...]) -> tuple[np.ndarray, int]:
+    """Return each pixel's patch: the 8-connected patches of some pixels of a window, numbered.
+
+    ``flat`` holds the pixels' flat indexes in ascending (raster) order; patches are
+    numbered from 0 in the order of their first pixel, as ndimage.label numbers them.
+    Labelling walks every pixel of the image it is given, and a window's candidate
+    pixels are a few hundred of its 280,000: so the window is first squeezed, each run of
+    rows (and of columns) holding none of the pixels becoming a single empty one. That
+    keeps every pixel's neighbours and separations, and the raster order, so the patches
+    and their numbers are those of the whole window. Only the pixels' numbers are kept:
+    what follows works on pixel lists, never on a labelled window again.
+    """
+    rows, cols = np.divmod(flat, int(shape[1]))
+    row_at, height = _squeezed(rows, int(shape[0]))
+    col_at, width = _squeezed(cols, int(shape[1]))
+    image = np.zeros((height, width), dtype=bool)
+    image[row_at, col_at] = True
+    labels, count = ndimage.label(image, structure=EIGHT_WAYS)
+    return labels[row_at, col_at] - 1, int(count)
+
+
+def _squeezed(places: np.ndarray, length: int) -> tuple[np.ndarray, int]:
+    """Return where rows (or columns) go when each run of unused ones becomes one, and how many.
+
+    A used row is kept, and so is the first unused row after it, to keep what it separates apart.
+    """
+    used = np.zeros(length, dtype=bool)
+    used[places] = True
+    kept = used.copy()
+    kept[1:] |= used[:-1]
+    at = np.cumsum(kept) - 1
+    return at[places], int(at[-1] + 1) if length else 0
 
 
 def _read_padded(src: Any, bands: list[int], window: Window) -> np.ndarray:
@@ -533,7 +570,7 @@ def _cloudy_and_nodata(
     nodata = raw[0] == 0
     dark = np.flatnonzero(nodata)  # few pixels: test the other bands only there
     if dark.size:
-        nodata.flat[dark] = ~raw.reshape(len(BANDS), -1)[:, dark].any(axis=0)
+        nodata.flat[dark] = ~np.take(raw.reshape(len(BANDS), -1), dark, axis=1).any(axis=0)
     if level == "L1C":
         bright = raw[0] >= _scaled_at_least(L1C_CLOUD_BLUE) + offsets[0]
         cloudy = _large(bright, L1C_CLOUD_PIXELS)
@@ -640,9 +677,8 @@ class Exclusion:
             # Only the polygons near the window: a national layer has many thousands.
             height, width = shape_out
             corners = shapely.box(*array_bounds(height, width, affine))
-            to_wgs84 = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-            near = self._tree().query(reproject(to_wgs84, corners))
-            to_scene = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+            near = self._tree().query(reproject(_transformer(crs, "EPSG:4326"), corners))
+            to_scene = _transformer("EPSG:4326", crs)
             local = [mapping(reproject(to_scene, self.geometries[i])) for i in near]
             if local:
                 inside |= geometry_mask(local, shape_out, affine, invert=True, all_touched=True)
@@ -663,18 +699,18 @@ class Exclusion:
 
 @dataclass
 class Earlier:
-    """One earlier date of the tile: its corrected counts and its mask over the window.
+    """One earlier date of the tile: its counts and its mask over the window.
 
     What the history rule needs per pixel is computed only in the boxes of the patches.
     """
 
     day: date | None
-    corrected: np.ndarray
+    counts: _Counts
     masked: np.ndarray
 
     def looks(self, box: tuple[slice, slice]) -> tuple[np.ndarray, np.ndarray]:
         """Return, in a box, the pixels that were dump-like and those that were vegetated."""
-        stack = _stack_in(self.corrected, box)
+        stack = _stack_in(self.counts, box)
         return score(stack) > 0, stack.ndvi >= 0.4
 
 
@@ -711,11 +747,20 @@ def _history_verdict(
 KEPT_OPEN = 8  # scenes a thread keeps open: one, its earlier dates, the exclusion layer
 
 
+@dataclass
+class _Kept:
+    """A scene kept open, the version of the file it reads, and what is known of it."""
+
+    version: tuple[int, int]  # modification time and size
+    src: Any
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
 class _OpenScenes(threading.local):
     """This thread's open scenes, by path: at most KEPT_OPEN, reopened when a file changes."""
 
     def __init__(self) -> None:
-        self.handles: OrderedDict[str, tuple[tuple[int, int], Any]] = OrderedDict()
+        self.handles: OrderedDict[str, _Kept] = OrderedDict()
 
 
 _OPEN = _OpenScenes()
@@ -734,11 +779,10 @@ def open_scene(path: Path) -> Any:
     stat = path.stat()
     key, version = str(path), (stat.st_mtime_ns, stat.st_size)
     known = _OPEN.handles.pop(key, None)
-    if known is not None and known[0] == version and not known[1].closed:
-        src = known[1]
-    else:
-        src = rasterio.open(path)
-    _OPEN.handles[key] = (version, src)
+    if known is None or known.version != version or known.src.closed:
+        known = _Kept(version, rasterio.open(path))
+    _OPEN.handles[key] = known
+    src = known.src
     while len(_OPEN.handles) > KEPT_OPEN:
         # Forgotten, not closed: a window may still be reading it (a scene and its earlier
         # dates are open together); it closes when nothing refers to it any more.
@@ -749,23 +793,78 @@ def open_scene(path: Path) -> Any:
 def close_scenes() -> None:
     """Close this thread's kept scene handles (before a file is replaced or removed)."""
     while _OPEN.handles:
-        _key, (_version, src) = _OPEN.handles.popitem()
-        src.close()
+        _key, kept = _OPEN.handles.popitem()
+        kept.src.close()
+
+
+def _known(src: Any, fact: str, work: Callable[[Any], Any]) -> Any:
+    """Return a fact about a scene, worked out once per kept handle (see open_scene).
+
+    Every window of a scene needs its level, bands, offsets and coordinate system; from
+    the file's metadata each costs a tenth of a millisecond or so, together as much as a
+    window's pixel tests. A scene not kept open (a warped view) is asked every time.
+    """
+    for kept in _OPEN.handles.values():
+        if kept.src is src:
+            if fact not in kept.facts:
+                kept.facts[fact] = work(src)
+            return kept.facts[fact]
+    return work(src)
+
+
+def scene_crs(src: Any) -> str:
+    """Return a scene's coordinate system as text (for transformers and warping)."""
+    return str(_known(src, "crs", lambda scene: str(scene.crs)))
+
+
+class _Counts:
+    """A window's index bands as stored, and what reads as zero in each (see _floors).
+
+    The floors are taken off only where pixel values are wanted (the candidate pixels,
+    the boxes of patches): taking them off the whole window first cost a copy of it. The
+    window-wide tests (water, the superset of the pixel tests) take them into account in
+    their inequalities instead.
+    """
+
+    def __init__(self, raw: np.ndarray, floors: Sequence[int]) -> None:
+        self.raw = raw
+        self.floors = tuple(int(floor) for floor in floors[: len(raw)])
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """Return the window's height and width."""
+        return int(self.raw.shape[1]), int(self.raw.shape[2])
+
+    def take(self, bands: int, flat: np.ndarray) -> np.ndarray:
+        """Return the first bands' counts less their floors at some pixels (flat indexes)."""
+        values: np.ndarray = np.take(self.raw[:bands].reshape(bands, -1), flat, axis=1)
+        if not any(self.floors[:bands]):
+            return values
+        floor = np.asarray(self.floors[:bands], dtype=values.dtype).reshape(
+            (bands,) + (1,) * flat.ndim
+        )
+        lifted: np.ndarray = np.maximum(values, floor)
+        lifted -= floor
+        return lifted
+
+    def box(self, rows: slice, cols: slice) -> np.ndarray:
+        """Return every band's counts less its floor over a box."""
+        return _corrected(self.raw[:, rows, cols], self.floors)
 
 
 @dataclass
 class _Window:
     """One window's pixels as the rules need them, the cheap way first.
 
-    ``corrected`` holds the index bands as integers (reflectance × 10,000 less the
+    ``counts`` holds the index bands as stored and what to take off each (the
     radiometric offset and, on Level-1C, the haze); ``masked`` is rule 1 over the whole
-    window; ``maybe`` is a superset of the pixels that can pass every pixel test, found
+    window; ``maybe`` is a superset of its unmasked pixels that can pass every pixel test, found
     with a few integer comparisons. The full
     index stack (texture needs a float box filter) is computed only around ``maybe``:
     on real scenes that is well under 2% of the pixels.
     """
 
-    corrected: np.ndarray
+    counts: _Counts
     masked: np.ndarray
     maybe: np.ndarray
 
@@ -787,87 +886,102 @@ def _scaled_at_least(value: float) -> int:
     return int(np.argmax(counts / 10000.0 >= value)) if value <= 6.5535 else 65536
 
 
-def _water(green: np.ndarray, swir: np.ndarray, nir: np.ndarray) -> np.ndarray:
-    """Water and wet shore, from counts: MNDWI above MNDWI_WATER and NIR below WATER_NIR.
+def _water(counts: _Counts) -> np.ndarray:
+    """Water and wet shore: MNDWI above MNDWI_WATER and NIR below WATER_NIR.
 
-    MNDWI > t is (1 − t) green > (1 + t) SWIR: no division, and integers throughout.
+    On counts less their floors (g′ = max(g − f, 0)), MNDWI > t is (1 − t) g′ > (1 + t) s′:
+    no division. With the floors folded in it is exactly g > f_g and
+    (1 − t) g + (1 + t) f_s > (1 + t) s + (1 − t) f_g, and NIR′ < n is NIR < n + f_n.
     """
+    green, nir, swir = counts.raw[1], counts.raw[3], counts.raw[4]
+    floor_green, floor_nir, floor_swir = counts.floors[1], counts.floors[3], counts.floors[4]
     hundredths = round(MNDWI_WATER * 100)
     wet: np.ndarray
-    if hundredths:
-        wet = (100 - hundredths) * green.astype(np.uint32) > (100 + hundredths) * swir.astype(
-            np.uint32
-        )
+    if not hundredths:  # g + f_s > s + f_g: one side lifted by the floors' difference
+        lift = floor_green - floor_swir
+        if lift > 0:
+            wet = green > np.add(swir, lift, dtype=np.int32)
+        elif lift < 0:
+            wet = np.add(green, -lift, dtype=np.int32) > swir
+        else:
+            wet = green > swir
     else:
-        wet = green > swir
-    wet &= nir < _scaled_at_least(WATER_NIR)
+        dry, wetter = 100 - hundredths, 100 + hundredths
+        wet = np.multiply(green, dry, dtype=np.int32) + (
+            wetter * floor_swir - dry * floor_green
+        ) > np.multiply(swir, wetter, dtype=np.int32)
+    if floor_green:
+        wet &= green > floor_green
+    wet &= nir < _scaled_at_least(WATER_NIR) + floor_nir
     return wet
 
 
-def _maybe_candidates(corrected: np.ndarray) -> np.ndarray:
-    """Return a superset of the pixels that pass the pixel tests, from counts alone.
+def _maybe_candidates(counts: _Counts, masked: np.ndarray) -> np.ndarray:
+    """Return a superset of the unmasked pixels that pass the pixel tests, from counts alone.
 
     The same inequalities as PIXEL_TESTS without the divisions, a little looser so that
     rounding never drops a pixel the exact tests would keep; texture is left to them.
-    The vegetation test goes first, over the window; the others only where it passed.
+    The vegetation test goes first, over the window, the floors folded in as in _water
+    (100 (n′ − r′) ≤ 31 (n′ + r′) is n ≤ f_n or 69 n + 131 f_r ≤ 131 r + 69 f_n); the
+    others only where it passed, on the counts less their floors.
     """
-    blue, green, red, nir = (corrected[i].ravel() for i in range(4))
+    nir, red = counts.raw[3].ravel(), counts.raw[2].ravel()
+    floor_red, floor_nir = counts.floors[2], counts.floors[3]
     ndvi = round(MAX_NDVI * 100) + 1  # NDVI ≤ 0.31: 100 (n − r) ≤ 31 (n + r)
-    where = np.flatnonzero(
-        np.multiply(nir, 100 - ndvi, dtype=np.uint32)
-        <= np.multiply(red, 100 + ndvi, dtype=np.uint32)
-    )
-    blue32, red32 = blue[where].astype(np.uint32), red[where].astype(np.uint32)
+    bare, greener = 100 - ndvi, 100 + ndvi
+    unvegetated = np.multiply(nir, bare, dtype=np.int32)
+    unvegetated += greener * floor_red - bare * floor_nir
+    unvegetated = unvegetated <= np.multiply(red, greener, dtype=np.int32)
+    if floor_red or floor_nir:
+        unvegetated |= nir <= floor_nir
+    unvegetated &= ~masked.ravel()  # what is masked needs no more tests (water, mostly)
+    where = np.flatnonzero(unvegetated)
+    blue32, green, red32 = counts.take(3, where).astype(np.uint32)
     grey = round(MIN_BLUE_RED * 100) - 1
-    passed = (blue32 + green[where] + red32 >= round(3 * MIN_BRIGHTNESS * 10000) - 3) & (
+    passed = (blue32 + green + red32 >= round(3 * MIN_BRIGHTNESS * 10000) - 3) & (
         100 * blue32 >= grey * red32
     )
     maybe = np.zeros(red.size, dtype=bool)
     maybe[where[passed]] = True
-    return maybe.reshape(corrected.shape[1:])
+    return maybe.reshape(counts.shape)
 
 
 def _first_look(data: np.ndarray, level: str, src: Any) -> _Window:
     """Apply rule 1 and the cheap superset of rule 3 to a whole window of counts."""
-    offsets = radiometric_offsets(src)
+    offsets: tuple[int, ...] = _known(src, "offsets", radiometric_offsets)
+    floors = _known(src, f"floors {level}", lambda scene: _floors(scene, level, offsets))
     cloudy, nodata = _cloudy_and_nodata(data, level, offsets)
-    corrected = _corrected(data[: len(INDEX_BANDS)], _floors(src, level, offsets))
-    wet = _water(corrected[1], corrected[4], corrected[3]) | nodata
+    counts = _Counts(data[: len(INDEX_BANDS)], floors)
+    wet = _water(counts) | nodata
     if CLOUD_BUFFER == WATER_BUFFER:  # one pass grows both
         masked = _grow(cloudy | wet, CLOUD_BUFFER)
     else:
         masked = _grow(cloudy | nodata, CLOUD_BUFFER) | _grow(wet, WATER_BUFFER)
-    return _Window(corrected, masked, _maybe_candidates(corrected))
+    return _Window(counts, masked, _maybe_candidates(counts, masked))
 
 
 PIXEL_FIELDS = tuple(PixelStack.__dataclass_fields__)
 
 
-def _score_pixels(corrected: np.ndarray, flat: np.ndarray) -> tuple[PixelStack, np.ndarray]:
+def _score_pixels(counts: _Counts, flat: np.ndarray) -> tuple[PixelStack, np.ndarray]:
     """Compute the pixel indices and the score at some pixels of a window (flat indexes).
 
     When they are few (the usual case), only they and the 5 × 5 pixels around each (for
     texture, the window's edge repeated as in _box_mean) are read; when they are many,
     the whole window is computed and those pixels taken from it.
     """
-    shape_out = corrected.shape[1:]
-    if flat.size * (2 * TEXTURE_RADIUS + 1) ** 2 > corrected[0].size:
-        whole = _stack_in(corrected, (slice(0, shape_out[0]), slice(0, shape_out[1])))
+    shape_out = counts.shape
+    if flat.size * (2 * TEXTURE_RADIUS + 1) ** 2 > shape_out[0] * shape_out[1]:
+        whole = _stack_in(counts, (slice(0, shape_out[0]), slice(0, shape_out[1])))
         picked = PixelStack(*(getattr(whole, name).ravel()[flat] for name in PIXEL_FIELDS))
         return picked, score(picked)
-    rows, cols = np.unravel_index(flat, shape_out)
-    blue, green, red, nir = (
-        corrected[i, rows, cols].astype(np.float32) / 10000.0 for i in range(4)
-    )
+    rows, cols = np.divmod(flat, shape_out[1])
+    blue, green, red, nir = counts.take(4, flat).astype(np.float32) / 10000.0
     reach = np.arange(-TEXTURE_RADIUS, TEXTURE_RADIUS + 1)
     near_rows = np.clip(rows[:, None, None] + reach[None, :, None], 0, shape_out[0] - 1)
     near_cols = np.clip(cols[:, None, None] + reach[None, None, :], 0, shape_out[1] - 1)
-    near = (
-        sum(  # brightness around each pixel, N × 5 × 5
-            corrected[i, near_rows, near_cols].astype(np.float32) / 10000.0 for i in range(3)
-        )
-        / 3
-    )
+    around = counts.take(3, near_rows * shape_out[1] + near_cols).astype(np.float32) / 10000.0
+    near = (around[0] + around[1] + around[2]) / 3  # brightness around each pixel, N × 5 × 5
     mean = near.mean(axis=(1, 2), dtype=np.float64)
     spread = (near**2).mean(axis=(1, 2), dtype=np.float64) - mean**2
     values = PixelStack(
@@ -884,18 +998,18 @@ def _pick(values: PixelStack, keep: np.ndarray) -> PixelStack:
     return PixelStack(*(getattr(values, name)[keep] for name in PIXEL_FIELDS))
 
 
-def _stack_in(corrected: np.ndarray, box: tuple[slice, slice]) -> Indices:
+def _stack_in(counts: _Counts, box: tuple[slice, slice]) -> Indices:
     """Compute the index stack over a box exactly as a whole-window pass would.
 
     The bands are taken with the texture's reach more on each side (where the window has
     it), so each pixel's texture sees the same neighbours.
     """
     rows, cols = box
-    height, width = corrected.shape[1:]
+    height, width = counts.shape
     reach = TEXTURE_RADIUS
     top, left = max(rows.start - reach, 0), max(cols.start - reach, 0)
     bottom, right = min(rows.stop + reach, height), min(cols.stop + reach, width)
-    part = corrected[:, top:bottom, left:right].astype(np.float32) / 10000.0
+    part = counts.box(slice(top, bottom), slice(left, right)).astype(np.float32) / 10000.0
     stack = indices(dict(zip(INDEX_BANDS, part, strict=True)))
     inner = (slice(rows.start - top, rows.stop - top), slice(cols.start - left, cols.stop - left))
     return Indices(*(getattr(stack, name)[inner] for name in Indices.__dataclass_fields__))
@@ -917,8 +1031,8 @@ def _read_counts(
     window then costs one band's read, not seven. ``reader``, when given, is read instead
     of ``src`` (the scene warped onto another's grid).
     """
-    level = check_scene(src, allow_l1c=allow_l1c)
-    order = band_indexes(src)
+    level = str(_known(src, f"level l1c={allow_l1c}", partial(check_scene, allow_l1c=allow_l1c)))
+    order: dict[str, int] = _known(src, "bands", band_indexes)
     reader = reader if reader is not None else src
     bands = [order[name] for name in BANDS]
     if SCL not in order:
@@ -960,7 +1074,7 @@ def _earlier(path: Path, src: Any, window: Window, *, allow_l1c: bool) -> Earlie
     if data is None:  # not reached: without ``inner`` every window is read whole
         raise SceneError(f"{path.name}: nothing read", "unreadable")
     look = _first_look(data, level, old)
-    return Earlier(day, look.corrected, look.masked)
+    return Earlier(day, look.counts, look.masked)
 
 
 def _outside(
@@ -1015,7 +1129,7 @@ def scan_window(
     inner = (slice(MARGIN, MARGIN + height), slice(MARGIN, MARGIN + width))
     level, data = _read_counts(src, outer, allow_l1c=allow_l1c, inner=inner)
     affine = window_transform(outer, src.transform)
-    crs = src.crs
+    crs = scene_crs(src)
     pixel_area = abs(affine.a * affine.e)
     if data is None:  # clouded over: no land to inspect
         return WindowResult([], 0.0, float(width * height) * pixel_area)
@@ -1024,38 +1138,30 @@ def scan_window(
     outside = _outside(territory, exclusion, crs, affine, masked.shape)
     if outside is not None:
         masked |= outside
-    land = ~masked[inner]
-    result = WindowResult([], float(land.sum()) * pixel_area, float((~land).sum()) * pixel_area)
+    hidden = np.count_nonzero(masked[inner])
+    result = WindowResult([], float(width * height - hidden) * pixel_area, hidden * pixel_area)
     maybe = look.maybe & ~masked
     if not maybe[inner].any():
         return result
-    groups, _count = ndimage.label(maybe, structure=np.ones((3, 3), dtype=bool))
     flat = np.flatnonzero(maybe)
-    group_of = groups.ravel()[flat]
-    # A patch is part of one group: groups too small already hold no patch.
-    flat = flat[np.bincount(group_of)[group_of] >= MIN_PIXELS]
-    if not flat.size:
-        return result
-    values, scores = _score_pixels(look.corrected, flat)
+    values, scores = _score_pixels(look.counts, flat)
     keep = scores >= THRESHOLD
     if not keep.any():
         return result
     flat, values, scores = flat[keep], _pick(values, keep), scores[keep]
-    hot = np.zeros(masked.shape, dtype=bool)
-    hot.flat[flat] = True
     history: list[Earlier] = []
     for old_path in [before] if isinstance(before, Path) else list(before or []):
         history.append(_earlier(old_path, src, outer, allow_l1c=allow_l1c))
     history.sort(key=lambda h: h.day or date.min)
     to_wgs84 = _transformer(crs, "EPSG:4326")
-    labels, _n = ndimage.label(hot, structure=np.ones((3, 3), dtype=bool))
-    found, dropped = _judge_patches(labels, values, scores, inner, history, affine, level)
+    pixels = _Pixels(flat, *_patches(flat, masked.shape), masked.shape)
+    found, dropped = _judge_patches(pixels, values, scores, inner, history, affine, level)
     result.dropped_patches += dropped
     if found:
         # All outlines to latitude/longitude in one call: one call per patch cost as much.
         placed = reproject(to_wgs84, np.asarray([f.outline for f in found], dtype=object))
         centres = shapely.get_coordinates(shapely.centroid(placed))
-        for patch, outline, (lon, lat) in zip(found, placed, centres, strict=True):
+        for patch, outline, (lon, lat) in zip(found, _geojson(placed), centres, strict=True):
             result.candidates.append(
                 Candidate(
                     lat=round(float(lat), 6),
@@ -1063,7 +1169,7 @@ def scan_window(
                     score=patch.score,
                     pixels=patch.pixels,
                     area_m2=round(patch.pixels * pixel_area, 1),
-                    outline=mapping(outline),
+                    outline=outline,
                     reasons=patch.reasons,
                 )
             )
@@ -1081,8 +1187,46 @@ class _Found:
     reasons: list[dict[str, Any]]
 
 
+class _Pixels:
+    """A window's candidate pixels, the patch each belongs to, and each patch's box."""
+
+    def __init__(
+        self, flat: np.ndarray, patch: np.ndarray, count: int, shape: tuple[int, ...]
+    ) -> None:
+        self.flat, self.patch, self.count = flat, patch, count
+        self.rows, self.cols = np.divmod(flat, int(shape[1]))
+        # The pixels patch by patch (raster order within each), and where each patch starts.
+        self.order = np.argsort(patch, kind="stable")
+        self.starts = np.searchsorted(patch[self.order], np.arange(count + 1))
+        rows, cols = self.rows[self.order], self.cols[self.order]
+        heads = self.starts[:-1]
+        self.top = rows[heads]  # a patch's first pixel is on its top row
+        self.bottom = np.maximum.reduceat(rows, heads) + 1 if count else heads
+        self.left = np.minimum.reduceat(cols, heads) if count else heads
+        self.right = np.maximum.reduceat(cols, heads) + 1 if count else heads
+
+    def box(self, number: int) -> tuple[slice, slice]:
+        """Return a patch's bounding box in the window."""
+        return (
+            slice(int(self.top[number]), int(self.bottom[number])),
+            slice(int(self.left[number]), int(self.right[number])),
+        )
+
+    def where(self, number: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return a patch's pixels as rows and columns of its box."""
+        mine = self.order[self.starts[number] : self.starts[number + 1]]
+        return self.rows[mine] - self.top[number], self.cols[mine] - self.left[number]
+
+    def mask(self, number: int) -> np.ndarray:
+        """Return a patch's pixels as a mask over its box."""
+        rows, cols = self.box(number)
+        inside = np.zeros((rows.stop - rows.start, cols.stop - cols.start), dtype=bool)
+        inside[self.where(number)] = True
+        return inside
+
+
 def _judge_patches(
-    labels: np.ndarray,
+    pixels: _Pixels,
     values: PixelStack,
     scores: np.ndarray,
     inner: tuple[slice, slice],
@@ -1097,11 +1241,10 @@ def _judge_patches(
     one. Every patch is measured at once, by sums over its pixels and by shapely's array
     functions: measuring them one by one in Python was half the time of a clear scan.
     """
-    where = np.flatnonzero(labels)  # in raster order: a patch's first entry is its first pixel
-    patch = labels.ravel()[where]
-    # ``values`` and ``scores`` hold exactly the labelled pixels, in the same raster order.
+    patch = pixels.patch
+    # ``values`` and ``scores`` hold exactly these pixels, in the same raster order.
     numbers, first = np.unique(patch, return_index=True)
-    top, left = np.divmod(where[first], labels.shape[1])
+    top, left = pixels.rows[first], pixels.cols[first]
     mine = (inner[0].start <= top) & (top < inner[0].stop)
     mine &= (inner[1].start <= left) & (left < inner[1].stop)
     size = np.bincount(patch)
@@ -1116,9 +1259,7 @@ def _judge_patches(
     numbers, count, spread = numbers[kept], count[kept], spread[kept]
     if not numbers.size:
         return [], dropped
-    boxes = ndimage.find_objects(labels)
-    outlines = _outlines(labels, {int(k): boxes[k - 1] for k in numbers}, affine)
-    polygons = np.asarray([outlines[int(k)] for k in numbers], dtype=object)
+    polygons = _outlines(pixels, numbers, affine)
     area = shapely.area(polygons)
     filled = shapely.area(shapely.polygons(shapely.get_exterior_ring(polygons)))
     rectangles = shapely.oriented_envelope(polygons)
@@ -1157,8 +1298,11 @@ def _judge_patches(
             reasons.append(reason("small", pixels=int(count[index])))
         elif fill[index] < BLOCK_FILL:
             reasons.append(reason("irregular", fill=round(float(fill[index]) * 100)))
-        box = boxes[number - 1]
-        factor, history_reasons = _history_verdict(history, box, labels[box] == number)
+        factor, history_reasons = 1.0, list[dict[str, Any]]()
+        if history:
+            factor, history_reasons = _history_verdict(
+                history, pixels.box(number), pixels.mask(number)
+            )
         found.append(
             _Found(
                 outline=polygons[index],
@@ -1170,6 +1314,21 @@ def _judge_patches(
     return found, dropped
 
 
+def _geojson(polygons: np.ndarray) -> list[dict[str, Any]]:
+    """Return polygons as GeoJSON mappings, the same as shapely's mapping, all at once.
+
+    Taking the coordinates of every ring in one call and making tuples of them costs a
+    fifth of mapping polygon by polygon.
+    """
+    rings, owner = shapely.get_rings(polygons, return_index=True)
+    corners, ring = shapely.get_coordinates(rings, return_index=True)
+    ends = np.searchsorted(ring, np.arange(1, len(rings)))
+    parts: list[list[tuple[tuple[float, float], ...]]] = [[] for _polygon in polygons]
+    for index, points in zip(owner, np.split(corners, ends), strict=True):
+        parts[index].append(tuple(map(tuple, points.tolist())))
+    return [{"type": "Polygon", "coordinates": tuple(part)} for part in parts]
+
+
 def _polygons(rings: list[list[Any]]) -> np.ndarray:
     """Make polygons from GeoJSON rings (the shell, then any holes), most at once.
 
@@ -1178,45 +1337,48 @@ def _polygons(rings: list[list[Any]]) -> np.ndarray:
     outlines = np.empty(len(rings), dtype=object)
     plain = [index for index, parts in enumerate(rings) if len(parts) == 1]
     if plain:
-        shells = [np.asarray(rings[index][0], dtype=np.float64) for index in plain]
+        shells = [rings[index][0] for index in plain]
+        corners = np.array(list(chain.from_iterable(shells)), dtype=np.float64)
         owner = np.repeat(np.arange(len(shells)), [len(shell) for shell in shells])
-        made = shapely.polygons(shapely.linearrings(np.concatenate(shells), indices=owner))
-        outlines[plain] = made
+        outlines[plain] = shapely.polygons(shapely.linearrings(corners, indices=owner))
     for index, parts in enumerate(rings):
         if len(parts) > 1:
             outlines[index] = Polygon(parts[0], parts[1:])
     return outlines
 
 
-def _outlines(
-    labels: np.ndarray, boxes: dict[int, tuple[slice, slice]], affine: Any
-) -> dict[int, Any]:
-    """Polygonise patches, in the scene's coordinates, from their boxes set side by side.
+def _outlines(pixels: _Pixels, numbers: np.ndarray, affine: Any) -> np.ndarray:
+    """Polygonise some patches, in the scene's coordinates, from their boxes set side by side.
 
     GDAL's polygoniser walks every pixel it is given: a window has about 280,000, the
     boxes of its patches a few thousand. One pass over a strip of the boxes (a pixel apart)
-    costs a tenth of one over the window, and far less than one pass per patch.
+    costs a tenth of one over the window, and far less than one pass per patch. Returns
+    the outlines in the order of ``numbers``.
     """
-    height = max(rows.stop - rows.start for rows, _cols in boxes.values())
-    width = sum(cols.stop - cols.start + 1 for _rows, cols in boxes.values())
-    strip = np.zeros((height, width), dtype=np.int32)
-    shift = {}  # each patch's strip column → window column and row
-    at = 0
-    for number, (rows, cols) in boxes.items():
-        part = labels[rows, cols]
-        strip[: part.shape[0], at : at + part.shape[1]] = np.where(part == number, number, 0)
-        shift[number] = (cols.start - at, rows.start)
-        at += part.shape[1] + 1
-    numbers, rings = [], []
+    top, left = pixels.top[numbers], pixels.left[numbers]
+    widths = pixels.right[numbers] - left
+    at = np.concatenate([[0], np.cumsum(widths + 1)[:-1]])  # each box's column in the strip
+    height = int((pixels.bottom[numbers] - top).max())
+    strip = np.zeros((height, int(at[-1] + widths[-1])), dtype=np.int32)
+    place = np.full(pixels.count, -1)
+    place[numbers] = np.arange(numbers.size)
+    of = place[pixels.patch]
+    inside = of >= 0
+    of = of[inside]
+    strip[pixels.rows[inside] - top[of], pixels.cols[inside] - left[of] + at[of]] = of + 1
+    placed, rings = [], []
     for geometry, value in shapes(strip, mask=strip > 0, connectivity=8):
-        numbers.append(int(value))
+        placed.append(int(value) - 1)
         rings.append(geometry["coordinates"])
     outlines = _polygons(rings)
     corners, owner = shapely.get_coordinates(outlines, return_index=True)
-    corners += np.asarray([shift[number] for number in numbers], dtype=np.float64)[owner]
-    x, y = affine * (corners[:, 0], corners[:, 1])
+    shift = np.column_stack([left - at, top]).astype(np.float64)
+    corners += shift[np.asarray(placed)][owner]
+    x, y = affine @ (corners[:, 0], corners[:, 1])
     outlines = shapely.set_coordinates(outlines, np.column_stack([x, y]))
-    return dict(zip(numbers, outlines, strict=True))
+    ordered = np.empty(numbers.size, dtype=object)
+    ordered[placed] = outlines
+    return ordered
 
 
 def detect_window(

@@ -398,3 +398,62 @@ def test_a_scene_with_more_earlier_dates_than_handles_kept_is_still_read(tmp_pat
     assert len(found) == 2
     # Opened again afterwards: the same scene, still readable.
     assert space.detect_window(after, 0, 0, 512, 512) != []
+
+
+def test_patches_are_numbered_as_labelling_the_whole_window_numbers_them():
+    """The squeezed window keeps every neighbour and separation: same patches, same numbers."""
+    from scipy import ndimage
+
+    rng = np.random.default_rng(3)
+    for _trial in range(200):
+        height, width = (int(n) for n in rng.integers(1, 90, 2))
+        density = float(rng.choice([0.0, 0.002, 0.02, 0.1, 0.5, 0.95]))
+        image = rng.random((height, width)) < density
+        flat = np.flatnonzero(image)
+        labels, count = ndimage.label(image, structure=np.ones((3, 3), dtype=bool))
+        numbers, found = space._patches(flat, (height, width))
+        assert found == count
+        assert (numbers == labels.ravel()[flat] - 1).all()
+
+
+@pytest.mark.parametrize("mndwi", [0.0, 0.1, -0.05])
+def test_floors_folded_into_the_window_tests_give_what_taking_them_off_first_gives(
+    monkeypatch, mndwi
+):
+    """Water and the cheap pixel test, floors folded in, equal them on counts less the floors."""
+    monkeypatch.setattr(space, "MNDWI_WATER", mndwi)
+    rng = np.random.default_rng(4)
+    for floors in [(0, 0, 0, 0, 0), (1000,) * 5, (1210, 1030, 880, 420, 150), (0, 300, 0, 0, 900)]:
+        # Around the floors, where max(count − floor, 0) bends, and far above them.
+        raw = rng.integers(0, 4000, (5, 64, 64)).astype(np.uint16)
+        raw[:, :8] = np.asarray(floors, dtype=np.uint16)[:, None, None]
+        raw[:, 8:16] = np.clip(raw[:, 8:16] % 40 + np.asarray(floors)[:, None, None] - 20, 0, None)
+        counts = space._Counts(raw, floors)
+        lifted = space._corrected(raw, floors)
+        plain = space._Counts(lifted, (0,) * 5)
+        assert (space._water(counts) == space._water(plain)).all()
+        nothing = np.zeros((64, 64), dtype=bool)
+        assert (
+            space._maybe_candidates(counts, nothing) == space._maybe_candidates(plain, nothing)
+        ).all()
+        # And the cheap test keeps every pixel the exact tests keep (a superset).
+        flat = np.flatnonzero(~nothing)
+        _values, scores = space._score_pixels(counts, flat)
+        exact = (scores >= space.THRESHOLD).reshape(64, 64)
+        assert not (exact & ~space._maybe_candidates(counts, nothing)).any()
+
+
+def test_outlines_are_written_as_shapely_maps_them():
+    from shapely.geometry import Polygon, mapping
+
+    polygons = np.asarray(
+        [
+            Polygon([(71.1, 51.2), (71.3, 51.2), (71.3, 51.4), (71.1, 51.2)]),
+            Polygon(
+                [(0.1 + 0.2, 0.0), (3.0, 0.0), (3.0, 3.0), (0.0, 3.0)],
+                [[(1, 1), (2, 1), (2, 2), (1, 1)]],
+            ),
+        ],
+        dtype=object,
+    )
+    assert space._geojson(polygons) == [mapping(polygon) for polygon in polygons]
