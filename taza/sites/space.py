@@ -837,15 +837,7 @@ class _Counts:
 
     def take(self, bands: int, flat: np.ndarray) -> np.ndarray:
         """Return the first bands' counts less their floors at some pixels (flat indexes)."""
-        values: np.ndarray = np.take(self.raw[:bands].reshape(bands, -1), flat, axis=1)
-        if not any(self.floors[:bands]):
-            return values
-        floor = np.asarray(self.floors[:bands], dtype=values.dtype).reshape(
-            (bands,) + (1,) * flat.ndim
-        )
-        lifted: np.ndarray = np.maximum(values, floor)
-        lifted -= floor
-        return lifted
+        return _corrected(np.take(self.raw[:bands].reshape(bands, -1), flat, axis=1), self.floors)
 
     def box(self, rows: slice, cols: slice) -> np.ndarray:
         """Return every band's counts less its floor over a box."""
@@ -870,10 +862,14 @@ class _Window:
 
 
 def _corrected(raw: np.ndarray, floors: Sequence[int]) -> np.ndarray:
-    """Return the bands' counts less their floors (see _floors), as whole numbers ≥ 0."""
+    """Return the bands' counts less their floors (see _floors), as whole numbers ≥ 0.
+
+    ``raw`` holds the bands first: whole windows, boxes or the pixels picked from them.
+    """
     if not any(floors):
         return raw
-    floor = np.asarray(floors[: len(raw)], dtype=raw.dtype)[:, None, None]
+    floor = np.asarray(floors[: len(raw)], dtype=raw.dtype)
+    floor = floor.reshape(floor.shape + (1,) * (raw.ndim - 1))
     corrected: np.ndarray = np.maximum(raw, floor)
     corrected -= floor
     return corrected
@@ -1193,7 +1189,7 @@ class _Pixels:
     def __init__(
         self, flat: np.ndarray, patch: np.ndarray, count: int, shape: tuple[int, ...]
     ) -> None:
-        self.flat, self.patch, self.count = flat, patch, count
+        self.patch, self.count = patch, count
         self.rows, self.cols = np.divmod(flat, int(shape[1]))
         # The pixels patch by patch (raster order within each), and where each patch starts.
         self.order = np.argsort(patch, kind="stable")
