@@ -270,6 +270,7 @@ def real_scenes(folder: Path) -> None:
     import rasterio
 
     from taza.sites.implant import implant
+    from taza.sites.scan import budget_for
     from taza.sites.space import close_scenes, scan_window, windows
 
     data = Path(__file__).resolve().parent.parent / "taza" / "sites" / "data"
@@ -301,7 +302,7 @@ def real_scenes(folder: Path) -> None:
             found, land, spent = run(scene)
             spents.append(spent)
         reference, spent = statistics.median(references), statistics.median(spents)
-        allowed = max(1, int(land / 100)) if found else 0
+        allowed = min(len(found), budget_for(land, 1.0))
         print(
             f"{scene.name}: {km2:.0f} km², {land:.1f} km² of land; "
             f"reference {km2 / reference:,.0f} km²/s, Taza {km2 / spent:,.0f} km²/s "

@@ -325,16 +325,26 @@ def second_stage(scene: Path, found: list[space.Candidate]) -> list[space.Candid
     return sorted(kept, key=lambda c: -c.score)
 
 
+def budget_for(land_km2: float, per_100km2: float | None = None) -> int:
+    """Return how many candidates a scan of this much land may put in front of people.
+
+    TAZA_SPACE_BUDGET_PER_100KM2 per 100 km² of land inspected, rounded to the nearest
+    whole number, with no minimum of one: a scan of 30 km² of land (a cloudy scene, a
+    test crop) would otherwise put 3 per 100 km² in front of people, and a scan of 3 km²
+    thirty, whatever the rate says. Rounded, the density never exceeds twice the rate.
+    """
+    budget = settings.TAZA_SPACE_BUDGET_PER_100KM2 if per_100km2 is None else per_100km2
+    return math.floor(max(budget, 0.0) * max(land_km2, 0.0) / 100 + 0.5)
+
+
 def apply_budget(job: ScanJob, *, per_100km2: float | None = None) -> int:
     """Put only the best candidates of a scan in front of people; hold back the rest.
 
-    The budget is TAZA_SPACE_BUDGET_PER_100KM2 candidates per 100 km² of land inspected
-    (at least one), and at most TAZA_SPACE_MAX_PER_CELL in any H3 cell of about 36 km².
-    Held-back candidates stay in the registry, out of the verification queue. Return how
-    many were held back.
+    The budget is `budget_for` the land inspected, and at most TAZA_SPACE_MAX_PER_CELL
+    in any H3 cell of about 36 km². Held-back candidates stay in the registry, out of
+    the verification queue. Return how many were held back.
     """
-    budget = settings.TAZA_SPACE_BUDGET_PER_100KM2 if per_100km2 is None else per_100km2
-    allowed = max(1, math.floor(budget * job.land_km2 / 100))
+    allowed = budget_for(job.land_km2, per_100km2)
     seen = (
         WasteSite.objects.filter(
             state=SiteState.CANDIDATE, source=SiteSource.SATELLITE, sightings__scan=job

@@ -33,6 +33,8 @@ def test_from_a_scene_folder_to_a_liquidated_site(browser, site, tmp_path, setti
     from taza.sites.synthetic import Patch, make_scene
 
     settings.TAZA_SCENES_ROOT = tmp_path / "delivered"
+    # A 26 km² scene: the default budget (1 per 100 km²) would hold its dump back.
+    settings.TAZA_SPACE_BUDGET_PER_100KM2 = 10
     scenes = settings.TAZA_SCENES_ROOT / "2025-07"
     scenes.mkdir(parents=True)
     make_scene(scenes / "S2_T42UXE_20250715.tif", patches=(Patch("dump", 100, 100, 8),))

@@ -171,7 +171,9 @@ def test_the_queue_counts_pages_and_leaves_out_what_the_budget_held_back(client,
     assert "NDVI below" not in kazakh.get("/sites/queue/").content.decode()
 
 
-def test_chips_show_the_candidate_in_true_and_false_colour_now_and_before(client, cast, tmp_path):
+def test_chips_show_the_candidate_in_true_and_false_colour_now_and_before(
+    client, cast, tmp_path, settings
+):
     from datetime import date
 
     from taza.sites.scan import plan_scan, run_here
@@ -182,6 +184,8 @@ def test_chips_show_the_candidate_in_true_and_false_colour_now_and_before(client
     before.mkdir()
     make_scene(now / "S2_T42UXE_20250715.tif", patches=(Patch("dump", 100, 100, 8),))
     make_scene(before / "S2_T42UXE_20240715.tif", day=date(2024, 7, 15), seed=5)
+    # 26 km² of land: the default budget (1 per 100 km²) would hold the dump back.
+    settings.TAZA_SPACE_BUDGET_PER_100KM2 = 10
     run_here(plan_scan(now, before=before))
     site = WasteSite.objects.get(source=SiteSource.SATELLITE)
     assert client.get(f"/sites/{site.pk}/chip.png").status_code in (302, 403)

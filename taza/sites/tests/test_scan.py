@@ -146,10 +146,60 @@ def test_the_budget_puts_only_the_best_candidates_in_front_of_people(folder, set
     sites = WasteSite.objects.filter(source=SiteSource.SATELLITE).order_by("-score")
     # 26 km² less the scene's edge (its no-data outside is buffered 30 m in).
     assert sites.count() == 2 and job.land_km2 == pytest.approx(25.6, abs=0.2)
-    # 25.6 km² inspected: the budget of 1 per 100 km² still shows one, the best.
+    # 25.6 km² inspected: 1 per 100 km² makes 0.256 of a candidate, and none is shown
+    # (a minimum of one would put 3.9 per 100 km² in front of people).
+    assert list(sites.values_list("held_back", flat=True)) == [True, True]
+    assert ScanJob.objects.get(pk=job.pk).held_back == 2
+    settings.TAZA_SPACE_BUDGET_PER_100KM2 = 4  # 1.02: the best one
+    assert apply_budget(job) == 1
     assert list(sites.values_list("held_back", flat=True)) == [False, True]
-    assert ScanJob.objects.get(pk=job.pk).held_back == 1
     settings.TAZA_SPACE_BUDGET_PER_100KM2 = 100
     assert apply_budget(job) == 0
     settings.TAZA_SPACE_MAX_PER_CELL = 1  # both lie in one cell of about 36 km²
     assert apply_budget(job) == 1
+
+
+@pytest.mark.parametrize(
+    ("land_km2", "per_100km2", "allowed"),
+    [
+        (0, 1, 0),  # clouded over, nothing inspected
+        (3, 1, 0),  # a clouded scene's few clear fields: not 33 per 100 km²
+        (49.9, 1, 0),
+        (50, 1, 1),
+        (64, 1, 1),
+        (149, 1, 1),
+        (2_724_900, 1, 27_249),  # the whole country
+        (100, 0, 0),
+        (100, -5, 0),  # a mistyped setting holds everything back, never a negative slice
+        (-1, 1, 0),
+    ],
+)
+def test_the_budget_follows_the_land_inspected_and_never_exceeds_twice_its_rate(
+    land_km2, per_100km2, allowed
+):
+    from taza.sites.scan import budget_for
+
+    assert budget_for(land_km2, per_100km2) == allowed
+    if land_km2 > 0 and per_100km2 > 0:
+        assert allowed / land_km2 <= 2 * per_100km2 / 100
+
+
+def test_a_scan_of_real_farmland_puts_at_most_005_per_km2_in_front_of_people(tmp_path):
+    """The issue's target, through the whole path: plan, tiles, registry, budget."""
+    import shutil
+    from pathlib import Path
+
+    scenes = tmp_path / "farmland"
+    scenes.mkdir()
+    shutil.copy(
+        Path(__file__).parent.parent / "data" / "S2_L1C_farmland.tif",
+        scenes / "S2_L1C_T43UCR_20250715.tif",
+    )
+    job = run_here(plan_scan(scenes, allow_l1c=True))
+    job.refresh_from_db()
+    sites = WasteSite.objects.filter(source=SiteSource.SATELLITE, sightings__scan=job).distinct()
+    shown = sites.filter(held_back=False).count()
+    assert 55 < job.land_km2 < 64
+    assert sites.count() > 20  # roofs pass every rule (docs/sites.md) ...
+    assert shown / job.land_km2 <= 0.05  # ... and the budget keeps them from people
+    assert job.held_back == sites.count() - shown
