@@ -68,6 +68,9 @@ EXCLUDED_SCL = {
     1: "saturated or defective",
     3: "cloud shadow",
     6: "water",
+    # Sen2Cor's "unclassified" is mostly cloud of low probability: the hazy fringe around
+    # clouds that its cloud classes leave out (seen on real scenes, ESA's STEP forum).
+    7: "unclassified (cloud of low probability)",
     8: "cloud, medium probability",
     9: "cloud, high probability",
     10: "thin cirrus",

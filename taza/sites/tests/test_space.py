@@ -104,6 +104,27 @@ def test_a_window_that_scl_says_is_clouded_over_is_not_read_further(tmp_path):
     assert edge.land_m2 == 0 and edge.masked_m2 == 256 * 256 * 100  # within the buffer
 
 
+@pytest.mark.parametrize(
+    ("scl", "kept"), [(4, True), (5, True), (7, False), (8, False), (3, False)]
+)
+def test_what_scl_calls_a_cloud_fringe_or_shadow_is_not_inspected(tmp_path, scl, kept):
+    """Mask a heap-like patch that SCL calls unclassified, cloud or shadow; find it as ground.
+
+    Sen2Cor's "unclassified" is mostly cloud of low probability: the hazy fringe its cloud
+    classes leave out.
+    """
+    import rasterio
+
+    path = tmp_path / "S2_T42UXE_20250715.tif"
+    make_scene(path, patches=(Patch("dump", 200, 200, 10),))
+    with rasterio.open(path, "r+") as dst:
+        classes = dst.read(7)
+        classes[196:214, 196:214] = scl  # the heap and a fringe around it
+        dst.write(classes, 7)
+    found = space.detect_window(path, 0, 0, 512, 512)
+    assert len(found) == int(kept)
+
+
 def test_a_patch_new_on_one_date_only_is_not_called_new(tmp_path):
     """One pair of dates cannot tell a dump from a harvest: the patch loses half its score."""
     before = tmp_path / "before" / "S2_T42UXE_20250615.tif"
