@@ -23,7 +23,8 @@ class WasteSiteSerializer(serializers.ModelSerializer[WasteSite]):
         slug_field="code", read_only=True, allow_null=True
     )
     outline = serializers.SerializerMethodField(
-        help_text="The site's outline as a GeoJSON polygon, where one was drawn."
+        help_text="The site's outline as a GeoJSON Polygon, or a MultiPolygon where its parts "
+        "meet only at corners; null where none was drawn."
     )
 
     class Meta:

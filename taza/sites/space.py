@@ -129,7 +129,7 @@ class Candidate:
     score: float
     pixels: int
     area_m2: float
-    outline: dict[str, Any]  # GeoJSON polygon in longitude/latitude
+    outline: dict[str, Any]  # GeoJSON Polygon or MultiPolygon (see _valid), longitude/latitude
     reasons: list[dict[str, Any]] = field(default_factory=list)  # see taza.sites.reasons
 
 
@@ -566,18 +566,21 @@ def _floors(src: Any, level: str, offsets: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _cloudy_and_nodata(
-    data: np.ndarray, level: str, offsets: tuple[int, ...]
+    data: np.ndarray, level: str, offsets: tuple[int, ...], bands: int = len(BANDS)
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return the cloud-like and the no-data pixels of a window of counts, not yet buffered."""
-    raw = data[: len(BANDS)]
+    """Return the cloud-like and the no-data pixels of a window of counts, not yet buffered.
+
+    ``data`` holds the first ``bands`` of BANDS, then SCL when the scene has it.
+    """
+    raw = data[:bands]
     nodata = raw[0] == 0
     dark = np.flatnonzero(nodata)  # few pixels: test the other bands only there
     if dark.size:
-        nodata.flat[dark] = ~np.take(raw.reshape(len(BANDS), -1), dark, axis=1).any(axis=0)
+        nodata.flat[dark] = ~np.take(raw.reshape(bands, -1), dark, axis=1).any(axis=0)
     if level == "L1C":
         bright = raw[0] >= _scaled_at_least(L1C_CLOUD_BLUE) + offsets[0]
         cloudy = _large(bright, L1C_CLOUD_PIXELS)
-    elif data.shape[0] > len(BANDS):
+    elif data.shape[0] > bands:
         scl = data[-1]
         cloudy = _EXCLUDED_CLASS[scl]
         water = scl == 6  # buffered with the wet shore, as water
@@ -949,7 +952,7 @@ def _first_look(data: np.ndarray, level: str, src: Any) -> _Window:
     """Apply rule 1 and the cheap superset of rule 3 to a whole window of counts."""
     offsets: tuple[int, ...] = _known(src, "offsets", radiometric_offsets)
     floors = _known(src, f"floors {level}", lambda scene: _floors(scene, level, offsets))
-    cloudy, nodata = _cloudy_and_nodata(data, level, offsets)
+    cloudy, nodata = _cloudy_and_nodata(data, level, offsets, len(INDEX_BANDS))
     counts = _Counts(data[: len(INDEX_BANDS)], floors)
     wet = _water(counts) | nodata
     if CLOUD_BUFFER == WATER_BUFFER:  # one pass grows both
@@ -1022,18 +1025,21 @@ def _read_counts(
     inner: tuple[slice, slice] | None = None,
     reader: Any = None,
 ) -> tuple[str, np.ndarray | None]:
-    """Check a scene and read a window of its bands (and SCL) as stored: counts.
+    """Check a scene and read a window of its index bands (and SCL) as stored: counts.
+
+    B12 is left unread: the rules never look at it (it is for the false-colour chips),
+    and from a file that stores bands apart it was a sixth of the read.
 
     With SCL, it is read first: when it says that every pixel of ``inner`` is cloud,
     shadow, snow, water or no data, nothing more is read (None). From a file that stores
     bands apart (band-interleaved, or a VRT of the product's band files), a clouded-over
-    window then costs one band's read, not seven. ``reader``, when given, is read instead
+    window then costs one band's read, not six. ``reader``, when given, is read instead
     of ``src`` (the scene warped onto another's grid).
     """
     level = str(_known(src, f"level l1c={allow_l1c}", partial(check_scene, allow_l1c=allow_l1c)))
     order: dict[str, int] = _known(src, "bands", band_indexes)
     reader = reader if reader is not None else src
-    bands = [order[name] for name in BANDS]
+    bands = [order[name] for name in INDEX_BANDS]
     if SCL not in order:
         return level, _read_padded(reader, bands, window)
     scl = _read_padded(reader, [order[SCL]], window)
@@ -1284,6 +1290,7 @@ def _judge_patches(
         code: np.bincount(patch, weights=test(values))[numbers] / count
         for code, _rule, test in PIXEL_TESTS
     }
+    outlines = _valid(polygons, passed)
     found = []
     for index in np.flatnonzero(passed):
         number = int(numbers[index])
@@ -1304,7 +1311,7 @@ def _judge_patches(
             )
         found.append(
             _Found(
-                outline=polygons[index],
+                outline=outlines[index],
                 score=round(min(float(value[index]) * factor, 1.0), 3),
                 pixels=int(count[index]),
                 reasons=reasons + history_reasons,
@@ -1313,19 +1320,48 @@ def _judge_patches(
     return found, dropped
 
 
+def _valid(polygons: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Return the wanted outlines valid as OGC (and GeoJSON) define it; the others as they are.
+
+    GDAL joins pixels that touch only at a corner (8-connected) into one ring that touches
+    itself there, or a hole that splits the inside: invalid polygons, a third of them on
+    the real farmland crop, which PostGIS, shapely's predicates and GeoJSON validators
+    refuse. Made valid, such a patch is a MultiPolygon whose parts meet at those corners;
+    its area and centre are unchanged. The patch tests measure the outlines as GDAL drew
+    them (the exterior ring is what they fill), so only the outlines kept are mended.
+    """
+    outlines = polygons.copy()
+    broken = wanted & ~shapely.is_valid(polygons)
+    if broken.any():
+        # "structure" (shells united, holes taken off) gives what the default "linework"
+        # gives for these pixel outlines (tested), at a fifth of its cost.
+        outlines[broken] = shapely.make_valid(polygons[broken], method="structure")
+    return outlines
+
+
 def _geojson(polygons: np.ndarray) -> list[dict[str, Any]]:
     """Return polygons as GeoJSON mappings, the same as shapely's mapping, all at once.
 
     Taking the coordinates of every ring in one call and making tuples of them costs a
-    fifth of mapping polygon by polygon.
+    fifth of mapping polygon by polygon. The few that are MultiPolygons (see _valid) are
+    mapped one by one.
     """
-    rings, owner = shapely.get_rings(polygons, return_index=True)
-    corners, ring = shapely.get_coordinates(rings, return_index=True)
-    ends = np.searchsorted(ring, np.arange(1, len(rings)))
-    parts: list[list[tuple[tuple[float, float], ...]]] = [[] for _polygon in polygons]
-    for index, points in zip(owner, np.split(corners, ends), strict=True):
-        parts[index].append(tuple(map(tuple, points.tolist())))
-    return [{"type": "Polygon", "coordinates": tuple(part)} for part in parts]
+    multi = shapely.get_type_id(polygons) != shapely.GeometryType.POLYGON
+    single = polygons[~multi]
+    parts: list[list[tuple[tuple[float, float], ...]]] = [[] for _polygon in single]
+    if single.size:
+        rings, owner = shapely.get_rings(single, return_index=True)
+        corners, ring = shapely.get_coordinates(rings, return_index=True)
+        ends = np.searchsorted(ring, np.arange(1, len(rings)))
+        for index, points in zip(owner, np.split(corners, ends), strict=True):
+            parts[index].append(tuple(map(tuple, points.tolist())))
+    plain = iter(parts)
+    return [
+        dict(mapping(polygon))
+        if several
+        else {"type": "Polygon", "coordinates": tuple(next(plain))}
+        for polygon, several in zip(polygons, multi, strict=True)
+    ]
 
 
 def _polygons(rings: list[list[Any]]) -> np.ndarray:
@@ -1366,9 +1402,12 @@ def _outlines(pixels: _Pixels, numbers: np.ndarray, affine: Any) -> np.ndarray:
     of = of[inside]
     strip[pixels.rows[inside] - top[of], pixels.cols[inside] - left[of] + at[of]] = of + 1
     placed, rings = [], []
-    for geometry, value in shapes(strip, mask=strip > 0, connectivity=8):
-        placed.append(int(value) - 1)
-        rings.append(geometry["coordinates"])
+    # No mask: GDAL then outlines the empty strip too (one polygon, dropped), which costs
+    # less than the second in-memory raster a mask is copied into.
+    for geometry, value in shapes(strip, connectivity=8):
+        if value:
+            placed.append(int(value) - 1)
+            rings.append(geometry["coordinates"])
     outlines = _polygons(rings)
     corners, owner = shapely.get_coordinates(outlines, return_index=True)
     shift = np.column_stack([left - at, top]).astype(np.float64)

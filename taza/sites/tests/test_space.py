@@ -465,11 +465,12 @@ def test_floors_folded_into_the_window_tests_give_what_taking_them_off_first_giv
 
 
 def test_outlines_are_written_as_shapely_maps_them():
-    from shapely.geometry import Polygon, mapping
+    from shapely.geometry import MultiPolygon, Polygon, box, mapping
 
     polygons = np.asarray(
         [
             Polygon([(71.1, 51.2), (71.3, 51.2), (71.3, 51.4), (71.1, 51.2)]),
+            MultiPolygon([box(0, 0, 1, 1), box(1, 1, 2, 2)]),
             Polygon(
                 [(0.1 + 0.2, 0.0), (3.0, 0.0), (3.0, 3.0), (0.0, 3.0)],
                 [[(1, 1), (2, 1), (2, 2), (1, 1)]],
@@ -478,3 +479,39 @@ def test_outlines_are_written_as_shapely_maps_them():
         dtype=object,
     )
     assert space._geojson(polygons) == [mapping(polygon) for polygon in polygons]
+    assert space._geojson(polygons[1:2]) == [mapping(polygons[1])]  # MultiPolygons alone
+    assert space._geojson(polygons[:0]) == []
+
+
+@pytest.mark.parametrize(
+    "pixels",
+    [
+        # Two squares that touch at a corner: GDAL draws one ring touching itself there.
+        [(0, 0), (0, 1), (1, 0), (1, 1), (2, 2), (2, 3), (3, 2), (3, 3)],
+        # Four squares around an empty one, each touching the next at a corner: GDAL
+        # draws a hole that splits the inside.
+        [
+            *[(0, 2), (0, 3), (1, 2), (1, 3), (2, 0), (2, 1), (3, 0), (3, 1)],
+            *[(2, 4), (2, 5), (3, 4), (3, 5), (4, 2), (4, 3), (5, 2), (5, 3)],
+        ],
+    ],
+)
+def test_a_patch_joined_at_a_corner_gets_a_valid_outline_of_the_same_area(pixels):
+    """Validate what GDAL outlines: a MultiPolygon whose parts meet at the corners."""
+    import shapely
+    from affine import Affine
+
+    rows, cols = np.asarray(pixels).T
+    mask = np.zeros((8, 8), dtype=bool)
+    mask[rows + 1, cols + 1] = True
+    flat = np.flatnonzero(mask)
+    found = space._Pixels(flat, *space._patches(flat, mask.shape), mask.shape)
+    assert found.count == 1  # one patch (8-connected), number 0
+    drawn = space._outlines(found, np.asarray([0]), Affine(10, 0, 500_000, 0, -10, 5_600_000))
+    assert not shapely.is_valid(drawn[0])
+    mended = space._valid(drawn, np.asarray([True]))[0]
+    assert shapely.is_valid(mended) and mended.geom_type == "MultiPolygon"
+    assert mended.equals(shapely.make_valid(drawn[0]))  # as the default method makes it
+    assert mended.area == drawn[0].area == len(pixels) * 100
+    assert mended.centroid.equals_exact(drawn[0].centroid, 1e-6)
+    assert space._valid(drawn, np.asarray([False]))[0] is drawn[0]  # only the kept are mended
