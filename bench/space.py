@@ -271,7 +271,7 @@ def real_scenes(folder: Path) -> None:
 
     from taza.sites.implant import implant
     from taza.sites.scan import budget_for
-    from taza.sites.space import close_scenes, scan_window, windows
+    from taza.sites.space import TILE, close_scenes, scan_window, windows
 
     data = Path(__file__).resolve().parent.parent / "taza" / "sites" / "data"
     for scene in sorted(data.glob("S2_*.tif")):
@@ -286,7 +286,7 @@ def real_scenes(folder: Path) -> None:
             begin = time.perf_counter()
             found: list[Any] = []
             land = 0.0
-            for window in windows(width, height, 512):
+            for window in windows(width, height, TILE):
                 result = scan_window(path, *window, allow_l1c=True)
                 found += result.candidates
                 land += result.land_m2 / 1e6
