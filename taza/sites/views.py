@@ -402,5 +402,10 @@ def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "sites/scan.html",
-        {"job": job, "eta": eta_text(job), "shown": max(job.candidates - job.held_back, 0)},
+        {
+            "job": job,
+            "eta": eta_text(job),
+            "shown": max(job.candidates - job.held_back, 0),
+            "budget_rate": settings.TAZA_SPACE_BUDGET_PER_100KM2,
+        },
     )

@@ -203,3 +203,31 @@ def test_a_scan_of_real_farmland_puts_at_most_005_per_km2_in_front_of_people(tmp
     assert sites.count() > 20  # roofs pass every rule (docs/sites.md) ...
     assert shown / job.land_km2 <= 0.05  # ... and the budget keeps them from people
     assert job.held_back == sites.count() - shown
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", "the budget for 25.6 km² rounds to none"),
+        ("ru", "бюджет для 25,6 км² округляется до нуля"),
+        ("kk", "25,6 км² құрлық үшін бюджет нөлге дейін дөңгелектенеді"),
+    ],
+)
+def test_a_scan_too_small_for_its_budget_says_so(folder, cast, capsys, language, words):
+    from django.test import Client
+
+    from taza.conftest import PASSWORD
+    from taza.sites.models import ScanJob
+
+    call_command("scan_scenes", str(folder))
+    out = capsys.readouterr().out
+    assert "0 put in the verification queue (the budget holds back 2)" in out
+    assert "the budget for 25.6 km² rounds to none" in out
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.login(username="analyst", password=PASSWORD)
+    job = ScanJob.objects.get()
+    page = client.get(f"/sites/scans/{job.pk}/").content.decode()
+    assert 'id="scan-budget-none"' in page and words in page
+    WasteSite.objects.update(held_back=False)
+    ScanJob.objects.update(held_back=0)  # as with a larger budget: nothing to explain
+    assert 'id="scan-budget-none"' not in client.get(f"/sites/scans/{job.pk}/").content.decode()

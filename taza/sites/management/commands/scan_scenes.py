@@ -1,6 +1,7 @@
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from taza.geo.models import Region
@@ -72,3 +73,8 @@ class Command(BaseCommand):
             f"{job.land_km2:.1f} km² of land inspected; {job.dropped} outside the territory "
             f"dropped; {job.tiles_failed} tiles failed."
         )
+        if job.held_back and job.candidates <= job.held_back:
+            self.stdout.write(
+                f"At {settings.TAZA_SPACE_BUDGET_PER_100KM2:g} per 100 km² of land, the budget "
+                f"for {job.land_km2:.1f} km² rounds to none (TAZA_SPACE_BUDGET_PER_100KM2)."
+            )
