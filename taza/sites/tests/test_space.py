@@ -125,6 +125,18 @@ def test_what_scl_calls_a_cloud_fringe_or_shadow_is_not_inspected(tmp_path, scl,
     assert len(found) == int(kept)
 
 
+def test_scl_classes_are_told_apart_as_a_lookup_over_every_value_would():
+    every = np.arange(65536, dtype=np.uint16)
+    table = np.isin(every, list(space.EXCLUDED_SCL))
+    assert (space._scl_excluded(every) == table).all()
+    for value in (0, 2, 4, 5, 7, 11, 12, 255, 65535):
+        one = np.full((3, 3), value, dtype=np.uint16)
+        assert space._scl_all_excluded(one) == bool(table[value])
+    mixed = np.full((3, 3), 9, dtype=np.uint16)
+    mixed[1, 2] = 4  # one pixel of vegetation: the window is read
+    assert not space._scl_all_excluded(mixed)
+
+
 def test_a_patch_new_on_one_date_only_is_not_called_new(tmp_path):
     """One pair of dates cannot tell a dump from a harvest: the patch loses half its score."""
     before = tmp_path / "before" / "S2_T42UXE_20250615.tif"
