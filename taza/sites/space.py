@@ -1430,8 +1430,8 @@ def _outlines(pixels: _Pixels, numbers: np.ndarray, affine: Any) -> np.ndarray:
     of = of[inside]
     strip[pixels.rows[inside] - top[of], pixels.cols[inside] - left[of] + at[of]] = of + 1
     placed, rings = [], []
-    # No mask: GDAL then outlines the empty strip too (one polygon, dropped), which costs
-    # less than the second in-memory raster a mask is copied into.
+    # No mask: GDAL then outlines the empty pixels too (value 0, dropped), which costs less
+    # than the second in-memory raster a mask is copied into.
     for geometry, value in shapes(strip, connectivity=8):
         if value:
             placed.append(int(value) - 1)
