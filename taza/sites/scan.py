@@ -337,6 +337,15 @@ def budget_for(land_km2: float, per_100km2: float | None = None) -> int:
     return math.floor(max(budget, 0.0) * max(land_km2, 0.0) / 100 + 0.5)
 
 
+def budget_rounded_to_none(job: ScanJob) -> bool:
+    """Return whether the configured budget gave this scan's land no candidate to show.
+
+    Said on the scan's page and by scan_scenes, so that a scan that held every candidate
+    back because its land was small is not taken for a scan that found nothing.
+    """
+    return job.held_back > 0 and budget_for(job.land_km2) == 0
+
+
 def apply_budget(job: ScanJob, *, per_100km2: float | None = None) -> int:
     """Put only the best candidates of a scan in front of people; hold back the rest.
 

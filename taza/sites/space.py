@@ -583,14 +583,6 @@ def _scl_excluded(scl: np.ndarray) -> np.ndarray:
     return excluded
 
 
-def _scl_all_excluded(scl: np.ndarray) -> bool:
-    """Return whether SCL names an excluded class at every pixel (see _scl_excluded)."""
-    kept: np.ndarray = scl >= _SCL_CLASSES
-    for value in _KEPT_SCL:
-        kept |= scl == value
-    return not kept.any()
-
-
 def _cloudy_and_nodata(
     data: np.ndarray, level: str, offsets: tuple[int, ...], bands: int = len(BANDS)
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -1069,7 +1061,7 @@ def _read_counts(
     if SCL not in order:
         return level, _read_padded(reader, bands, window)
     scl = _read_padded(reader, [order[SCL]], window)
-    if inner is not None and _scl_all_excluded(scl[0][inner]):
+    if inner is not None and _scl_excluded(scl[0][inner]).all():
         return level, None
     return level, np.concatenate([_read_padded(reader, bands, window), scl])
 

@@ -37,6 +37,7 @@ from taza.sites.models import ScanJob, SiteSighting, WasteSite
 from taza.sites.querysets import verification_queue, visible_sites
 from taza.sites.reasons import describe_all
 from taza.sites.scan import (
+    budget_rounded_to_none,
     chip_scenes,
     enqueue,
     eta_text,
@@ -406,6 +407,7 @@ def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "job": job,
             "eta": eta_text(job),
             "shown": max(job.candidates - job.held_back, 0),
+            "budget_none": budget_rounded_to_none(job),
             "budget_rate": settings.TAZA_SPACE_BUDGET_PER_100KM2,
         },
     )

@@ -213,7 +213,7 @@ def test_a_scan_of_real_farmland_puts_at_most_005_per_km2_in_front_of_people(tmp
         ("kk", "25,6 км² құрлық үшін бюджет нөлге дейін дөңгелектенеді"),
     ],
 )
-def test_a_scan_too_small_for_its_budget_says_so(folder, cast, capsys, language, words):
+def test_a_scan_too_small_for_its_budget_says_so(folder, cast, capsys, settings, language, words):
     from django.test import Client
 
     from taza.conftest import PASSWORD
@@ -230,4 +230,9 @@ def test_a_scan_too_small_for_its_budget_says_so(folder, cast, capsys, language,
     assert 'id="scan-budget-none"' in page and words in page
     WasteSite.objects.update(held_back=False)
     ScanJob.objects.update(held_back=0)  # as with a larger budget: nothing to explain
+    assert 'id="scan-budget-none"' not in client.get(f"/sites/scans/{job.pk}/").content.decode()
+    settings.TAZA_SPACE_BUDGET_PER_100KM2 = 4  # 1.02: one shown, one held back
+    from taza.sites.scan import apply_budget
+
+    assert apply_budget(job) == 1
     assert 'id="scan-budget-none"' not in client.get(f"/sites/scans/{job.pk}/").content.decode()

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from taza.geo.models import Region
 from taza.sites.models import ScanJob
-from taza.sites.scan import enqueue, eta_text, plan_scan, run_here
+from taza.sites.scan import budget_rounded_to_none, enqueue, eta_text, plan_scan, run_here
 
 
 class Command(BaseCommand):
@@ -73,7 +73,7 @@ class Command(BaseCommand):
             f"{job.land_km2:.1f} km² of land inspected; {job.dropped} outside the territory "
             f"dropped; {job.tiles_failed} tiles failed."
         )
-        if job.held_back and job.candidates <= job.held_back:
+        if budget_rounded_to_none(job):
             self.stdout.write(
                 f"At {settings.TAZA_SPACE_BUDGET_PER_100KM2:g} per 100 km² of land, the budget "
                 f"for {job.land_km2:.1f} km² rounds to none (TAZA_SPACE_BUDGET_PER_100KM2)."
