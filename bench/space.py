@@ -187,11 +187,21 @@ def cloudy_and_clear(size: int, folder: Path) -> None:
         for name, patches in (("clear", dumps), ("75% cloud", dumps + clouds)):
             scene = folder / f"S2_T42UXE_20250716_{interleave}_{name[:3]}.tif"
             make_scene(scene, width=size, height=size, patches=patches, interleave=interleave)
-            close_scenes()  # no other scene's blocks held in GDAL's cache
-            reference = statistics.median(_reference(scene) for _repeat in range(3))
-            start = time.perf_counter()
-            land = sum(scan_window(scene, *window).land_m2 for window in windows(size, size, TILE))
-            spent = time.perf_counter() - start
+
+            def run(scene: Path = scene) -> tuple[float, float]:
+                close_scenes()  # read afresh, and no other scene's blocks in GDAL's cache
+                start = time.perf_counter()
+                land = sum(scan_window(scene, *w).land_m2 for w in windows(size, size, TILE))
+                return land, time.perf_counter() - start
+
+            run()  # once untimed, as for the other figures: a worker has scanned before
+            references, spents = [], []
+            for _repeat in range(3):  # medians of three, the two timed in turn
+                close_scenes()
+                references.append(_reference(scene))
+                land, spent = run()
+                spents.append(spent)
+            reference, spent = statistics.median(references), statistics.median(spents)
             km2, land_km2 = size * size / 10_000, land / 1e6
             print(
                 f"{interleave}-interleaved, {name:>9}: reference {km2 / reference:,.0f} km²/s; "
