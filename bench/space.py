@@ -5,13 +5,14 @@
 Makes a synthetic Sentinel-2 scene on local disk (no download), then times, side by
 side in one run:
 
-* the reference: a plain rasterio read of the red and NIR bands and NDVI, the least
-  work any index pass does;
+* the reference: a plain rasterio read of the red and NIR bands and NDVI, window by
+  window over the detector's windows, the least work any index pass does;
 * Taza's index stage (windowed reads of 7 bands, cloud mask, the index stack, scores,
   polygons), with 1 and 2 worker processes over the tiles.
 
 First the real crops shipped with the tests (taza/sites/data): speed beside the
-reference, false candidates per km², and recall on dumps implanted into them. Then a
+reference, also with the crop mirrored to a scene's size, false candidates per km², and
+recall on dumps implanted into them. Then a
 clear and a clouded scene per km² of land, with a pixel's bands stored together and
 apart. Then precision and recall on a set of synthetic scenes with random dumps,
 confusers and clouds.
