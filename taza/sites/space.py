@@ -167,16 +167,35 @@ def reproject(transformer: Any, geometry: Any) -> Any:
     return shapely.transform(geometry, lambda x, y: transformer.transform(x, y), interleaved=False)
 
 
+# Tags that say when a scene was taken, in the order they are believed: ours, then the
+# names GDAL's Sentinel-2 driver gives the product's metadata (gdal_translate copies them
+# into a GeoTIFF made from a SAFE), then a STAC item's. Never TIFFTAG_DATETIME: that is
+# when the file was written.
+DATE_TAGS = (
+    "DATE",
+    "SENSING_DATE",
+    "DATATAKE_1_DATATAKE_SENSING_START",
+    "PRODUCT_START_TIME",
+    "SENSING_TIME",
+    "DATETIME",
+)
+
+
 def scene_date(path: Path, tags: dict[str, str]) -> date | None:
-    text = tags.get("DATE") or tags.get("SENSING_DATE") or path.name
-    match = DATE_IN_NAME.search(text.replace("-", ""))
-    if not match:
-        return None
-    year, month, day = (int(x) for x in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+    """Return the day a scene was taken, from its tags or else its name; None if neither says.
+
+    A tag that holds no valid date is passed over for the next, then the name.
+    """
+    said = {str(key).upper(): str(value) for key, value in tags.items()}
+    texts = [said[key] for key in DATE_TAGS if said.get(key)] + [path.name]
+    for text in texts:
+        match = DATE_IN_NAME.search(text.replace("-", ""))
+        if match:
+            try:
+                return date(*(int(x) for x in match.groups()))
+            except ValueError:
+                continue
+    return None
 
 
 def in_season(day: date | None) -> bool:

@@ -191,6 +191,30 @@ def test_season_and_band_order_are_read_from_the_file(tmp_path):
     assert space.in_season(date(2025, 3, 1)) and not space.in_season(date(2025, 10, 1))
 
 
+@pytest.mark.parametrize(
+    ("name", "tags", "expected"),
+    [
+        ("S2_T42UXE_20250715.tif", {}, date(2025, 7, 15)),
+        ("stack.tif", {"DATE": "2025-07-15"}, date(2025, 7, 15)),
+        # A GeoTIFF made from a SAFE with gdal_translate keeps the driver's metadata.
+        (
+            "stack.tif",
+            {"DATATAKE_1_DATATAKE_SENSING_START": "2024-06-12T06:26:29.024Z"},
+            date(2024, 6, 12),
+        ),
+        ("stack.tif", {"PRODUCT_START_TIME": "2024-06-12T06:26:29.024Z"}, date(2024, 6, 12)),
+        ("stack.tif", {"datetime": "2023-08-01T06:20:00Z"}, date(2023, 8, 1)),
+        # The file's write time is not when the scene was taken.
+        ("stack.tif", {"TIFFTAG_DATETIME": "2026-12-07 10:00:00"}, None),
+        # A tag that is no date gives way to the next, then to the name.
+        ("S2_20250301.tif", {"DATE": "2025-02-30", "PRODUCT_START_TIME": "soon"}, date(2025, 3, 1)),
+        ("stack.tif", {"DATE": "unknown"}, None),
+    ],
+)
+def test_the_day_a_scene_was_taken_is_read_from_tags_or_name(name, tags, expected):
+    assert space.scene_date(Path(name), tags) == expected
+
+
 def test_a_chip_is_drawn_for_verification(scene):
     path, origin = scene
     lat, lon = centre_of(origin, DUMPS[0])
