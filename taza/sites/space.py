@@ -1070,8 +1070,10 @@ def _read_counts(
     With SCL, it is read first: when it says that every pixel of ``inner`` is cloud,
     shadow, snow, water or no data, nothing more is read (None). From a file that stores
     bands apart (band-interleaved, or a VRT of the product's band files), a clouded-over
-    window then costs one band's read, not six. ``reader``, when given, is read instead
-    of ``src`` (the scene warped onto another's grid).
+    window then costs one band's read, not six. Nor are the bands read in a margin that
+    SCL says is all excluded (see _boxes_to_read): beside a clouded-over window, that margin
+    cost a row of blocks the clouded window never decoded. ``reader``, when given, is
+    read instead of ``src`` (the scene warped onto another's grid).
     """
     level = str(_known(src, f"level l1c={allow_l1c}", partial(check_scene, allow_l1c=allow_l1c)))
     order: dict[str, int] = _known(src, "bands", band_indexes)
@@ -1080,9 +1082,59 @@ def _read_counts(
     if SCL not in order:
         return level, _read_padded(reader, bands, window)
     scl = _read_padded(reader, [order[SCL]], window)
-    if inner is not None and _scl_excluded(scl[0][inner]).all():
+    if inner is None:
+        return level, np.concatenate([_read_padded(reader, bands, window), scl])
+    excluded = _scl_excluded(scl[0])
+    if excluded[inner].all():
         return level, None
-    return level, np.concatenate([_read_padded(reader, bands, window), scl])
+    data = np.zeros((len(bands) + 1, *scl.shape[1:]), dtype=np.uint16)
+    for rows, cols in _boxes_to_read(excluded, inner):
+        box = Window(
+            window.col_off + cols.start,
+            window.row_off + rows.start,
+            cols.stop - cols.start,
+            rows.stop - rows.start,
+        )
+        data[: len(bands), rows, cols] = _read_padded(reader, bands, box)
+    data[-1] = scl[0]
+    return level, data
+
+
+def _boxes_to_read(excluded: np.ndarray, inner: tuple[slice, slice]) -> list[tuple[slice, slice]]:
+    """Return the parts of a window whose bands are worth reading: all but excluded margins.
+
+    The margin around ``inner`` is cut into four sides and four corners. One that SCL says
+    is all cloud, shadow, water, snow or no data is masked whatever its bands say, and so
+    is every pixel within CLOUD_BUFFER of it; the texture of a pixel left unmasked
+    (TEXTURE_RADIUS < CLOUD_BUFFER) never reaches it. Its bands are left unread, as no
+    data (zeros): every mask, test and candidate is as if they had been read (tested).
+    Beside a window that was clouded over the side always is (it lies inside that
+    window), and it cost a row of blocks that window never decoded. The first box is
+    the inner part with every side that is read; a corner outside it that is not all
+    excluded follows as a box of its own.
+    """
+    height, width = excluded.shape
+    everything = (slice(0, height), slice(0, width))
+    if CLOUD_BUFFER <= TEXTURE_RADIUS:  # a pixel left unmasked could see the margin
+        return [everything]
+    # Before, inside and after ``inner``, down and across.
+    rows_of = (slice(0, inner[0].start), inner[0], slice(inner[0].stop, height))
+    cols_of = (slice(0, inner[1].start), inner[1], slice(inner[1].stop, width))
+
+    def unread(rows: slice, cols: slice) -> bool:
+        part = excluded[rows, cols]
+        return not part.size or bool(part.all())
+
+    skip_top, skip_bottom = unread(rows_of[0], inner[1]), unread(rows_of[2], inner[1])
+    skip_left, skip_right = unread(inner[0], cols_of[0]), unread(inner[0], cols_of[2])
+    rows = slice(inner[0].start if skip_top else 0, inner[0].stop if skip_bottom else height)
+    cols = slice(inner[1].start if skip_left else 0, inner[1].stop if skip_right else width)
+    boxes = [(rows, cols)]
+    for corner_rows, row_skipped in ((rows_of[0], skip_top), (rows_of[2], skip_bottom)):
+        for corner_cols, col_skipped in ((cols_of[0], skip_left), (cols_of[2], skip_right)):
+            if (row_skipped or col_skipped) and not unread(corner_rows, corner_cols):
+                boxes.append((corner_rows, corner_cols))
+    return boxes
 
 
 def _earlier(path: Path, src: Any, window: Window, *, allow_l1c: bool) -> Earlier:

@@ -104,6 +104,112 @@ def test_a_window_that_scl_says_is_clouded_over_is_not_read_further(tmp_path):
     assert edge.land_m2 == 0 and edge.masked_m2 == 256 * 256 * 100  # within the buffer
 
 
+def _everything(excluded: np.ndarray, inner: Any) -> list[tuple[slice, slice]]:
+    return [(slice(0, excluded.shape[0]), slice(0, excluded.shape[1]))]
+
+
+@pytest.mark.parametrize("interleave", ["band", "pixel"])
+def test_a_margin_scl_says_is_all_cloud_is_not_read_and_nothing_changes(
+    tmp_path, monkeypatch, interleave
+):
+    """Beside a clouded-over window its bands go unread; the candidates are those of a full read.
+
+    Dumps hug the cloud's edge on both sides (under it, in the buffer, just clear of it),
+    and the clouds cover whole windows, a corner, and a ragged stretch of another edge.
+    """
+    path = tmp_path / "S2_T42UXE_20250715.tif"
+    edge_dumps = tuple(
+        Patch("dump", row, col, size)
+        for row, col, size in [
+            (253, 300, 6), (258, 330, 4), (262, 360, 8), (300, 254, 5), (330, 259, 6),
+            (266, 266, 7), (120, 258, 6), (400, 120, 8), (258, 420, 6), (500, 380, 9),
+        ]
+    )  # fmt: skip
+    clouds = (
+        Patch("cloud", 0, 0, 256),  # a window clouded over
+        Patch("cloud", 0, 256, 240),  # most of the next: its side is all cloud, not its corner
+        Patch("cloud", 512, 0, 256),  # below, a window clouded over and beyond the scene's edge
+    )
+    make_scene(path, width=768, height=768, patches=edge_dumps + clouds, interleave=interleave)
+
+    def scan() -> list[Any]:
+        space.close_scenes()
+        return [space.scan_window(path, *w) for w in space.windows(768, 768, 256)]
+
+    reads: list[tuple[int, int, int, int]] = []
+    read_padded = space._read_padded
+
+    def counted(src: Any, bands: list[int], window: Any) -> np.ndarray:
+        if len(bands) > 1:
+            reads.append((window.col_off, window.row_off, window.width, window.height))
+        return read_padded(src, bands, window)
+
+    monkeypatch.setattr(space, "_read_padded", counted)
+    skipping = scan()
+    read_while_skipping = list(reads)
+    monkeypatch.setattr(space, "_boxes_to_read", _everything)
+    full = scan()
+
+    def seen(results: list[Any]) -> list[Any]:
+        return [
+            (
+                r.land_m2,
+                r.masked_m2,
+                r.dropped_patches,
+                [(c.lat, c.lon, c.score, c.pixels, c.outline, c.reasons) for c in r.candidates],
+            )
+            for r in results
+        ]
+
+    assert seen(skipping) == seen(full)
+    assert sum(len(r.candidates) for r in full) >= 6
+    margin = space.MARGIN
+    # Right of the clouded-over window: neither its left margin (cloud) nor its top one
+    # (beyond the scene's edge, no data) is read; its right and bottom ones are.
+    assert (256, 0, 256 + margin, 256 + margin) in read_while_skipping
+    # Its bottom-left corner is clear ground below the cloud: read on its own.
+    assert (256 - margin, 256, margin, margin) in read_while_skipping
+    # Below the clouded-over window and above another: only the inner part and the right.
+    assert (0, 256, 256 + margin, 256) in read_while_skipping
+    # Read whole, the same window takes every margin, the scene's edge included.
+    assert (-margin, 256 - margin, 256 + 2 * margin, 256 + 2 * margin) in reads
+
+
+@pytest.mark.parametrize(
+    ("excluded_rows", "excluded_cols", "expected"),
+    [
+        # nothing excluded: the whole window in one box
+        ([], [], [((0, 12), (0, 12))]),
+        # the top side and both top corners: read from the inner part down
+        ([0, 1], [], [((2, 12), (0, 12))]),
+        # the top side but not its corners: the corners on their own
+        ([0, 1], "inner", [((2, 12), (0, 12)), ((0, 2), (0, 2)), ((0, 2), (10, 12))]),
+    ],
+)
+def test_the_boxes_read_leave_out_only_what_scl_excludes(excluded_rows, excluded_cols, expected):
+    excluded = np.zeros((12, 12), dtype=bool)
+    for row in excluded_rows:
+        if excluded_cols == "inner":
+            excluded[row, 2:10] = True
+        else:
+            excluded[row, :] = True
+    inner = (slice(2, 10), slice(2, 10))
+    boxes = space._boxes_to_read(excluded, inner)
+    assert [((r.start, r.stop), (c.start, c.stop)) for r, c in boxes] == expected
+    # Never a pixel left unread that SCL does not exclude.
+    read = np.zeros_like(excluded)
+    for rows, cols in boxes:
+        read[rows, cols] = True
+    assert (read | excluded).all()
+
+
+def test_every_margin_excluded_leaves_the_inner_part_alone():
+    excluded = np.ones((12, 12), dtype=bool)
+    excluded[5, 5] = False
+    inner = (slice(2, 10), slice(2, 10))
+    assert space._boxes_to_read(excluded, inner) == [inner]
+
+
 @pytest.mark.parametrize(
     ("scl", "kept"), [(4, True), (5, True), (7, False), (8, False), (3, False)]
 )
