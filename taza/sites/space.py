@@ -603,11 +603,16 @@ def _scl_excluded(scl: np.ndarray) -> np.ndarray:
 
 
 def _cloudy_and_nodata(
-    data: np.ndarray, level: str, offsets: tuple[int, ...], bands: int = len(BANDS)
+    data: np.ndarray,
+    level: str,
+    offsets: tuple[int, ...],
+    bands: int = len(BANDS),
+    excluded: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return the cloud-like and the no-data pixels of a window of counts, not yet buffered.
 
-    ``data`` holds the first ``bands`` of BANDS, then SCL when the scene has it.
+    ``data`` holds the first ``bands`` of BANDS, then SCL when the scene has it;
+    ``excluded``, when given, is _scl_excluded of that SCL, already worked out.
     """
     raw = data[:bands]
     nodata = raw[0] == 0
@@ -619,9 +624,8 @@ def _cloudy_and_nodata(
         cloudy = _large(bright, L1C_CLOUD_PIXELS)
     elif data.shape[0] > bands:
         scl = data[-1]
-        cloudy = _scl_excluded(scl)
         water = scl == 6  # buffered with the wet shore, as water
-        cloudy &= ~water
+        cloudy = (_scl_excluded(scl) if excluded is None else excluded) & ~water
         nodata |= water
     else:
         cloudy = np.zeros(nodata.shape, dtype=bool)
@@ -985,11 +989,16 @@ def _maybe_candidates(counts: _Counts, masked: np.ndarray) -> np.ndarray:
     return maybe.reshape(counts.shape)
 
 
-def _first_look(data: np.ndarray, level: str, src: Any) -> _Window:
-    """Apply rule 1 and the cheap superset of rule 3 to a whole window of counts."""
+def _first_look(
+    data: np.ndarray, level: str, src: Any, excluded: np.ndarray | None = None
+) -> _Window:
+    """Apply rule 1 and the cheap superset of rule 3 to a whole window of counts.
+
+    ``excluded`` is what SCL excludes, when reading the window worked it out already.
+    """
     offsets: tuple[int, ...] = _known(src, "offsets", radiometric_offsets)
     floors = _known(src, f"floors {level}", lambda scene: _floors(scene, level, offsets))
-    cloudy, nodata = _cloudy_and_nodata(data, level, offsets, len(INDEX_BANDS))
+    cloudy, nodata = _cloudy_and_nodata(data, level, offsets, len(INDEX_BANDS), excluded)
     counts = _Counts(data[: len(INDEX_BANDS)], floors)
     wet = _water(counts) | nodata
     if CLOUD_BUFFER == WATER_BUFFER:  # one pass grows both
@@ -1061,7 +1070,7 @@ def _read_counts(
     allow_l1c: bool,
     inner: tuple[slice, slice] | None = None,
     reader: Any = None,
-) -> tuple[str, np.ndarray | None]:
+) -> tuple[str, np.ndarray | None, np.ndarray | None]:
     """Check a scene and read a window of its index bands (and SCL) as stored: counts.
 
     B12 is left unread: the rules never look at it (it is for the false-colour chips),
@@ -1073,20 +1082,22 @@ def _read_counts(
     window then costs one band's read, not six. Nor are the bands read in a margin that
     SCL says is all excluded (see _boxes_to_read): beside a clouded-over window, that margin
     cost a row of blocks the clouded window never decoded. ``reader``, when given, is
-    read instead of ``src`` (the scene warped onto another's grid).
+    read instead of ``src`` (the scene warped onto another's grid). Also returned: what
+    SCL excludes over the window, when it was worked out for that (else None), so that
+    the masks do not work it out again.
     """
     level = str(_known(src, f"level l1c={allow_l1c}", partial(check_scene, allow_l1c=allow_l1c)))
     order: dict[str, int] = _known(src, "bands", band_indexes)
     reader = reader if reader is not None else src
     bands = [order[name] for name in INDEX_BANDS]
     if SCL not in order:
-        return level, _read_padded(reader, bands, window)
+        return level, _read_padded(reader, bands, window), None
     scl = _read_padded(reader, [order[SCL]], window)
     if inner is None:
-        return level, np.concatenate([_read_padded(reader, bands, window), scl])
+        return level, np.concatenate([_read_padded(reader, bands, window), scl]), None
     excluded = _scl_excluded(scl[0])
     if excluded[inner].all():
-        return level, None
+        return level, None, excluded
     data = np.zeros((len(bands) + 1, *scl.shape[1:]), dtype=np.uint16)
     for rows, cols in _boxes_to_read(excluded, inner):
         box = Window(
@@ -1097,7 +1108,7 @@ def _read_counts(
         )
         data[: len(bands), rows, cols] = _read_padded(reader, bands, box)
     data[-1] = scl[0]
-    return level, data
+    return level, data, excluded
 
 
 def _boxes_to_read(excluded: np.ndarray, inner: tuple[slice, slice]) -> list[tuple[slice, slice]]:
@@ -1153,7 +1164,7 @@ def _earlier(path: Path, src: Any, window: Window, *, allow_l1c: bool) -> Earlie
         src.height,
     )
     if same_grid:
-        level, data = _read_counts(old, window, allow_l1c=allow_l1c)
+        level, data, _excluded = _read_counts(old, window, allow_l1c=allow_l1c)
     else:
         with WarpedVRT(
             old,
@@ -1164,7 +1175,7 @@ def _earlier(path: Path, src: Any, window: Window, *, allow_l1c: bool) -> Earlie
             resampling=Resampling.nearest,
             nodata=0,
         ) as aligned:
-            level, data = _read_counts(old, window, allow_l1c=allow_l1c, reader=aligned)
+            level, data, _excluded = _read_counts(old, window, allow_l1c=allow_l1c, reader=aligned)
     if data is None:  # not reached: without ``inner`` every window is read whole
         raise SceneError(f"{path.name}: nothing read", "unreadable")
     look = _first_look(data, level, old)
@@ -1221,13 +1232,13 @@ def scan_window(
     outer = Window(col - MARGIN, row - MARGIN, width + 2 * MARGIN, height + 2 * MARGIN)
     src = open_scene(path)
     inner = (slice(MARGIN, MARGIN + height), slice(MARGIN, MARGIN + width))
-    level, data = _read_counts(src, outer, allow_l1c=allow_l1c, inner=inner)
+    level, data, excluded = _read_counts(src, outer, allow_l1c=allow_l1c, inner=inner)
     affine = window_transform(outer, src.transform)
     crs = scene_crs(src)
     pixel_area = abs(affine.a * affine.e)
     if data is None:  # clouded over: no land to inspect
         return WindowResult([], 0.0, float(width * height) * pixel_area)
-    look = _first_look(data, level, src)
+    look = _first_look(data, level, src, excluded)
     masked = look.masked
     outside = _outside(territory, exclusion, crs, affine, masked.shape)
     if outside is not None:
