@@ -132,7 +132,11 @@ def _exclusion() -> space.Exclusion | None:
     path = Path(settings.TAZA_SPACE_EXCLUDE) if settings.TAZA_SPACE_EXCLUDE else None
     if path is None:
         return None
-    return _read_exclusion(str(path), path.stat().st_mtime)
+    try:
+        mtime = path.stat().st_mtime
+    except OSError as exc:
+        raise space.SceneError(f"{path}: {exc.strerror}", "exclusion") from None
+    return _read_exclusion(str(path), mtime)
 
 
 @lru_cache(maxsize=2)
@@ -156,6 +160,7 @@ def plan_scan(
     leaves no job behind. A scan with no tiles to do is finished at once.
     """
     allow = settings.TAZA_SPACE_ALLOW_L1C if allow_l1c is None else allow_l1c
+    _exclusion()  # every tile reads it: a layer that cannot be read is refused now
     job = ScanJob.objects.create(
         folder=str(folder),
         before_folder=str(before or ""),
@@ -165,20 +170,20 @@ def plan_scan(
     )
     territory = _territory(job)
     tiles = []
+    checked: set[Path] = set()
     for scene in scenes_in(folder):
-        try:
-            src_context = rasterio.open(scene)
-        except rasterio.errors.RasterioIOError as exc:
-            raise space.SceneError(
-                f"{scene.name}: not a readable GeoTIFF ({exc})", "unreadable"
-            ) from None
-        with src_context as src:
+        with _opened(scene) as src:
             if not space.in_season(space.scene_date(scene, src.tags())):
                 logger.info("scene out of season", extra={"scene": str(scene)})
                 continue
             space.check_scene(src, allow_l1c=allow)  # refuse what cannot be used, now
             to_wgs84 = Transformer.from_crs(src.crs, "EPSG:4326", always_xy=True)
-            earlier = "\n".join(str(p) for p in _matching(scene, before))
+            matching = _matching(scene, before)
+            for path in matching:
+                if path not in checked:  # every tile of the scene reads them: refuse now too
+                    _check_earlier(path, allow_l1c=allow)
+                    checked.add(path)
+            earlier = "\n".join(str(p) for p in matching)
             for col, row, width, height in space.windows(src.width, src.height, tile):
                 if territory is not None:
                     left, bottom, right, top = window_bounds(
@@ -204,6 +209,29 @@ def plan_scan(
         job.status, job.finished_at = ScanStatus.DONE, timezone.now()
     job.save(update_fields=["tiles_total", "status", "finished_at"])
     return job
+
+
+def _opened(scene: Path, *, earlier: bool = False) -> Any:
+    """Open a scene, refusing in words one that is not a readable raster."""
+    try:
+        return rasterio.open(scene)
+    except rasterio.errors.RasterioIOError as exc:
+        raise space.SceneError(
+            f"{scene.name}: not a readable GeoTIFF ({exc})", "unreadable", earlier=earlier
+        ) from None
+
+
+def _check_earlier(path: Path, *, allow_l1c: bool) -> None:
+    """Refuse an earlier date that the history rule could not read (see space._earlier).
+
+    Found only when a tile ran, such a file failed every tile of the scene it is the
+    earlier date of, three times each.
+    """
+    with _opened(path, earlier=True) as src:
+        try:
+            space.check_scene(src, allow_l1c=allow_l1c)
+        except space.SceneError as exc:
+            raise space.SceneError(str(exc), exc.code, earlier=True) from None
 
 
 def _inside(job: ScanJob, candidate: space.Candidate) -> bool:

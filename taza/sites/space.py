@@ -45,9 +45,12 @@ from typing import Any
 
 import numpy as np
 import rasterio
+import rasterio.errors
 import shapely
+import shapely.errors
 from PIL import Image
 from pyproj import Transformer
+from pyproj.exceptions import ProjError
 from rasterio.enums import Resampling
 from rasterio.features import geometry_mask, shapes
 from rasterio.transform import array_bounds
@@ -120,11 +123,13 @@ class SceneError(ValueError):
 
     ``code`` says which kind ("bands", "level", "scl", "l1c", "unreadable") so that a
     page can say it in the reader's language; the message is for logs and commands.
+    ``earlier`` says that the file is one of the earlier dates a scan compares with.
     """
 
-    def __init__(self, message: str, code: str) -> None:
+    def __init__(self, message: str, code: str, *, earlier: bool = False) -> None:
         super().__init__(message)
         self.code = code
+        self.earlier = earlier
 
 
 @dataclass
@@ -342,6 +347,12 @@ def check_scene(src: Any, *, allow_l1c: bool = False) -> str:
         raise SceneError(
             f"{Path(src.name).name}: coordinates {src.crs} are not a projected system in "
             "metres; the rules measure patches in metres (use the product's UTM zone)",
+            "grid",
+        )
+    if max(abs(src.transform.b), abs(src.transform.d)) > 1e-6:  # metres a pixel: none
+        raise SceneError(
+            f"{Path(src.name).name}: a rotated or sheared grid; the rules are made for the "
+            "product's north-up 10 m grid",
             "grid",
         )
     if max(abs(width - PIXEL_M), abs(height - PIXEL_M)) > 0.5:
@@ -701,20 +712,42 @@ class Exclusion:
 
     @classmethod
     def load(cls, path: Path) -> Exclusion:
-        """Read a layer by its suffix: .geojson or .json polygons, .tif or .tiff raster."""
-        if path.suffix.lower() in (".tif", ".tiff"):
-            with rasterio.open(path):
-                pass  # refuse an unreadable raster now, not in every tile
-            return cls(raster=path)
-        import json
+        """Read a layer by its suffix: .geojson or .json polygons, .tif or .tiff raster.
 
-        data = json.loads(path.read_text(encoding="utf-8"))
-        features = data.get("features", [data]) if isinstance(data, dict) else []
-        geometries = [
-            shape(f.get("geometry", f))
-            for f in features
-            if isinstance(f, dict) and (f.get("geometry") or f.get("type") != "Feature")
-        ]
+        A layer that cannot be read is refused here, in words (SceneError "exclusion"),
+        not in every tile: a scan loads it before it plans any. A feature without a
+        geometry is no area and is passed over; anything that is not GeoJSON is refused.
+        """
+        try:
+            if path.suffix.lower() in (".tif", ".tiff"):
+                with rasterio.open(path) as src:
+                    if src.crs is None:
+                        raise ValueError("the raster has no coordinate system")
+                return cls(raster=path)
+            import json
+
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or "type" not in data:
+                raise ValueError("not a GeoJSON object")
+            features = data["features"] if data["type"] == "FeatureCollection" else [data]
+            geometries = []
+            for feature in features:
+                geometry = feature.get("geometry") if feature.get("type") == "Feature" else feature
+                if geometry:
+                    geometries.append(shape(geometry))
+        except (
+            OSError,
+            ValueError,
+            TypeError,
+            AttributeError,
+            KeyError,
+            IndexError,
+            rasterio.errors.RasterioError,
+            shapely.errors.ShapelyError,
+        ) as exc:
+            raise SceneError(
+                f"{path.name}: not a readable exclusion layer ({exc})", "exclusion"
+            ) from None
         return cls([g for g in geometries if not g.is_empty])
 
     def mask(self, crs: Any, affine: Any, shape_out: tuple[int, int]) -> np.ndarray:
@@ -1540,16 +1573,22 @@ def chip_png(path: Path, lat: float, lon: float, size: int = 48, colours: str = 
     """Draw an image chip around a point, for the verification queue.
 
     True colour shows what a person would see; false colour (SWIR-2, NIR, red) shows
-    vegetation green and bare or disturbed ground and waste in pinks and browns.
+    vegetation green and bare or disturbed ground and waste in pinks and browns. A scene
+    file that was replaced or damaged after the scan is refused (SceneError), not drawn.
     """
-    with rasterio.open(path) as src:
-        x, y = Transformer.from_crs("EPSG:4326", src.crs, always_xy=True).transform(lon, lat)
-        row, col = src.index(x, y)
-        window = Window(col - size // 2, row - size // 2, size, size)
-        order = band_indexes(src)
-        names = CHIP_BANDS.get(colours, CHIP_BANDS["true"])
-        picture_bands = _read_padded(src, [order[n] for n in names], window)
-        zero = radiometric_offsets(src)
+    names = CHIP_BANDS.get(colours, CHIP_BANDS["true"])
+    try:
+        with rasterio.open(path) as src:
+            if src.crs is None:
+                raise SceneError(f"{path.name}: no coordinate system", "grid")
+            to_scene = Transformer.from_crs("EPSG:4326", src.crs, always_xy=True)
+            row, col = src.index(*to_scene.transform(lon, lat))
+            window = Window(col - size // 2, row - size // 2, size, size)
+            order = band_indexes(src)
+            picture_bands = _read_padded(src, [order[n] for n in names], window)
+            zero = radiometric_offsets(src)
+    except (rasterio.errors.RasterioError, rasterio.errors.CRSError, ProjError) as exc:
+        raise SceneError(f"{path.name}: not a readable scene ({exc})", "unreadable") from None
     floors = np.asarray([zero[BANDS.index(n)] for n in names], dtype=np.float32)[:, None, None]
     values = np.clip(picture_bands.astype(np.float32) - floors, 0, None)
     scale = max(float(np.percentile(values, 98)), 1.0)

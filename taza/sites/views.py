@@ -73,6 +73,10 @@ SCENE_ERRORS = {
         "reflectance × 10,000 and a readable offset); nothing was started."
     ),
     "unreadable": gettext_lazy("The scenes in this folder cannot be read; nothing was started."),
+    "exclusion": gettext_lazy(
+        "The deployment's exclusion layer (built-up areas, quarries, landfills) cannot be "
+        "read; nothing was started. Tell the platform's administrator."
+    ),
 }
 
 
@@ -205,9 +209,12 @@ def site_chip(request: HttpRequest, pk: int) -> HttpResponse:
     scene = chip_scenes(site).get("before" if request.GET.get("when") == "before" else "now")
     if scene is None:
         raise Http404(_("No scene of this candidate is kept."))
-    response = HttpResponse(
-        space.chip_png(scene, site.lat, site.lon, colours=colours), content_type="image/png"
-    )
+    try:
+        picture = space.chip_png(scene, site.lat, site.lon, colours=colours)
+    except space.SceneError:
+        logger.warning("scene unreadable for a chip", extra={"scene": str(scene)})
+        raise Http404(_("The satellite image of this candidate cannot be read.")) from None
+    response = HttpResponse(picture, content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
@@ -355,6 +362,8 @@ def scans(request: HttpRequest) -> HttpResponse:
             except space.SceneError as exc:
                 logger.warning("scan refused", extra={"folder": str(folder), "why": str(exc)})
                 error = str(SCENE_ERRORS.get(exc.code, SCENE_ERRORS["unreadable"]))
+                if exc.earlier:
+                    error = _("In the folder of earlier dates: %(why)s") % {"why": error}
             except (ValueError, OSError):
                 logger.warning("scan refused", exc_info=True, extra={"folder": str(folder)})
                 error = str(SCENE_ERRORS["unreadable"])

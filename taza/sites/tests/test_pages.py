@@ -122,6 +122,13 @@ def test_the_scans_page_offers_only_delivered_folders(client, cast, settings, tm
         dst.update_tags(BOA_ADD_OFFSET="about a thousand")
     refused = client.post("/sites/scans/", {"folder": "2025-09-odd", "l1c": "on"})
     assert refused.status_code == 400 and "reflectance × 10,000" in refused.content.decode()
+    # The same file as an earlier date of a good delivery: the page says which folder.
+    refused = client.post(
+        "/sites/scans/", {"folder": "2025-08-l1c", "before": "2025-09-odd", "l1c": "on"}
+    )
+    said = refused.content.decode()
+    assert refused.status_code == 400 and "In the folder of earlier dates:" in said
+    assert "reflectance × 10,000" in said
     said = russian.post("/sites/scans/", {"folder": "2025-09-odd", "l1c": "on"})
     assert "ничего не запущено" in said.content.decode()
     assert ScanJob.objects.count() == 1
@@ -198,7 +205,14 @@ def test_chips_show_the_candidate_in_true_and_false_colour_now_and_before(
     assert len(set(pictures.values())) == 3  # nonsense colours fall back to true colour
     page = client.get("/sites/queue/").content.decode()
     assert page.count("chip.png") == 3  # before, true colour, false colour
-    Path(now / "S2_T42UXE_20250715.tif").unlink()
+    # A scene replaced or damaged after the scan: a 404 that says so, never a 500.
+    scene = now / "S2_T42UXE_20250715.tif"
+    whole = scene.read_bytes()
+    for damaged in (whole[: len(whole) // 3], b"not a GeoTIFF"):
+        scene.write_bytes(damaged)
+        response = client.get(f"/sites/{site.pk}/chip.png")
+        assert response.status_code == 404
+    scene.unlink()
     assert client.get(f"/sites/{site.pk}/chip.png").status_code == 404
 
 

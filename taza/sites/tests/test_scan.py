@@ -120,6 +120,62 @@ def test_a_failing_tile_is_retried_reported_and_never_fails_the_scan(folder, mon
     assert job.candidates == 1  # the dump at (100, 100) was in the failed tile
 
 
+def test_an_earlier_date_the_history_cannot_read_refuses_the_scan_before_it_starts(
+    folder, tmp_path
+):
+    """Found only when tiles ran, such a file failed every tile of its scene three times."""
+    import shutil
+    from pathlib import Path
+
+    from taza.sites import space
+    from taza.sites.models import ScanJob
+
+    before = tmp_path / "before"
+    before.mkdir()
+    earlier = before / "S2_T42UXE_20250515.tif"
+    make_scene(earlier, patches=DUMPS, day=date(2025, 5, 15))
+    whole = earlier.read_bytes()
+    earlier.write_bytes(whole[: len(whole) // 4])  # cut short in the copying
+    with pytest.raises(space.SceneError) as refused:
+        plan_scan(folder, before=before, tile=256)
+    assert refused.value.earlier and refused.value.code == "unreadable"
+    assert "S2_T42UXE_20250515.tif" in str(refused.value)
+    # A Level-1C earlier date for a scan that did not ask for Level-1C.
+    earlier.unlink()
+    shutil.copy(Path(__file__).parent.parent / "data" / "S2_L1C_shore.tif", before)
+    (before / "S2_L1C_shore.tif").rename(before / "S2_L1C_T42UXE_20250515.tif")
+    with pytest.raises(space.SceneError) as refused:
+        plan_scan(folder, before=before, tile=256)
+    assert refused.value.earlier and refused.value.code == "l1c"
+    assert not ScanJob.objects.exists()  # nothing half-made
+    # Readable earlier dates of another tile are not the scan's concern.
+    (before / "S2_L1C_T42UXE_20250515.tif").rename(before / "S2_L1C_T43UXE_20250515.tif")
+    assert plan_scan(folder, before=before, tile=256).tiles_total == 4
+
+
+def test_an_exclusion_layer_that_cannot_be_read_refuses_the_scan_before_it_starts(
+    folder, tmp_path, settings
+):
+    """Every tile reads the layer: found there, it failed them all, three times each."""
+    from django.core.management.base import CommandError
+
+    from taza.sites import space
+    from taza.sites.models import ScanJob
+
+    layer = tmp_path / "built-up.geojson"
+    layer.write_text('{"type": "Feature", "geometry": {"type": "Polygon"', encoding="utf-8")
+    settings.TAZA_SPACE_EXCLUDE = str(layer)
+    with pytest.raises(space.SceneError) as refused:
+        plan_scan(folder, tile=256)
+    assert refused.value.code == "exclusion"
+    with pytest.raises(CommandError, match=r"built-up\.geojson"):
+        call_command("scan_scenes", str(folder))
+    settings.TAZA_SPACE_EXCLUDE = str(tmp_path / "gone.geojson")
+    with pytest.raises(space.SceneError, match=r"gone\.geojson"):
+        plan_scan(folder, tile=256)
+    assert not ScanJob.objects.exists()
+
+
 def test_a_level_1c_folder_is_refused_clearly_unless_asked_for(tmp_path, capsys):
     import shutil
     from pathlib import Path

@@ -5,6 +5,7 @@ It is also exact about coordinates.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -328,6 +329,25 @@ def test_a_chip_is_drawn_for_verification(scene):
     assert png.startswith(b"\x89PNG")
 
 
+def test_a_chip_of_a_scene_damaged_or_without_coordinates_is_refused_in_words(scene, tmp_path):
+    import rasterio
+
+    path, origin = scene
+    lat, lon = centre_of(origin, DUMPS[0])
+    with rasterio.open(path) as src:
+        profile, data, names = src.profile, src.read(), src.descriptions
+    profile.update(crs=None)
+    bare = tmp_path / "S2_L2A_no_crs.tif"
+    with rasterio.open(bare, "w", **profile) as dst:
+        dst.write(data)
+        dst.descriptions = names
+    truncated = tmp_path / "S2_L2A_truncated.tif"
+    truncated.write_bytes(path.read_bytes()[:4096])
+    for damaged in (bare, truncated):
+        with pytest.raises(space.SceneError):
+            space.chip_png(damaged, lat, lon)
+
+
 def test_an_exclusion_layer_as_polygons_or_a_raster_removes_its_areas(scene, tmp_path):
     import json
 
@@ -369,6 +389,39 @@ def test_an_exclusion_layer_as_polygons_or_a_raster_removes_its_areas(scene, tmp
     assert len(found) == 1 and abs(found[0].lat - first[0]) < 2e-5
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("layer.geojson", "{not json"),
+        ("layer.geojson", ""),
+        ("layer.geojson", "[1, 2, 3]"),  # JSON, not GeoJSON: it once loaded as no area
+        ("layer.geojson", '{"type": "Polygon", "coordinates": [[["a", "b"]]]}'),
+        ("layer.geojson", '{"type": "Hexagon", "coordinates": []}'),
+        ("layer.geojson", '{"type": "FeatureCollection", "features": 7}'),
+        ("layer.tif", "not a raster"),
+        ("missing.geojson", None),
+    ],
+)
+def test_an_exclusion_layer_that_cannot_be_read_is_refused_in_words(tmp_path, name, content):
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(space.SceneError, match=re.escape(name)) as refused:
+        space.Exclusion.load(path)
+    assert refused.value.code == "exclusion"
+
+
+def test_an_exclusion_layer_of_features_without_area_excludes_nothing(scene, tmp_path):
+    import json
+
+    path, _origin = scene
+    layer = tmp_path / "layer.geojson"
+    empty: dict[str, object] = {"type": "Feature", "geometry": None, "properties": {}}
+    layer.write_text(json.dumps({"type": "FeatureCollection", "features": [empty]}))
+    found = space.detect_window(path, 0, 0, 512, 512, exclusion=space.Exclusion.load(layer))
+    assert len(found) == len(space.detect_window(path, 0, 0, 512, 512)) == 2
+
+
 def test_a_file_that_is_not_a_scene_is_refused_in_words(tmp_path):
     import rasterio
 
@@ -387,23 +440,25 @@ def test_a_file_that_is_not_a_scene_is_refused_in_words(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("crs", "pixel", "said"),
+    ("crs", "grid", "said"),
     [
-        ("EPSG:4326", 0.0001, "not a projected system in metres"),  # reprojected to degrees
-        ("EPSG:32642", 20.0, "pixels of 20 × 20 m"),  # the 20 m bands' grid
-        (None, 10.0, "not a projected system"),
+        # reprojected to degrees
+        ("EPSG:4326", (0.0001, 0, 71.3, 0, -0.0001, 51.2), "not a projected system in metres"),
+        ("EPSG:32642", (20, 0, 71.3, 0, -20, 51.2), "pixels of 20 × 20 m"),  # the 20 m grid
+        (None, (10, 0, 71.3, 0, -10, 51.2), "not a projected system"),
+        ("EPSG:32642", (10, 1, 5e5, 1, -10, 57e5), "rotated or sheared"),
     ],
 )
-def test_a_scene_off_the_10_m_metric_grid_is_refused_in_words(tmp_path, crs, pixel, said):
-    """The pixel and patch rules count pixels and measure metres."""
+def test_a_scene_off_the_10_m_metric_grid_is_refused_in_words(tmp_path, crs, grid, said):
+    """The pixel and patch rules count pixels and measure metres on a north-up grid."""
     import rasterio
-    from rasterio.transform import from_origin
+    from rasterio.transform import Affine
 
     path = tmp_path / "S2_T42UXE_20250715.tif"
     make_scene(path, width=64, height=64)
     with rasterio.open(path) as src:
         profile, data, descriptions = src.profile, src.read(), src.descriptions
-    profile.update(crs=crs, transform=from_origin(71.3, 51.2, pixel, pixel))
+    profile.update(crs=crs, transform=Affine(*grid))
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(data)
         for index, description in enumerate(descriptions, start=1):
