@@ -6,6 +6,12 @@ in random proportions, with the surface reflectances of spectral libraries round
 digits (USGS splib07 and ECOSTRESS), mixed with the real background at the patch's edge.
 The materials and their spectra come from those libraries, not from the detector's
 thresholds, so a dump the detector misses here is a real miss of the rules.
+
+The sensor measures B11 and B12 at 20 m: where a dump lies, each of their pixels is the
+mean of the 2 × 2 pixels at 10 m under it (the scene's 20 m grid starts at its top-left
+corner, as the shipped crops' does). Implanted at 10 m in every band, as they once were,
+dumps never showed what a real one does at its edge — a bright 10 m pixel beside the
+darker 20 m SWIR of its neighbours, which a water test reads as wet.
 """
 
 from __future__ import annotations
@@ -31,6 +37,24 @@ MATERIALS = {
 }
 # How much of a typical dump each material is (Dirichlet concentration).
 SHARES = (1.5, 0.6, 1.0, 2.0, 1.5, 0.8, 0.4)
+
+
+SWIR_20M = ("B11", "B12")  # the bands Sentinel-2 measures at 20 m among space.BANDS
+
+
+def _as_measured_at_20_m(data: np.ndarray, bands: list[int], row: int, col: int, size: int) -> None:
+    """Make some bands over a box what a 20 m sensor sees: each 2 × 2 block its mean.
+
+    The box is widened to whole blocks of the scene's 20 m grid (even rows and columns).
+    """
+    top, left = row - row % 2, col - col % 2
+    bottom = min(row + size + (row + size) % 2, data.shape[1] - data.shape[1] % 2)
+    right = min(col + size + (col + size) % 2, data.shape[2] - data.shape[2] % 2)
+    for band in bands:
+        block = data[band, top:bottom, left:right].astype(float)
+        height, width = block.shape
+        means = block.reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))
+        data[band, top:bottom, left:right] = np.kron(np.rint(means), np.ones((2, 2)))
 
 
 @dataclass(frozen=True)
@@ -98,6 +122,7 @@ def implant(source: Path, target: Path, count: int, *, seed: int = 7) -> list[Im
             mixed = background * (1 - cover) + dump * cover
             data[band, row : row + size, col : col + size] = np.clip(mixed, 1, 10000)
         placed.append(Implant(row + size // 2, col + size // 2, radius))
+        _as_measured_at_20_m(data, [order[name] - 1 for name in SWIR_20M], row, col, size)
     with rasterio.open(target, "w", **profile) as dst:
         dst.write(data)
         for index, description in enumerate(descriptions, 1):

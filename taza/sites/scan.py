@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from pyproj import Transformer
+from rasterio.enums import Resampling
 from rasterio.windows import Window
 from rasterio.windows import bounds as window_bounds
 from shapely.geometry import box
@@ -41,7 +42,8 @@ from taza.sites.services import Sighting, record_satellite_sightings
 from taza.sites.space import reproject
 
 logger = logging.getLogger(__name__)
-SCENE_SUFFIXES = (".tif", ".tiff")
+# GeoTIFFs, and VRTs stacking a product's own band files (docs/sites.md, "Scenes").
+SCENE_SUFFIXES = (".tif", ".tiff", ".vrt")
 MGRS_TILE = re.compile(r"(?:^|_)(T\d{2}[A-Z]{3})(?:_|$)")  # …_T42UXE_… in product names
 DROP_BELOW = 0.1  # the classifier is this sure it is not a dump
 BUDGET_CELL = 6  # H3 resolution of the budget's cells: about 36 km² each
@@ -212,13 +214,29 @@ def plan_scan(
 
 
 def _opened(scene: Path, *, earlier: bool = False) -> Any:
-    """Open a scene, refusing in words one that is not a readable raster."""
+    """Open a scene, refusing in words one that is not a readable raster.
+
+    A VRT opens whatever its band files are; each is read at its coarsest (a JPEG 2000
+    band decodes its lowest resolution level, a few pixels), so that a file it names and
+    that is missing or damaged refuses the scan now, not every tile of it.
+    """
     try:
-        return rasterio.open(scene)
+        src = rasterio.open(scene)
     except rasterio.errors.RasterioIOError as exc:
         raise space.SceneError(
             f"{scene.name}: not a readable GeoTIFF ({exc})", "unreadable", earlier=earlier
         ) from None
+    if src.driver == "VRT":
+        try:
+            src.read(out_shape=(src.count, 4, 4), resampling=Resampling.nearest)
+        except rasterio.errors.RasterioError as exc:
+            src.close()
+            raise space.SceneError(
+                f"{scene.name}: a band file it names cannot be read ({exc})",
+                "unreadable",
+                earlier=earlier,
+            ) from None
+    return src
 
 
 def _check_earlier(path: Path, *, allow_l1c: bool) -> None:

@@ -85,6 +85,9 @@ CLOUD_BUFFER = 3  # pixels (30 m) around clouds, shadows, snow and no data
 WATER_BUFFER = 3  # pixels around water and wet shore: surf, beach and mud
 MNDWI_WATER = 0.0  # (green − SWIR) / (green + SWIR) above this, and …
 WATER_NIR = 0.3  # … NIR below this: water or wet ground (white plastic has a bright NIR)
+# … over whole blocks of this many pixels a side (see _resolved). MNDWI's SWIR band is
+# measured at 20 m: it resolves nothing smaller than one of its pixels, 2 × 2 at 10 m.
+WATER_BLOCK = 2
 L1C_CLOUD_BLUE = 0.3  # top-of-atmosphere blue above this, over …
 L1C_CLOUD_PIXELS = 200  # … at least this many joined pixels (2 ha): a cloud, not a heap
 # Pixels a side of the windows a scan is cut into (a tile of the job, a task of the queue).
@@ -992,6 +995,32 @@ def _water(counts: _Counts) -> np.ndarray:
     return wet
 
 
+def _resolved(mask: np.ndarray, side: int) -> np.ndarray:
+    """Keep the pixels of a mask that lie in some side × side block wholly in it (an opening).
+
+    Used for water: MNDWI takes SWIR at 20 m, so a "wet" area less than one SWIR pixel
+    across (2 × 2 at 10 m) is below what the index resolves. Such pixels are found at the
+    edge of bright heaps and roofs, where the 20 m SWIR of darker neighbours reads lower
+    than a bright pixel's own green; grown by the water buffer, a few of them masked a
+    small heap whole.
+    """
+    if side <= 1 or not mask.any():
+        return mask
+    height, width = mask.shape
+    if height < side or width < side:
+        return np.zeros_like(mask)
+    inside = mask[: height - side + 1, : width - side + 1].copy()  # blocks by top-left pixel
+    for row in range(side):
+        for col in range(side):
+            if row or col:
+                inside &= mask[row : height - side + 1 + row, col : width - side + 1 + col]
+    kept = np.zeros_like(mask)
+    for row in range(side):
+        for col in range(side):
+            kept[row : height - side + 1 + row, col : width - side + 1 + col] |= inside
+    return kept
+
+
 def _maybe_candidates(counts: _Counts, masked: np.ndarray) -> np.ndarray:
     """Return a superset of the unmasked pixels that pass the pixel tests, from counts alone.
 
@@ -1033,7 +1062,7 @@ def _first_look(
     floors = _known(src, f"floors {level}", lambda scene: _floors(scene, level, offsets))
     cloudy, nodata = _cloudy_and_nodata(data, level, offsets, len(INDEX_BANDS), excluded)
     counts = _Counts(data[: len(INDEX_BANDS)], floors)
-    wet = _water(counts) | nodata
+    wet = _resolved(_water(counts), WATER_BLOCK) | nodata
     if CLOUD_BUFFER == WATER_BUFFER:  # one pass grows both
         masked = _grow(cloudy | wet, CLOUD_BUFFER)
     else:

@@ -56,7 +56,9 @@ def test_farmland_and_small_towns_give_about_one_false_candidate_per_km2():
     found, land_km2 = run(FARMLAND)
     assert 55 < land_km2 < 64
     # Roofs of houses and farms that pass every rule; the budget keeps them from people.
-    assert len(found) / land_km2 <= 1.1
+    # (0.91 per km² while a lone "wet" pixel beside a roof, an artefact of the 20 m SWIR,
+    # masked it with its buffer: that hid real heaps too, see space.WATER_BLOCK.)
+    assert len(found) / land_km2 <= 1.25
     assert all({"code": "l1c"} in c.reasons for c in found)
     # A third of these roofs have pixels that touch only at a corner: their outlines are
     # still valid geometries (MultiPolygons there), as PostGIS and GeoJSON readers require.
@@ -76,6 +78,22 @@ def test_dumps_implanted_into_real_backgrounds_are_found_where_they_are(tmp_path
         hits += any(abs(c.lat - lat) < 3e-4 and abs(c.lon - lon) < 4.5e-4 for c in found)
     assert len(planted) >= 2
     assert hits / len(planted) >= 0.9
+
+
+def test_implanted_dumps_are_seen_in_swir_as_the_20_m_sensor_sees_them(tmp_path):
+    """B11 and B12 are 20 m bands: an implant is never sharper in them than the crop is."""
+    target = tmp_path / FARMLAND.name
+    implant(FARMLAND, target, 20)
+    with rasterio.open(FARMLAND) as src:
+        before = src.read()
+    with rasterio.open(target) as src:
+        after = src.read()
+    assert (after[:4] != before[:4]).any()  # implanted, at 10 m in the 10 m bands
+    for band in (4, 5):  # B11, B12: constant over each 2 × 2 block, as in the crop
+        changed = after[band] != before[band]
+        assert changed.any()
+        blocks = after[band].reshape(400, 2, 400, 2)
+        assert (blocks == blocks[:, :1, :, :1]).all()
 
 
 def test_a_scene_without_its_processing_level_or_scl_is_refused(tmp_path):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -125,7 +127,6 @@ def test_an_earlier_date_the_history_cannot_read_refuses_the_scan_before_it_star
 ):
     """Found only when tiles ran, such a file failed every tile of its scene three times."""
     import shutil
-    from pathlib import Path
 
     from taza.sites import space
     from taza.sites.models import ScanJob
@@ -176,9 +177,111 @@ def test_an_exclusion_layer_that_cannot_be_read_refuses_the_scan_before_it_start
     assert not ScanJob.objects.exists()
 
 
+def _product_bands(scene: Path, folder: Path) -> tuple[Any, Any, tuple[int, int], Any]:
+    """Write a scene's bands as a Level-2A product has them: one JPEG 2000 file each.
+
+    B02, B03, B04 and B08 at 10 m; B11 and B12 at 20 m (the mean of each 2 × 2 pixels,
+    as the sensor measures them), and SCL at 20 m (every other pixel's class). Returns
+    the scene's grid and the bands as a VRT at 10 m shows them (the 20 m ones repeated
+    2 × 2, as nearest-neighbour resampling gives).
+    """
+    import numpy as np
+    import rasterio
+    from rasterio.transform import Affine
+
+    with rasterio.open(scene) as src:
+        data, crs, transform = src.read(), src.crs, src.transform
+    names = ("B02", "B03", "B04", "B08", "B11", "B12", "SCL")
+    seen = []
+    for band, name in enumerate(names):
+        coarse = name in ("B11", "B12", "SCL")
+        layer = data[band, ::2, ::2] if coarse else data[band]
+        if name in ("B11", "B12"):
+            height, width = data.shape[1:]
+            blocks = data[band].reshape(height // 2, 2, width // 2, 2).astype(float)
+            layer = np.rint(blocks.mean(axis=(1, 3))).astype(np.uint16)
+        step = 2 if coarse else 1
+        profile = {
+            "driver": "JP2OpenJPEG",
+            "width": layer.shape[1],
+            "height": layer.shape[0],
+            "count": 1,
+            "dtype": "uint16",
+            "crs": crs,
+            "transform": transform * Affine.scale(step),
+        }
+        with rasterio.open(folder / f"T42UXE_20250715T062241_{name}.jp2", "w", **profile,
+                           QUALITY=100, REVERSIBLE="YES") as dst:  # fmt: skip
+            dst.write(layer, 1)
+        seen.append(np.kron(layer, np.ones((step, step), dtype=layer.dtype)))
+    return crs, transform, data.shape[1:], np.stack(seen)
+
+
+def _vrt(
+    path: Path, crs: Any, transform: Any, shape: tuple[int, int], sources: list[tuple[str, int]]
+) -> None:
+    """Write the VRT that ``gdalbuildvrt -separate -tr 10 10 -r nearest`` makes of them."""
+    height, width = shape
+    bands = []
+    for index, (source, step) in enumerate(sources, 1):
+        bands.append(
+            f'<VRTRasterBand dataType="UInt16" band="{index}"><SimpleSource>'
+            f'<SourceFilename relativeToVRT="1">{source}</SourceFilename>'
+            f"<SourceBand>1</SourceBand>"
+            f'<SrcRect xOff="0" yOff="0" xSize="{width // step}" ySize="{height // step}"/>'
+            f'<DstRect xOff="0" yOff="0" xSize="{width}" ySize="{height}"/>'
+            f"</SimpleSource></VRTRasterBand>"
+        )
+    geo = ", ".join(str(v) for v in transform.to_gdal())
+    path.write_text(
+        f'<VRTDataset rasterXSize="{width}" rasterYSize="{height}">'
+        f"<SRS>{crs.to_wkt()}</SRS><GeoTransform>{geo}</GeoTransform>"
+        + "".join(bands)
+        + "</VRTDataset>",
+        encoding="utf-8",
+    )
+
+
+def test_a_vrt_of_a_products_band_files_is_scanned_as_its_geotiff_would_be(tmp_path):
+    """A delivery need not copy a product into a GeoTIFF: a VRT stacks its band files."""
+    import rasterio
+
+    from taza.sites import space
+
+    made = tmp_path / "made.tif"
+    make_scene(made, patches=DUMPS)
+    product = tmp_path / "product"
+    product.mkdir()
+    crs, transform, shape, seen = _product_bands(made, product)
+    names = ("B02", "B03", "B04", "B08", "B11", "B12", "SCL")
+    sources = [(f"T42UXE_20250715T062241_{n}.jp2", 2 if n in names[4:] else 1) for n in names]
+    # ESA's product name says the level, the day, the baseline (03.01: no offset) and tile.
+    vrt = product / "S2A_MSIL2A_20250715T062241_N0301_R034_T42UXE_20250715T101517.vrt"
+    _vrt(vrt, crs, transform, shape, sources)
+    # The same pixels as one GeoTIFF, its bands named, for comparison.
+    tif = tmp_path / "S2_L2A_T42UXE_20250715.tif"
+    profile = {"driver": "GTiff", "width": shape[1], "height": shape[0], "count": 7,
+               "dtype": "uint16", "crs": crs, "transform": transform}  # fmt: skip
+    with rasterio.open(tif, "w", **profile) as dst:
+        dst.write(seen)
+        dst.descriptions = names
+
+    def found(path: Path) -> list[tuple[float, float, int]]:
+        return [(c.lat, c.lon, c.pixels) for c in space.detect_window(path, 0, 0, *shape[::-1])]
+
+    assert found(vrt) == found(tif) and len(found(vrt)) == 2
+    job = run_here(plan_scan(product, tile=256))
+    assert (job.status, job.tiles_total, job.tiles_failed) == (ScanStatus.DONE, 4, 0)
+    assert job.candidates == 2
+    # A band file missing from the delivery: refused before any tile, in words.
+    (product / sources[4][0]).unlink()
+    with pytest.raises(space.SceneError, match="band file") as refused:
+        plan_scan(product, tile=256)
+    assert refused.value.code == "unreadable"
+
+
 def test_a_level_1c_folder_is_refused_clearly_unless_asked_for(tmp_path, capsys):
     import shutil
-    from pathlib import Path
 
     from django.core.management.base import CommandError
 
@@ -243,7 +346,6 @@ def test_the_budget_follows_the_land_inspected_and_never_exceeds_twice_its_rate(
 def test_a_scan_of_real_farmland_puts_at_most_005_per_km2_in_front_of_people(tmp_path):
     """The issue's target, through the whole path: plan, tiles, registry, budget."""
     import shutil
-    from pathlib import Path
 
     scenes = tmp_path / "farmland"
     scenes.mkdir()

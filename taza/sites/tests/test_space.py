@@ -712,3 +712,34 @@ def test_a_patch_joined_at_a_corner_gets_a_valid_outline_of_the_same_area(pixels
     assert mended.area == drawn[0].area == len(pixels) * 100
     assert mended.centroid.equals_exact(drawn[0].centroid, 1e-6)
     assert space._valid(drawn, np.asarray([False]))[0] is drawn[0]  # only the kept are mended
+
+
+@pytest.mark.parametrize(
+    ("wet", "found"),
+    [
+        ([], 1),
+        ([(103, 103), (104, 104)], 1),  # joined, but less than one 20 m SWIR pixel
+        ([(102, 102), (102, 103), (103, 102)], 1),
+        ([(102, 102), (102, 103), (102, 104), (102, 105)], 1),  # a line, 10 m wide
+        ([(103, 103), (103, 104), (104, 103), (104, 104)], 0),  # a 20 m pixel of water
+    ],
+)
+def test_a_few_wet_pixels_in_a_heap_are_not_water_but_a_pond_is(tmp_path, wet, found):
+    """MNDWI's SWIR is measured at 20 m: under one of its pixels it resolves nothing.
+
+    At a bright heap's pixel beside darker ones, the 20 m SWIR reads lower than the
+    10 m green and the pixel reads as wet; grown by the water buffer, a few such pixels
+    once masked a small heap whole. A 2 × 2 block of them is water: the heap is masked.
+    """
+    import rasterio
+
+    path = tmp_path / "S2_L2A_T42UXE_20250715.tif"
+    make_scene(path, patches=(Patch("dump", 100, 100, 8),))
+    with rasterio.open(path, "r+") as scene:
+        green, nir, swir = scene.read(2), scene.read(4), scene.read(5)
+        for row, col in wet:
+            green[row, col], nir[row, col], swir[row, col] = 2000, 2000, 900
+        scene.write(green, 2)
+        scene.write(nir, 4)
+        scene.write(swir, 5)
+    assert len(space.detect_window(path, 0, 0, 512, 512)) == found
