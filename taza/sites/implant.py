@@ -7,11 +7,15 @@ digits (USGS splib07 and ECOSTRESS), mixed with the real background at the patch
 The materials and their spectra come from those libraries, not from the detector's
 thresholds, so a dump the detector misses here is a real miss of the rules.
 
-The sensor measures B11 and B12 at 20 m: where a dump lies, each of their pixels is the
-mean of the 2 × 2 pixels at 10 m under it (the scene's 20 m grid starts at its top-left
-corner, as the shipped crops' does). Implanted at 10 m in every band, as they once were,
-dumps never showed what a real one does at its edge — a bright 10 m pixel beside the
-darker 20 m SWIR of its neighbours, which a water test reads as wet.
+A dump is then seen as the sensor sees it. Its optics blur: what the dump changes is
+smoothed by a Gaussian of 0.5 pixel (a modulation of 0.29 at the band's Nyquist
+frequency, the sharp end of the 0.15–0.3 that Sentinel-2's 10 m bands are specified
+to), in each band's own pixels. And B11 and B12 are measured at 20 m: where a dump lies,
+each of their pixels is the mean of the 2 × 2 pixels at 10 m under it (the scene's 20 m
+grid starts at its top-left corner, as the shipped crops' does). Implanted sharp and at
+10 m in every band, as they once were, dumps were more uneven inside than a real one
+looks, and never showed a real one's edge — a bright 10 m pixel beside the darker 20 m
+SWIR of its neighbours, which a water test reads as wet.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import rasterio
 from pyproj import Transformer
+from scipy import ndimage
 
 from taza.sites import space
 
@@ -40,6 +45,7 @@ SHARES = (1.5, 0.6, 1.0, 2.0, 1.5, 0.8, 0.4)
 
 
 SWIR_20M = ("B11", "B12")  # the bands Sentinel-2 measures at 20 m among space.BANDS
+PSF_SIGMA = 0.5  # the optics' blur (a Gaussian), in pixels of each band's own grid
 
 
 def _as_measured_at_20_m(data: np.ndarray, bands: list[int], row: int, col: int, size: int) -> None:
@@ -47,6 +53,7 @@ def _as_measured_at_20_m(data: np.ndarray, bands: list[int], row: int, col: int,
 
     The box is widened to whole blocks of the scene's 20 m grid (even rows and columns).
     """
+    row, col = max(row, 0), max(col, 0)
     top, left = row - row % 2, col - col % 2
     bottom = min(row + size + (row + size) % 2, data.shape[1] - data.shape[1] % 2)
     right = min(col + size + (col + size) % 2, data.shape[2] - data.shape[2] % 2)
@@ -90,6 +97,7 @@ def implant(source: Path, target: Path, count: int, *, seed: int = 7) -> list[Im
     with rasterio.open(source) as src:
         profile = src.profile
         data = src.read()
+        original = data.astype(float)
         descriptions = src.descriptions
         tags = src.tags()
         order = space.band_indexes(src)
@@ -98,6 +106,7 @@ def implant(source: Path, target: Path, count: int, *, seed: int = 7) -> list[Im
     green, swir = data[order["B03"] - 1].astype(float), data[order["B11"] - 1].astype(float)
     land = (green - swir) / np.maximum(green + swir, 1) < -0.05
     placed: list[Implant] = []
+    boxes: list[tuple[int, int, int]] = []
     height, width = data.shape[1:]
     tries = 0
     while len(placed) < count and tries < count * 200:
@@ -122,7 +131,16 @@ def implant(source: Path, target: Path, count: int, *, seed: int = 7) -> list[Im
             mixed = background * (1 - cover) + dump * cover
             data[band, row : row + size, col : col + size] = np.clip(mixed, 1, 10000)
         placed.append(Implant(row + size // 2, col + size // 2, radius))
-        _as_measured_at_20_m(data, [order[name] - 1 for name in SWIR_20M], row, col, size)
+        boxes.append((row, col, size))
+    for name in space.BANDS:
+        band, coarse = order[name] - 1, name in SWIR_20M
+        sigma = PSF_SIGMA * (2 if coarse else 1)  # 0.5 of a 20 m pixel is a whole 10 m one
+        change = ndimage.gaussian_filter(data[band] - original[band], sigma, truncate=3.0)
+        data[band] = np.clip(np.rint(original[band] + change), 1, 65535)
+        if coarse:
+            reach = int(np.ceil(3 * sigma))  # where the blur carried the change
+            for row, col, size in boxes:
+                _as_measured_at_20_m(data, [band], row - reach, col - reach, size + 2 * reach)
     with rasterio.open(target, "w", **profile) as dst:
         dst.write(data)
         for index, description in enumerate(descriptions, 1):
