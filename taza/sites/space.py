@@ -58,7 +58,7 @@ from rasterio.vrt import WarpedVRT
 from rasterio.windows import Window
 from rasterio.windows import transform as window_transform
 from scipy import ndimage
-from shapely.geometry import Polygon, mapping, shape
+from shapely.geometry import mapping, shape
 
 from taza.sites.reasons import reason
 
@@ -681,18 +681,20 @@ def read_window_boundless(src: Any, window: Any) -> tuple[dict[str, np.ndarray],
 def _grow(mask: np.ndarray, pixels: int) -> np.ndarray:
     """Grow a mask by this many pixels every way (a square around each pixel).
 
-    By shifted ORs, rows then columns: the same as a maximum filter, a few times faster.
+    By shifted ORs, rows then columns, each shift doubling what is covered (1, then 2,
+    … pixels): the same as a maximum filter, a few times faster, and for 3 pixels four
+    ORs a direction instead of six.
     """
     if pixels <= 0 or not mask.any():
         return mask
-    tall = mask.copy()
-    for step in range(1, pixels + 1):
-        tall[step:] |= mask[:-step]
-        tall[:-step] |= mask[step:]
-    grown = tall.copy()
-    for step in range(1, pixels + 1):
-        grown[:, step:] |= tall[:, :-step]
-        grown[:, :-step] |= tall[:, step:]
+    grown = mask.copy()
+    for lines in (grown, grown.T):  # down the rows, then along them (a view: in place)
+        reach = 0  # every pixel within ``reach`` of one of the mask's is covered
+        while reach < pixels:
+            step = min(2 * reach + 1, pixels - reach)  # no gap left in what is covered
+            lines[step:] |= lines[:-step]
+            lines[:-step] |= lines[step:]
+            reach += step
     return grown
 
 
@@ -1529,20 +1531,21 @@ def _geojson(polygons: np.ndarray) -> list[dict[str, Any]]:
 
 
 def _polygons(rings: list[list[Any]]) -> np.ndarray:
-    """Make polygons from GeoJSON rings (the shell, then any holes), most at once.
+    """Make polygons from GeoJSON rings (the shell, then any holes), all in two calls.
 
-    Patches without holes, nearly all of them, are made in one call from their shells.
+    Every ring of every patch becomes a linear ring in one call; the rings are then
+    gathered into polygons by patch, the first of each its shell. Making the patches with
+    holes one by one cost a millisecond a window on farmland.
     """
-    outlines = np.empty(len(rings), dtype=object)
-    plain = [index for index, parts in enumerate(rings) if len(parts) == 1]
-    if plain:
-        shells = [rings[index][0] for index in plain]
-        corners = np.array(list(chain.from_iterable(shells)), dtype=np.float64)
-        owner = np.repeat(np.arange(len(shells)), [len(shell) for shell in shells])
-        outlines[plain] = shapely.polygons(shapely.linearrings(corners, indices=owner))
-    for index, parts in enumerate(rings):
-        if len(parts) > 1:
-            outlines[index] = Polygon(parts[0], parts[1:])
+    if not rings:
+        return np.empty(0, dtype=object)
+    every = list(chain.from_iterable(rings))
+    corners = np.array(list(chain.from_iterable(every)), dtype=np.float64)
+    ring_of = np.repeat(np.arange(len(every)), [len(ring) for ring in every])
+    patch_of = np.repeat(np.arange(len(rings)), [len(parts) for parts in rings])
+    outlines: np.ndarray = shapely.polygons(
+        shapely.linearrings(corners, indices=ring_of), indices=patch_of
+    )
     return outlines
 
 
