@@ -24,13 +24,13 @@ FARMLAND = DATA / "S2_L1C_farmland.tif"
 SHORE = DATA / "S2_L1C_shore.tif"
 
 
-def run(path: Path) -> tuple[list[space.Candidate], float]:
+def run(path: Path, before: list[Path] | None = None) -> tuple[list[space.Candidate], float]:
     with rasterio.open(path) as src:
         width, height = src.width, src.height
     found: list[space.Candidate] = []
     land = 0.0
     for window in space.windows(width, height, 512):
-        result = space.scan_window(path, *window, allow_l1c=True)
+        result = space.scan_window(path, *window, before=before, allow_l1c=True)
         found += result.candidates
         land += result.land_m2
     return found, land / 1e6
@@ -78,6 +78,34 @@ def test_dumps_implanted_into_real_backgrounds_are_found_where_they_are(tmp_path
         hits += any(abs(c.lat - lat) < 3e-4 and abs(c.lon - lon) < 4.5e-4 for c in found)
     assert len(planted) >= 2
     assert hits / len(planted) >= 0.9
+
+
+def test_history_ranks_heaps_that_came_and_stayed_above_roofs_that_were_always_there(tmp_path):
+    """Without history, roofs outrank most implants; a heap new between two dates ranks up.
+
+    The earlier dates are the same pixels, without the dumps and then with them: no
+    season, haze or misregistration between them, which real dates have.
+    """
+    now = tmp_path / "S2_L1C_T42UXE_20250715.tif"
+    planted = implant(FARMLAND, now, 20)
+    earlier = [tmp_path / "S2_L1C_T42UXE_20250415.tif", tmp_path / "S2_L1C_T42UXE_20250601.tif"]
+    shutil.copy(FARMLAND, earlier[0])
+    shutil.copy(now, earlier[1])
+
+    def in_top(found: list[space.Candidate]) -> int:
+        best = sorted(found, key=lambda c: -c.score)[: len(planted)]
+        return sum(
+            any(abs(c.lat - lat) < 3e-4 and abs(c.lon - lon) < 4.5e-4 for c in best)
+            for lat, lon in (dump.latlon(now) for dump in planted)
+        )
+
+    alone, _land = run(now)
+    with_history, _land = run(now, before=earlier)
+    # 5–7 of 20 alone on six draws (roofs are as bright, grey and uneven); 15–16 with
+    # history, the roofs having been there on both dates.
+    assert in_top(with_history) >= max(12, in_top(alone) + 5)
+    verdicts = [r["code"] for c in with_history for r in c.reasons]
+    assert verdicts.count("new") >= 12 and verdicts.count("persisting") >= 60
 
 
 def test_implanted_dumps_are_seen_in_swir_as_the_20_m_sensor_sees_them(tmp_path):
