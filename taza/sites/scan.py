@@ -249,7 +249,8 @@ def _check_earlier(path: Path, *, allow_l1c: bool) -> None:
         try:
             space.check_scene(src, allow_l1c=allow_l1c)
         except space.SceneError as exc:
-            raise space.SceneError(str(exc), exc.code, earlier=True) from None
+            exc.earlier = True
+            raise
 
 
 def _inside(job: ScanJob, candidate: space.Candidate) -> bool:

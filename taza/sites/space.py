@@ -1613,8 +1613,7 @@ def chip_png(path: Path, lat: float, lon: float, size: int = 48, colours: str = 
         with rasterio.open(path) as src:
             if src.crs is None:
                 raise SceneError(f"{path.name}: no coordinate system", "grid")
-            to_scene = Transformer.from_crs("EPSG:4326", src.crs, always_xy=True)
-            row, col = src.index(*to_scene.transform(lon, lat))
+            row, col = src.index(*_transformer("EPSG:4326", src.crs).transform(lon, lat))
             window = Window(col - size // 2, row - size // 2, size, size)
             order = band_indexes(src)
             picture_bands = _read_padded(src, [order[n] for n in names], window)
