@@ -141,6 +141,8 @@ class ScanJob(models.Model):
     land_km2 = models.FloatField(_("land inspected, km²"), default=0)
     dropped = models.PositiveIntegerField(_("candidates outside the territory, dropped"), default=0)
     held_back = models.PositiveIntegerField(_("candidates held back by the budget"), default=0)
+    # New and seen-again candidates alike: a scan ranks every candidate it saw.
+    shown = models.PositiveIntegerField(_("candidates put in the verification queue"), default=0)
     tiles_failed = models.PositiveIntegerField(_("tiles that failed"), default=0)
     allow_l1c = models.BooleanField(_("Level-1C scenes allowed"), default=False)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 import time
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from shapely.geometry import box
 
 from taza.core.actors import SYSTEM, Actor, person
 from taza.geo.lookup import LocationError, default_locator
-from taza.sites import space
+from taza.sites import products, space
 from taza.sites.choices import ScanStatus, SiteSource, SiteState
 from taza.sites.classifier import configured, patch_features
 from taza.sites.models import ScanJob, ScanTile, WasteSite
@@ -42,20 +43,34 @@ from taza.sites.services import Sighting, record_satellite_sightings
 from taza.sites.space import reproject
 
 logger = logging.getLogger(__name__)
-# GeoTIFFs, and VRTs stacking a product's own band files (docs/sites.md, "Scenes").
+# GeoTIFFs, VRTs stacking a product's own band files, and products as delivered (a .SAFE
+# folder or its .zip, read through a VRT: taza.sites.products); docs/sites.md, "Scenes".
 SCENE_SUFFIXES = (".tif", ".tiff", ".vrt")
 MGRS_TILE = re.compile(r"(?:^|_)(T\d{2}[A-Z]{3})(?:_|$)")  # …_T42UXE_… in product names
 DROP_BELOW = 0.1  # the classifier is this sure it is not a dump
 BUDGET_CELL = 6  # H3 resolution of the budget's cells: about 36 km² each
 
 
+def _is_scene(path: Path) -> bool:
+    return (path.is_file() and path.suffix.lower() in SCENE_SUFFIXES) or products.is_product(path)
+
+
 def scene_folders(root: Path) -> list[str]:
-    """List the folders under the scenes root that hold scenes, as paths relative to it."""
+    """List the folders under the scenes root that hold scenes, as paths relative to it.
+
+    A product's own folders (inside a .SAFE) are the product's, not folders of scenes.
+    """
     if not root.is_dir():
         return []
+    folders = []
+    for top, names, _files in os.walk(root):  # a product's own folders are not walked
+        names[:] = [name for name in names if not name.lower().endswith(".safe")]
+        folders.append(Path(top))
+        # A folder linked in is offered, as a folder; what lies below it is not walked.
+        folders += [Path(top, name) for name in names if Path(top, name).is_symlink()]
     found = []
-    for folder in sorted([root, *(p for p in root.rglob("*") if p.is_dir())]):
-        if any(p.suffix.lower() in SCENE_SUFFIXES for p in folder.iterdir() if p.is_file()):
+    for folder in sorted(folders):
+        if any(_is_scene(p) for p in folder.iterdir()):
             found.append(str(folder.relative_to(root)) if folder != root else ".")
     return found[:500]
 
@@ -66,9 +81,26 @@ def scene_folder(root: Path, name: str) -> Path | None:
 
 
 def scenes_in(folder: Path) -> list[Path]:
-    if folder.is_file():
+    """List the scenes of a folder (or the one scene a file or a product is), as delivered."""
+    if folder.is_file() or products.is_product(folder):
         return [folder]
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in SCENE_SUFFIXES)
+    return sorted(p for p in folder.iterdir() if _is_scene(p))
+
+
+def as_scene(path: Path) -> Path:
+    """Return the raster a scene is read from: itself, or a product's VRT (see products).
+
+    A product's VRT is made once per version of it (its metadata file's time), not per
+    chip: making it opens every band file.
+    """
+    if not products.is_product(path):
+        return path
+    return _product_scene(str(path), products.version(path), str(settings.TAZA_SPACE_PRODUCTS_DIR))
+
+
+@lru_cache(maxsize=64)
+def _product_scene(path: str, version: float, folder: str) -> Path:
+    return products.scene_of(Path(path), Path(folder))
 
 
 def _tile_key(path: Path) -> str:
@@ -115,8 +147,11 @@ def chip_scenes(site: WasteSite) -> dict[str, Path]:
         found["now"] = scene
         if sighting.scan is not None and sighting.scan.before_folder:
             earlier = _matching(scene, Path(sighting.scan.before_folder))
-            if earlier:
-                found["before"] = earlier[0]
+            try:
+                if earlier:
+                    found["before"] = as_scene(earlier[0])
+            except space.SceneError:  # a product damaged since the scan: no "before" chip
+                logger.warning("earlier product unreadable", extra={"scene": str(earlier[0])})
         break
     return found
 
@@ -173,14 +208,15 @@ def plan_scan(
     territory = _territory(job)
     tiles = []
     checked: set[Path] = set()
-    for scene in scenes_in(folder):
+    for delivered in scenes_in(folder):
+        scene = as_scene(delivered)
         with _opened(scene) as src:
             if not space.in_season(space.scene_date(scene, src.tags())):
                 logger.info("scene out of season", extra={"scene": str(scene)})
                 continue
             space.check_scene(src, allow_l1c=allow)  # refuse what cannot be used, now
             to_wgs84 = Transformer.from_crs(src.crs, "EPSG:4326", always_xy=True)
-            matching = _matching(scene, before)
+            matching = [as_scene(p) for p in _matching(delivered, before)]
             for path in matching:
                 if path not in checked:  # every tile of the scene reads them: refuse now too
                     _check_earlier(path, allow_l1c=allow)
@@ -421,7 +457,7 @@ def apply_budget(job: ScanJob, *, per_100km2: float | None = None) -> int:
             held.append(pk)
     WasteSite.objects.filter(pk__in=shown).update(held_back=False)
     WasteSite.objects.filter(pk__in=held).update(held_back=True)
-    ScanJob.objects.filter(pk=job.pk).update(held_back=len(held))
+    ScanJob.objects.filter(pk=job.pk).update(held_back=len(held), shown=len(shown))
     return len(held)
 
 

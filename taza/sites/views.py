@@ -73,6 +73,11 @@ SCENE_ERRORS = {
         "reflectance × 10,000 and a readable offset); nothing was started."
     ),
     "unreadable": gettext_lazy("The scenes in this folder cannot be read; nothing was started."),
+    "product": gettext_lazy(
+        "A Sentinel-2 product in this folder (a .SAFE folder or its .zip) cannot be read: "
+        "its metadata file or a band file the scan needs is missing or damaged; nothing "
+        "was started."
+    ),
     "exclusion": gettext_lazy(
         "The deployment's exclusion layer (built-up areas, quarries, landfills) cannot be "
         "read; nothing was started. Tell the platform's administrator."
@@ -403,6 +408,7 @@ def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "tiles_total": job.tiles_total,
                 "candidates": job.candidates,
                 "held_back": job.held_back,
+                "shown": job.shown,
                 "dropped": job.dropped,
                 "tiles_failed": job.tiles_failed,
                 "land_km2": round(job.land_km2, 2),
@@ -415,7 +421,7 @@ def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "job": job,
             "eta": eta_text(job),
-            "shown": max(job.candidates - job.held_back, 0),
+            "shown": job.shown,
             "budget_none": budget_rounded_to_none(job),
             "budget_rate": settings.TAZA_SPACE_BUDGET_PER_100KM2,
         },

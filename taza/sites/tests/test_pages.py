@@ -132,23 +132,39 @@ def test_the_scans_page_offers_only_delivered_folders(client, cast, settings, tm
     said = russian.post("/sites/scans/", {"folder": "2025-09-odd", "l1c": "on"})
     assert "ничего не запущено" in said.content.decode()
     assert ScanJob.objects.count() == 1
+    # A product as delivered whose .zip was cut short in the download: refused in words.
+    cut = settings.TAZA_SCENES_ROOT / "2025-10-products"
+    cut.mkdir()
+    (cut / "S2A_MSIL2A_20251001T062241_N0511_R034_T42UXE_20251001T101517.SAFE.zip").write_bytes(
+        b"PK\x03\x04 cut short"
+    )
+    assert '<option value="2025-10-products">' in client.get("/sites/scans/").content.decode()
+    refused = client.post("/sites/scans/", {"folder": "2025-10-products"})
+    assert refused.status_code == 400 and "a .SAFE folder or its .zip" in refused.content.decode()
+    kazakh = Client(HTTP_ACCEPT_LANGUAGE="kk")
+    kazakh.login(username="analyst", password=PASSWORD)
+    said = kazakh.post("/sites/scans/", {"folder": "2025-10-products"}).content.decode()
+    assert "Sentinel-2 өнімін" in said and str(tmp_path) not in said
+    assert ScanJob.objects.count() == 1
 
 
 def test_every_way_a_scene_is_refused_has_words_on_the_page():
     import ast
 
-    from taza.sites import space
+    from taza.sites import products, scan, space
     from taza.sites.views import SCENE_ERRORS
 
-    tree = ast.parse(Path(space.__file__).read_text(encoding="utf-8"))
-    codes = {
-        node.args[-1].value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and getattr(node.func, "id", "") == "SceneError"
-        and isinstance(node.args[-1], ast.Constant)
-    }
-    assert codes >= {"bands", "level", "scl", "l1c", "scale"}
+    codes = set()
+    for module in (space, scan, products):
+        tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
+        codes |= {
+            node.args[-1].value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and getattr(node.func, "id", getattr(node.func, "attr", "")) == "SceneError"
+            and isinstance(node.args[-1], ast.Constant)
+        }
+    assert codes >= {"bands", "level", "scl", "l1c", "scale", "exclusion", "product"}
     assert codes <= set(SCENE_ERRORS)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,8 @@ def test_a_stopped_scan_resumes_without_redoing_finished_tiles(folder):
     # Scanning the same scenes again finds the same sites, not new ones.
     again = run_here(plan_scan(folder, tile=256))
     assert again.candidates == 0 and WasteSite.objects.count() == 2
+    # Seen again, they are ranked again: what the budget shows and holds counts them.
+    assert again.shown + again.held_back == 2
 
 
 def test_a_region_limits_the_tiles(folder):
@@ -177,13 +181,19 @@ def test_an_exclusion_layer_that_cannot_be_read_refuses_the_scan_before_it_start
     assert not ScanJob.objects.exists()
 
 
-def _product_bands(scene: Path, folder: Path) -> tuple[Any, Any, tuple[int, int], Any]:
+def _product_bands(
+    scene: Path,
+    folder: Path,
+    file_of: Any = "T42UXE_20250715T062241_{}.jp2".format,
+    added: int = 0,
+) -> tuple[Any, Any, tuple[int, int], Any]:
     """Write a scene's bands as a Level-2A product has them: one JPEG 2000 file each.
 
     B02, B03, B04 and B08 at 10 m; B11 and B12 at 20 m (the mean of each 2 × 2 pixels,
     as the sensor measures them), and SCL at 20 m (every other pixel's class). Returns
     the scene's grid and the bands as a VRT at 10 m shows them (the 20 m ones repeated
-    2 × 2, as nearest-neighbour resampling gives).
+    2 × 2, as nearest-neighbour resampling gives). ``file_of`` names each band's file
+    under ``folder``; ``added`` is added to every lit count (baseline 04.00's offset).
     """
     import numpy as np
     import rasterio
@@ -210,7 +220,11 @@ def _product_bands(scene: Path, folder: Path) -> tuple[Any, Any, tuple[int, int]
             "crs": crs,
             "transform": transform * Affine.scale(step),
         }
-        with rasterio.open(folder / f"T42UXE_20250715T062241_{name}.jp2", "w", **profile,
+        if added and name != "SCL":
+            layer = np.where(layer > 0, layer + added, 0).astype(np.uint16)
+        target = folder / file_of(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with rasterio.open(target, "w", **profile,
                            QUALITY=100, REVERSIBLE="YES") as dst:  # fmt: skip
             dst.write(layer, 1)
         seen.append(np.kron(layer, np.ones((step, step), dtype=layer.dtype)))
@@ -278,6 +292,268 @@ def test_a_vrt_of_a_products_band_files_is_scanned_as_its_geotiff_would_be(tmp_p
     with pytest.raises(space.SceneError, match="band file") as refused:
         plan_scan(product, tile=256)
     assert refused.value.code == "unreadable"
+
+
+PRODUCT_DAY = "20250715T062241"
+
+
+def _metadata(level: str, baseline: str, granule: str, files: list[str], offsets: bool) -> str:
+    """Write a product's MTD_MSIL2A.xml or MTD_MSIL1C.xml as ESA's format has it, trimmed.
+
+    The parts the scan reads are where ESA puts them (General_Info: Product_Info with
+    the times, level, baseline and the granule's IMAGE_FILE list, no extension;
+    Product_Image_Characteristics with the quantification and, from baseline 04.00, an
+    offset for each band_id 0–12); the rest of the file is left out.
+    """
+    l2a = level == "L2A"
+    offset_tag, list_tag = (
+        ("BOA_ADD_OFFSET", "BOA_ADD_OFFSET_VALUES_LIST") if l2a
+        else ("RADIO_ADD_OFFSET", "Radiometric_Offset_List")
+    )  # fmt: skip
+    quantification = (
+        '<QUANTIFICATION_VALUES_LIST><BOA_QUANTIFICATION_VALUE unit="none">10000'
+        '</BOA_QUANTIFICATION_VALUE><AOT_QUANTIFICATION_VALUE unit="none">1000.0'
+        "</AOT_QUANTIFICATION_VALUE></QUANTIFICATION_VALUES_LIST>"
+        if l2a
+        else '<QUANTIFICATION_VALUE unit="none">10000</QUANTIFICATION_VALUE>'
+    )
+    listed = (
+        f"<{list_tag}>"
+        + "".join(f'<{offset_tag} band_id="{n}">-1000</{offset_tag}>' for n in range(13))
+        + f"</{list_tag}>"
+        if offsets
+        else ""
+    )
+    kind = "Level-2A" if l2a else "Level-1C"
+    images = "".join(f"<IMAGE_FILE>{file}</IMAGE_FILE>" for file in files)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<n1:{kind}_User_Product xmlns:n1="https://psd-14.sentinel2.eo.esa.int/PSD/'
+        f'User_Product_{kind}.xsd"><n1:General_Info><Product_Info>'
+        "<PRODUCT_START_TIME>2025-07-15T06:22:41.024Z</PRODUCT_START_TIME>"
+        "<PRODUCT_STOP_TIME>2025-07-15T06:22:41.024Z</PRODUCT_STOP_TIME>"
+        f"<PROCESSING_LEVEL>{kind}</PROCESSING_LEVEL>"
+        f"<PROCESSING_BASELINE>{baseline}</PROCESSING_BASELINE>"
+        "<Product_Organisation><Granule_List>"
+        f'<Granule granuleIdentifier="{granule}" imageFormat="JPEG2000">{images}</Granule>'
+        "</Granule_List></Product_Organisation></Product_Info>"
+        f"<Product_Image_Characteristics>{quantification}{listed}"
+        "</Product_Image_Characteristics></n1:General_Info>"
+        f"</n1:{kind}_User_Product>"
+    )
+
+
+def _product(
+    folder: Path, scene: Path, *, level: str = "L2A", baseline: str = "03.01", added: int = 0
+) -> Path:
+    """Deliver a scene's pixels as ESA does: a .SAFE folder of JPEG 2000 band files."""
+    code = baseline.replace(".", "")
+    name = f"S2A_MSI{level}_{PRODUCT_DAY}_N{code}_R034_T42UXE_20250715T101517"
+    granule = f"{level}_T42UXE_A052345_20250715T062705"
+
+    def image(band: str) -> str:
+        if level == "L1C":
+            return f"GRANULE/{granule}/IMG_DATA/T42UXE_{PRODUCT_DAY}_{band}"
+        metres = 20 if band in ("B11", "B12", "SCL") else 10
+        return f"GRANULE/{granule}/IMG_DATA/R{metres}m/T42UXE_{PRODUCT_DAY}_{band}_{metres}m"
+
+    safe = folder / f"{name}.SAFE"
+    _product_bands(scene, safe, lambda band: image(band) + ".jp2", added)
+    # What a real product lists besides: the 10 m bands again at 20 m and 60 m, B11 at
+    # 60 m, the true-colour image: none of them is what the scan reads.
+    extra = [image("TCI"), image("B8A")]
+    if level == "L2A":
+        extra += [image("B02").replace("10m", "20m"), image("B11").replace("20m", "60m")]
+    wanted = ("B02", "B03", "B04", "B08", "B11", "B12") + (("SCL",) if level == "L2A" else ())
+    files = extra + [image(band) for band in wanted]
+    metadata = _metadata(level, baseline, granule, files, offsets=float(baseline) >= 4)
+    (safe / f"MTD_MSI{level}.xml").write_text(metadata, encoding="utf-8")
+    return safe
+
+
+def _zipped(safe: Path) -> Path:
+    """Pack a product as the Copernicus Data Space delivers it: the .SAFE folder in a .zip."""
+    import zipfile
+
+    archive = safe.parent / f"{safe.name}.zip"
+    with zipfile.ZipFile(archive, "w") as packed:  # JPEG 2000 is stored: it is compressed
+        for path in sorted(safe.rglob("*")):
+            packed.write(path, path.relative_to(safe.parent))
+    return archive
+
+
+@pytest.fixture
+def product_scenes(tmp_path, settings):
+    settings.TAZA_SPACE_PRODUCTS_DIR = tmp_path / "product-scenes"
+    return settings.TAZA_SPACE_PRODUCTS_DIR
+
+
+def test_a_product_as_delivered_is_scanned_as_its_geotiff_would_be(tmp_path, product_scenes):
+    """A .SAFE folder or its .zip is a scene: no GDAL tools needed, nothing copied."""
+    import shutil
+
+    import rasterio
+
+    from taza.sites import space
+    from taza.sites.scan import as_scene, scene_folders
+
+    made = tmp_path / "made.tif"
+    make_scene(made, patches=DUMPS)
+    crs, transform, shape, seen = _product_bands(made, tmp_path / "bands")
+    tif = tmp_path / "S2_L2A_T42UXE_20250715.tif"
+    profile = {"driver": "GTiff", "width": shape[1], "height": shape[0], "count": 7,
+               "dtype": "uint16", "crs": crs, "transform": transform}  # fmt: skip
+    with rasterio.open(tif, "w", **profile) as dst:
+        dst.write(seen)
+        dst.descriptions = ("B02", "B03", "B04", "B08", "B11", "B12", "SCL")
+
+    def found(path: Path) -> list[tuple[float, float, int]]:
+        return [(c.lat, c.lon, c.pixels) for c in space.detect_window(path, 0, 0, *shape[::-1])]
+
+    root = tmp_path / "scenes"
+    delivered = root / "2025-07"
+    delivered.mkdir(parents=True)
+    safe = _product(delivered, made)
+    scene = as_scene(safe)
+    assert scene.parent == product_scenes and scene.name == safe.stem + ".vrt"
+    with rasterio.open(scene) as src:
+        assert space.check_scene(src) == "L2A"
+        assert space.scene_date(scene, src.tags()) == date(2025, 7, 15)
+        assert space.radiometric_offsets(src) == (0,) * 6  # baseline 03.01: none
+    assert found(scene) == found(tif) and len(found(tif)) == 2
+    # The folder holding the product is offered on the scans page, never the product's insides.
+    assert scene_folders(root) == ["2025-07"]
+    job = run_here(plan_scan(delivered, tile=256))
+    assert (job.status, job.tiles_total, job.tiles_failed, job.candidates) == (
+        ScanStatus.DONE, 4, 0, 2
+    )  # fmt: skip
+    assert set(job.tiles.values_list("scene", flat=True)) == {str(scene)}
+    # The same product zipped, as the Copernicus Data Space delivers it.
+    zipped = _zipped(safe)
+    shutil.rmtree(safe)
+    shutil.rmtree(product_scenes)
+    assert found(as_scene(zipped)) == found(tif)
+    assert as_scene(zipped).read_text(encoding="utf-8").count("/vsizip/") == 7
+    # One product named on the command line is a scan of its own.
+    call_command("scan_scenes", str(zipped), stdout=(said := io.StringIO()))
+    # The same sites as the .SAFE's: none new, both seen and ranked again (25.6 km² of
+    # land earn no place at 1 per 100 km²; the count once read "-2 put in the queue").
+    assert "Scan 2: 1 tiles." in said.getvalue() and " 0 tiles failed." in said.getvalue()
+    assert (
+        "Done: 0 new candidates; of all it saw, 0 put in the verification queue (the budget "
+        "holds back 2)" in said.getvalue()
+    )
+
+
+def test_a_product_since_baseline_04_is_read_with_its_offsets(tmp_path, product_scenes):
+    """From 2022 every count carries 1,000 more: the metadata's offsets take it off."""
+    import rasterio
+
+    from taza.sites import space
+    from taza.sites.scan import as_scene
+
+    made = tmp_path / "made.tif"
+    make_scene(made, patches=DUMPS)
+    old = as_scene(_product(tmp_path / "old", made))
+    new = as_scene(_product(tmp_path / "new", made, baseline="05.11", added=1000))
+    with rasterio.open(new) as src:
+        assert space.radiometric_offsets(src) == (1000,) * 6
+        assert src.scales[0] == pytest.approx(1e-4) and src.offsets[0] == pytest.approx(-0.1)
+        assert src.offsets[6] == 0.0  # SCL is a class, never offset
+
+    def found(path: Path) -> list[tuple[float, float, int]]:
+        return [(c.lat, c.lon, c.pixels) for c in space.detect_window(path, 0, 0, 512, 512)]
+
+    assert found(new) == found(old) and len(found(old)) == 2
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["no metadata", "metadata not XML", "a band file gone", "SCL not listed", "two granules",
+     "offsets unreadable", "a zip that is not one", "a zip of something else",
+     "a band file outside the product"],
+)  # fmt: skip
+def test_a_damaged_product_refuses_the_scan_before_any_tile(tmp_path, product_scenes, damage):
+    import zipfile
+
+    from taza.sites import space
+    from taza.sites.models import ScanJob
+
+    made = tmp_path / "made.tif"
+    make_scene(made, patches=DUMPS)
+    delivered = tmp_path / "scenes"
+    delivered.mkdir()
+    safe = _product(delivered, made, baseline="05.11", added=1000)
+    metadata = safe / "MTD_MSIL2A.xml"
+    text = metadata.read_text(encoding="utf-8")
+    if damage == "no metadata":
+        metadata.unlink()
+    elif damage == "metadata not XML":
+        metadata.write_text(text[: len(text) // 2], encoding="utf-8")
+    elif damage == "a band file gone":
+        next(safe.rglob("*_B11_20m.jp2")).unlink()
+    elif damage == "SCL not listed":
+        metadata.write_text(text.replace("_SCL_20m<", "_SCL_60m<"), encoding="utf-8")
+    elif damage == "two granules":
+        metadata.write_text(text.replace("</Granule>", "<IMAGE_FILE>GRANULE/L2A_T42UXF_A1/"
+                                         "IMG_DATA/R10m/B02_10m</IMAGE_FILE></Granule>"),
+                            encoding="utf-8")  # fmt: skip
+    elif damage == "offsets unreadable":
+        metadata.write_text(text.replace('band_id="3">-1000', 'band_id="3">none'), "utf-8")
+    elif damage == "a band file outside the product":
+        granule = "GRANULE/L2A_T42UXE_A052345_20250715T062705"
+        outside = f"{granule}/../../../../elsewhere/T42UXE_20250715T062241_B02_10m"
+        (tmp_path / "elsewhere").mkdir()  # a readable band file is there: still refused
+        next(safe.rglob("*_B02_10m.jp2")).rename(tmp_path / (outside.split("../")[-1] + ".jp2"))
+        metadata.write_text(re.sub(r"GRANULE/[^<]*_B02_10m", outside, text), encoding="utf-8")
+    elif damage == "a zip that is not one":
+        (delivered / "S2B_MSIL2A_20250716.zip").write_bytes(b"PK\x03\x04 cut short")
+    elif damage == "a zip of something else":
+        with zipfile.ZipFile(delivered / "boundaries.zip", "w") as packed:
+            packed.writestr("boundaries/readme.txt", "not a product")
+    with pytest.raises(space.SceneError) as refused:
+        plan_scan(delivered, tile=256)
+    assert refused.value.code == "product" and not ScanJob.objects.exists()
+
+
+def test_a_level_1c_product_is_read_as_level_1c(tmp_path, product_scenes):
+    import rasterio
+
+    from taza.sites import space
+    from taza.sites.scan import as_scene
+
+    made = tmp_path / "made.tif"
+    make_scene(made, patches=DUMPS)
+    safe = _product(tmp_path, made, level="L1C", baseline="05.11", added=1000)
+    with rasterio.open(as_scene(safe)) as src:
+        assert src.count == 6 and space.processing_level(src) == "L1C"
+        assert space.radiometric_offsets(src) == (1000,) * 6
+        with pytest.raises(space.SceneError) as refused:
+            space.check_scene(src)
+    assert refused.value.code == "l1c"
+
+
+def test_earlier_dates_may_be_products_too(tmp_path, product_scenes):
+    """--before a folder of products: each tile compares with the earlier product's VRT."""
+    from taza.sites import space
+    from taza.sites.scan import as_scene, chip_scenes
+
+    made = tmp_path / "made.tif"
+    make_scene(made, patches=DUMPS)
+    now = tmp_path / "now"
+    now.mkdir()
+    make_scene(now / "S2_L2A_T42UXE_20250815.tif", patches=DUMPS, day=date(2025, 8, 15))
+    earlier = _product(tmp_path / "before", made)
+    job = run_here(plan_scan(now, before=tmp_path / "before", tile=256))
+    assert job.status == ScanStatus.DONE and job.tiles_failed == 0
+    assert set(job.tiles.values_list("before_scene", flat=True)) == {str(as_scene(earlier))}
+    sites = WasteSite.objects.filter(source=SiteSource.SATELLITE)
+    assert sites.count() == 2  # both dumps were there on the earlier date too
+    assert all(any(r["code"] == "persisting" for r in site.reasons) for site in sites)
+    # The queue's "before" chip is read from the earlier product too.
+    chips = chip_scenes(sites[0])
+    assert chips["before"] == as_scene(earlier)
+    assert space.chip_png(chips["before"], sites[0].lat, sites[0].lon)[:4] == (b"\x89PNG")
 
 
 def test_a_level_1c_folder_is_refused_clearly_unless_asked_for(tmp_path, capsys):

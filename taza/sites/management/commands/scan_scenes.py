@@ -10,10 +10,15 @@ from taza.sites.scan import budget_rounded_to_none, enqueue, eta_text, plan_scan
 
 
 class Command(BaseCommand):
-    help = "Scan Sentinel-2 GeoTIFF scenes (L2A; L1C with --l1c) for dump-like patches; resumable."
+    help = (
+        "Scan Sentinel-2 scenes (GeoTIFF, VRT, or products as delivered: .SAFE or .zip; "
+        "L2A, L1C with --l1c) for dump-like patches; resumable."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("folder", nargs="?", help="a scene file or a folder of them")
+        parser.add_argument(
+            "folder", nargs="?", help="a scene (file or product) or a folder of them"
+        )
         parser.add_argument("--before", help="earlier scenes of the same tiles, for change")
         parser.add_argument("--region", help="limit to one region, e.g. KZ62")
         parser.add_argument("--resume", type=int, help="finish the unfinished tiles of scan N")
@@ -68,7 +73,7 @@ class Command(BaseCommand):
 
         job = run_here(job, progress)
         self.stdout.write(
-            f"Done: {job.candidates} new candidates, {job.candidates - job.held_back} put in "
+            f"Done: {job.candidates} new candidates; of all it saw, {job.shown} put in "
             f"the verification queue (the budget holds back {job.held_back}); "
             f"{job.land_km2:.1f} km² of land inspected; {job.dropped} outside the territory "
             f"dropped; {job.tiles_failed} tiles failed."
