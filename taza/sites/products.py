@@ -117,6 +117,7 @@ def band_files(product: Product) -> dict[str, str]:
     """
     wanted = BANDS + ((SCL,) if product.level == "L2A" else ())
     listed = [(e.text or "").strip() for e in product.metadata.iter("IMAGE_FILE")]
+    listed = [e.removesuffix(".jp2") for e in listed]  # ESA's have none; some copies do
     # Only the product's own granule folder: never a path that climbs out of it.
     listed = [e for e in listed if e.startswith("GRANULE/") and ".." not in e.split("/")]
     granules = {entry.split("/")[1] for entry in listed if entry.count("/") >= 2}

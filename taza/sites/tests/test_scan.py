@@ -455,7 +455,12 @@ def test_a_product_since_baseline_04_is_read_with_its_offsets(tmp_path, product_
     made = tmp_path / "made.tif"
     make_scene(made, patches=DUMPS)
     old = as_scene(_product(tmp_path / "old", made))
-    new = as_scene(_product(tmp_path / "new", made, baseline="05.11", added=1000))
+    delivered = _product(tmp_path / "new", made, baseline="05.11", added=1000)
+    # A copy whose metadata names the files with their extension is read the same.
+    metadata = delivered / "MTD_MSIL2A.xml"
+    text = metadata.read_text(encoding="utf-8")
+    metadata.write_text(text.replace("_B04_10m<", "_B04_10m.jp2<"), encoding="utf-8")
+    new = as_scene(delivered)
     with rasterio.open(new) as src:
         assert space.radiometric_offsets(src) == (1000,) * 6
         assert src.scales[0] == pytest.approx(1e-4) and src.offsets[0] == pytest.approx(-0.1)
