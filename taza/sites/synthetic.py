@@ -1,21 +1,25 @@
-"""Synthetic Sentinel-2 L2A scenes with known dumps, clouds and confusers.
+"""Synthetic Sentinel-2 L2A scenes with known dumps, clouds and confusers; scenes as products.
 
 Tests and benchmarks make them on the fly (nothing is downloaded): a vegetated
 background in UTM zone 42N (EPSG:32642) at 10 m, and square patches whose spectra
 imitate mixed waste, bare soil, a quarry, roofs and clouds (with the SCL layer saying
-"cloud" where one is).
+"cloud" where one is). Any scene's pixels can also be written as ESA delivers a product
+(write_product: a .SAFE folder of JPEG 2000 band files and its metadata file).
 """
 
 from __future__ import annotations
 
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import rasterio
 from pyproj import Transformer
-from rasterio.transform import from_origin
+from rasterio.transform import Affine, from_origin
 
 CRS = "EPSG:32642"
 PIXEL = 10.0
@@ -107,3 +111,159 @@ def make_scene(
                 dst.set_band_description(index, name)
         dst.update_tags(DATE=day.isoformat())
     return origin
+
+
+PRODUCT_DAY = "20250715T062241"  # the sensing time in a written product's names
+COARSE_BANDS = ("B11", "B12", "SCL")  # 20 m in a product
+
+
+def write_band_files(
+    scene: Path,
+    folder: Path,
+    file_of: Callable[[str], str] = "T42UXE_20250715T062241_{}.jp2".format,
+    *,
+    added: int = 0,
+    block: int | None = None,
+) -> tuple[Any, Any, tuple[int, int], np.ndarray]:
+    """Write a scene's bands as a product keeps them: one lossless JPEG 2000 file each.
+
+    B02, B03, B04 and B08 at 10 m; B11 and B12 at 20 m (the mean of each 2 × 2 pixels,
+    as the sensor measures them) and SCL at 20 m (every other pixel's class), when the
+    scene has it. ``file_of`` names each band's file under ``folder``; ``added`` is
+    added to every lit count (baseline 04.00's offset); ``block`` is the files' tile
+    size (ESA's are 1024²; None is one tile). Returns the scene's grid and the bands as
+    a VRT at 10 m shows them (the 20 m ones repeated 2 × 2, as nearest neighbour gives).
+    """
+    from taza.sites.space import BANDS, SCL, band_indexes
+
+    with rasterio.open(scene) as src:
+        order = band_indexes(src)
+        names = [name for name in (*BANDS, SCL) if name in order]
+        data, crs, transform = src.read([order[n] for n in names]), src.crs, src.transform
+    height, width = data.shape[1:]
+    if height % 2 or width % 2:
+        raise ValueError("a product's 20 m bands need a scene of even width and height")
+    seen = []
+    for band, name in enumerate(names):
+        coarse = name in COARSE_BANDS
+        layer = data[band, ::2, ::2] if coarse else data[band]
+        if name in ("B11", "B12"):
+            blocks = data[band].reshape(height // 2, 2, width // 2, 2).astype(float)
+            layer = np.rint(blocks.mean(axis=(1, 3))).astype(np.uint16)
+        if added and name != SCL:
+            layer = np.where(layer > 0, layer + added, 0).astype(np.uint16)
+        step = 2 if coarse else 1
+        profile: dict[str, Any] = {
+            "driver": "JP2OpenJPEG",
+            "width": layer.shape[1],
+            "height": layer.shape[0],
+            "count": 1,
+            "dtype": "uint16",
+            "crs": crs,
+            "transform": transform * Affine.scale(step),
+            "QUALITY": 100,
+            "REVERSIBLE": "YES",
+        }
+        if block:
+            profile.update(BLOCKXSIZE=block, BLOCKYSIZE=block)
+        target = folder / file_of(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with rasterio.open(target, "w", **profile) as dst:
+            dst.write(layer, 1)
+        seen.append(np.kron(layer, np.ones((step, step), dtype=layer.dtype)))
+    return crs, transform, (height, width), np.stack(seen)
+
+
+def _product_metadata(
+    level: str, baseline: str, granule: str, files: list[str], offsets: bool
+) -> str:
+    """Write a product's MTD_MSIL2A.xml or MTD_MSIL1C.xml as ESA's format has it, trimmed.
+
+    The parts the scan reads are where ESA puts them (General_Info: Product_Info with
+    the times, level, baseline and the granule's IMAGE_FILE list, no extension;
+    Product_Image_Characteristics with the quantification and, from baseline 04.00, an
+    offset for each band_id 0–12); the rest of the file is left out.
+    """
+    l2a = level == "L2A"
+    offset_tag, list_tag = (
+        ("BOA_ADD_OFFSET", "BOA_ADD_OFFSET_VALUES_LIST") if l2a
+        else ("RADIO_ADD_OFFSET", "Radiometric_Offset_List")
+    )  # fmt: skip
+    quantification = (
+        '<QUANTIFICATION_VALUES_LIST><BOA_QUANTIFICATION_VALUE unit="none">10000'
+        '</BOA_QUANTIFICATION_VALUE><AOT_QUANTIFICATION_VALUE unit="none">1000.0'
+        "</AOT_QUANTIFICATION_VALUE></QUANTIFICATION_VALUES_LIST>"
+        if l2a
+        else '<QUANTIFICATION_VALUE unit="none">10000</QUANTIFICATION_VALUE>'
+    )
+    listed = (
+        f"<{list_tag}>"
+        + "".join(f'<{offset_tag} band_id="{n}">-1000</{offset_tag}>' for n in range(13))
+        + f"</{list_tag}>"
+        if offsets
+        else ""
+    )
+    kind = "Level-2A" if l2a else "Level-1C"
+    images = "".join(f"<IMAGE_FILE>{file}</IMAGE_FILE>" for file in files)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<n1:{kind}_User_Product xmlns:n1="https://psd-14.sentinel2.eo.esa.int/PSD/'
+        f'User_Product_{kind}.xsd"><n1:General_Info><Product_Info>'
+        "<PRODUCT_START_TIME>2025-07-15T06:22:41.024Z</PRODUCT_START_TIME>"
+        "<PRODUCT_STOP_TIME>2025-07-15T06:22:41.024Z</PRODUCT_STOP_TIME>"
+        f"<PROCESSING_LEVEL>{kind}</PROCESSING_LEVEL>"
+        f"<PROCESSING_BASELINE>{baseline}</PROCESSING_BASELINE>"
+        "<Product_Organisation><Granule_List>"
+        f'<Granule granuleIdentifier="{granule}" imageFormat="JPEG2000">{images}</Granule>'
+        "</Granule_List></Product_Organisation></Product_Info>"
+        f"<Product_Image_Characteristics>{quantification}{listed}"
+        "</Product_Image_Characteristics></n1:General_Info>"
+        f"</n1:{kind}_User_Product>"
+    )
+
+
+def write_product(
+    folder: Path,
+    scene: Path,
+    *,
+    level: str = "L2A",
+    baseline: str = "03.01",
+    added: int = 0,
+    block: int | None = None,
+) -> Path:
+    """Deliver a scene's pixels as ESA does: a .SAFE folder of JPEG 2000 band files.
+
+    Named, laid out and described (MTD_MSIL2A.xml or MTD_MSIL1C.xml) as ESA's products
+    are, tile T42UXE, sensed on 15 July 2025; returns the .SAFE folder.
+    """
+    code = baseline.replace(".", "")
+    name = f"S2A_MSI{level}_{PRODUCT_DAY}_N{code}_R034_T42UXE_20250715T101517"
+    granule = f"{level}_T42UXE_A052345_20250715T062705"
+
+    def image(band: str) -> str:
+        if level == "L1C":
+            return f"GRANULE/{granule}/IMG_DATA/T42UXE_{PRODUCT_DAY}_{band}"
+        metres = 20 if band in COARSE_BANDS else 10
+        return f"GRANULE/{granule}/IMG_DATA/R{metres}m/T42UXE_{PRODUCT_DAY}_{band}_{metres}m"
+
+    safe = folder / f"{name}.SAFE"
+    write_band_files(scene, safe, lambda band: image(band) + ".jp2", added=added, block=block)
+    # What a real product lists besides: the true-colour image, B8A and, at Level-2A, the
+    # 10 m bands again at 20 m and B11 at 60 m: none of them is what the scan reads.
+    extra = [image("TCI"), image("B8A")]
+    if level == "L2A":
+        extra += [image("B02").replace("10m", "20m"), image("B11").replace("20m", "60m")]
+    wanted = ("B02", "B03", "B04", "B08", "B11", "B12") + (("SCL",) if level == "L2A" else ())
+    files = extra + [image(band) for band in wanted]
+    metadata = _product_metadata(level, baseline, granule, files, offsets=float(baseline) >= 4)
+    (safe / f"MTD_MSI{level}.xml").write_text(metadata, encoding="utf-8")
+    return safe
+
+
+def zip_product(safe: Path) -> Path:
+    """Pack a product as the Copernicus Data Space delivers it: the .SAFE folder in a .zip."""
+    archive = safe.parent / f"{safe.name}.zip"
+    with zipfile.ZipFile(archive, "w") as packed:  # JPEG 2000 is stored: it is compressed
+        for path in sorted(safe.rglob("*")):
+            packed.write(path, path.relative_to(safe.parent))
+    return archive

@@ -15,7 +15,7 @@ from taza.geo.models import Region
 from taza.sites.choices import ScanStatus, SiteSource, SiteState
 from taza.sites.models import WasteSite
 from taza.sites.scan import plan_scan, run_here, run_tile
-from taza.sites.synthetic import Patch, make_scene
+from taza.sites.synthetic import Patch, make_scene, write_band_files, write_product, zip_product
 
 pytestmark = pytest.mark.django_db
 DUMPS = (Patch("dump", 100, 100, 6), Patch("dump", 300, 50, 10), Patch("quarry", 50, 300, 40))
@@ -181,56 +181,6 @@ def test_an_exclusion_layer_that_cannot_be_read_refuses_the_scan_before_it_start
     assert not ScanJob.objects.exists()
 
 
-def _product_bands(
-    scene: Path,
-    folder: Path,
-    file_of: Any = "T42UXE_20250715T062241_{}.jp2".format,
-    added: int = 0,
-) -> tuple[Any, Any, tuple[int, int], Any]:
-    """Write a scene's bands as a Level-2A product has them: one JPEG 2000 file each.
-
-    B02, B03, B04 and B08 at 10 m; B11 and B12 at 20 m (the mean of each 2 × 2 pixels,
-    as the sensor measures them), and SCL at 20 m (every other pixel's class). Returns
-    the scene's grid and the bands as a VRT at 10 m shows them (the 20 m ones repeated
-    2 × 2, as nearest-neighbour resampling gives). ``file_of`` names each band's file
-    under ``folder``; ``added`` is added to every lit count (baseline 04.00's offset).
-    """
-    import numpy as np
-    import rasterio
-    from rasterio.transform import Affine
-
-    with rasterio.open(scene) as src:
-        data, crs, transform = src.read(), src.crs, src.transform
-    names = ("B02", "B03", "B04", "B08", "B11", "B12", "SCL")
-    seen = []
-    for band, name in enumerate(names):
-        coarse = name in ("B11", "B12", "SCL")
-        layer = data[band, ::2, ::2] if coarse else data[band]
-        if name in ("B11", "B12"):
-            height, width = data.shape[1:]
-            blocks = data[band].reshape(height // 2, 2, width // 2, 2).astype(float)
-            layer = np.rint(blocks.mean(axis=(1, 3))).astype(np.uint16)
-        step = 2 if coarse else 1
-        profile = {
-            "driver": "JP2OpenJPEG",
-            "width": layer.shape[1],
-            "height": layer.shape[0],
-            "count": 1,
-            "dtype": "uint16",
-            "crs": crs,
-            "transform": transform * Affine.scale(step),
-        }
-        if added and name != "SCL":
-            layer = np.where(layer > 0, layer + added, 0).astype(np.uint16)
-        target = folder / file_of(name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with rasterio.open(target, "w", **profile,
-                           QUALITY=100, REVERSIBLE="YES") as dst:  # fmt: skip
-            dst.write(layer, 1)
-        seen.append(np.kron(layer, np.ones((step, step), dtype=layer.dtype)))
-    return crs, transform, data.shape[1:], np.stack(seen)
-
-
 def _vrt(
     path: Path, crs: Any, transform: Any, shape: tuple[int, int], sources: list[tuple[str, int]]
 ) -> None:
@@ -266,7 +216,7 @@ def test_a_vrt_of_a_products_band_files_is_scanned_as_its_geotiff_would_be(tmp_p
     make_scene(made, patches=DUMPS)
     product = tmp_path / "product"
     product.mkdir()
-    crs, transform, shape, seen = _product_bands(made, product)
+    crs, transform, shape, seen = write_band_files(made, product)
     names = ("B02", "B03", "B04", "B08", "B11", "B12", "SCL")
     sources = [(f"T42UXE_20250715T062241_{n}.jp2", 2 if n in names[4:] else 1) for n in names]
     # ESA's product name says the level, the day, the baseline (03.01: no offset) and tile.
@@ -294,94 +244,6 @@ def test_a_vrt_of_a_products_band_files_is_scanned_as_its_geotiff_would_be(tmp_p
     assert refused.value.code == "unreadable"
 
 
-PRODUCT_DAY = "20250715T062241"
-
-
-def _metadata(level: str, baseline: str, granule: str, files: list[str], offsets: bool) -> str:
-    """Write a product's MTD_MSIL2A.xml or MTD_MSIL1C.xml as ESA's format has it, trimmed.
-
-    The parts the scan reads are where ESA puts them (General_Info: Product_Info with
-    the times, level, baseline and the granule's IMAGE_FILE list, no extension;
-    Product_Image_Characteristics with the quantification and, from baseline 04.00, an
-    offset for each band_id 0–12); the rest of the file is left out.
-    """
-    l2a = level == "L2A"
-    offset_tag, list_tag = (
-        ("BOA_ADD_OFFSET", "BOA_ADD_OFFSET_VALUES_LIST") if l2a
-        else ("RADIO_ADD_OFFSET", "Radiometric_Offset_List")
-    )  # fmt: skip
-    quantification = (
-        '<QUANTIFICATION_VALUES_LIST><BOA_QUANTIFICATION_VALUE unit="none">10000'
-        '</BOA_QUANTIFICATION_VALUE><AOT_QUANTIFICATION_VALUE unit="none">1000.0'
-        "</AOT_QUANTIFICATION_VALUE></QUANTIFICATION_VALUES_LIST>"
-        if l2a
-        else '<QUANTIFICATION_VALUE unit="none">10000</QUANTIFICATION_VALUE>'
-    )
-    listed = (
-        f"<{list_tag}>"
-        + "".join(f'<{offset_tag} band_id="{n}">-1000</{offset_tag}>' for n in range(13))
-        + f"</{list_tag}>"
-        if offsets
-        else ""
-    )
-    kind = "Level-2A" if l2a else "Level-1C"
-    images = "".join(f"<IMAGE_FILE>{file}</IMAGE_FILE>" for file in files)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        f'<n1:{kind}_User_Product xmlns:n1="https://psd-14.sentinel2.eo.esa.int/PSD/'
-        f'User_Product_{kind}.xsd"><n1:General_Info><Product_Info>'
-        "<PRODUCT_START_TIME>2025-07-15T06:22:41.024Z</PRODUCT_START_TIME>"
-        "<PRODUCT_STOP_TIME>2025-07-15T06:22:41.024Z</PRODUCT_STOP_TIME>"
-        f"<PROCESSING_LEVEL>{kind}</PROCESSING_LEVEL>"
-        f"<PROCESSING_BASELINE>{baseline}</PROCESSING_BASELINE>"
-        "<Product_Organisation><Granule_List>"
-        f'<Granule granuleIdentifier="{granule}" imageFormat="JPEG2000">{images}</Granule>'
-        "</Granule_List></Product_Organisation></Product_Info>"
-        f"<Product_Image_Characteristics>{quantification}{listed}"
-        "</Product_Image_Characteristics></n1:General_Info>"
-        f"</n1:{kind}_User_Product>"
-    )
-
-
-def _product(
-    folder: Path, scene: Path, *, level: str = "L2A", baseline: str = "03.01", added: int = 0
-) -> Path:
-    """Deliver a scene's pixels as ESA does: a .SAFE folder of JPEG 2000 band files."""
-    code = baseline.replace(".", "")
-    name = f"S2A_MSI{level}_{PRODUCT_DAY}_N{code}_R034_T42UXE_20250715T101517"
-    granule = f"{level}_T42UXE_A052345_20250715T062705"
-
-    def image(band: str) -> str:
-        if level == "L1C":
-            return f"GRANULE/{granule}/IMG_DATA/T42UXE_{PRODUCT_DAY}_{band}"
-        metres = 20 if band in ("B11", "B12", "SCL") else 10
-        return f"GRANULE/{granule}/IMG_DATA/R{metres}m/T42UXE_{PRODUCT_DAY}_{band}_{metres}m"
-
-    safe = folder / f"{name}.SAFE"
-    _product_bands(scene, safe, lambda band: image(band) + ".jp2", added)
-    # What a real product lists besides: the 10 m bands again at 20 m and 60 m, B11 at
-    # 60 m, the true-colour image: none of them is what the scan reads.
-    extra = [image("TCI"), image("B8A")]
-    if level == "L2A":
-        extra += [image("B02").replace("10m", "20m"), image("B11").replace("20m", "60m")]
-    wanted = ("B02", "B03", "B04", "B08", "B11", "B12") + (("SCL",) if level == "L2A" else ())
-    files = extra + [image(band) for band in wanted]
-    metadata = _metadata(level, baseline, granule, files, offsets=float(baseline) >= 4)
-    (safe / f"MTD_MSI{level}.xml").write_text(metadata, encoding="utf-8")
-    return safe
-
-
-def _zipped(safe: Path) -> Path:
-    """Pack a product as the Copernicus Data Space delivers it: the .SAFE folder in a .zip."""
-    import zipfile
-
-    archive = safe.parent / f"{safe.name}.zip"
-    with zipfile.ZipFile(archive, "w") as packed:  # JPEG 2000 is stored: it is compressed
-        for path in sorted(safe.rglob("*")):
-            packed.write(path, path.relative_to(safe.parent))
-    return archive
-
-
 @pytest.fixture
 def product_scenes(tmp_path, settings):
     settings.TAZA_SPACE_PRODUCTS_DIR = tmp_path / "product-scenes"
@@ -399,7 +261,7 @@ def test_a_product_as_delivered_is_scanned_as_its_geotiff_would_be(tmp_path, pro
 
     made = tmp_path / "made.tif"
     make_scene(made, patches=DUMPS)
-    crs, transform, shape, seen = _product_bands(made, tmp_path / "bands")
+    crs, transform, shape, seen = write_band_files(made, tmp_path / "bands")
     tif = tmp_path / "S2_L2A_T42UXE_20250715.tif"
     profile = {"driver": "GTiff", "width": shape[1], "height": shape[0], "count": 7,
                "dtype": "uint16", "crs": crs, "transform": transform}  # fmt: skip
@@ -413,7 +275,7 @@ def test_a_product_as_delivered_is_scanned_as_its_geotiff_would_be(tmp_path, pro
     root = tmp_path / "scenes"
     delivered = root / "2025-07"
     delivered.mkdir(parents=True)
-    safe = _product(delivered, made)
+    safe = write_product(delivered, made)
     scene = as_scene(safe)
     assert scene.parent == product_scenes and scene.name == safe.stem + ".vrt"
     with rasterio.open(scene) as src:
@@ -429,7 +291,7 @@ def test_a_product_as_delivered_is_scanned_as_its_geotiff_would_be(tmp_path, pro
     )  # fmt: skip
     assert set(job.tiles.values_list("scene", flat=True)) == {str(scene)}
     # The same product zipped, as the Copernicus Data Space delivers it.
-    zipped = _zipped(safe)
+    zipped = zip_product(safe)
     shutil.rmtree(safe)
     shutil.rmtree(product_scenes)
     assert found(as_scene(zipped)) == found(tif)
@@ -454,8 +316,8 @@ def test_a_product_since_baseline_04_is_read_with_its_offsets(tmp_path, product_
 
     made = tmp_path / "made.tif"
     make_scene(made, patches=DUMPS)
-    old = as_scene(_product(tmp_path / "old", made))
-    delivered = _product(tmp_path / "new", made, baseline="05.11", added=1000)
+    old = as_scene(write_product(tmp_path / "old", made))
+    delivered = write_product(tmp_path / "new", made, baseline="05.11", added=1000)
     # A copy whose metadata names the files with their extension is read the same.
     metadata = delivered / "MTD_MSIL2A.xml"
     text = metadata.read_text(encoding="utf-8")
@@ -488,7 +350,7 @@ def test_a_damaged_product_refuses_the_scan_before_any_tile(tmp_path, product_sc
     make_scene(made, patches=DUMPS)
     delivered = tmp_path / "scenes"
     delivered.mkdir()
-    safe = _product(delivered, made, baseline="05.11", added=1000)
+    safe = write_product(delivered, made, baseline="05.11", added=1000)
     metadata = safe / "MTD_MSIL2A.xml"
     text = metadata.read_text(encoding="utf-8")
     if damage == "no metadata":
@@ -529,7 +391,7 @@ def test_a_level_1c_product_is_read_as_level_1c(tmp_path, product_scenes):
 
     made = tmp_path / "made.tif"
     make_scene(made, patches=DUMPS)
-    safe = _product(tmp_path, made, level="L1C", baseline="05.11", added=1000)
+    safe = write_product(tmp_path, made, level="L1C", baseline="05.11", added=1000)
     with rasterio.open(as_scene(safe)) as src:
         assert src.count == 6 and space.processing_level(src) == "L1C"
         assert space.radiometric_offsets(src) == (1000,) * 6
@@ -548,7 +410,7 @@ def test_earlier_dates_may_be_products_too(tmp_path, product_scenes):
     now = tmp_path / "now"
     now.mkdir()
     make_scene(now / "S2_L2A_T42UXE_20250815.tif", patches=DUMPS, day=date(2025, 8, 15))
-    earlier = _product(tmp_path / "before", made)
+    earlier = write_product(tmp_path / "before", made)
     job = run_here(plan_scan(now, before=tmp_path / "before", tile=256))
     assert job.status == ScanStatus.DONE and job.tiles_failed == 0
     assert set(job.tiles.values_list("before_scene", flat=True)) == {str(as_scene(earlier))}
