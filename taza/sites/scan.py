@@ -95,7 +95,12 @@ def as_scene(path: Path) -> Path:
     """
     if not products.is_product(path):
         return path
-    return _product_scene(str(path), products.version(path), str(settings.TAZA_SPACE_PRODUCTS_DIR))
+    key = (str(path), products.version(path), str(settings.TAZA_SPACE_PRODUCTS_DIR))
+    scene = _product_scene(*key)
+    if not scene.is_file():  # removed since (a cleaned var/): made again
+        _product_scene.cache_clear()
+        scene = _product_scene(*key)
+    return scene
 
 
 @lru_cache(maxsize=64)

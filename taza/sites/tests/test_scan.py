@@ -295,6 +295,8 @@ def test_a_product_as_delivered_is_scanned_as_its_geotiff_would_be(tmp_path, pro
     shutil.rmtree(safe)
     shutil.rmtree(product_scenes)
     assert found(as_scene(zipped)) == found(tif)
+    as_scene(zipped).unlink()  # a cleaned var/: the VRT is made again, not missed
+    assert as_scene(zipped).is_file()
     assert as_scene(zipped).read_text(encoding="utf-8").count("/vsizip/") == 7
     # One product named on the command line is a scan of its own.
     call_command("scan_scenes", str(zipped), stdout=(said := io.StringIO()))
