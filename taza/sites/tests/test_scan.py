@@ -257,6 +257,7 @@ def test_a_product_as_delivered_is_scanned_as_its_geotiff_would_be(tmp_path, pro
     import rasterio
 
     from taza.sites import space
+    from taza.sites.models import ScanJob
     from taza.sites.scan import as_scene, scene_folders
 
     made = tmp_path / "made.tif"
@@ -302,7 +303,9 @@ def test_a_product_as_delivered_is_scanned_as_its_geotiff_would_be(tmp_path, pro
     call_command("scan_scenes", str(zipped), stdout=(said := io.StringIO()))
     # The same sites as the .SAFE's: none new, both seen and ranked again (25.6 km² of
     # land earn no place at 1 per 100 km²; the count once read "-2 put in the queue").
-    assert "Scan 2: 1 tiles." in said.getvalue() and " 0 tiles failed." in said.getvalue()
+    rescan = ScanJob.objects.latest("pk")
+    assert rescan.pk != job.pk and rescan.tiles_total == 1 and rescan.tiles_failed == 0
+    assert f"Scan {rescan.pk}: 1 tiles." in said.getvalue()
     assert (
         "Done: 0 new candidates; of all it saw, 0 put in the verification queue (the budget "
         "holds back 2)" in said.getvalue()
