@@ -13,6 +13,7 @@ which space.radiometric_offsets reads.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import zipfile
@@ -226,12 +227,15 @@ def scene_of(path: Path, folder: Path) -> Path:
     """Return the scene a product is read as: its VRT in ``folder``, written when it changed.
 
     The VRT is named after the product, so that its tile, day and baseline are read from
-    the name as from any scene's. Written to a temporary file and moved into place, so a
-    scan or a chip never reads half of one; rewritten only when its text would change.
+    the name as from any scene's, and after where it lies (the same product in two folders,
+    or as a .SAFE and a .zip, gets a VRT each: removing one leaves the other's readable).
+    Written to a temporary file and moved into place, so a scan or a chip never reads half
+    of one; rewritten only when its text would change.
     """
     product = open_product(path)
     text = _vrt(product)
-    target = folder / f"{product.name}.vrt"
+    where = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:8]
+    target = folder / f"{product.name}.{where}.vrt"
     try:
         if target.read_text(encoding="utf-8") == text:
             return target

@@ -278,7 +278,8 @@ def test_a_product_as_delivered_is_scanned_as_its_geotiff_would_be(tmp_path, pro
     delivered.mkdir(parents=True)
     safe = write_product(delivered, made)
     scene = as_scene(safe)
-    assert scene.parent == product_scenes and scene.name == safe.stem + ".vrt"
+    assert scene.parent == product_scenes and scene.name.startswith(safe.stem + ".")
+    assert scene.suffix == ".vrt"
     with rasterio.open(scene) as src:
         assert space.check_scene(src) == "L2A"
         assert space.scene_date(scene, src.tags()) == date(2025, 7, 15)
@@ -298,6 +299,7 @@ def test_a_product_as_delivered_is_scanned_as_its_geotiff_would_be(tmp_path, pro
     assert found(as_scene(zipped)) == found(tif)
     as_scene(zipped).unlink()  # a cleaned var/: the VRT is made again, not missed
     assert as_scene(zipped).is_file()
+    assert as_scene(zipped) != scene  # the .zip's VRT is its own, not the .SAFE's
     assert as_scene(zipped).read_text(encoding="utf-8").count("/vsizip/") == 7
     # One product named on the command line is a scan of its own.
     call_command("scan_scenes", str(zipped), stdout=(said := io.StringIO()))
