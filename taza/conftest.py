@@ -76,7 +76,7 @@ def fresh_reference_cache():
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    """Keep uploaded files and published open-data files of each test in its own folder.
+    """Keep uploaded files, open-data files, scenes and product VRTs of each test in its own folder.
 
     A dataset file written by one test would otherwise be served, still fresh, to the
     next, whose records have other ids.
@@ -84,6 +84,7 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TAZA_OPEN_DATA_DIR = tmp_path / "opendata"
     settings.TAZA_SCENES_ROOT = tmp_path / "scenes"
+    settings.TAZA_SPACE_PRODUCTS_DIR = tmp_path / "product-scenes"
 
 
 def make_user(username: str, role: Role | None = None, body_code: str | None = None) -> User:

@@ -151,3 +151,8 @@ def test_the_demo_scan_puts_real_pixels_in_the_verification_queue(settings, cast
     site = shown.order_by("-score").first()
     assert client.get(f"/sites/{site.pk}/chip.png").status_code == 200
     assert client.get(f"/sites/{site.pk}/chip.png?colours=false").status_code == 200
+    # The same pixels as ESA delivers them, offered on the scans page to be scanned.
+    page = client.get("/sites/scans/").content.decode()
+    assert '<option value="demo-2025-07-product">' in page
+    started = client.post("/sites/scans/", {"folder": "demo-2025-07-product", "l1c": "on"})
+    assert started.status_code == 302 and ScanJob.objects.count() == 2
