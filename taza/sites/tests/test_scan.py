@@ -246,7 +246,7 @@ def test_a_vrt_of_a_products_band_files_is_scanned_as_its_geotiff_would_be(tmp_p
 
 @pytest.fixture
 def product_scenes(settings):
-    """The folder a test's products' VRTs go to (its own: taza.conftest.media_root)."""
+    """Return the folder a test's products' VRTs go to (its own: taza.conftest.media_root)."""
     return settings.TAZA_SPACE_PRODUCTS_DIR
 
 
