@@ -24,7 +24,7 @@ import rasterio
 import rasterio.errors
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from pyproj import Transformer
 from rasterio.enums import Resampling
@@ -37,7 +37,7 @@ from taza.geo.lookup import LocationError, default_locator
 from taza.sites import products, space
 from taza.sites.choices import ScanStatus, SiteSource, SiteState
 from taza.sites.classifier import configured, patch_features
-from taza.sites.models import ScanJob, ScanTile, WasteSite
+from taza.sites.models import ScanJob, ScanTile, SiteSighting, WasteSite
 from taza.sites.reasons import reason
 from taza.sites.services import Sighting, record_satellite_sightings
 from taza.sites.space import reproject
@@ -439,22 +439,32 @@ def apply_budget(job: ScanJob, *, per_100km2: float | None = None) -> int:
 
     The budget is `budget_for` the land inspected, and at most TAZA_SPACE_MAX_PER_CELL
     in any H3 cell of about 36 km². Held-back candidates stay in the registry, out of
-    the verification queue. Return how many were held back.
+    the verification queue. A candidate already in the queue before this scan (put there
+    by an earlier scan, a larger budget or a person) stays there: a later scan never
+    takes work out of an operator's queue; it counts against the budget. Return how
+    many were held back.
     """
     allowed = budget_for(job.land_km2, per_100km2)
-    seen = (
-        WasteSite.objects.filter(
-            state=SiteState.CANDIDATE, source=SiteSource.SATELLITE, sightings__scan=job
-        )
-        .distinct()
-        .order_by("-score", "pk")
-        .values_list("pk", "lat", "lon")
+    candidates = WasteSite.objects.filter(
+        state=SiteState.CANDIDATE, source=SiteSource.SATELLITE, sightings__scan=job
+    ).distinct()
+    earlier = SiteSighting.objects.filter(site=OuterRef("pk")).exclude(scan=job)
+    queued = set(
+        candidates.filter(held_back=False).filter(Exists(earlier)).values_list("pk", flat=True)
     )
+    seen = candidates.order_by("-score", "pk").values_list("pk", "lat", "lon")
     shown: list[int] = []
     held: list[int] = []
     per_cell: dict[str, int] = {}
+    ranked = []
     for pk, lat, lon in seen:
         cell = h3.latlng_to_cell(lat, lon, BUDGET_CELL)
+        if pk in queued:
+            shown.append(pk)
+            per_cell[cell] = per_cell.get(cell, 0) + 1
+        else:
+            ranked.append((pk, cell))
+    for pk, cell in ranked:
         if len(shown) < allowed and per_cell.get(cell, 0) < settings.TAZA_SPACE_MAX_PER_CELL:
             shown.append(pk)
             per_cell[cell] = per_cell.get(cell, 0) + 1

@@ -468,6 +468,24 @@ def test_the_budget_puts_only_the_best_candidates_in_front_of_people(folder, set
     assert apply_budget(job) == 1
 
 
+def test_a_later_scan_never_takes_a_candidate_out_of_the_queue(folder, settings):
+    """The demo's queue emptied when a newcomer scanned the same pixels again (default budget)."""
+    settings.TAZA_SPACE_BUDGET_PER_100KM2 = 100
+    first = run_here(plan_scan(folder, tile=256))
+    sites = WasteSite.objects.filter(source=SiteSource.SATELLITE)
+    assert first.candidates == 2 and not sites.filter(held_back=True).exists()
+    settings.TAZA_SPACE_BUDGET_PER_100KM2 = 1  # 25.6 km²: a budget of none
+    again = run_here(plan_scan(folder, tile=256))
+    assert (again.candidates, again.shown, again.held_back) == (0, 2, 0)
+    assert not sites.filter(held_back=True).exists()  # both still in front of people
+    # What the budget held back, a later scan may still raise; it never lowers.
+    sites.update(held_back=True)
+    settings.TAZA_SPACE_BUDGET_PER_100KM2 = 4  # 1.02: the best one
+    third = run_here(plan_scan(folder, tile=256))
+    assert (third.shown, third.held_back) == (1, 1)
+    assert sites.order_by("-score").first().held_back is False
+
+
 @pytest.mark.parametrize(
     ("land_km2", "per_100km2", "allowed"),
     [
