@@ -395,6 +395,21 @@ def scans(request: HttpRequest) -> HttpResponse:
     )
 
 
+def scan_status_line(job: ScanJob) -> str:
+    """Say where a scan stands in one line, in the reader's language.
+
+    The page shows it and the page's script puts the polled one in its place: the script
+    once wrote the raw status ("done") and dropped the words around the numbers.
+    """
+    return _("%(status)s · %(done)s/%(total)s · new candidates: %(new)s · time left %(eta)s") % {
+        "status": job.get_status_display(),
+        "done": job.tiles_done,
+        "total": job.tiles_total,
+        "new": job.candidates,
+        "eta": eta_text(job),
+    }
+
+
 @login_required
 def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not scope_of(request.user).reads_all:
@@ -413,6 +428,7 @@ def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "tiles_failed": job.tiles_failed,
                 "land_km2": round(job.land_km2, 2),
                 "eta": eta_text(job),
+                "status_line": scan_status_line(job),
             }
         )
     return render(
@@ -420,7 +436,7 @@ def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sites/scan.html",
         {
             "job": job,
-            "eta": eta_text(job),
+            "status_line": scan_status_line(job),
             "shown": job.shown,
             "budget_none": budget_rounded_to_none(job),
             "budget_rate": settings.TAZA_SPACE_BUDGET_PER_100KM2,

@@ -89,3 +89,29 @@ def test_from_a_scene_folder_to_a_liquidated_site(browser, site, tmp_path, setti
     page.goto("/sites/indicators/")
     assert page.locator("#liquidated").inner_text() == "1"
     assert page.locator("#share").inner_text() == "50%"
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [("ru-RU", "новых кандидатов: 2"), ("kk-KZ", "жаңа үміткерлер: 2"), ("en-GB", "done")],
+)
+def test_a_scans_progress_line_stays_in_the_readers_language(browser, site, locale, words):  # noqa: F811
+    """The page's script rewrote the line from the polled JSON as "done · 3/3 · 2 · ETA —"."""
+    from taza.sites.models import ScanJob
+
+    job = ScanJob.objects.create(
+        folder="/data/s2/2025-07", status="done", tiles_total=3, tiles_done=3, candidates=2
+    )
+    page = browser.new_context(
+        base_url=site, locale=locale, viewport={"width": 360, "height": 740}
+    ).new_page()
+    page.goto("/login/")
+    page.fill("#id_username", "analyst")
+    page.fill("#id_password", PASSWORD)
+    page.locator("form.login button").click()
+    page.goto(f"/sites/scans/{job.pk}/")
+    page.wait_for_selector("#scan-status[data-polled]")  # the script polls after 2 s
+    line = page.locator("#scan-status").inner_text()
+    assert words in line and "3/3" in line and "ETA" not in line
+    if locale != "en-GB":
+        assert "done" not in line

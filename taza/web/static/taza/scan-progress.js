@@ -5,7 +5,8 @@
   function poll() {
     fetch(status.dataset.url).then(function (r) { return r.json(); }).then(function (d) {
       bar.max = d.tiles_total; bar.value = d.tiles_done;
-      status.textContent = d.status + " · " + d.tiles_done + "/" + d.tiles_total + " · " + d.candidates + " · ETA " + d.eta;
+      status.textContent = d.status_line;  // worded by the server, in the reader's language
+      status.dataset.polled = d.status;
       if (d.status === "running" || d.status === "queued") { setTimeout(poll, 2000); }
     });
   }
