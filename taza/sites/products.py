@@ -24,15 +24,15 @@ from xml.etree import ElementTree
 import rasterio
 from rasterio.errors import RasterioError
 
-from taza.sites.space import BANDS, SCL, SceneError
+from taza.sites.space import BANDS, PIXEL_M, SCL, SceneError
 
-PRODUCT_SUFFIXES = (".safe", ".zip")
 METADATA = {"MTD_MSIL2A.xml": "L2A", "MTD_MSIL1C.xml": "L1C"}
 # ESA's band_id of each physical band, as MTD_MSIL*.xml's Spectral_Information_List says.
 BAND_IDS = {"B01": 0, "B02": 1, "B03": 2, "B04": 3, "B05": 4, "B06": 5, "B07": 6, "B08": 7,
             "B8A": 8, "B09": 9, "B10": 10, "B11": 11, "B12": 12}  # fmt: skip
 MAX_METADATA_BYTES = 16 * 1024 * 1024  # ESA's are about 60 KB
-PIXEL_M = {"B02": 10, "B03": 10, "B04": 10, "B08": 10, "B11": 20, "B12": 20, SCL: 20}
+# Each band the scan reads, at the resolution a product stores it (metres a pixel).
+BAND_METRES = {"B02": 10, "B03": 10, "B04": 10, "B08": 10, "B11": 20, "B12": 20, SCL: 20}
 
 
 @dataclass(frozen=True)
@@ -128,13 +128,13 @@ def band_files(product: Product) -> dict[str, str]:
         )
     found = {}
     for band in wanted:
-        ending = f"_{band}_{PIXEL_M[band]}m" if product.level == "L2A" else f"_{band}"
+        ending = f"_{band}_{BAND_METRES[band]}m" if product.level == "L2A" else f"_{band}"
         entries = [entry for entry in listed if entry.endswith(ending)]
         if len(entries) != 1:
             raise _refused(
                 product.path,
-                f"its metadata lists {len(entries)} image files of {band} at {PIXEL_M[band]} m, "
-                "not one",
+                f"its metadata lists {len(entries)} image files of {band} at "
+                f"{BAND_METRES[band]} m, not one",
             )
         found[band] = f"{product.root}/{entries[0]}.jp2"
     return found
@@ -178,7 +178,7 @@ def _vrt(product: Product) -> str:
             raise _refused(product.path, f"its {band} file cannot be read ({exc})") from None
     width, height, transform, crs = grids["B02"]
     for band, (band_width, band_height, band_transform, band_crs) in grids.items():
-        step = PIXEL_M[band] // 10
+        step = round(BAND_METRES[band] / PIXEL_M)
         if (
             band_crs != crs
             or (band_transform.c, band_transform.f) != (transform.c, transform.f)

@@ -21,6 +21,9 @@ import rasterio
 from pyproj import Transformer
 from rasterio.transform import Affine, from_origin
 
+from taza.sites.products import BAND_METRES
+from taza.sites.space import BANDS, SCL, band_indexes
+
 CRS = "EPSG:32642"
 PIXEL = 10.0
 # Reflectance × 10,000 for B02, B03, B04, B08, B11, B12.
@@ -114,7 +117,6 @@ def make_scene(
 
 
 PRODUCT_DAY = "20250715T062241"  # the sensing time in a written product's names
-COARSE_BANDS = ("B11", "B12", "SCL")  # 20 m in a product
 
 
 def write_band_files(
@@ -134,8 +136,6 @@ def write_band_files(
     size (ESA's are 1024²; None is one tile). Returns the scene's grid and the bands as
     a VRT at 10 m shows them (the 20 m ones repeated 2 × 2, as nearest neighbour gives).
     """
-    from taza.sites.space import BANDS, SCL, band_indexes
-
     with rasterio.open(scene) as src:
         order = band_indexes(src)
         names = [name for name in (*BANDS, SCL) if name in order]
@@ -145,7 +145,7 @@ def write_band_files(
         raise ValueError("a product's 20 m bands need a scene of even width and height")
     seen = []
     for band, name in enumerate(names):
-        coarse = name in COARSE_BANDS
+        coarse = BAND_METRES[name] == 20
         layer = data[band, ::2, ::2] if coarse else data[band]
         if name in ("B11", "B12"):
             blocks = data[band].reshape(height // 2, 2, width // 2, 2).astype(float)
@@ -243,7 +243,7 @@ def write_product(
     def image(band: str) -> str:
         if level == "L1C":
             return f"GRANULE/{granule}/IMG_DATA/T42UXE_{PRODUCT_DAY}_{band}"
-        metres = 20 if band in COARSE_BANDS else 10
+        metres = BAND_METRES.get(band, 10)  # TCI and the extras listed at 10 m
         return f"GRANULE/{granule}/IMG_DATA/R{metres}m/T42UXE_{PRODUCT_DAY}_{band}_{metres}m"
 
     safe = folder / f"{name}.SAFE"
