@@ -66,6 +66,44 @@ def _reference(scene: Path) -> float:
     return time.perf_counter() - start
 
 
+def _scan(
+    path: Path, width: int, height: int, before: Any = None
+) -> tuple[list[Any], float, float]:
+    """Scan a scene window by window as a worker does, from a cold block cache.
+
+    Return the candidates, the km² of land inspected and the seconds it took. Level-1C is
+    allowed (the real crops are Level-1C; it changes nothing for a Level-2A scene).
+    """
+    from taza.sites.space import TILE, close_scenes, scan_window, windows
+
+    close_scenes()  # a cold block cache, as a worker has on a scene it has not read
+    begin = time.perf_counter()
+    found: list[Any] = []
+    land = 0.0
+    for window in windows(width, height, TILE):
+        result = scan_window(path, *window, before=before, allow_l1c=True)
+        found += result.candidates
+        land += result.land_m2 / 1e6
+    return found, land, time.perf_counter() - begin
+
+
+def _beside_reference(scene: Path, width: int, height: int, repeats: int) -> tuple[float, float]:
+    """Time the reference read of a scene and Taza's scan of it in turn; return both medians.
+
+    Taken in turn, each from a cold block cache: on a shared machine one run of either can
+    be a third slower than the next, and a share of two single runs moved by ten points
+    from one call to the next.
+    """
+    from taza.sites.space import close_scenes
+
+    references, spents = [], []
+    for _repeat in range(repeats):
+        close_scenes()  # the detector's blocks out of GDAL's cache: the reference's best
+        references.append(_reference(scene))
+        spents.append(_scan(scene, width, height)[2])
+    return statistics.median(references), statistics.median(spents)
+
+
 def _started(scene: str) -> int:
     """Start a worker as a task queue's is after its first tile: warmed up.
 
@@ -172,7 +210,6 @@ def cloudy_and_clear(size: int, folder: Path) -> None:
     Both stored pixel-interleaved (GDAL's default) and band-interleaved (as a stack of the
     product's band files is), one worker, each beside the reference read of that file.
     """
-    from taza.sites.space import TILE, close_scenes, scan_window, windows
     from taza.sites.synthetic import Patch, make_scene
 
     rng = random.Random(2)
@@ -191,21 +228,10 @@ def cloudy_and_clear(size: int, folder: Path) -> None:
             scene = folder / f"S2_T42UXE_20250716_{interleave}_{name[:3]}.tif"
             make_scene(scene, width=size, height=size, patches=patches, interleave=interleave)
 
-            def run(scene: Path = scene) -> tuple[float, float]:
-                close_scenes()  # read afresh, and no other scene's blocks in GDAL's cache
-                start = time.perf_counter()
-                land = sum(scan_window(scene, *w).land_m2 for w in windows(size, size, TILE))
-                return land, time.perf_counter() - start
-
-            run()  # once untimed, as for the other figures: a worker has scanned before
-            references, spents = [], []
-            for _repeat in range(3):  # medians of three, the two timed in turn
-                close_scenes()
-                references.append(_reference(scene))
-                land, spent = run()
-                spents.append(spent)
-            reference, spent = statistics.median(references), statistics.median(spents)
-            km2, land_km2 = size * size / 10_000, land / 1e6
+            # Once untimed, as for the other figures: a worker has scanned before.
+            land_km2 = _scan(scene, size, size)[1]
+            reference, spent = _beside_reference(scene, size, size, 3)
+            km2 = size * size / 10_000
             print(
                 f"{interleave}-interleaved, {name:>9}: reference {km2 / reference:,.0f} km²/s; "
                 f"Taza {km2 / spent:,.0f} km² of scene/s, {land_km2 / spent:,.0f} km² of land/s"
@@ -330,7 +356,6 @@ def real_scenes(folder: Path) -> None:
 
     from taza.sites.implant import implant
     from taza.sites.scan import budget_for
-    from taza.sites.space import TILE, close_scenes, scan_window, windows
 
     data = Path(__file__).resolve().parent.parent / "taza" / "sites" / "data"
     for scene in sorted(data.glob("S2_*.tif")):
@@ -338,30 +363,10 @@ def real_scenes(folder: Path) -> None:
             width, height = src.width, src.height
         km2 = width * height * 100 / 1e6
 
-        def run(
-            path: Path, width: int = width, height: int = height, before: Any = None
-        ) -> tuple[list[Any], float, float]:
-            close_scenes()  # a cold block cache, as a worker has on a scene it has not read
-            begin = time.perf_counter()
-            found: list[Any] = []
-            land = 0.0
-            for window in windows(width, height, TILE):
-                result = scan_window(path, *window, before=before, allow_l1c=True)
-                found += result.candidates
-                land += result.land_m2 / 1e6
-            return found, land, time.perf_counter() - begin
-
-        run(scene)  # warm the per-scene haze offsets, as a worker has them after its first tile
-        # Each a median of seven, the two taken in turn: on a shared machine one run of
-        # either can be a third slower than the next, and a share of two single runs moved
-        # by ten points from one call to the next.
-        references, spents = [], []
-        for _repeat in range(7):
-            close_scenes()  # the detector's blocks out of GDAL's cache: the reference's best
-            references.append(_reference(scene))
-            found, land, spent = run(scene)
-            spents.append(spent)
-        reference, spent = statistics.median(references), statistics.median(spents)
+        # Untimed first, to warm the per-scene haze offsets as a worker has them after its
+        # first tile; every run finds the same candidates. Then medians of seven.
+        found, land, _spent = _scan(scene, width, height)
+        reference, spent = _beside_reference(scene, width, height, 7)
         allowed = min(len(found), budget_for(land, 1.0))
         print(
             f"{scene.name}: {km2:.0f} km², {land:.1f} km² of land; "
@@ -379,13 +384,8 @@ def real_scenes(folder: Path) -> None:
         with rasterio.open(mirrored) as src:
             big_km2 = src.width * src.height * 100 / 1e6
             size = (src.width, src.height)
-        run(mirrored, *size)  # its haze offsets, as for the crop
-        references, spents = [], []
-        for _repeat in range(5):
-            close_scenes()
-            references.append(_reference(mirrored))
-            spents.append(run(mirrored, *size)[2])
-        reference, spent = statistics.median(references), statistics.median(spents)
+        _scan(mirrored, *size)  # its haze offsets, as for the crop
+        reference, spent = _beside_reference(mirrored, *size, 5)
         print(
             f"  the same pixels mirrored 4 × 4 ({size[0]:,}² px, {big_km2:,.0f} km², speed "
             f"only): reference {big_km2 / reference:,.0f} km²/s, Taza {big_km2 / spent:,.0f} "
@@ -393,7 +393,7 @@ def real_scenes(folder: Path) -> None:
         )
         planted_scene = folder / f"implanted-{scene.name}"
         planted = implant(scene, planted_scene, 20)
-        found, land, _spent = run(planted_scene)
+        found, land, _spent = _scan(planted_scene, width, height)
         ranks = _ranks(found, planted, planted_scene)
         print(
             f"  {len(planted)} dumps implanted: recall at position "
@@ -406,7 +406,7 @@ def real_scenes(folder: Path) -> None:
         earlier = [folder / f"S2_L1C_T42UXE_2025041{n}.tif" for n in (5, 6)]
         shutil.copy(scene, earlier[0])
         shutil.copy(planted_scene, earlier[1])
-        found, land, _spent = run(planted_scene, before=earlier)
+        found, land, _spent = _scan(planted_scene, width, height, before=earlier)
         ranks = _ranks(found, planted, planted_scene)
         new = sum(any(r["code"] == "new" for r in c.reasons) for c in found)
         print(
@@ -429,7 +429,6 @@ def delivered_product(folder: Path) -> None:
     import rasterio
 
     from taza.sites.products import scene_of
-    from taza.sites.space import TILE, close_scenes, scan_window, windows
     from taza.sites.synthetic import write_product
 
     data = Path(__file__).resolve().parent.parent / "taza" / "sites" / "data"
@@ -442,28 +441,14 @@ def delivered_product(folder: Path) -> None:
         width, height = src.width, src.height
     km2 = width * height * 100 / 1e6
 
-    def run(scene: Path) -> tuple[int, float]:
-        close_scenes()
-        start = time.perf_counter()
-        found = sum(
-            len(scan_window(scene, *window, allow_l1c=True).candidates)
-            for window in windows(width, height, TILE)
-        )
-        return found, time.perf_counter() - start
-
     print(f"product as delivered ({width:,}² px, {km2:,.0f} km²; written in {written:.0f} s):")
     for name, scene in (("GeoTIFF", tif), ("product", vrt)):
-        run(scene)  # its haze offsets, as a worker has them after its first tile
-        references, spents, found = [], [], 0
-        for _repeat in range(3):
-            close_scenes()
-            references.append(_reference(scene))
-            found, spent = run(scene)
-            spents.append(spent)
-        reference, spent = statistics.median(references), statistics.median(spents)
+        # Untimed first: its haze offsets, as a worker has them after its first tile.
+        found = _scan(scene, width, height)[0]
+        reference, spent = _beside_reference(scene, width, height, 3)
         print(
             f"  {name:>8}: reference {km2 / reference:,.0f} km²/s, Taza {km2 / spent:,.0f} "
-            f"km²/s ({reference / spent:.0%} of it); {found} candidates"
+            f"km²/s ({reference / spent:.0%} of it); {len(found)} candidates"
         )
 
 
