@@ -48,6 +48,18 @@ SWIR_20M = ("B11", "B12")  # the bands Sentinel-2 measures at 20 m among space.B
 PSF_SIGMA = 0.5  # the optics' blur (a Gaussian), in pixels of each band's own grid
 
 
+def block_means(layer: np.ndarray) -> np.ndarray:
+    """Return what a 20 m pixel measures of each 2 × 2 block of 10 m ones: their mean, in counts.
+
+    ``layer`` has an even height and width (whole blocks of the scene's 20 m grid).
+    """
+    height, width = layer.shape
+    means: np.ndarray = np.rint(
+        layer.astype(float).reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))
+    )
+    return means
+
+
 def _as_measured_at_20_m(data: np.ndarray, bands: list[int], row: int, col: int, size: int) -> None:
     """Make some bands over a box what a 20 m sensor sees: each 2 × 2 block its mean.
 
@@ -58,10 +70,8 @@ def _as_measured_at_20_m(data: np.ndarray, bands: list[int], row: int, col: int,
     bottom = min(row + size + (row + size) % 2, data.shape[1] - data.shape[1] % 2)
     right = min(col + size + (col + size) % 2, data.shape[2] - data.shape[2] % 2)
     for band in bands:
-        block = data[band, top:bottom, left:right].astype(float)
-        height, width = block.shape
-        means = block.reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))
-        data[band, top:bottom, left:right] = np.kron(np.rint(means), np.ones((2, 2)))
+        means = block_means(data[band, top:bottom, left:right])
+        data[band, top:bottom, left:right] = np.kron(means, np.ones((2, 2)))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import rasterio
 from pyproj import Transformer
 from rasterio.transform import Affine, from_origin
 
+from taza.sites.implant import block_means
 from taza.sites.products import BAND_METRES
 from taza.sites.space import BANDS, SCL, band_indexes
 
@@ -148,8 +149,7 @@ def write_band_files(
         coarse = BAND_METRES[name] == 20
         layer = data[band, ::2, ::2] if coarse else data[band]
         if name in ("B11", "B12"):
-            blocks = data[band].reshape(height // 2, 2, width // 2, 2).astype(float)
-            layer = np.rint(blocks.mean(axis=(1, 3))).astype(np.uint16)
+            layer = block_means(data[band]).astype(np.uint16)
         if added and name != SCL:
             layer = np.where(layer > 0, layer + added, 0).astype(np.uint16)
         step = 2 if coarse else 1
