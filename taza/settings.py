@@ -288,6 +288,9 @@ TAZA_SITES_CLASSIFIER = env_str("TAZA_SITES_CLASSIFIER", "")
 TAZA_SCENES_ROOT = Path(env_str("TAZA_SCENES_ROOT", str(VAR_DIR / "scenes")))
 # Where the VRT each delivered product (.SAFE or .zip) is read through is written.
 TAZA_SPACE_PRODUCTS_DIR = Path(env_str("TAZA_SPACE_PRODUCTS_DIR", str(VAR_DIR / "product-scenes")))
+# Where numba keeps the space scan's compiled kernel, so that each process loads it
+# instead of compiling it again (about a second); read by numba when it is imported.
+os.environ.setdefault("NUMBA_CACHE_DIR", str(VAR_DIR / "numba"))
 # Space monitoring (docs/sites.md): the candidate budget, the exclusion layer, and
 # whether Level-1C scenes are taken (with dark-object subtraction) or refused.
 TAZA_SPACE_BUDGET_PER_100KM2 = env_float("TAZA_SPACE_BUDGET_PER_100KM2", 1.0)

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from shapely.geometry import shape
 
 from taza.sites import space
 from taza.sites.synthetic import Patch, make_scene, pixel_latlon
@@ -635,30 +636,41 @@ def test_patches_are_numbered_as_labelling_the_whole_window_numbers_them():
 
 
 @pytest.mark.parametrize("mndwi", [0.0, 0.1, -0.05])
-def test_floors_folded_into_the_window_tests_give_what_taking_them_off_first_gives(
+def test_the_window_tests_take_the_floors_off_and_keep_every_pixel_the_exact_tests_keep(
     monkeypatch, mndwi
 ):
-    """Water and the cheap pixel test, floors folded in, equal them on counts less the floors."""
+    """Water and the cheap pixel test on counts with floors equal them on counts less them.
+
+    Each threshold is read when the tests run (the compiled kernel is passed them), and
+    counts up to the largest a band stores do not overflow.
+    """
     monkeypatch.setattr(space, "MNDWI_WATER", mndwi)
     rng = np.random.default_rng(4)
     for floors in [(0, 0, 0, 0, 0), (1000,) * 5, (1210, 1030, 880, 420, 150), (0, 300, 0, 0, 900)]:
-        # Around the floors, where max(count − floor, 0) bends, and far above them.
-        raw = rng.integers(0, 4000, (5, 64, 64)).astype(np.uint16)
-        raw[:, :8] = np.asarray(floors, dtype=np.uint16)[:, None, None]
-        raw[:, 8:16] = np.clip(raw[:, 8:16] % 40 + np.asarray(floors)[:, None, None] - 20, 0, None)
-        counts = space._Counts(raw, floors)
-        lifted = space._corrected(raw, floors)
-        plain = space._Counts(lifted, (0,) * 5)
-        assert (space._water(counts) == space._water(plain)).all()
-        nothing = np.zeros((64, 64), dtype=bool)
-        assert (
-            space._maybe_candidates(counts, nothing) == space._maybe_candidates(plain, nothing)
-        ).all()
-        # And the cheap test keeps every pixel the exact tests keep (a superset).
-        flat = np.flatnonzero(~nothing)
-        _values, scores = space._score_pixels(counts, flat)
-        exact = (scores >= space.THRESHOLD).reshape(64, 64)
-        assert not (exact & ~space._maybe_candidates(counts, nothing)).any()
+        for highest in (4000, 65536):
+            # Around the floors, where max(count − floor, 0) bends, and far above them.
+            raw = rng.integers(0, highest, (5, 64, 64)).astype(np.uint16)
+            raw[:, :8] = np.asarray(floors, dtype=np.uint16)[:, None, None]
+            raw[:, 8:16] = np.clip(
+                raw[:, 8:16] % 40 + np.asarray(floors)[:, None, None] - 20, 0, None
+            )
+            counts = space._Counts(raw, floors)
+            plain = space._Counts(space._corrected(raw, floors), (0,) * 5)
+            wet, maybe = space._window_tests(counts)
+            assert (wet == space._window_tests(plain)[0]).all()
+            assert (maybe == space._window_tests(plain)[1]).all()
+            # Water as MNDWI and NIR say it, in reflectance.
+            green, nir, swir = (plain.raw[band].astype(np.float64) for band in (1, 3, 4))
+            # (Where green and SWIR are both 0 the index is undefined: not water.)
+            mndwi_of = np.full(green.shape, -np.inf)
+            np.divide(green - swir, green + swir, out=mndwi_of, where=green + swir > 0)
+            expected = (mndwi_of > mndwi) & (nir / 10000 < space.WATER_NIR)
+            assert (wet == expected).all()
+            # And the cheap test keeps every pixel the exact tests keep (a superset).
+            _values, scores = space._score_pixels(counts, np.arange(64 * 64))
+            exact = (scores >= space.THRESHOLD).reshape(64, 64)
+            assert not (exact & ~maybe).any()
+            assert maybe.sum() < 64 * 64  # and is a test: it drops some
 
 
 def test_outlines_are_written_as_shapely_maps_them():
@@ -680,6 +692,14 @@ def test_outlines_are_written_as_shapely_maps_them():
     assert space._geojson(polygons[:0]) == []
 
 
+def _one_patch(pixels: list[tuple[int, int]], size: int = 8) -> Any:
+    rows, cols = np.asarray(pixels).T
+    mask = np.zeros((size, size), dtype=bool)
+    mask[rows + 1, cols + 1] = True
+    flat = np.flatnonzero(mask)
+    return space._Pixels(flat, *space._patches(flat, mask.shape), mask.shape), mask
+
+
 @pytest.mark.parametrize(
     "pixels",
     [
@@ -694,24 +714,53 @@ def test_outlines_are_written_as_shapely_maps_them():
     ],
 )
 def test_a_patch_joined_at_a_corner_gets_a_valid_outline_of_the_same_area(pixels):
-    """Validate what GDAL outlines: a MultiPolygon whose parts meet at the corners."""
+    """Outline a patch GDAL would draw invalid as the MultiPolygon make_valid makes of it."""
     import shapely
     from affine import Affine
+    from rasterio.features import shapes
 
-    rows, cols = np.asarray(pixels).T
-    mask = np.zeros((8, 8), dtype=bool)
-    mask[rows + 1, cols + 1] = True
-    flat = np.flatnonzero(mask)
-    found = space._Pixels(flat, *space._patches(flat, mask.shape), mask.shape)
+    found, mask = _one_patch(pixels)
     assert found.count == 1  # one patch (8-connected), number 0
-    drawn = space._outlines(found, np.asarray([0]), Affine(10, 0, 500_000, 0, -10, 5_600_000))
-    assert not shapely.is_valid(drawn[0])
-    mended = space._valid(drawn, np.asarray([True]))[0]
-    assert shapely.is_valid(mended) and mended.geom_type == "MultiPolygon"
-    assert mended.equals(shapely.make_valid(drawn[0]))  # as the default method makes it
-    assert mended.area == drawn[0].area == len(pixels) * 100
-    assert mended.centroid.equals_exact(drawn[0].centroid, 1e-6)
-    assert space._valid(drawn, np.asarray([False]))[0] is drawn[0]  # only the kept are mended
+    affine = Affine(10, 0, 500_000, 0, -10, 5_600_000)
+    drawn, filled = space._outlines(found, np.asarray([0]), affine)
+    outline = drawn[0]
+    assert shapely.is_valid(outline) and outline.geom_type == "MultiPolygon"
+    # What GDAL draws 8-connected, and what mending it gives: the same shape.
+    (gdal, _value), *_rest = shapes(
+        mask.astype(np.uint8), mask=mask, connectivity=8, transform=affine
+    )
+    assert not shapely.is_valid(shape(gdal))
+    assert outline.equals(shapely.make_valid(shape(gdal)))
+    assert outline.area == len(pixels) * 100
+    assert outline.centroid.equals_exact(shape(gdal).centroid, 1e-6)
+    # What the ring test fills: all that GDAL's exterior ring encloses.
+    assert filled[0] * 100 == shapely.Polygon(shape(gdal).exterior).area
+
+
+def test_a_patch_filled_in_is_what_gdals_exterior_ring_encloses():
+    """Fill random 8-connected patches as their outline's exterior ring does, holes and all."""
+    import shapely
+    from affine import Affine
+    from rasterio.features import shapes
+
+    rng = np.random.default_rng(7)
+    checked = 0
+    for _trial in range(100):
+        mask = np.pad(rng.random((10, 10)) < 0.45, 1)
+        flat = np.flatnonzero(mask)
+        found = space._Pixels(flat, *space._patches(flat, mask.shape), mask.shape)
+        numbers = np.arange(found.count)
+        drawn, filled = space._outlines(found, numbers, Affine.identity())
+        assert shapely.is_valid(drawn).all()
+        labels = np.full(mask.shape, -1)
+        labels.flat[flat] = found.patch
+        for number in numbers:
+            alone = labels == number
+            (gdal, _value), *_rest = shapes(alone.astype(np.uint8), mask=alone, connectivity=8)
+            assert filled[number] == shapely.Polygon(shape(gdal).exterior).area
+            assert drawn[number].area == alone.sum()
+            checked += 1
+    assert checked > 400
 
 
 @pytest.mark.parametrize(
