@@ -354,11 +354,13 @@ def real_scenes(folder: Path) -> None:
     """
     import rasterio
 
+    from taza.sites import realdata
     from taza.sites.implant import implant
     from taza.sites.scan import budget_for
 
     data = Path(__file__).resolve().parent.parent / "taza" / "sites" / "data"
-    for scene in sorted(data.glob("S2_*.tif")):
+    for name in [*(crop[0] for crop in realdata.CROPS), realdata.CLOUDS]:
+        scene = data / name
         with rasterio.open(scene) as src:
             width, height = src.width, src.height
         km2 = width * height * 100 / 1e6
@@ -378,6 +380,20 @@ def real_scenes(folder: Path) -> None:
             f"({len(found) / max(land, 1e-9):.2f} per km² of land); put in front of people "
             f"by the budget of 1 per 100 km²: {allowed} ({allowed / max(land, 1e-9):.3f} per km²)"
         )
+        if name == realdata.CLOUDS:
+            classes = realdata.reference_under(found)
+            best = [
+                kind
+                for _score, kind in sorted(
+                    zip([c.score for c in found], classes, strict=True), reverse=True
+                )
+            ]
+            print(
+                f"  by the reference, {classes.count(realdata.CLOUD)} of them on clouds and "
+                f"{classes.count(realdata.SHADOW)} on shadows; clouds among those shown: "
+                f"{best[:allowed].count(realdata.CLOUD)} of {allowed}, among the best "
+                f"{min(9, len(best))}: {best[:9].count(realdata.CLOUD)}"
+            )
         # The crop is one window; a scene is a hundred. The same real pixels mirrored to
         # 4 × 4 crops say what the windows' seams, margins and set-up cost at scale.
         mirrored = _mirrored(scene, folder / f"mirrored-{scene.name}", 4)
@@ -400,6 +416,8 @@ def real_scenes(folder: Path) -> None:
             f"{len(ranks) / max(len(planted), 1):.2f}; {sum(r < len(planted) for r in ranks)} "
             f"of them among the top {len(planted)} candidates"
         )
+        if name == realdata.CLOUDS:
+            continue  # earlier dates of these pixels would have the same clouds: no history
         # With history: two earlier dates, the ground without the dumps and then with them
         # (the same pixels: no season, haze or registration between them, which real dates
         # have). The rule scores a patch that came between them and stayed as new.

@@ -13,7 +13,7 @@ The rules, in the order they apply (docs/sites.md says why each is there):
    authorised landfills); everything outside the chosen territory.
 2. **Level-1C is handled explicitly**: refused unless asked for; when asked for, the
    haze is taken off by dark-object subtraction and clouds are masked by a brightness
-   test, because L1C has no SCL.
+   test, with the fainter fringe joined to them, because L1C has no SCL.
 3. **Every pixel test is required** (unvegetated, bright, grey rather than red, uneven):
    a pixel that fails one is not a candidate pixel, whatever the others say.
 4. **Every patch test is required**: its size, not a line (roads, field edges, rows of
@@ -90,7 +90,8 @@ WATER_NIR = 0.3  # … NIR below this: water or wet ground (white plastic has a 
 # measured at 20 m: it resolves nothing smaller than one of its pixels, 2 × 2 at 10 m.
 WATER_BLOCK = 2
 L1C_CLOUD_BLUE = 0.3  # top-of-atmosphere blue above this, over …
-L1C_CLOUD_PIXELS = 200  # … at least this many joined pixels (2 ha): a cloud, not a heap
+L1C_CLOUD_PIXELS = 200  # … at least this many joined pixels (2 ha): a cloud, not a heap;
+L1C_CLOUD_FRINGE_BLUE = 0.2  # … with its fainter fringe joined to it, down to this blue
 # Pixels a side of the windows a scan is cut into (a tile of the job, a task of the queue).
 # 1024 (105 km²): each window costs about 1.5 ms besides its pixels (the polygoniser, the
 # reads' set-up, a few dozen array calls), a tenth of a 512² window's time; 121 windows
@@ -495,6 +496,21 @@ def _large(mask: np.ndarray, pixels: int) -> np.ndarray:
     return kept
 
 
+def _joined(mask: np.ndarray, seeds: np.ndarray) -> np.ndarray:
+    """Keep only the joined areas of a mask that hold a seed pixel (seeds lie in the mask).
+
+    Why: a cloud's thin fringe is fainter than its core but as grey and bright as a heap;
+    it is cloud where it joins a core (hysteresis, as edge detectors do), not on its own.
+    """
+    where = np.flatnonzero(mask)
+    patch, count = _patches(where, mask.shape)
+    seeded = np.zeros(count, dtype=bool)
+    seeded[patch[seeds.flat[where]]] = True
+    kept = np.zeros(mask.shape, dtype=bool)
+    kept.flat[where[seeded[patch]]] = True
+    return kept
+
+
 EIGHT_WAYS = np.ones((3, 3), dtype=bool)  # a pixel touches the eight around it
 
 
@@ -637,6 +653,9 @@ def _cloudy_and_nodata(
     if level == "L1C":
         bright = raw[0] >= _scaled_at_least(L1C_CLOUD_BLUE) + offsets[0]
         cloudy = _large(bright, L1C_CLOUD_PIXELS)
+        if cloudy.any():
+            faint = raw[0] >= _scaled_at_least(L1C_CLOUD_FRINGE_BLUE) + offsets[0]
+            cloudy = _joined(faint, cloudy)
     elif data.shape[0] > bands:
         scl = data[-1]
         water = scl == 6  # buffered with the wet shore, as water

@@ -2,7 +2,9 @@
 
 The crops are real Level-1C pixels with no dump in them: every candidate found there is
 a false one. Dumps implanted into the same backgrounds (taza.sites.implant) measure
-recall at their position. The figures pinned here are in docs/sites.md.
+recall at their position. The cloudy scene comes with a reference mask of its clouds and
+their shadows, which says which false candidates are clouds. The figures pinned here are
+in docs/sites.md.
 """
 
 from __future__ import annotations
@@ -14,14 +16,20 @@ from typing import Any
 import numpy as np
 import pytest
 import rasterio
+from pyproj import Transformer
+from rasterio.windows import Window
+from scipy import ndimage
 from shapely.geometry import shape
 
-from taza.sites import space
+from taza.sites import realdata, space
 from taza.sites.implant import implant
+from taza.sites.scan import budget_for
 
 DATA = Path(__file__).parent.parent / "data"
 FARMLAND = DATA / "S2_L1C_farmland.tif"
 SHORE = DATA / "S2_L1C_shore.tif"
+CLOUDS = DATA / realdata.CLOUDS
+CLOUDS_REFERENCE = DATA / realdata.CLOUDS_REFERENCE
 
 
 def run(path: Path, before: list[Path] | None = None) -> tuple[list[space.Candidate], float]:
@@ -234,7 +242,7 @@ def test_float_reflectance_and_signed_counts_read_as_the_same_scene(tmp_path):
         assert run(path)[1] == pytest.approx(run(crop)[1])  # the no-data strip is masked
 
 
-@pytest.mark.parametrize("crop", [FARMLAND, SHORE])
+@pytest.mark.parametrize("crop", [FARMLAND, SHORE, CLOUDS])
 def test_a_level_1c_scene_with_the_2022_offset_reads_the_same(tmp_path, crop):
     """The haze offset already holds the 1,000; the cloud test must not count it as light."""
     shifted = rewritten(crop, tmp_path / "shifted.tif", "uint16", lambda d: d)
@@ -244,4 +252,85 @@ def test_a_level_1c_scene_with_the_2022_offset_reads_the_same(tmp_path, crop):
         dst.write(np.where(data > 0, data + 1000, 0).astype(meta["dtype"]))
         dst.update_tags(PROCESSING_BASELINE="05.10")
     assert candidates_at(shifted) == candidates_at(crop)
-    assert run(shifted)[1] == pytest.approx(run(crop)[1])  # the bright beach is no cloud
+    # The bright beach is no cloud; the clouds and their fringes are the same clouds.
+    assert run(shifted)[1] == pytest.approx(run(crop)[1])
+
+
+def reference() -> np.ndarray:
+    with rasterio.open(CLOUDS_REFERENCE) as src:
+        classes: np.ndarray = src.read(1)
+    return classes
+
+
+def test_a_real_cloud_field_read_as_level_1c_is_masked_with_its_fringes():
+    """Clouds' cores are bright in blue; their thin fringes are masked where they join one."""
+    with rasterio.open(CLOUDS) as src:
+        _bands, masked = space.read_window(src, Window(0, 0, src.width, src.height))
+    classes = reference()
+    # Of the reference's cloud pixels the cores alone (blue ≥ 0.3 over 2 ha) masked 73%.
+    assert masked[classes == realdata.CLOUD].mean() >= 0.85
+    assert masked[classes == realdata.CLEAR].mean() <= 0.03
+
+
+def test_a_real_cloud_field_read_as_level_1c_still_shows_small_clouds_among_its_best():
+    """What Level-1C cannot do: a cloud of less than 2 ha is as bright and grey as a heap.
+
+    Pinned so that a change for better or worse is seen; docs/sites.md says to scan
+    Level-2A, or a clear date, where clouds are about.
+    """
+    found, land_km2 = run(CLOUDS)
+    assert 170 < land_km2 < 185  # of 236 km²; the reference's clear land is 165
+    classes = realdata.reference_under(found)
+    # 238 false candidates, 187 of them on clouds, before the fringes were masked.
+    assert len(found) <= 100
+    assert classes.count(realdata.CLOUD) <= 70
+    best = sorted(zip((c.score for c in found), classes, strict=True), reverse=True)
+    shown = best[: budget_for(land_km2)]  # the default budget, 1 per 100 km²
+    assert len(shown) == 2
+    assert sum(kind == realdata.CLOUD for _score, kind in shown) <= 1  # 2 of 2 before
+    # At the issue's ceiling of 0.05 per km², 9: 9 of them clouds before.
+    assert sum(kind == realdata.CLOUD for _score, kind in best[:9]) <= 5
+
+
+def test_dumps_implanted_between_real_clouds_are_found_where_they_are(tmp_path):
+    """Those 100 m or more from a cloud or its shadow; nearer, the mask may take them."""
+    target = tmp_path / CLOUDS.name
+    planted = implant(CLOUDS, target, 20)
+    found, _land = run(target)
+    far = ndimage.distance_transform_edt(reference() == realdata.CLEAR) >= 10
+    clear = [dump for dump in planted if far[dump.row, dump.col]]
+    hits = 0
+    for dump in clear:
+        lat, lon = dump.latlon(target)
+        hits += any(abs(c.lat - lat) < 3e-4 and abs(c.lon - lon) < 4.5e-4 for c in found)
+    assert len(clear) >= 12
+    assert hits / len(clear) >= 0.9
+
+
+def test_a_good_cloud_mask_with_its_buffer_leaves_no_candidate_at_a_real_clouds_edge(tmp_path):
+    """The cloudy scene read as Level-2A, its reference standing in for SCL.
+
+    The counts are Level-1C's less their haze (what the Level-1C path takes off), so this
+    is a best case for SCL: Sen2Cor's own mask is coarser than the reference.
+    """
+    with rasterio.open(CLOUDS) as src:
+        profile, data, descriptions = src.profile, src.read(), src.descriptions
+        floors = space._floors(src, "L1C", space.radiometric_offsets(src))
+    classes = reference()
+    scl = np.select([classes == realdata.CLOUD, classes == realdata.SHADOW], [9, 3], 4)
+    counts = np.maximum(data.astype(np.int32) - np.array(floors)[:, None, None], 1)
+    target = tmp_path / "S2_L2A_clouds.tif"
+    profile.update(count=7)
+    with rasterio.open(target, "w", **profile) as dst:
+        dst.write(np.concatenate([counts, scl[None]]).astype(np.uint16))
+        for index, description in enumerate([*descriptions, "SCL"], start=1):
+            dst.set_band_description(index, description)
+        dst.update_tags(PROCESSING_LEVEL="L2A")
+    found, land_km2 = run(target)
+    assert 140 < land_km2 < 160  # the reference's clear land (165 km²) less the buffers
+    edge = ndimage.distance_transform_edt(classes == realdata.CLEAR) <= space.CLOUD_BUFFER
+    with rasterio.open(target) as src:
+        to_scene = Transformer.from_crs("EPSG:4326", src.crs, always_xy=True)
+        assert not any(edge[src.index(*to_scene.transform(c.lon, c.lat))] for c in found)
+    # 19 on 149 km², the same clear fields' few that Level-1C finds (21), none of its clouds.
+    assert len(found) / land_km2 <= 0.2

@@ -793,3 +793,20 @@ def test_a_few_wet_pixels_in_a_heap_are_not_water_but_a_pond_is(tmp_path, wet, f
         scene.write(nir, 4)
         scene.write(swir, 5)
     assert len(space.detect_window(path, 0, 0, 512, 512)) == found
+
+
+def test_level_1c_masks_a_clouds_faint_fringe_only_where_it_joins_a_bright_core():
+    """Hysteresis: faint is cloud beside a core of 2 ha or more; faint alone is ground."""
+    data = np.full((6, 120, 120), 800, dtype=np.uint16)  # ground: blue 0.08
+    blue = data[0]
+    blue[10:40, 10:40] = 2500  # a fringe (blue 0.25) …
+    blue[15:35, 15:35] = 4000  # … round a core of 400 px (blue 0.4)
+    blue[60:90, 10:40] = 2500  # as faint, joined to no core: a bright field
+    blue[60:90, 70:100] = 2500  # a fringe round a core of 100 px: too small to be sure
+    blue[70:80, 80:90] = 4000
+    cloudy, nodata = space._cloudy_and_nodata(data, "L1C", (0,) * 6)
+    assert not nodata.any()
+    assert cloudy[10:40, 10:40].all()
+    assert cloudy.sum() == 30 * 30
+    shifted = np.where(data > 0, data + 1000, 0).astype(np.uint16)  # baseline 04.00 on
+    assert (space._cloudy_and_nodata(shifted, "L1C", (1000,) * 6)[0] == cloudy).all()
