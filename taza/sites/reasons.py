@@ -21,7 +21,10 @@ TEXTS: dict[str, Any] = {
     "small": _(
         "small: %(pixels)s pixels, too few to judge its shape, so its score leaves shape out"
     ),
-    "l1c": _("Level-1C scene: haze taken off by dark-object subtraction"),
+    "l1c": _(
+        "Level-1C scene: haze taken off by dark-object subtraction; "
+        "a small cloud is not masked and can look like this"
+    ),
     "persisting": _("there on every earlier date"),
     "new": _("new since %(date)s, and still there"),
     "only_now": _("seen on this date only: harvest, works or something passing?"),
