@@ -142,19 +142,29 @@ def test_a_scene_without_its_processing_level_or_scl_is_refused(tmp_path):
         space.processing_level(src)
 
 
-def as_level_2a(source: Path, target: Path, *, shift: int = 0, **tags: str) -> Path:
-    """Copy a crop as a Level-2A scene: an SCL band saying "bare ground", counts + shift.
+def as_level_2a(
+    source: Path,
+    target: Path,
+    *,
+    shift: int | np.ndarray = 0,
+    scl: np.ndarray | None = None,
+    **tags: str,
+) -> Path:
+    """Copy a crop as a Level-2A scene: counts + shift (never below 1), and an SCL band.
 
-    The pixels stay Level-1C's (no L2A crop is shipped); what is tested is how counts are
-    read, which is the same for both levels.
+    The SCL band says "bare ground" (5) everywhere unless ``scl`` gives its classes;
+    ``shift`` may be one number or one per band (bands × 1 × 1). The pixels stay
+    Level-1C's (no L2A crop is shipped); what is tested is how counts are read, which is
+    the same for both levels.
     """
     with rasterio.open(source) as src:
         profile, data, descriptions = src.profile, src.read(), src.descriptions
-    data = np.where(data > 0, data + shift, 0).astype(data.dtype)
-    scl = np.full((1, *data.shape[1:]), 5, dtype=data.dtype)
+    shifted = np.maximum(data.astype(np.int64) + shift, 1)
+    data = np.where(data > 0, shifted, 0).astype(data.dtype)
+    classes = np.full(data.shape[1:], 5) if scl is None else scl
     profile.update(count=len(data) + 1)
     with rasterio.open(target, "w", **profile) as dst:
-        dst.write(np.concatenate([data, scl]))
+        dst.write(np.concatenate([data, classes[None].astype(data.dtype)]))
         for index, description in enumerate([*descriptions, "SCL"], start=1):
             dst.set_band_description(index, description)
         dst.update_tags(PROCESSING_LEVEL="L2A", **tags)
@@ -308,21 +318,17 @@ def test_a_good_cloud_mask_with_its_buffer_leaves_no_candidate_at_a_real_clouds_
     """The cloudy scene read as Level-2A, its reference standing in for SCL.
 
     The counts are Level-1C's less their haze (what the Level-1C path takes off), so this
-    is a best case for SCL: Sen2Cor's own mask is coarser than the reference.
+    is a best case for SCL: Sen2Cor's own mask may not be as good as the reference.
     """
     with rasterio.open(CLOUDS) as src:
-        profile, data, descriptions = src.profile, src.read(), src.descriptions
         floors = space._floors(src, "L1C", space.radiometric_offsets(src))
     classes = reference()
-    scl = np.select([classes == realdata.CLOUD, classes == realdata.SHADOW], [9, 3], 4)
-    counts = np.maximum(data.astype(np.int32) - np.array(floors)[:, None, None], 1)
-    target = tmp_path / "S2_L2A_clouds.tif"
-    profile.update(count=7)
-    with rasterio.open(target, "w", **profile) as dst:
-        dst.write(np.concatenate([counts, scl[None]]).astype(np.uint16))
-        for index, description in enumerate([*descriptions, "SCL"], start=1):
-            dst.set_band_description(index, description)
-        dst.update_tags(PROCESSING_LEVEL="L2A")
+    target = as_level_2a(
+        CLOUDS,
+        tmp_path / "S2_L2A_clouds.tif",
+        shift=-np.array(floors)[:, None, None],
+        scl=np.select([classes == realdata.CLOUD, classes == realdata.SHADOW], [9, 3], 4),
+    )
     found, land_km2 = run(target)
     assert 140 < land_km2 < 160  # the reference's clear land (165 km²) less the buffers
     edge = ndimage.distance_transform_edt(classes == realdata.CLEAR) <= space.CLOUD_BUFFER
